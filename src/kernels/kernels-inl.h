@@ -1,0 +1,181 @@
+// Highway vector code for the hot loops; included once per target by
+// kernels.cpp (foreach_target). Each function handles whole vectors and
+// leaves the remainder to the caller's scalar code, so the bit-exact tail
+// rules of the reference stay in one place (kernels.cpp).
+#if defined(NCNN_INT8_KERNELS_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef NCNN_INT8_KERNELS_INL_H_
+#undef NCNN_INT8_KERNELS_INL_H_
+#else
+#define NCNN_INT8_KERNELS_INL_H_
+#endif
+
+#include <cstddef>
+#include <cstdint>
+
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace ncnn_int8 {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Quantizes x[0, n) with n a multiple of 4, lane rule of the reference's
+// SIMD path (see scalar::quantize_vector_lane). Returns how many were done.
+HWY_NOINLINE size_t QuantizeLanes(const float* HWY_RESTRICT x, size_t n, float scale, int8_t* HWY_RESTRICT out)
+{
+    const hn::ScalableTag<float> df;
+    const hn::RebindToSigned<decltype(df)> di;
+    const hn::Rebind<int8_t, decltype(df)> d8;
+    const size_t N = hn::Lanes(df);
+    const auto vscale = hn::Set(df, scale);
+    const auto half = hn::Set(df, 0.5f);
+    const auto limit = hn::Set(df, 2147483648.f);
+    const auto lo = hn::Set(di, -127);
+    const auto hi = hn::Set(di, 127);
+    size_t i = 0;
+    for (; i + N <= n; i += N) {
+        const auto p = hn::Mul(hn::LoadU(df, x + i), vscale);
+        const auto a = hn::Add(p, hn::CopySign(half, p));
+        // NaN and |a| >= 2^31 give INT32_MIN on x86, which clamps to -127.
+        const auto in_range = hn::Lt(hn::Abs(a), limit);
+        const auto t = hn::ConvertTo(di, hn::IfThenElseZero(in_range, a));
+        const auto q = hn::IfThenElse(hn::RebindMask(di, in_range), hn::Min(hn::Max(t, lo), hi), lo);
+        hn::StoreU(hn::DemoteTo(d8, q), d8, out + i);
+    }
+    return i;
+}
+
+// fp32 -> fp16 with round-to-nearest-even in integer arithmetic (exact on
+// every target, unlike emulated DemoteTo). See scalar::fp32_to_fp16_rne.
+HWY_NOINLINE size_t Fp32ToFp16Lanes(const float* HWY_RESTRICT x, size_t n, uint16_t* HWY_RESTRICT out)
+{
+    // Magnitudes are below 2^31, so signed compares are exact (Highway 1.0
+    // lacks unsigned compares on some targets).
+    const hn::ScalableTag<int32_t> di;
+    const hn::RebindToUnsigned<decltype(di)> du;
+    const hn::RebindToFloat<decltype(di)> df;
+    const hn::Rebind<uint16_t, decltype(di)> d16;
+    const size_t N = hn::Lanes(di);
+    const auto one = hn::Set(du, 1u);
+    size_t i = 0;
+    for (; i + N <= n; i += N) {
+        const auto x32 = hn::BitCast(du, hn::LoadU(df, x + i));
+        const auto sign = hn::And(hn::ShiftRight<16>(x32), hn::Set(du, 0x8000u));
+        const auto a = hn::And(x32, hn::Set(du, 0x7FFFFFFFu));
+        const auto as = hn::BitCast(di, a);
+        // Normal range: add the rounding bias, drop 13 bits, rebias the exponent.
+        const auto rounded = hn::Add(hn::Add(a, hn::Set(du, 0xFFFu)), hn::And(hn::ShiftRight<13>(a), one));
+        const auto normal = hn::Sub(hn::ShiftRight<13>(rounded), hn::Set(du, 112u << 10));
+        // Subnormal range: q = round_ne(m >> (126 - e)), shift kept in [1, 31].
+        const auto e = hn::BitCast(di, hn::ShiftRight<23>(a));
+        const auto shift_s = hn::Max(hn::Min(hn::Sub(hn::Set(di, 126), e), hn::Set(di, 31)), hn::Set(di, 1));
+        const auto shift = hn::BitCast(du, shift_s);
+        const auto m = hn::Or(hn::And(a, hn::Set(du, 0x7FFFFFu)), hn::Set(du, 0x800000u));
+        const auto q = hn::BitCast(di, m >> shift);
+        const auto rem = hn::BitCast(di, hn::And(m, hn::Sub(one << shift, one)));
+        const auto half = hn::BitCast(di, one << hn::Sub(shift, one));
+        const auto odd = hn::Eq(hn::And(q, hn::Set(di, 1)), hn::Set(di, 1));
+        const auto round_up = hn::Or(hn::Gt(rem, half), hn::And(hn::Eq(rem, half), odd));
+        const auto sub = hn::Add(q, hn::IfThenElseZero(round_up, hn::Set(di, 1)));
+        const auto nan = hn::Or(hn::Set(du, 0x7E00u), hn::And(hn::ShiftRight<13>(a), hn::Set(du, 0x3FFu)));
+
+        auto h = hn::BitCast(di, normal);
+        h = hn::IfThenElse(hn::Lt(as, hn::Set(di, 0x38800000)), sub, h);
+        h = hn::IfThenElse(hn::Lt(as, hn::Set(di, 0x33000001)), hn::Zero(di), h);
+        h = hn::IfThenElse(hn::Gt(as, hn::Set(di, 0x477FEFFF)), hn::Set(di, 0x7C00), h);
+        h = hn::IfThenElse(hn::Gt(as, hn::Set(di, 0x7F800000)), hn::BitCast(di, nan), h);
+        hn::StoreU(hn::DemoteTo(d16, hn::Or(h, hn::BitCast(di, sign))), d16, out + i);
+    }
+    return i;
+}
+
+// fp16 -> fp32, exact; signaling NaNs come out quiet (F16C behaviour).
+HWY_NOINLINE size_t Fp16ToFp32Lanes(const uint16_t* HWY_RESTRICT h, size_t n, float* HWY_RESTRICT out)
+{
+    const hn::ScalableTag<uint32_t> du;
+    const hn::RebindToFloat<decltype(du)> df;
+    const hn::Rebind<uint16_t, decltype(du)> d16;
+    const size_t N = hn::Lanes(du);
+    size_t i = 0;
+    for (; i + N <= n; i += N) {
+        const auto v = hn::PromoteTo(du, hn::LoadU(d16, h + i));
+        const auto sign = hn::ShiftLeft<16>(hn::And(v, hn::Set(du, 0x8000u)));
+        const auto exponent = hn::And(hn::ShiftRight<10>(v), hn::Set(du, 0x1Fu));
+        const auto mantissa = hn::And(v, hn::Set(du, 0x3FFu));
+        // Normal and inf/NaN.
+        const auto normal = hn::Or(hn::ShiftLeft<23>(hn::Add(exponent, hn::Set(du, 112u))), hn::ShiftLeft<13>(mantissa));
+        const auto is_special = hn::Eq(exponent, hn::Set(du, 0x1Fu));
+        const auto quiet = hn::IfThenZeroElse(hn::Eq(mantissa, hn::Zero(du)), hn::Set(du, 0x400000u));
+        const auto special = hn::Or(hn::Or(hn::Set(du, 0x7F800000u), hn::ShiftLeft<13>(mantissa)), quiet);
+        // Subnormal: mantissa * 2^-24, exact in fp32.
+        const auto sub = hn::BitCast(du, hn::Mul(hn::ConvertTo(df, hn::BitCast(hn::RebindToSigned<decltype(du)>(), mantissa)), hn::Set(df, 5.9604644775390625e-8f)));
+        auto r = hn::IfThenElse(is_special, special, normal);
+        r = hn::IfThenElse(hn::Eq(exponent, hn::Zero(du)), sub, r);
+        hn::StoreU(hn::BitCast(df, hn::Or(r, sign)), df, out + i);
+    }
+    return i;
+}
+
+// max |x| over whole vectors, NaN ignored like std::max(acc, fabs(x)).
+HWY_NOINLINE float AbsMaxLanes(const float* HWY_RESTRICT x, size_t n, size_t* done)
+{
+    const hn::ScalableTag<float> df;
+    const size_t N = hn::Lanes(df);
+    auto acc = hn::Zero(df);
+    size_t i = 0;
+    for (; i + N <= n; i += N) {
+        const auto a = hn::Abs(hn::LoadU(df, x + i));
+        acc = hn::IfThenElse(hn::Lt(acc, a), a, acc);
+    }
+    *done = i;
+    return hn::GetLane(hn::MaxOfLanes(df, acc));
+}
+
+// Raw fp32 blobs: |x| < 1e-30 (double compare) becomes +0.
+HWY_NOINLINE size_t FlushTinyLanes(float* HWY_RESTRICT x, size_t n, float threshold)
+{
+    const hn::ScalableTag<float> df;
+    const size_t N = hn::Lanes(df);
+    const auto t = hn::Set(df, threshold);
+    size_t i = 0;
+    for (; i + N <= n; i += N) {
+        const auto v = hn::LoadU(df, x + i);
+        const auto a = hn::Abs(v);
+        const auto tiny = hn::And(hn::Lt(a, t), hn::Ne(a, hn::Zero(df)));
+        hn::StoreU(hn::IfThenZeroElse(tiny, v), df, x + i);
+    }
+    return i;
+}
+
+// Sum of x^2 and of (x - q/scale)^2, for the report's error figures.
+HWY_NOINLINE size_t ErrorSumsLanes(const float* HWY_RESTRICT x, const int8_t* HWY_RESTRICT q, size_t n, float scale,
+                                   double* signal, double* noise)
+{
+    const hn::ScalableTag<float> df;
+    const hn::RebindToSigned<decltype(df)> di;
+    const hn::Rebind<int8_t, decltype(df)> d8;
+    const size_t N = hn::Lanes(df);
+    const auto inv = hn::Set(df, scale != 0.f ? 1.f / scale : 0.f);
+    size_t i = 0;
+    while (i + N <= n) {
+        // Float partial sums over short blocks, accumulated in double.
+        auto s = hn::Zero(df), e = hn::Zero(df);
+        const size_t block_end = (n - i > 4096) ? i + 4096 : n;
+        for (; i + N <= block_end; i += N) {
+            const auto v = hn::LoadU(df, x + i);
+            const auto r = hn::Mul(hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, q + i))), inv);
+            const auto d = hn::Sub(v, r);
+            s = hn::MulAdd(v, v, s);
+            e = hn::MulAdd(d, d, e);
+        }
+        *signal += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, s)));
+        *noise += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, e)));
+    }
+    return i;
+}
+
+} // namespace HWY_NAMESPACE
+} // namespace ncnn_int8
+HWY_AFTER_NAMESPACE();
+
+#endif // include guard

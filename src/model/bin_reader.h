@@ -1,0 +1,81 @@
+// The .bin: indexed once (every blob's offset, tag and size, from the schema
+// and the params), then each layer's blobs are loaded as fp32 or int8.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/byte_io.h"
+#include "core/status.h"
+#include "model/model.h"
+
+namespace ncnn_int8 {
+
+// How a blob is stored in the input .bin.
+enum class StoredAs : uint8_t {
+    Raw,        // untagged fp32
+    Fp32,       // tag 0x00000000
+    Fp16,       // tag 0x01306B47
+    Int8,       // tag 0x000D4B38
+    Fp32Scaled, // tag 0x0002C056: fp32 data
+    Lookup,     // any other non-zero tag: 256 fp32 values + one uint8 index per element
+};
+
+constexpr uint32_t kTagFp32 = 0x00000000;
+constexpr uint32_t kTagFp16 = 0x01306B47;
+constexpr uint32_t kTagInt8 = 0x000D4B38;
+constexpr uint32_t kTagFp32Scaled = 0x0002C056;
+
+const char* stored_as_name(StoredAs s);
+
+struct BlobLocation {
+    const BlobSpec* spec = nullptr;
+    uint64_t count = 0;  // elements
+    uint64_t offset = 0; // first byte (the tag, for tagged blobs)
+    uint64_t bytes = 0;  // tag + data + padding
+    StoredAs stored = StoredAs::Raw;
+    uint32_t tag = 0;
+};
+
+struct LayerBlobs {
+    std::vector<BlobLocation> blobs; // present blobs, in .bin order
+    uint64_t bytes = 0;
+
+    const BlobLocation* find(const std::string& name) const
+    {
+        for (const BlobLocation& b : blobs)
+            if (b.spec->name == name) return &b;
+        return nullptr;
+    }
+};
+
+// Element count of `spec` for `params`, or an error naming the layer.
+Result<uint64_t> blob_count(const ModelLayer& layer, const BlobSpec& spec, const LayerParams& params, const std::string& param_file);
+
+// Which blobs of the schema are present under `params`, with their counts.
+struct PlannedBlob {
+    const BlobSpec* spec;
+    uint64_t count;
+    bool tagged;
+};
+Result<std::vector<PlannedBlob>> present_blobs(const ModelLayer& layer, const LayerParams& params, const std::string& param_file);
+
+// Walks the whole .bin reading only tags: sizes must add up exactly.
+Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, const std::string& bin_name);
+
+// A loaded blob: fp32 values, or int8 values for int8-tagged blobs.
+struct BlobData {
+    const BlobSpec* spec = nullptr;
+    StoredAs stored = StoredAs::Raw;
+    bool is_int8 = false;
+    std::vector<float> f32;
+    std::vector<int8_t> i8;
+};
+
+Status load_blob(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, BlobData& out);
+
+// Reads one raw fp32 value (for the requantize planner: a consumer's stored scale).
+Result<float> read_raw_float(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, size_t index);
+
+} // namespace ncnn_int8

@@ -1,0 +1,213 @@
+// The layer schema: ONE declarative table (layer_catalog.cpp) that says, for
+// every layer type ncnn defines, which params it reads (id, kind, default),
+// how the reference ncnn2int8 prints them, which weight blobs it loads from
+// the .bin (order, tagged or raw, size, condition) and which param values
+// ncnn refuses to load. The param reader, the .bin reader, the planner, the
+// writer and the report all read this table; nothing else knows layer types,
+// except quant/ for the ten types it quantizes.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/layer_params.h"
+#include "model/param_value.h"
+
+namespace ncnn_int8 {
+
+// How a param gets its value when the .param line does not give it.
+struct ParamDefault {
+    enum class Form : uint8_t { Constant, SameAs, Computed };
+    Form form = Form::Constant;
+    ParamValue constant;                       // Constant
+    int same_as = -1;                          // SameAs: copy this param's value
+    ParamValue (*compute)(const LayerParams&) = nullptr; // Computed from other params
+};
+
+// When the writer prints a param.
+enum class WriteRule : uint8_t {
+    // Reference rule: printed when the value differs from the value a layer
+    // loaded from an EMPTY param dict holds (so a SameAs/Computed default is
+    // evaluated against the other params' own defaults, not their values).
+    IfNotDefault,
+    // Reference rule: printed when the value differs from param `partner`
+    // (Convolution's 11=kernel_h only when kernel_h != kernel_w, ...).
+    IfDiffersFromPartner,
+    // Reference rule: arrays are printed when not empty.
+    IfNotEmpty,
+    // Reference rule: `id=1` is printed when param `partner` is non-zero or a
+    // non-empty array (Reduction 5, Softmax 1: ncnn's "fixbug" markers).
+    MarkerWhenPartnerSet,
+    // The reference writer drops this param. We print it when it differs
+    // from its default evaluated for this layer (non-default values only).
+    Kept,
+};
+
+struct ParamSpec {
+    int id = 0;
+    std::string name;
+    ValueKind kind = ValueKind::Int;
+    ParamDefault def;
+    WriteRule rule = WriteRule::IfNotDefault;
+    int partner = -1;
+
+    // Builders used by the catalog.
+    ParamSpec same_as(int other) const
+    {
+        ParamSpec p = *this;
+        p.def.form = ParamDefault::Form::SameAs;
+        p.def.same_as = other;
+        return p;
+    }
+    ParamSpec computed(ParamValue (*fn)(const LayerParams&)) const
+    {
+        ParamSpec p = *this;
+        p.def.form = ParamDefault::Form::Computed;
+        p.def.compute = fn;
+        return p;
+    }
+    ParamSpec written_if_differs_from(int other) const
+    {
+        ParamSpec p = *this;
+        p.rule = WriteRule::IfDiffersFromPartner;
+        p.partner = other;
+        return p;
+    }
+    ParamSpec marker_when_set(int other) const
+    {
+        ParamSpec p = *this;
+        p.rule = WriteRule::MarkerWhenPartnerSet;
+        p.partner = other;
+        return p;
+    }
+    ParamSpec kept() const
+    {
+        ParamSpec p = *this;
+        p.rule = WriteRule::Kept;
+        return p;
+    }
+};
+
+// Param constructors: I(int), F(float), IA(int array), FA(float array), S(string).
+inline ParamSpec I(int id, const char* name, int32_t def)
+{
+    ParamSpec p;
+    p.id = id;
+    p.name = name;
+    p.kind = ValueKind::Int;
+    p.def.constant = ParamValue::from_int(def);
+    return p;
+}
+inline ParamSpec F(int id, const char* name, float def)
+{
+    ParamSpec p;
+    p.id = id;
+    p.name = name;
+    p.kind = ValueKind::Float;
+    p.def.constant = ParamValue::from_float(def);
+    return p;
+}
+inline ParamSpec IA(int id, const char* name)
+{
+    ParamSpec p;
+    p.id = id;
+    p.name = name;
+    p.kind = ValueKind::IntArray;
+    p.def.constant = ParamValue::empty_array(ValueKind::IntArray);
+    p.rule = WriteRule::IfNotEmpty;
+    return p;
+}
+inline ParamSpec FA(int id, const char* name)
+{
+    ParamSpec p = IA(id, name);
+    p.kind = ValueKind::FloatArray;
+    p.def.constant = ParamValue::empty_array(ValueKind::FloatArray);
+    return p;
+}
+inline ParamSpec S(int id, const char* name)
+{
+    ParamSpec p;
+    p.id = id;
+    p.name = name;
+    p.kind = ValueKind::String;
+    p.def.constant = ParamValue::from_string("");
+    return p;
+}
+
+// How a blob is stored in the .bin (ncnn ModelBin::load type).
+enum class BlobEncoding : uint8_t {
+    Tagged,     // type 0: 4-byte tag then fp32 / fp16 / int8 / lookup-table data
+    Raw,        // type 1: plain fp32, no tag
+    ByLoadType, // MemoryData: param 21 (load_type) 0 = tagged, 1 = raw
+};
+
+// Element counts from params. Invalid arithmetic (division by zero, a
+// negative or over-INT_MAX result) yields kInvalidCount.
+constexpr int64_t kInvalidCount = -1;
+using CountFn = int64_t (*)(const LayerParams&);
+using ConditionFn = bool (*)(const LayerParams&);
+
+struct BlobSpec {
+    std::string name;
+    BlobEncoding encoding = BlobEncoding::Tagged;
+    CountFn count = nullptr;
+    ConditionFn present = nullptr; // nullptr: always present
+};
+
+inline BlobSpec Tagged(const char* name, CountFn count, ConditionFn present = nullptr)
+{
+    return BlobSpec{name, BlobEncoding::Tagged, count, present};
+}
+inline BlobSpec Raw(const char* name, CountFn count, ConditionFn present = nullptr)
+{
+    return BlobSpec{name, BlobEncoding::Raw, count, present};
+}
+
+// A param combination ncnn's load_param (or load_model) refuses.
+struct LoadCheck {
+    const char* requirement; // e.g. "num_output (0) must be a multiple of group (7)"
+    bool (*holds)(const LayerParams&);
+};
+
+struct LayerSchema {
+    std::string type;
+    // false for the ncnn types the reference writer has no branch for: it
+    // writes them without any param; we keep theirs (all params Kept).
+    bool reference_writes_params = true;
+    std::vector<ParamSpec> params; // in the order the reference writes them
+    std::vector<BlobSpec> blobs;   // in .bin order
+    std::vector<LoadCheck> checks;
+
+    const ParamSpec* find_param(int id) const
+    {
+        for (const ParamSpec& p : params)
+            if (p.id == id) return &p;
+        return nullptr;
+    }
+};
+
+// Checked size arithmetic for CountFn bodies (C integer semantics, like ncnn).
+inline int64_t count_checked(int64_t v)
+{
+    return (v < 0 || v > std::numeric_limits<int32_t>::max()) ? kInvalidCount : v;
+}
+inline int64_t count_mul(int64_t a, int64_t b)
+{
+    if (a < 0 || b < 0) return kInvalidCount;
+    if (a != 0 && b > std::numeric_limits<int32_t>::max() / a) return kInvalidCount;
+    return count_checked(a * b);
+}
+inline int64_t count_div(int64_t a, int64_t b)
+{
+    if (a < 0 || b <= 0) return kInvalidCount;
+    return a / b;
+}
+
+// All layer types of ncnn's src/layer/, and lookup by type name.
+const std::vector<LayerSchema>& all_layer_schemas();
+const LayerSchema* find_layer_schema(std::string_view type);
+
+} // namespace ncnn_int8

@@ -1,0 +1,251 @@
+#include "quant/layer_quantizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ncnn_int8 {
+
+namespace {
+
+const BlobSpec* schema_blob(const LayerSchema& schema, const std::string& name)
+{
+    for (const BlobSpec& b : schema.blobs)
+        if (b.name == name) return &b;
+    return nullptr;
+}
+
+class LayerQuantizer {
+public:
+    LayerQuantizer(const ModelLayer& layer, const LayerPlan& plan, LayerBlobSet& blobs, const std::string& where,
+                   Diagnostics& diagnostics, kernels::ErrorSums& error)
+        : layer_(layer), plan_(plan), blobs_(blobs), where_(where), diagnostics_(diagnostics), error_(error)
+    {
+    }
+
+    Status run()
+    {
+        const LayerParams& p = layer_.params;
+        if (plan_.quantize_weights) {
+            switch (plan_.family) {
+            case QuantFamily::Convolution:
+                RETURN_IF_ERROR(rows("weight_data", p.i(0), scales("weight_data_int8_scales", 0, p.i(0))));
+                set_table_scales("weight_data_int8_scales", 0);
+                set_input_scale();
+                break;
+            case QuantFamily::InnerProduct:
+                RETURN_IF_ERROR(rows("weight_data", p.i(0), scales("weight_data_int8_scales", 0, p.i(0))));
+                set_table_scales("weight_data_int8_scales", 0);
+                set_input_scale();
+                break;
+            case QuantFamily::ConvolutionDepthWise:
+                RETURN_IF_ERROR(groups_1d("weight_data", p.i(7), scales("weight_data_int8_scales", 0, p.i(7))));
+                set_table_scales("weight_data_int8_scales", 0);
+                set_input_scale();
+                break;
+            case QuantFamily::RNN:
+            case QuantFamily::LSTM:
+            case QuantFamily::GRU: {
+                const int64_t dirs = p.i(2) == 2 ? 2 : 1;
+                const int64_t per_dir = plan_.family == QuantFamily::RNN ? p.i(0) : plan_.family == QuantFamily::LSTM ? int64_t(p.i(3)) * 4 : int64_t(p.i(0)) * 3;
+                const size_t n_rows = static_cast<size_t>(per_dir * dirs);
+                RETURN_IF_ERROR(rows("weight_xc_data", n_rows, scales("weight_xc_data_int8_scales", 0, n_rows)));
+                RETURN_IF_ERROR(rows("weight_hc_data", n_rows, scales("weight_hc_data_int8_scales", 1, n_rows)));
+                set_table_scales("weight_xc_data_int8_scales", 0);
+                set_table_scales("weight_hc_data_int8_scales", 1);
+                break;
+            }
+            case QuantFamily::Embed:
+                RETURN_IF_ERROR(whole_1d("weight_data", scales("weight_data_int8_scale", 0, 1)[0]));
+                set_table_scales("weight_data_int8_scale", 0);
+                break;
+            case QuantFamily::MultiHeadAttention: {
+                const size_t embed = static_cast<size_t>(p.i(0));
+                RETURN_IF_ERROR(rows("q_weight_data", embed, scales("q_weight_data_int8_scales", 0, embed)));
+                RETURN_IF_ERROR(rows("k_weight_data", embed, scales("k_weight_data_int8_scales", 1, embed)));
+                RETURN_IF_ERROR(rows("v_weight_data", embed, scales("v_weight_data_int8_scales", 2, embed)));
+                RETURN_IF_ERROR(whole_1d("out_weight_data", scales("out_weight_data_int8_scale", 3, 1)[0]));
+                set_table_scales("q_weight_data_int8_scales", 0);
+                set_table_scales("k_weight_data_int8_scales", 1);
+                set_table_scales("v_weight_data_int8_scales", 2);
+                set_table_scales("out_weight_data_int8_scale", 3);
+                break;
+            }
+            case QuantFamily::Gemm: RETURN_IF_ERROR(gemm()); break;
+            default: break;
+            }
+        }
+        if (plan_.top_scale) set_blob("top_blob_int8_scales", {*plan_.top_scale});
+        return Status::ok();
+    }
+
+private:
+    BlobData* blob(const std::string& name) { return blobs_.find(name); }
+
+    BlobData& set_blob(const std::string& name, std::vector<float> values)
+    {
+        BlobData* b = blob(name);
+        if (!b) {
+            blobs_.blobs.emplace_back();
+            b = &blobs_.blobs.back();
+            b->spec = schema_blob(*layer_.schema, name);
+        }
+        b->stored = StoredAs::Raw;
+        b->is_int8 = false;
+        b->f32 = std::move(values);
+        b->i8.clear();
+        return *b;
+    }
+
+    // Per-row scales: the table's _param_<k>, or (int8 flag already set) the
+    // stored blob, which ncnn expands from one value to `count` when needed.
+    std::vector<float> scales(const std::string& stored_name, int k, size_t count)
+    {
+        if (!plan_.scales_from_bin) return plan_.weight_scales[k];
+        BlobData* b = blob(stored_name);
+        std::vector<float> s = b ? b->f32 : std::vector<float>{};
+        if (s.size() == 1 && count > 1) s.assign(count, s[0]);
+        s.resize(count, 0.f);
+        return s;
+    }
+
+    void set_table_scales(const std::string& name, int k)
+    {
+        if (!plan_.scales_from_bin) set_blob(name, plan_.weight_scales[k]);
+    }
+
+    void set_input_scale()
+    {
+        if (!plan_.scales_from_bin) set_blob("bottom_blob_int8_scales", {plan_.input_scale});
+    }
+
+    // An infinite or zero weight scale is what ncnn2table writes for an
+    // all-zero channel; anything else with it would be destroyed.
+    Status check_scale(const std::string& blob_name, size_t row, float scale, const float* x, size_t n)
+    {
+        if (!plan_.scales_from_bin && (std::isinf(scale) || scale == 0.f)) {
+            const bool all_zero = std::all_of(x, x + n, [](float v) { return v == 0.f; });
+            const std::string what = blob_name + " row " + std::to_string(row) + " has weight scale " + (scale == 0.f ? "0" : "inf");
+            if (!all_zero) return Status::failure(where_ + ": " + layer_.label() + ": " + what + " but non-zero weights; the table does not match the model");
+            diagnostics_.warn(where_, layer_.label(), what + " for all-zero weights (as ncnn2table writes); kept as the reference does");
+        }
+        return Status::ok();
+    }
+
+    // Turns a float blob into int8 of the same size, quantized by `fn`.
+    template <typename Fn>
+    Status to_int8(const std::string& name, Fn fn)
+    {
+        BlobData* b = blob(name);
+        if (!b) return Status::failure(where_ + ": " + layer_.label() + ": missing weight blob " + name);
+        if (b->is_int8) return Status::failure(where_ + ": " + layer_.label() + ": " + name + " is already int8 in the .bin; it cannot be quantized again");
+        b->i8.resize(b->f32.size());
+        RETURN_IF_ERROR(fn(b->f32.data(), b->f32.size(), b->i8.data()));
+        b->is_int8 = true;
+        b->stored = StoredAs::Int8;
+        b->f32.clear();
+        b->f32.shrink_to_fit();
+        return Status::ok();
+    }
+
+    Status rows(const std::string& name, size_t n_rows, const std::vector<float>& row_scales)
+    {
+        return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
+            if (n_rows == 0 || n % n_rows != 0)
+                return Status::failure(where_ + ": " + layer_.label() + ": " + name + " has " + std::to_string(n) + " values, not a multiple of " + std::to_string(n_rows) + " rows");
+            const size_t len = n / n_rows;
+            for (size_t r = 0; r < n_rows; r++) {
+                RETURN_IF_ERROR(check_scale(name, r, row_scales[r], x + r * len, len));
+                kernels::quantize_row(x + r * len, len, row_scales[r], q + r * len);
+                kernels::accumulate_error(x + r * len, q + r * len, len, row_scales[r], error_);
+            }
+            return Status::ok();
+        });
+    }
+
+    Status groups_1d(const std::string& name, size_t groups, const std::vector<float>& group_scales)
+    {
+        return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
+            const size_t len = n / groups;
+            for (size_t g = 0; g < groups; g++) {
+                RETURN_IF_ERROR(check_scale(name, g, group_scales[g], x + g * len, len));
+                quantize_1d(x + g * len, len, group_scales[g], plan_.reference_threads, q + g * len);
+                kernels::accumulate_error(x + g * len, q + g * len, len, group_scales[g], error_);
+            }
+            return Status::ok();
+        });
+    }
+
+    Status whole_1d(const std::string& name, float scale)
+    {
+        return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
+            RETURN_IF_ERROR(check_scale(name, 0, scale, x, n));
+            quantize_1d(x, n, scale, plan_.reference_threads, q);
+            kernels::accumulate_error(x, q, n, scale, error_);
+            return Status::ok();
+        });
+    }
+
+    static float gemm_scale(float absmax) { return absmax == 0.f ? 1.f : 127.f / absmax; }
+
+    // Gemm: scales from the weights. Constant A becomes M rows of K (transposed
+    // first when transA=1), one scale per row; constant B one scale.
+    Status gemm()
+    {
+        const LayerParams& p = layer_.params;
+        const size_t M = static_cast<size_t>(p.i(7)), N = static_cast<size_t>(p.i(8)), K = static_cast<size_t>(p.i(9));
+        if (BlobData* a = blob("A_data")) {
+            if (p.i(2) == 1) transpose(a->f32, K, M); // stored K rows of M
+            std::vector<float> s(M);
+            for (size_t r = 0; r < M; r++) s[r] = gemm_scale(kernels::abs_max(a->f32.data() + r * K, K));
+            RETURN_IF_ERROR(rows("A_data", M, s));
+            set_blob("A_data_int8_scales", s);
+        }
+        if (BlobData* b = blob("B_data")) {
+            float scale;
+            if (p.i(3) == 0) {
+                transpose(b->f32, K, N); // stored K rows of N -> N rows of K
+                scale = gemm_scale(kernels::abs_max(b->f32.data(), b->f32.size()));
+                RETURN_IF_ERROR(whole_1d("B_data", scale));
+            } else {
+                // As loaded (N rows of K) the reference takes absmax over the
+                // first row only, then quantizes every row with that scale.
+                scale = gemm_scale(kernels::abs_max(b->f32.data(), K));
+                RETURN_IF_ERROR(rows("B_data", N, std::vector<float>(N, scale)));
+            }
+            set_blob("B_data_int8_scale", {scale});
+        }
+        return Status::ok();
+    }
+
+    // `v` holds `rows` rows of `cols`; afterwards it holds `cols` rows of `rows`.
+    static void transpose(std::vector<float>& v, size_t rows, size_t cols)
+    {
+        std::vector<float> t(v.size());
+        for (size_t r = 0; r < rows; r++)
+            for (size_t c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
+        v.swap(t);
+    }
+
+    const ModelLayer& layer_;
+    const LayerPlan& plan_;
+    LayerBlobSet& blobs_;
+    const std::string& where_;
+    Diagnostics& diagnostics_;
+    kernels::ErrorSums& error_;
+};
+
+} // namespace
+
+void quantize_1d(const float* x, size_t n, float scale, int threads, int8_t* out)
+{
+    const size_t chunk = std::max<size_t>(1, n / static_cast<size_t>(threads));
+    for (size_t i = 0; i < n; i += chunk) kernels::quantize_row(x + i, std::min(chunk, n - i), scale, out + i);
+}
+
+Status quantize_layer(const ModelLayer& layer, const LayerPlan& plan, LayerBlobSet& blobs, const std::string& where,
+                      Diagnostics& diagnostics, kernels::ErrorSums& error)
+{
+    return LayerQuantizer(layer, plan, blobs, where, diagnostics, error).run();
+}
+
+} // namespace ncnn_int8

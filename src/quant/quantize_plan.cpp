@@ -1,0 +1,418 @@
+#include "quant/quantize_plan.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace ncnn_int8 {
+
+namespace {
+
+// The reference quantizes 1D blobs (ConvolutionDepthWise groups, Embed,
+// MultiHeadAttention's out projection, Gemm's transposed B) with ncnn's
+// multi-threaded Quantize layer, which splits a 1D blob into chunks, one
+// per thread, each with its own SIMD/scalar tail split. The corpus was made
+// with this many threads. (Load-time quantization in ncnn uses 1.)
+constexpr int kReferenceThreads = 2;
+
+struct FamilyInfo {
+    const char* type;
+    QuantFamily family;
+    int flag_param;          // int8_scale_term / quantize_term
+    const char* weight_blob; // the blob whose tag says "already int8"
+    int table_keys;          // how many _param_<k> the reference reads
+    bool needs_input_scale;  // quantized only when the table has the layer's input scale
+};
+
+const FamilyInfo kFamilies[] = {
+    {"Convolution", QuantFamily::Convolution, 8, "weight_data", 1, true},
+    {"ConvolutionDepthWise", QuantFamily::ConvolutionDepthWise, 8, "weight_data", 1, true},
+    {"InnerProduct", QuantFamily::InnerProduct, 8, "weight_data", 1, true},
+    {"RNN", QuantFamily::RNN, 8, "weight_xc_data", 2, false},
+    {"LSTM", QuantFamily::LSTM, 8, "weight_xc_data", 2, false},
+    {"GRU", QuantFamily::GRU, 8, "weight_xc_data", 2, false},
+    {"Embed", QuantFamily::Embed, 18, "weight_data", 1, false},
+    {"MultiHeadAttention", QuantFamily::MultiHeadAttention, 18, "q_weight_data", 4, false},
+    {"Gemm", QuantFamily::Gemm, 18, nullptr, 0, false},
+    {"SDPA", QuantFamily::SDPA, 18, nullptr, 0, false},
+};
+
+const FamilyInfo* family_info(const std::string& type)
+{
+    for (const FamilyInfo& f : kFamilies)
+        if (type == f.type) return &f;
+    return nullptr;
+}
+
+int directions(const LayerParams& p) { return p.i(2) == 2 ? 2 : 1; }
+
+// How many scales each table entry must hold for this layer.
+std::vector<int64_t> expected_scale_counts(QuantFamily family, const LayerParams& p)
+{
+    switch (family) {
+    case QuantFamily::Convolution:
+    case QuantFamily::InnerProduct: return {p.i(0)};
+    case QuantFamily::ConvolutionDepthWise: return {p.i(7)};
+    case QuantFamily::RNN: return {int64_t(p.i(0)) * directions(p), int64_t(p.i(0)) * directions(p)};
+    case QuantFamily::LSTM: return {int64_t(p.i(3)) * 4 * directions(p), int64_t(p.i(3)) * 4 * directions(p)};
+    case QuantFamily::GRU: return {int64_t(p.i(0)) * 3 * directions(p), int64_t(p.i(0)) * 3 * directions(p)};
+    case QuantFamily::Embed: return {1};
+    case QuantFamily::MultiHeadAttention: return {p.i(0), p.i(0), p.i(0), 1};
+    default: return {};
+    }
+}
+
+bool has_float_weights(const LayerBlobs& blobs)
+{
+    for (const BlobLocation& b : blobs.blobs)
+        if (b.stored != StoredAs::Raw && b.stored != StoredAs::Int8) return true;
+    return false;
+}
+
+class Planner {
+public:
+    Planner(const Model& model, const CalibrationTable* table, const std::vector<LayerBlobs>& index, ByteSource& bin,
+            const std::string& bin_name, Diagnostics& diagnostics)
+        : model_(model), table_(table), index_(index), bin_(bin), bin_name_(bin_name), diagnostics_(diagnostics)
+    {
+    }
+
+    Result<QuantizePlan> run()
+    {
+        QuantizePlan plan;
+        plan.layers.resize(model_.layers.size());
+        for (size_t i = 0; i < model_.layers.size(); i++) {
+            LayerPlan& lp = plan.layers[i];
+            const ModelLayer& layer = model_.layers[i];
+            lp.out_params = layer.params;
+            if (!layer.schema) {
+                lp.action = LayerAction::Unchanged;
+                lp.reason = "custom layer: params kept verbatim";
+                continue;
+            }
+            if (const FamilyInfo* f = family_info(layer.decl->type)) {
+                lp.family = f->family;
+                RETURN_IF_ERROR(plan_family(*f, i, lp));
+            } else {
+                lp.action = has_float_weights(index_[i]) ? LayerAction::Fp16 : LayerAction::Unchanged;
+            }
+        }
+        warn_unused_table_keys();
+        RETURN_IF_ERROR(fuse_requantize(plan));
+        return plan;
+    }
+
+private:
+    std::string at(size_t i) const { return model_.file.file_name + ":" + std::to_string(model_.layers[i].decl->line) + ": " + model_.layers[i].label(); }
+
+    Status check_scales(size_t i, const ScaleEntry& e, const std::string& key, int64_t expected, bool is_input)
+    {
+        const std::string where = table_->where(e) + ": " + model_.layers[i].label() + ": '" + key + "'";
+        if (static_cast<int64_t>(e.values.size()) != expected)
+            return Status::failure(where + " has " + std::to_string(e.values.size()) + " values but the layer needs " + std::to_string(expected) + "; is the table for another model?");
+        for (size_t k = 0; k < e.values.size(); k++) {
+            const float v = e.values[k];
+            const std::string which = where + " value " + std::to_string(k + 1);
+            if (std::isnan(v)) return Status::failure(which + " is NaN");
+            if (v < 0) return Status::failure(which + " is negative");
+            if (is_input && std::isinf(v)) return Status::failure(which + " is infinite; an input scale must be finite");
+            // ncnn2table prints scales with %f, so a tiny scale reads back as 0.
+            if (is_input && v == 0.f)
+                diagnostics_.warn(table_->where(e), model_.layers[i].label(), "input scale is 0 (ncnn2table prints scales below 0.0000005 as 0.000000); kept as the reference does, but this layer's int8 input will be all zeros");
+        }
+        return Status::ok();
+    }
+
+    Status plan_family(const FamilyInfo& f, size_t i, LayerPlan& lp)
+    {
+        const ModelLayer& layer = model_.layers[i];
+        const LayerParams& p = layer.params;
+        const std::string& name = layer.decl->name;
+        const bool flag_set = p.i(f.flag_param) != 0;
+        const BlobLocation* weights = f.weight_blob ? index_[i].find(f.weight_blob) : nullptr;
+        const bool stored_int8 = weights && weights->stored == StoredAs::Int8;
+
+        if (f.family == QuantFamily::SDPA) {
+            lp.action = LayerAction::Int8;
+            lp.reason = flag_set ? "already int8" : "int8 attention (no weights; activations are quantized at run time)";
+            if (flag_set) lp.action = LayerAction::Unchanged;
+            lp.out_params.set(18, ParamValue::from_int(2));
+            return Status::ok();
+        }
+        if (f.family == QuantFamily::Gemm) return plan_gemm(i, lp, flag_set);
+
+        // Which table entries name this layer.
+        const ScaleEntry* input = table_ ? table_->input_scale(name) : nullptr;
+        std::vector<const ScaleEntry*> keys;
+        bool any_key = false;
+        for (int k = 0; k < f.table_keys; k++) {
+            keys.push_back(table_ ? table_->weight_scale(name, k) : nullptr);
+            any_key = any_key || keys.back();
+            if (keys.back()) used_keys_.insert(name + "_param_" + std::to_string(k));
+        }
+        if (input) used_keys_.insert(name);
+        const bool named = f.needs_input_scale ? input != nullptr : any_key;
+        const bool dynamic = (f.family == QuantFamily::Convolution || f.family == QuantFamily::ConvolutionDepthWise) && p.i(19) != 0;
+
+        if (dynamic) {
+            lp.action = LayerAction::Unchanged;
+            lp.reason = "dynamic weights: nothing to quantize";
+            if (named || any_key) diagnostics_.warn(at(i), layer.label(), "the table names this layer, but its weights are an input (dynamic_weight), so it is not quantized");
+            return Status::ok();
+        }
+        if (named && (flag_set || stored_int8))
+            return Status::failure(at(i) + " is already int8 (" + (flag_set ? "int8 flag " + std::to_string(p.i(f.flag_param)) : std::string("int8 weights")) + ") but the table " + (table_ ? table_->file_name : "") + " names it; quantizing it again would corrupt it: remove its lines from the table or start from the float model");
+        if (stored_int8 && !flag_set) {
+            lp.action = LayerAction::Unchanged;
+            lp.reason = "int8 weights without an int8 flag; written unchanged";
+            diagnostics_.warn(at(i), layer.label(), "has int8 weights but its int8 flag (param " + std::to_string(f.flag_param) + ") is 0; ncnn cannot run it as int8");
+            return Status::ok();
+        }
+        if (flag_set) {
+            lp.int8_weights_after_load = true;
+            if (stored_int8) {
+                lp.action = LayerAction::Unchanged;
+                lp.reason = "already int8";
+                return Status::ok();
+            }
+            lp.action = LayerAction::Int8;
+            lp.quantize_weights = true;
+            lp.scales_from_bin = true;
+            lp.reference_threads = 1;
+            lp.reason = "int8 flag already set with float weights: quantized with the scales stored in the .bin, as ncnn does on load";
+            return check_shapes(f, i);
+        }
+        if (!named) {
+            if (f.needs_input_scale) {
+                lp.action = LayerAction::Skipped;
+                lp.reason = table_ ? "no input scale for '" + name + "' in the table: kept in float" : "no calibration table";
+                if (any_key)
+                    diagnostics_.warn(table_->where(*keys[0]), layer.label(), "the table has weight scales '" + name + "_param_0' but no input scale '" + name + "'; the layer stays float (fp16)");
+                return Status::ok();
+            }
+            // RNN/LSTM/GRU/Embed/MultiHeadAttention always need weight scales.
+            if (!table_)
+                return Status::failure(at(i) + ": a calibration table is required for static weight quantization of this layer; run ncnn2table on the model to make one and pass it as the fifth argument");
+            std::string needed;
+            for (int k = 0; k < f.table_keys; k++) needed += std::string(k ? ", " : "") + "'" + name + "_param_" + std::to_string(k) + "'";
+            return Status::failure(at(i) + ": the table " + (table_ ? table_->file_name : "") + " has no weight scales for this layer (needs " + needed + "); run ncnn2table on this model");
+        }
+        // Quantize with the table.
+        if (f.needs_input_scale && !keys[0])
+            return Status::failure(table_->where(*input) + ": " + layer.label() + " has an input scale but no '" + name + "_param_0' weight scales");
+        const std::vector<int64_t> counts = expected_scale_counts(f.family, p);
+        for (int k = 0; k < f.table_keys; k++) {
+            const std::string key = name + "_param_" + std::to_string(k);
+            if (!keys[k]) return Status::failure(at(i) + ": the table has some weight scales for this layer but not '" + key + "'");
+            RETURN_IF_ERROR(check_scales(i, *keys[k], key, counts[k], false));
+            lp.weight_scales.push_back(keys[k]->values);
+        }
+        if (f.needs_input_scale) {
+            RETURN_IF_ERROR(check_scales(i, *input, name, 1, true));
+            lp.input_scale = input->values[0];
+        }
+        lp.action = LayerAction::Int8;
+        lp.quantize_weights = true;
+        lp.int8_weights_after_load = true;
+        lp.reference_threads = kReferenceThreads;
+        lp.reason = "quantized with the table's scales";
+        const int new_flag = f.family == QuantFamily::ConvolutionDepthWise ? 1 : 2;
+        lp.out_params.set(f.flag_param, ParamValue::from_int(new_flag));
+        return check_shapes(f, i);
+    }
+
+    // The reshapes the reference makes must be exact.
+    Status check_shapes(const FamilyInfo& f, size_t i)
+    {
+        const LayerParams& p = model_.layers[i].params;
+        const int64_t wds = f.family == QuantFamily::InnerProduct ? p.i(2) : p.i(6);
+        switch (f.family) {
+        case QuantFamily::Convolution: {
+            const int64_t per_output = int64_t(p.i(1)) * p.i(11);
+            if (p.i(0) <= 0 || per_output <= 0 || wds % (p.i(0) * per_output) != 0)
+                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(p.i(0)) + ") x kernel (" + std::to_string(p.i(1)) + "x" + std::to_string(p.i(11)) + ") x inputs");
+            break;
+        }
+        case QuantFamily::ConvolutionDepthWise:
+            if (p.i(7) <= 0 || wds % p.i(7) != 0)
+                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of group (" + std::to_string(p.i(7)) + ")");
+            break;
+        case QuantFamily::InnerProduct:
+            if (p.i(0) <= 0 || wds % p.i(0) != 0)
+                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of num_output (" + std::to_string(p.i(0)) + ")");
+            break;
+        default: break;
+        }
+        return Status::ok();
+    }
+
+    Status plan_gemm(size_t i, LayerPlan& lp, bool flag_set)
+    {
+        const LayerParams& p = model_.layers[i].params;
+        const bool constant_a = p.i(4) == 1, constant_b = p.i(5) == 1;
+        if (table_) {
+            for (const std::string& key : {model_.layers[i].decl->name})
+                if (table_->input_scale(key) || table_->weight_scale(key, 0)) {
+                    used_keys_.insert(key);
+                    used_keys_.insert(key + "_param_0");
+                    diagnostics_.warn(at(i), model_.layers[i].label(), "the table names this Gemm; its entries are ignored (Gemm scales are computed from its weights)");
+                }
+        }
+        if (flag_set) {
+            const BlobLocation* a = index_[i].find("A_data");
+            const BlobLocation* b = index_[i].find("B_data");
+            const bool int8 = (!a || a->stored == StoredAs::Int8) && (!b || b->stored == StoredAs::Int8);
+            if (int8 || p.i(18) >= 100) {
+                lp.action = LayerAction::Unchanged;
+                lp.reason = "already quantized";
+                return Status::ok();
+            }
+            return Status::failure(at(i) + ": quantize_term is " + std::to_string(p.i(18)) + " but the constant weights are float; ncnn cannot run such a Gemm");
+        }
+        lp.out_params.set(18, ParamValue::from_int(2));
+        if (!constant_a && !constant_b) {
+            lp.action = LayerAction::Int8;
+            lp.reason = "no constant weights; int8 flag set";
+            return Status::ok();
+        }
+        lp.action = LayerAction::Int8;
+        lp.quantize_weights = true;
+        lp.reference_threads = kReferenceThreads;
+        lp.reason = "scales computed from the weights (127 / absmax)";
+        // The reference transposes constant A (transA=1) and B (transB=0) first.
+        if (constant_a && p.i(2) == 1) lp.out_params.set(2, ParamValue::from_int(0));
+        if (constant_b && p.i(3) == 0) lp.out_params.set(3, ParamValue::from_int(1));
+        return Status::ok();
+    }
+
+    void warn_unused_table_keys()
+    {
+        if (!table_) return;
+        std::map<std::string, const ModelLayer*> by_name;
+        for (const ModelLayer& l : model_.layers) by_name.emplace(l.decl->name, &l);
+        auto report = [&](const std::string& key, const ScaleEntry& e, const std::string& layer_name) {
+            if (used_keys_.count(key)) return;
+            auto it = by_name.find(layer_name);
+            if (it == by_name.end())
+                diagnostics_.warn(table_->where(e), "", "'" + key + "' matches no layer of the model; ignored");
+            else
+                diagnostics_.warn(table_->where(e), it->second->label(), "'" + key + "' names a layer this tool does not quantize from a table; ignored");
+        };
+        for (const auto& [key, e] : table_->input_scales) report(key, e, key);
+        for (const auto& [key, e] : table_->weight_scales) report(key, e, key.substr(0, key.rfind("_param_")));
+    }
+
+    // A consumer's input scale: from the table if this run quantizes it, else the one stored in the .bin.
+    Result<float> consumer_input_scale(const QuantizePlan& plan, size_t j)
+    {
+        if (plan.layers[j].quantize_weights && !plan.layers[j].scales_from_bin) return plan.layers[j].input_scale;
+        const BlobLocation* b = index_[j].find("bottom_blob_int8_scales");
+        if (!b) return Status::failure(at(j) + ": int8 layer without a stored input scale");
+        return read_raw_float(bin_, bin_name_, *b, 0);
+    }
+
+    static bool is_conv(const ModelLayer& l)
+    {
+        return l.decl->type == "Convolution" || l.decl->type == "ConvolutionDepthWise";
+    }
+
+    Status fuse(QuantizePlan& plan, size_t i, size_t j, const std::string& via)
+    {
+        LayerPlan& lp = plan.layers[i];
+        ASSIGN_OR_RETURN(float scale, consumer_input_scale(plan, j));
+        const int32_t term = lp.out_params.i(8);
+        const bool depthwise = model_.layers[i].decl->type == "ConvolutionDepthWise";
+        // ncnn reads a depthwise layer's scales only for 1/2/101/102: a
+        // depthwise layer already at 101/102 keeps its term, gets the new top scale.
+        if (!(depthwise && term > 100)) lp.out_params.set(8, ParamValue::from_int(term + 100));
+        lp.top_scale = scale;
+        lp.fused_into = via;
+        return Status::ok();
+    }
+
+    // Requantize fusion, exactly as the reference searches for pairs.
+    Status fuse_requantize(QuantizePlan& plan)
+    {
+        const size_t n = model_.layers.size();
+        auto int8 = [&](size_t k) { return plan.layers[k].int8_weights_after_load; };
+        auto single_input_conv_reading = [&](size_t from, const std::string& blob) -> size_t {
+            for (size_t k = from; k < n; k++) {
+                const ModelLayer& l = model_.layers[k];
+                if (is_conv(l) && l.decl->bottoms.size() == 1 && l.decl->bottoms[0] == blob) return k;
+            }
+            return n;
+        };
+        // Convolution -> Convolution
+        for (size_t i = 0; i < n; i++) {
+            const ModelLayer& l = model_.layers[i];
+            if (!is_conv(l) || l.decl->tops.empty()) continue;
+            const size_t j = single_input_conv_reading(i + 1, l.decl->tops[0]);
+            if (j == n || !int8(i) || !int8(j)) continue;
+            RETURN_IF_ERROR(fuse(plan, i, j, model_.layers[j].decl->name));
+        }
+        // Convolution -> Split -> every output into a Convolution
+        for (size_t i = 0; i < n; i++) {
+            const ModelLayer& l = model_.layers[i];
+            if (!is_conv(l) || l.decl->tops.empty()) continue;
+            size_t s = i + 1;
+            for (; s < n; s++) {
+                const ModelLayer& c = model_.layers[s];
+                if (c.decl->type == "Split" && c.decl->bottoms.size() == 1 && c.decl->bottoms[0] == l.decl->tops[0]) break;
+            }
+            if (s == n) continue;
+            const LayerDecl& split = *model_.layers[s].decl;
+            bool all_int8_conv = !split.tops.empty();
+            for (const std::string& top : split.tops) {
+                const size_t k = single_input_conv_reading(s + 1, top);
+                if (k == n || !int8(k)) {
+                    all_int8_conv = false;
+                    break;
+                }
+            }
+            if (!all_int8_conv) continue;
+            // The reference takes the scale of the LAST layer reading the Split's first output.
+            size_t j = n;
+            for (size_t k = 0; k < n; k++)
+                for (const std::string& b : model_.layers[k].decl->bottoms)
+                    if (b == split.tops[0]) j = k;
+            if (j == n || !is_conv(model_.layers[j]) || !int8(i) || !int8(j)) continue;
+            RETURN_IF_ERROR(fuse(plan, i, j, split.name));
+        }
+        return Status::ok();
+    }
+
+    const Model& model_;
+    const CalibrationTable* table_;
+    const std::vector<LayerBlobs>& index_;
+    ByteSource& bin_;
+    const std::string& bin_name_;
+    Diagnostics& diagnostics_;
+    std::set<std::string> used_keys_;
+};
+
+} // namespace
+
+const char* action_name(LayerAction a)
+{
+    switch (a) {
+    case LayerAction::Int8: return "int8";
+    case LayerAction::Fp16: return "fp16";
+    case LayerAction::Unchanged: return "unchanged";
+    case LayerAction::Skipped: return "skipped";
+    }
+    return "?";
+}
+
+QuantFamily quant_family(const std::string& type)
+{
+    const FamilyInfo* f = family_info(type);
+    return f ? f->family : QuantFamily::None;
+}
+
+Result<QuantizePlan> plan_quantization(const Model& model, const CalibrationTable* table, const std::vector<LayerBlobs>& index,
+                                       ByteSource& bin, const std::string& bin_name, Diagnostics& diagnostics)
+{
+    return Planner(model, table, index, bin, bin_name, diagnostics).run();
+}
+
+} // namespace ncnn_int8
