@@ -162,13 +162,17 @@ private:
         });
     }
 
+    // 1D blobs (depthwise groups, Embed, attention out, Gemm's transposed B)
+    // are one row each, as the reference notes describe. (ncnn's Quantize
+    // layer would split a 1D blob per thread, which makes the reference's
+    // bytes depend on its machine's core count in rare tie cases.)
     Status groups_1d(const std::string& name, size_t groups, const std::vector<float>& group_scales)
     {
         return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
             const size_t len = n / groups;
             for (size_t g = 0; g < groups; g++) {
                 RETURN_IF_ERROR(check_scale(name, g, group_scales[g], x + g * len, len));
-                quantize_1d(x + g * len, len, group_scales[g], plan_.reference_threads, q + g * len);
+                kernels::quantize_row(x + g * len, len, group_scales[g], q + g * len);
                 kernels::accumulate_error(x + g * len, q + g * len, len, group_scales[g], error_);
             }
             return Status::ok();
@@ -179,7 +183,7 @@ private:
     {
         return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
             RETURN_IF_ERROR(check_scale(name, 0, scale, x, n));
-            quantize_1d(x, n, scale, plan_.reference_threads, q);
+            kernels::quantize_row(x, n, scale, q);
             kernels::accumulate_error(x, q, n, scale, error_);
             return Status::ok();
         });
@@ -235,12 +239,6 @@ private:
 };
 
 } // namespace
-
-void quantize_1d(const float* x, size_t n, float scale, int threads, int8_t* out)
-{
-    const size_t chunk = std::max<size_t>(1, n / static_cast<size_t>(threads));
-    for (size_t i = 0; i < n; i += chunk) kernels::quantize_row(x + i, std::min(chunk, n - i), scale, out + i);
-}
 
 Status quantize_layer(const ModelLayer& layer, const LayerPlan& plan, LayerBlobSet& blobs, const std::string& where,
                       Diagnostics& diagnostics, kernels::ErrorSums& error)

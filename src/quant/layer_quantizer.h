@@ -28,8 +28,4 @@ struct LayerBlobSet {
 Status quantize_layer(const ModelLayer& layer, const LayerPlan& plan, LayerBlobSet& blobs, const std::string& where,
                       Diagnostics& diagnostics, kernels::ErrorSums& error);
 
-// The reference's 1D quantization: the blob is cut into `threads` chunks,
-// each quantized as its own row.
-void quantize_1d(const float* x, size_t n, float scale, int threads, int8_t* out);
-
 } // namespace ncnn_int8

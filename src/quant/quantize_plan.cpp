@@ -8,13 +8,6 @@ namespace ncnn_int8 {
 
 namespace {
 
-// The reference quantizes 1D blobs (ConvolutionDepthWise groups, Embed,
-// MultiHeadAttention's out projection, Gemm's transposed B) with ncnn's
-// multi-threaded Quantize layer, which splits a 1D blob into chunks, one
-// per thread, each with its own SIMD/scalar tail split. The corpus was made
-// with this many threads. (Load-time quantization in ncnn uses 1.)
-constexpr int kReferenceThreads = 2;
-
 struct FamilyInfo {
     const char* type;
     QuantFamily family;
@@ -178,7 +171,6 @@ private:
             lp.action = LayerAction::Int8;
             lp.quantize_weights = true;
             lp.scales_from_bin = true;
-            lp.reference_threads = 1;
             lp.reason = "int8 flag already set with float weights: quantized with the scales stored in the .bin, as ncnn does on load";
             return check_shapes(f, i);
         }
@@ -214,7 +206,6 @@ private:
         lp.action = LayerAction::Int8;
         lp.quantize_weights = true;
         lp.int8_weights_after_load = true;
-        lp.reference_threads = kReferenceThreads;
         lp.reason = "quantized with the table's scales";
         const int new_flag = f.family == QuantFamily::ConvolutionDepthWise ? 1 : 2;
         lp.out_params.set(f.flag_param, ParamValue::from_int(new_flag));
@@ -277,7 +268,6 @@ private:
         }
         lp.action = LayerAction::Int8;
         lp.quantize_weights = true;
-        lp.reference_threads = kReferenceThreads;
         lp.reason = "scales computed from the weights (127 / absmax)";
         // The reference transposes constant A (transA=1) and B (transB=0) first.
         if (constant_a && p.i(2) == 1) lp.out_params.set(2, ParamValue::from_int(0));

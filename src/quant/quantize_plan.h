@@ -35,7 +35,6 @@ struct LayerPlan {
     bool quantize_weights = false;   // this run quantizes float weights
     bool scales_from_bin = false;    // int8 flag already set: use the stored scales
     bool int8_weights_after_load = false; // weights are int8 once ncnn loads the output (for fusion)
-    int reference_threads = 1;       // 1D blobs are split into this many chunks (see README)
     LayerParams out_params;
     std::vector<std::vector<float>> weight_scales; // table _param_0.._param_3
     float input_scale = 0.f;

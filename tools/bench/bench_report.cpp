@@ -1,0 +1,161 @@
+#include "bench_report.h"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+
+#include "kernels/kernels.h"
+#include "ncnn_int8.h"
+#include "timing.h"
+
+namespace ncnn_int8::bench {
+
+namespace {
+
+std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string format(const char* fmt, ...)
+{
+    char buffer[1024];
+    va_list args;
+    va_start(args, fmt);
+    const int n = std::vsnprintf(buffer, sizeof buffer, fmt, args);
+    va_end(args);
+    return std::string(buffer, n < 0 ? 0 : std::min<size_t>(size_t(n), sizeof buffer - 1));
+}
+
+constexpr double kMB = 1e6;
+constexpr double kMiB = 1024.0 * 1024.0;
+
+double mb_per_s(uint64_t bytes, double seconds) { return seconds > 0 ? double(bytes) / kMB / seconds : 0; }
+
+std::string json_string(const std::string& s)
+{
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            out += format("\\u%04x", c);
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+struct Throughputs {
+    double read, write, read_write, memcpy_bw, quantize;
+};
+
+Throughputs throughputs(const ModelResult& m)
+{
+    return {mb_per_s(m.io.bytes, m.io.read_seconds), mb_per_s(m.io.bytes, m.io.write_seconds),
+            mb_per_s(m.io.bytes, m.io.read_write_seconds), mb_per_s(m.io.bytes, m.io.memcpy_seconds),
+            mb_per_s(m.stats.bin_bytes, m.quantize_seconds())};
+}
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+std::string model_details(const ModelResult& m)
+{
+    const Throughputs t = throughputs(m);
+    const QuantizeRun& last = m.runs.back();
+    std::string s;
+    s += format("model %s: %s/model.bin, %.1f MB fp32, %zu layers, %s\n", m.kind.c_str(), m.model.dir.c_str(),
+                double(m.stats.bin_bytes) / kMB, m.stats.layers,
+                m.model.generated ? format("generated in %.2f s", m.model.generate_seconds).c_str() : "reused (already generated)");
+    s += format("  largest layer: %s, %.2f MB fp32\n", m.stats.largest_layer.c_str(), double(m.stats.largest_layer_fp32_bytes) / kMB);
+    s += format("  %-40s %10s %10s\n", "measurement (median)", "seconds", "MB/s");
+    s += format("  %-40s %10.4f %10.0f\n", "read .bin (page cache)", m.io.read_seconds, t.read);
+    s += format("  %-40s %10.4f %10.0f\n", "write same bytes to a new file", m.io.write_seconds, t.write);
+    s += format("  %-40s %10.4f %10.0f\n", "read + write (physical bound)", m.io.read_write_seconds, t.read_write);
+    s += format("  %-40s %10.4f %10.0f\n", "memcpy of the same size", m.io.memcpy_seconds, t.memcpy_bw);
+    s += format("  %-40s %10.4f %10.0f\n", "quantize_model, file -> file", m.quantize_seconds(), t.quantize);
+    std::string runs;
+    for (const QuantizeRun& r : m.runs) runs += format(" %.4f", r.seconds);
+    s += format("  quantize runs (s):%s\n", runs.c_str());
+    s += format("  ratios: quantize / (read+write) = %.2fx, quantize / memcpy = %.2fx\n", ratio(t.quantize, t.read_write),
+                ratio(t.quantize, t.memcpy_bw));
+    s += "  (read+write moves the whole fp32 .bin twice; quantize writes only ~1/4 of it back as int8)\n";
+    s += format("  output: %.1f MB -> %.1f MB int8 .bin, %zu warnings\n", double(last.bin_bytes_in) / kMB,
+                double(last.bin_bytes_out) / kMB, last.warnings);
+    s += format("  peak RSS of the quantize child: %.1f MiB (ru_maxrss; VmHWM %.1f MiB; %.1f MiB inherited at fork)\n",
+                double(m.peak_rss_kb()) / 1024, double(last.vm_hwm_kb) / 1024, double(last.start_rss_kb) / 1024);
+    s += format("  RSS target: <= 64 MiB + largest layer %.1f MiB = %.1f MiB: %s\n",
+                double(m.stats.largest_layer_fp32_bytes) / kMiB, double(m.rss_limit_kb()) / 1024,
+                m.peak_rss_kb() <= m.rss_limit_kb() ? "PASS" : "FAIL");
+    return s;
+}
+
+} // namespace
+
+double ModelResult::quantize_seconds() const
+{
+    std::vector<double> seconds;
+    for (const QuantizeRun& r : runs) seconds.push_back(r.seconds);
+    return median(seconds);
+}
+
+uint64_t ModelResult::peak_rss_kb() const
+{
+    uint64_t peak = 0;
+    for (const QuantizeRun& r : runs) peak = std::max(peak, r.peak_rss_kb);
+    return peak;
+}
+
+std::string results_to_text(const BenchResults& results)
+{
+    std::string s = format("ncnn_int8_bench: ncnn-int8 %s, SIMD target %s, %d repeats (medians), MB = 1e6 bytes, MiB = 2^20 bytes\n\n",
+                           kVersion, kernels::active_target(), results.repeats);
+    for (const ModelResult& m : results.models) s += model_details(m) + "\n";
+
+    s += format("%-6s %9s %9s %10s %10s %10s %8s %8s %9s %9s %6s\n", "model", "fp32 MB", "quant s", "quant MB/s", "r+w MB/s",
+                "memcpy MB/s", "q/(r+w)", "q/memcpy", "RSS MiB", "limit MiB", "RSS ok");
+    for (const ModelResult& m : results.models) {
+        const Throughputs t = throughputs(m);
+        s += format("%-6s %9.1f %9.4f %10.0f %10.0f %10.0f %8.2f %8.2f %9.1f %9.1f %6s\n", m.kind.c_str(),
+                    double(m.stats.bin_bytes) / kMB, m.quantize_seconds(), t.quantize, t.read_write, t.memcpy_bw,
+                    ratio(t.quantize, t.read_write), ratio(t.quantize, t.memcpy_bw), double(m.peak_rss_kb()) / 1024,
+                    double(m.rss_limit_kb()) / 1024, m.peak_rss_kb() <= m.rss_limit_kb() ? "yes" : "NO");
+    }
+    return s;
+}
+
+std::string results_to_json(const BenchResults& results)
+{
+    std::string s = "{\n";
+    s += "  \"tool_version\": " + json_string(kVersion) + ",\n";
+    s += "  \"simd_target\": " + json_string(kernels::active_target()) + ",\n";
+    s += format("  \"repeats\": %d,\n", results.repeats);
+    s += "  \"units\": {\"throughput\": \"MB/s (1e6 bytes)\", \"rss\": \"KiB\", \"time\": \"seconds\"},\n";
+    s += "  \"models\": [";
+    for (size_t i = 0; i < results.models.size(); i++) {
+        const ModelResult& m = results.models[i];
+        const Throughputs t = throughputs(m);
+        const QuantizeRun& last = m.runs.back();
+        std::string runs;
+        for (const QuantizeRun& r : m.runs) runs += format("%s%.6f", runs.empty() ? "" : ", ", r.seconds);
+        s += i ? ",\n    {\n" : "\n    {\n";
+        s += "      \"kind\": " + json_string(m.kind) + ",\n";
+        s += "      \"dir\": " + json_string(m.model.dir) + ",\n";
+        s += format("      \"generated\": %s,\n      \"generate_seconds\": %.6f,\n", m.model.generated ? "true" : "false", m.model.generate_seconds);
+        s += format("      \"bin_bytes\": %llu,\n      \"layers\": %zu,\n", (unsigned long long)m.stats.bin_bytes, m.stats.layers);
+        s += "      \"largest_layer\": " + json_string(m.stats.largest_layer) + ",\n";
+        s += format("      \"largest_layer_fp32_bytes\": %llu,\n", (unsigned long long)m.stats.largest_layer_fp32_bytes);
+        s += format("      \"io_bound\": {\"read_seconds\": %.6f, \"write_seconds\": %.6f, \"read_write_seconds\": %.6f, \"memcpy_seconds\": %.6f, "
+                    "\"read_mb_s\": %.1f, \"write_mb_s\": %.1f, \"read_write_mb_s\": %.1f, \"memcpy_mb_s\": %.1f},\n",
+                    m.io.read_seconds, m.io.write_seconds, m.io.read_write_seconds, m.io.memcpy_seconds, t.read, t.write,
+                    t.read_write, t.memcpy_bw);
+        s += format("      \"quantize\": {\"seconds\": %.6f, \"runs_seconds\": [%s], \"mb_s\": %.1f, \"bin_bytes_out\": %llu, \"warnings\": %zu},\n",
+                    m.quantize_seconds(), runs.c_str(), t.quantize, (unsigned long long)last.bin_bytes_out, last.warnings);
+        s += format("      \"ratios\": {\"quantize_over_read_write\": %.4f, \"quantize_over_memcpy\": %.4f},\n",
+                    ratio(t.quantize, t.read_write), ratio(t.quantize, t.memcpy_bw));
+        s += format("      \"rss\": {\"peak_kib\": %llu, \"vm_hwm_kib\": %llu, \"inherited_at_fork_kib\": %llu, \"limit_kib\": %llu, \"within_limit\": %s}\n",
+                    (unsigned long long)m.peak_rss_kb(), (unsigned long long)last.vm_hwm_kb, (unsigned long long)last.start_rss_kb,
+                    (unsigned long long)m.rss_limit_kb(), m.peak_rss_kb() <= m.rss_limit_kb() ? "true" : "false");
+        s += "    }";
+    }
+    s += "\n  ]\n}\n";
+    return s;
+}
+
+} // namespace ncnn_int8::bench

@@ -1,0 +1,91 @@
+#include "model_generator.h"
+
+#include <memory>
+
+#include "core/byte_io.h"
+#include "kinds.h"
+#include "model_builder.h"
+
+namespace ncnn_int8 {
+
+namespace {
+
+using generator::ModelBuilder;
+using generator::WeightEncoding;
+
+struct KindInfo {
+    const char* name;
+    Status (*build)(ModelBuilder&);
+    WeightEncoding encoding;
+};
+
+const KindInfo kKinds[] = {
+    {"sample", generator::build_sample, WeightEncoding::Fp32},
+    {"families", generator::build_families, WeightEncoding::Fp32},
+    {"cnn", generator::build_cnn, WeightEncoding::Fp32},
+    {"vit", generator::build_vit, WeightEncoding::Fp32},
+    {"fp16", generator::build_sample, WeightEncoding::Fp16},
+};
+
+Result<const KindInfo*> find_kind(const std::string& kind)
+{
+    for (const KindInfo& k : kKinds)
+        if (kind == k.name) return &k;
+    std::string known;
+    for (const KindInfo& k : kKinds) known += std::string(known.empty() ? "" : ", ") + k.name;
+    return Status::failure("unknown model kind '" + kind + "' (known: " + known + ")");
+}
+
+// Builds the model, streaming weights into `bin`; returns param and table text.
+Status build(const KindInfo& kind, uint64_t seed, ByteSink& bin, std::string* param, std::string* table)
+{
+    ModelBuilder builder(bin, kind.encoding, seed);
+    RETURN_IF_ERROR(kind.build(builder));
+    *param = builder.param_text();
+    *table = builder.table_text();
+    return Status::ok();
+}
+
+Status write_text_file(const std::string& path, const std::string& text)
+{
+    ASSIGN_OR_RETURN(AtomicFileSink * raw, AtomicFileSink::create(path));
+    std::unique_ptr<AtomicFileSink> sink(raw);
+    RETURN_IF_ERROR(sink->write(text.data(), text.size()));
+    return sink->commit();
+}
+
+} // namespace
+
+const std::vector<std::string>& model_kinds()
+{
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> v;
+        for (const auto& k : kKinds) v.push_back(k.name);
+        return v;
+    }();
+    return names;
+}
+
+Status generate_model(const std::string& kind, const std::string& out_dir, uint64_t seed)
+{
+    ASSIGN_OR_RETURN(const KindInfo* info, find_kind(kind));
+    ASSIGN_OR_RETURN(AtomicFileSink * raw_bin, AtomicFileSink::create(out_dir + "/model.bin"));
+    std::unique_ptr<AtomicFileSink> bin(raw_bin);
+    std::string param, table;
+    RETURN_IF_ERROR(build(*info, seed, *bin, &param, &table));
+    RETURN_IF_ERROR(bin->commit());
+    RETURN_IF_ERROR(write_text_file(out_dir + "/model.param", param));
+    return write_text_file(out_dir + "/model.table", table);
+}
+
+Result<GeneratedModel> generate_model_in_memory(const std::string& kind, uint64_t seed)
+{
+    ASSIGN_OR_RETURN(const KindInfo* info, find_kind(kind));
+    MemorySink bin;
+    GeneratedModel model;
+    RETURN_IF_ERROR(build(*info, seed, bin, &model.param, &model.table));
+    model.bin = std::move(bin.bytes());
+    return model;
+}
+
+} // namespace ncnn_int8

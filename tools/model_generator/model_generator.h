@@ -1,0 +1,33 @@
+// Deterministic synthetic ncnn models for tests, demos and benchmarks: an
+// fp32 (or fp16) .param + .bin and the calibration table ncnn2table would
+// write for it.
+//
+// Kinds: "sample" (~110 KB demo conv net), "families" (every quantized layer
+// family and some float ones), "cnn" (ResNet-50-like, ~100 MB), "vit"
+// (ViT-B-like, ~345 MB), "fp16" (sample with fp16-tagged weights).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace ncnn_int8 {
+
+// The kinds generate_model accepts.
+const std::vector<std::string>& model_kinds();
+
+// Writes out_dir/model.param, model.bin (streamed) and model.table.
+// out_dir must exist. The same kind and seed give the same bytes.
+Status generate_model(const std::string& kind, const std::string& out_dir, uint64_t seed);
+
+struct GeneratedModel {
+    std::string param, table;
+    std::vector<uint8_t> bin;
+};
+
+// The same model in memory (meant for the small kinds).
+Result<GeneratedModel> generate_model_in_memory(const std::string& kind, uint64_t seed);
+
+} // namespace ncnn_int8
