@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what this project needs and is missing, then builds it.
+# Safe to run again: installed packages are skipped, builds are incremental.
+#   tools/setup.sh            native + WebAssembly builds and npm packages
+#   NCNN_INT8_SKIP_WASM=1     native only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n== %s\n' "$*"; }
+
+# Debian packages: compiler and build tools, Highway, GoogleTest, clang's
+# sanitizer/fuzzer runtime, Emscripten, Chromium for the browser tests.
+packages=(cmake ninja-build g++ clang libclang-rt-14-dev libhwy-dev libgtest-dev python3)
+if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
+  packages+=(emscripten chromium)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+say "native build (build/)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build
+
+if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
+  if [ -f package.json ]; then
+    say "npm packages"
+    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  fi
+  if [ -f cmake/wasm.cmake ]; then
+    say "WebAssembly build (build-wasm/)"
+    # emcc's JS optimizer needs Debian's node modules (acorn).
+    export NODE_PATH=/usr/share/nodejs
+    emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build build-wasm
+  fi
+fi
