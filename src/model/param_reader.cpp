@@ -281,10 +281,11 @@ Result<ParamFile> read_param_text(std::string_view text, const std::string& file
         }
         file.layers.push_back(std::move(layer));
     }
+    const std::string header_at = file_name + ":" + std::to_string(lines[1].first) + ": ";
     if (file.layers.size() != static_cast<size_t>(file.declared_layer_count))
-        return Status::failure(file_name + ": the header declares " + std::to_string(file.declared_layer_count) + " layers but the file has " + std::to_string(file.layers.size()));
+        return Status::failure(header_at + "the header declares " + std::to_string(file.declared_layer_count) + " layers but the file has " + std::to_string(file.layers.size()));
     if (ncnn_blob_count != static_cast<size_t>(file.declared_blob_count))
-        return Status::failure(file_name + ": the header declares " + std::to_string(file.declared_blob_count) + " blobs but the layers use " + std::to_string(ncnn_blob_count));
+        return Status::failure(header_at + "the header declares " + std::to_string(file.declared_blob_count) + " blobs but the layers use " + std::to_string(ncnn_blob_count));
     return file;
 }
 

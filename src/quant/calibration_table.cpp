@@ -66,7 +66,7 @@ Result<CalibrationTable> read_calibration_table(std::string_view text, const std
         const std::vector<std::string_view> fields = split_fields(line);
         if (fields.empty()) {
             // ncnn2int8 stops at the first empty line; so do we, for identical output.
-            if (!split_fields(text.substr(std::min(start, text.size()))).empty())
+            if (text.substr(std::min(start, text.size())).find_first_not_of(" \t\r\n") != std::string_view::npos)
                 diagnostics.warn(file_name + ":" + std::to_string(line_number), "",
                                  "empty line: the entries after it are ignored, as ncnn2int8 ignores them");
             break;

@@ -1,0 +1,434 @@
+// The Highway kernels (kernels/kernels.h) against the element-wise scalar
+// reference (kernels/scalar_reference.h), for every compiled target this CPU
+// supports; and the scalar reference against first principles.
+#include <gtest/gtest.h>
+
+#include <cfenv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "hwy/highway.h"
+#include "hwy/targets.h"
+#include "kernels/kernels.h"
+#include "kernels/scalar_reference.h"
+
+namespace ncnn_int8 {
+namespace {
+
+using scalar::bits_of;
+using scalar::float_of;
+
+// Runs `body` once per Highway target compiled into the kernels and supported here.
+template <typename Body>
+void for_each_target(Body body)
+{
+    const std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
+    ASSERT_FALSE(targets.empty());
+    for (int64_t t : targets) {
+        hwy::SetSupportedTargetsForTest(t);
+        hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+        SCOPED_TRACE(std::string("Highway target ") + hwy::TargetName(t));
+        std::printf("[ target   ] %s (active: %s)\n", hwy::TargetName(t), kernels::active_target());
+        body(t);
+    }
+    hwy::SetSupportedTargetsForTest(0);
+    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+}
+
+// Edge values for the conversions and the quantizer.
+std::vector<float> edge_values()
+{
+    const float inf = std::numeric_limits<float>::infinity();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    std::vector<float> v = {
+        0.f, -0.f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 126.5f, -126.5f, 127.5f, -127.5f, 0.49999997f, -0.49999997f,
+        1.4999999f, -1.4999999f, std::nextafter(0.5f, 0.f), std::nextafter(2.5f, 0.f), std::nextafter(-3.5f, 0.f),
+        std::nextafter(0.5f, 1.f), nan, -nan, inf, -inf, 3e9f, -3e9f, 2147483520.f, 2147483648.f, -2147483648.f,
+        1e-40f, -1e-40f, std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::min(),
+        std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(),
+        // fp16 limits
+        65504.f, -65504.f, 65519.996f, 65520.f, -65520.f, 65536.f, 65505.f, 65535.f,
+        // fp16 subnormal range
+        std::ldexp(1.f, -24), std::ldexp(1.f, -25), std::ldexp(3.f, -26), std::ldexp(1.f, -15), std::ldexp(1.f, -14),
+        std::nextafter(std::ldexp(1.f, -14), 0.f), std::nextafter(std::ldexp(1.f, -25), 1.f), std::ldexp(5.f, -26),
+        -std::ldexp(1.f, -24), -std::ldexp(3.f, -26), std::ldexp(1.f, -26), std::ldexp(1023.f, -24),
+        std::ldexp(2047.f, -25), std::ldexp(1.f, -30),
+        // rounding ties for fp16 (1 + k*2^-11)
+        1.f + std::ldexp(1.f, -11), 1.f + std::ldexp(3.f, -11), 1.f + std::ldexp(1.f, -11) + std::ldexp(1.f, -23),
+        // flush threshold
+        1e-30f, -1e-30f, std::nextafter(1e-30f, 0.f), 1e-31f, 1e-29f,
+        // signaling NaN
+        float_of(0x7F800001u), float_of(0xFFA00000u), float_of(0x7FBFFFFFu),
+    };
+    return v;
+}
+
+// A long deterministic random array with a mix of magnitudes and edge values.
+std::vector<float> random_values(size_t n, uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    std::vector<float> v(n);
+    const std::vector<float> edges = edge_values();
+    for (size_t i = 0; i < n; i++) {
+        switch (rng() % 5) {
+        case 0: v[i] = float_of(static_cast<uint32_t>(rng())); break; // any bit pattern
+        case 1: v[i] = std::uniform_real_distribution<float>(-2.f, 2.f)(rng); break;
+        case 2: v[i] = std::ldexp(std::uniform_real_distribution<float>(-1.f, 1.f)(rng), static_cast<int>(rng() % 60) - 30); break;
+        case 3: v[i] = static_cast<float>(static_cast<int>(rng() % 512) - 256) * 0.5f; break; // exact ties
+        default: v[i] = edges[rng() % edges.size()]; break;
+        }
+    }
+    return v;
+}
+
+// Every length 0..67 at every offset into `pool`, plus the whole pool.
+template <typename Check>
+void for_each_slice(const std::vector<float>& pool, Check check)
+{
+    for (size_t n = 0; n <= 67; n++)
+        for (size_t off = 0; off + n <= pool.size() && off < 3 * 67; off += 67) check(pool.data() + off, n);
+    check(pool.data(), pool.size());
+}
+
+std::vector<float> test_pool()
+{
+    std::vector<float> pool = edge_values();
+    // every edge value at every lane position of a 4-wide and 16-wide vector
+    const std::vector<float> edges = edge_values();
+    for (size_t shift = 1; shift < 17; shift++)
+        for (size_t i = 0; i < edges.size(); i++) pool.push_back(edges[(i + shift) % edges.size()]);
+    const std::vector<float> rnd = random_values(100003, 1234);
+    pool.insert(pool.end(), rnd.begin(), rnd.end());
+    return pool;
+}
+
+TEST(Kernels, QuantizeRowMatchesScalarReference)
+{
+    const std::vector<float> pool = test_pool();
+    const float scales[] = {1.f, 127.f / 3.f, 0.5f, 1e-3f, 1e10f, 64.f, 3.0517578e-05f};
+    for_each_target([&](int64_t) {
+        for (float scale : scales) {
+            for_each_slice(pool, [&](const float* x, size_t n) {
+                std::vector<int8_t> got(n + 1, 99), want(n);
+                kernels::quantize_row(x, n, scale, got.data());
+                const size_t v = n & ~size_t(3);
+                for (size_t i = 0; i < n; i++)
+                    want[i] = i < v ? scalar::quantize_vector_lane(x[i], scale) : scalar::quantize_tail(x[i], scale);
+                for (size_t i = 0; i < n; i++)
+                    ASSERT_EQ(got[i], want[i]) << "n=" << n << " i=" << i << " x=" << x[i] << " (0x" << std::hex << bits_of(x[i])
+                                               << std::dec << ") scale=" << scale;
+                ASSERT_EQ(got[n], 99) << "wrote past the end, n=" << n;
+            });
+        }
+    });
+}
+
+TEST(Kernels, QuantizeEdgeRules)
+{
+    // The two rounding rules of the reference, spelled out.
+    EXPECT_EQ(scalar::quantize_vector_lane(0.49999997f, 1.f), 1); // 0.49999997 + 0.5 rounds to 1.0 in fp32
+    EXPECT_EQ(scalar::quantize_tail(0.49999997f, 1.f), 0);
+    EXPECT_EQ(scalar::quantize_vector_lane(1.4999999f, 1.f), 1); // 1.4999999 + 0.5 = 1.9999999 (exact)
+    EXPECT_EQ(scalar::quantize_tail(1.4999999f, 1.f), 1);
+    EXPECT_EQ(scalar::quantize_vector_lane(2.5f, 1.f), 3); // ties away from zero
+    EXPECT_EQ(scalar::quantize_tail(2.5f, 1.f), 3);
+    EXPECT_EQ(scalar::quantize_vector_lane(-2.5f, 1.f), -3);
+    EXPECT_EQ(scalar::quantize_tail(-2.5f, 1.f), -3);
+    EXPECT_EQ(scalar::quantize_vector_lane(-0.49999997f, 1.f), -1);
+    EXPECT_EQ(scalar::quantize_tail(-0.49999997f, 1.f), 0);
+    // clamp, and the x86 INT_MIN rule for NaN / out of int32 range
+    EXPECT_EQ(scalar::quantize_vector_lane(200.f, 1.f), 127);
+    EXPECT_EQ(scalar::quantize_tail(-200.f, 1.f), -127);
+    EXPECT_EQ(scalar::quantize_vector_lane(3e9f, 1.f), -127);
+    EXPECT_EQ(scalar::quantize_tail(3e9f, 1.f), -127);
+    EXPECT_EQ(scalar::quantize_vector_lane(-3e9f, 1.f), -127);
+    EXPECT_EQ(scalar::quantize_tail(1.f, 3e9f), -127);
+    EXPECT_EQ(scalar::quantize_vector_lane(std::nanf(""), 1.f), -127);
+    EXPECT_EQ(scalar::quantize_tail(std::nanf(""), 1.f), -127);
+    EXPECT_EQ(scalar::quantize_vector_lane(0.f, std::numeric_limits<float>::infinity()), -127); // 0 * inf = NaN
+    EXPECT_EQ(scalar::quantize_tail(std::numeric_limits<float>::infinity(), 1.f), -127);
+    EXPECT_EQ(scalar::quantize_vector_lane(2147483520.f, 1.f), 127); // in range: clamps to 127
+    // and the kernels on a row of 5: 4 vector lanes + 1 tail
+    for_each_target([&](int64_t) {
+        const float x[5] = {0.49999997f, 3e9f, std::nanf(""), -0.49999997f, 0.49999997f};
+        int8_t q[5];
+        kernels::quantize_row(x, 5, 1.f, q);
+        EXPECT_EQ(q[0], 1);
+        EXPECT_EQ(q[1], -127);
+        EXPECT_EQ(q[2], -127);
+        EXPECT_EQ(q[3], -1);
+        EXPECT_EQ(q[4], 0);
+    });
+}
+
+TEST(Kernels, Fp32ToFp16MatchesScalarReference)
+{
+    const std::vector<float> pool = test_pool();
+    for_each_target([&](int64_t) {
+        for_each_slice(pool, [&](const float* x, size_t n) {
+            std::vector<uint16_t> got(n + 1, 0xABCD);
+            kernels::fp32_to_fp16(x, n, got.data());
+            const size_t v = n & ~size_t(3);
+            for (size_t i = 0; i < n; i++) {
+                const uint16_t want = i < v ? scalar::fp32_to_fp16_rne(x[i]) : scalar::fp32_to_fp16_truncate(x[i]);
+                ASSERT_EQ(got[i], want) << "n=" << n << " i=" << i << " x=" << x[i] << " (0x" << std::hex << bits_of(x[i]) << ")";
+            }
+            ASSERT_EQ(got[n], 0xABCD);
+        });
+    });
+}
+
+TEST(Kernels, Fp32ToFp16EdgeValues)
+{
+    // the vector rule (RNE, F16C) on the named edge values
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(65504.f), 0x7BFF);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(65519.996f), 0x7BFF);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(65520.f), 0x7C00);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(-65520.f), 0xFC00);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(65536.f), 0x7C00);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(std::ldexp(1.f, -24)), 0x0001);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(std::ldexp(1.f, -25)), 0x0000); // tie to even (0)
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(std::ldexp(3.f, -26)), 0x0001);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(std::ldexp(3.f, -25)), 0x0002); // 1.5 ulp: tie to even (2)
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(std::ldexp(1.f, -15)), 0x0200);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(-0.f), 0x8000);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(std::numeric_limits<float>::infinity()), 0x7C00);
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(float_of(0x7F800001u)), 0x7E00); // sNaN quieted
+    EXPECT_EQ(scalar::fp32_to_fp16_rne(float_of(0xFFC02000u)), 0xFE01); // top payload bits kept
+    // the tail rule (ncnn's scalar conversion)
+    EXPECT_EQ(scalar::fp32_to_fp16_truncate(65519.996f), 0x7BFF);
+    EXPECT_EQ(scalar::fp32_to_fp16_truncate(65536.f), 0x7C00);
+    EXPECT_EQ(scalar::fp32_to_fp16_truncate(std::ldexp(1.f, -15)), 0x0000); // fp16 subnormal flushed
+    EXPECT_EQ(scalar::fp32_to_fp16_truncate(std::ldexp(1.f, -14)), 0x0400);
+    EXPECT_EQ(scalar::fp32_to_fp16_truncate(1.f + std::ldexp(3.f, -12)), 0x3C00);
+    EXPECT_EQ(scalar::fp32_to_fp16_truncate(std::nanf("")), 0x7E00);
+    EXPECT_EQ(scalar::fp32_to_fp16_truncate(-std::numeric_limits<float>::infinity()), 0xFC00);
+    EXPECT_EQ(scalar::fp32_to_fp16_truncate(1e-40f), 0x0000);
+}
+
+TEST(Kernels, Fp16ToFp32MatchesScalarReference)
+{
+    std::vector<uint16_t> all(65536 + 67);
+    for (size_t i = 0; i < 65536; i++) all[i] = static_cast<uint16_t>(i);
+    // plus NaNs and subnormals at the tail positions
+    const uint16_t extra[] = {0x7C01, 0xFC01, 0x7E00, 0x7D00, 0x0001, 0x83FF, 0x7C00, 0x8000};
+    for (size_t i = 65536; i < all.size(); i++) all[i] = extra[i % 8];
+    for_each_target([&](int64_t) {
+        for (size_t n = 0; n <= 67; n++) {
+            for (size_t off : {size_t(0), size_t(0x7BF0), size_t(0x7C00), size_t(0xFBF9), size_t(65536)}) {
+                if (off + n > all.size()) continue;
+                std::vector<float> got(n + 1, 42.f);
+                kernels::fp16_to_fp32(all.data() + off, n, got.data());
+                const size_t v = n & ~size_t(3);
+                for (size_t i = 0; i < n; i++) {
+                    const uint16_t h = all[off + i];
+                    const float want = i < v ? scalar::fp16_to_fp32_f16c(h) : scalar::fp16_to_fp32_exact(h);
+                    ASSERT_EQ(bits_of(got[i]), bits_of(want)) << "n=" << n << " i=" << i << " h=0x" << std::hex << h;
+                }
+                ASSERT_EQ(got[n], 42.f);
+            }
+        }
+        std::vector<float> got(all.size());
+        kernels::fp16_to_fp32(all.data(), all.size(), got.data());
+        const size_t v = all.size() & ~size_t(3);
+        for (size_t i = 0; i < all.size(); i++) {
+            const float want = i < v ? scalar::fp16_to_fp32_f16c(all[i]) : scalar::fp16_to_fp32_exact(all[i]);
+            ASSERT_EQ(bits_of(got[i]), bits_of(want)) << "i=" << i;
+        }
+    });
+}
+
+TEST(Kernels, AllFp16PatternsRoundTrip)
+{
+    std::vector<uint16_t> h(65536);
+    for (size_t i = 0; i < h.size(); i++) h[i] = static_cast<uint16_t>(i);
+    for_each_target([&](int64_t) {
+        std::vector<float> f(h.size());
+        std::vector<uint16_t> back(h.size());
+        kernels::fp16_to_fp32(h.data(), h.size(), f.data()); // 65536 % 4 == 0: all vector part
+        kernels::fp32_to_fp16(f.data(), f.size(), back.data());
+        for (size_t i = 0; i < h.size(); i++) {
+            const bool nan = (h[i] & 0x7C00) == 0x7C00 && (h[i] & 0x3FF) != 0;
+            const uint16_t want = nan ? static_cast<uint16_t>(h[i] | 0x200) : h[i]; // NaN payloads come back quiet
+            ASSERT_EQ(back[i], want) << "h=0x" << std::hex << h[i];
+        }
+    });
+}
+
+TEST(Kernels, AbsMaxMatchesScalarLoop)
+{
+    const std::vector<float> pool = test_pool();
+    for_each_target([&](int64_t) {
+        for_each_slice(pool, [&](const float* x, size_t n) {
+            float want = 0.f;
+            for (size_t i = 0; i < n; i++) {
+                const float a = std::fabs(x[i]);
+                if (want < a) want = a; // NaN ignored
+            }
+            const float got = kernels::abs_max(x, n);
+            ASSERT_EQ(bits_of(got), bits_of(want)) << "n=" << n;
+        });
+        const float only_nan[5] = {std::nanf(""), -std::nanf(""), std::nanf(""), std::nanf(""), std::nanf("")};
+        EXPECT_EQ(kernels::abs_max(only_nan, 5), 0.f);
+        const float negative[6] = {-0.f, -3.f, 1.f, -0.5f, 2.f, -7.f};
+        EXPECT_EQ(kernels::abs_max(negative, 6), 7.f);
+        EXPECT_EQ(kernels::abs_max(negative, 5), 3.f);
+        EXPECT_EQ(kernels::abs_max(negative, 0), 0.f);
+    });
+}
+
+TEST(Kernels, FlushTinyToZeroMatchesScalarReference)
+{
+    const std::vector<float> pool = test_pool();
+    for_each_target([&](int64_t) {
+        for_each_slice(pool, [&](const float* x, size_t n) {
+            std::vector<float> got(x, x + n);
+            got.push_back(1e-35f);
+            kernels::flush_tiny_to_zero(got.data(), n);
+            for (size_t i = 0; i < n; i++)
+                ASSERT_EQ(bits_of(got[i]), bits_of(scalar::flush_tiny(x[i]))) << "n=" << n << " i=" << i << " x=" << x[i];
+            ASSERT_EQ(got[n], 1e-35f) << "wrote past the end";
+        });
+    });
+}
+
+TEST(Kernels, FlushTinyRule)
+{
+    EXPECT_EQ(bits_of(scalar::flush_tiny(1e-31f)), 0u);
+    EXPECT_EQ(bits_of(scalar::flush_tiny(-1e-31f)), 0u); // +0
+    EXPECT_EQ(bits_of(scalar::flush_tiny(-0.f)), 0x80000000u);
+    EXPECT_EQ(scalar::flush_tiny(1e-30f), 1e-30f); // float(1e-30) > 1e-30 as a double
+    EXPECT_EQ(bits_of(scalar::flush_tiny(std::nextafter(1e-30f, 0.f))), 0u);
+    EXPECT_TRUE(std::isnan(scalar::flush_tiny(std::nanf(""))));
+}
+
+TEST(Kernels, LutAndErrorSums)
+{
+    float table[256];
+    for (int i = 0; i < 256; i++) table[i] = static_cast<float>(i) - 128.f;
+    const uint8_t idx[7] = {0, 255, 128, 1, 2, 3, 4};
+    float out[7];
+    kernels::lut_to_fp32(table, idx, 7, out);
+    EXPECT_EQ(out[0], -128.f);
+    EXPECT_EQ(out[1], 127.f);
+    EXPECT_EQ(out[2], 0.f);
+    EXPECT_EQ(out[6], -124.f);
+    for_each_target([&](int64_t) {
+        const float x[9] = {1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f, 8.f, 9.f};
+        const int8_t q[9] = {1, 2, 3, 4, 5, 6, 7, 8, 10};
+        kernels::ErrorSums s;
+        kernels::accumulate_error(x, q, 9, 1.f, s);
+        EXPECT_DOUBLE_EQ(s.signal, 285.0);
+        EXPECT_DOUBLE_EQ(s.noise, 1.0);
+    });
+}
+
+TEST(Kernels, ActiveTargetHasAName)
+{
+    const std::string name = kernels::active_target();
+    EXPECT_FALSE(name.empty());
+    EXPECT_NE(name, "Unknown");
+}
+
+// --- the scalar reference against first principles --------------------------------
+
+// fp32 -> fp16 with round-to-nearest-even, computed in double arithmetic.
+uint16_t slow_fp16_rne(float f)
+{
+    const uint16_t sign = std::signbit(f) ? 0x8000 : 0;
+    const double a = std::fabs(static_cast<double>(f));
+    if (std::isinf(a)) return sign | 0x7C00;
+    if (a == 0) return sign;
+    int e = std::ilogb(a); // a = m * 2^e, 1 <= m < 2
+    if (e < -14) e = -14;  // subnormal range has the spacing of 2^-14's binade
+    const double ulp = std::ldexp(1.0, e - 10);
+    const double q = std::nearbyint(a / ulp); // exact division by a power of 2; FE_TONEAREST = ties to even
+    const double r = q * ulp;
+    if (r >= 65520.0 || r > 65504.0) return sign | 0x7C00;
+    if (r < std::ldexp(1.0, -14)) return sign | static_cast<uint16_t>(r / std::ldexp(1.0, -24));
+    const int re = std::ilogb(r);
+    const uint16_t mant = static_cast<uint16_t>(r / std::ldexp(1.0, re - 10) - 1024.0);
+    return sign | static_cast<uint16_t>((re + 15) << 10) | mant;
+}
+
+TEST(ScalarReference, Fp32ToFp16RneAgainstDoubleArithmetic)
+{
+    ASSERT_EQ(std::fegetround(), FE_TONEAREST);
+    auto check = [](uint32_t u) {
+        const float f = float_of(u);
+        if (std::isnan(f)) return;
+        ASSERT_EQ(scalar::fp32_to_fp16_rne(f), slow_fp16_rne(f)) << "x=0x" << std::hex << u << " (" << f << ")";
+    };
+    // a sweep over all bit patterns
+    for (uint64_t u = 0; u <= 0xFFFFFFFFull; u += 4093) check(static_cast<uint32_t>(u));
+    // every exponent with the low 13 bits at and around the rounding point, both parities
+    std::mt19937 rng(7);
+    for (uint32_t sign = 0; sign < 2; sign++)
+        for (uint32_t e = 0; e < 255; e++)
+            for (int k = 0; k < 16; k++) {
+                const uint32_t high = (static_cast<uint32_t>(rng()) & 0x3FF) << 13;
+                for (uint32_t low : {0x0u, 0x1u, 0xFFFu, 0x1000u, 0x1001u, 0x1FFFu, 0x800u, 0x17FFu, 0x1800u}) {
+                    check(sign << 31 | e << 23 | high | low);
+                    check(sign << 31 | e << 23 | (high ^ 0x2000) | low);
+                }
+                // and at the subnormal shifts: the bits below each rounding point
+                for (int s = 14; s <= 24; s++) {
+                    const uint32_t half = 1u << (s - 1);
+                    for (uint32_t low : {half - 1, half, half + 1}) check(sign << 31 | e << 23 | ((high | low) & 0x7FFFFF));
+                }
+            }
+}
+
+TEST(ScalarReference, Fp16ToFp32ExactAgainstLdexp)
+{
+    for (uint32_t h = 0; h < 65536; h++) {
+        const uint32_t e = (h >> 10) & 0x1F, m = h & 0x3FF;
+        const float got = scalar::fp16_to_fp32_exact(static_cast<uint16_t>(h));
+        if (e == 0x1F) {
+            if (m == 0) EXPECT_TRUE(std::isinf(got)) << h;
+            else {
+                EXPECT_TRUE(std::isnan(got)) << h;
+                EXPECT_EQ((bits_of(got) >> 13) & 0x3FF, m) << "payload kept, h=" << h;
+            }
+            continue;
+        }
+        const double mag = e == 0 ? std::ldexp(static_cast<double>(m), -24) : std::ldexp(1024.0 + m, static_cast<int>(e) - 25);
+        const double want = (h & 0x8000) ? -mag : mag;
+        ASSERT_EQ(static_cast<double>(got), want) << "h=" << h;
+        ASSERT_EQ(std::signbit(got), (h & 0x8000) != 0) << "h=" << h;
+    }
+}
+
+TEST(ScalarReference, QuantizeTailIsClampedRound)
+{
+    std::mt19937 rng(99);
+    std::uniform_real_distribution<float> dist(-300.f, 300.f);
+    for (int i = 0; i < 200000; i++) {
+        const float x = dist(rng);
+        const float scale = i % 3 == 0 ? 1.f : i % 3 == 1 ? 0.37f : 2.5f;
+        const float p = x * scale;
+        const double r = std::round(static_cast<double>(p));
+        const int want = static_cast<int>(std::max(-127.0, std::min(127.0, r)));
+        ASSERT_EQ(scalar::quantize_tail(x, scale), want) << x << " * " << scale;
+        // the vector rule equals it except when p + copysign(0.5, p) rounds in fp32
+        const float a = p + std::copysign(0.5f, p);
+        if (static_cast<double>(a) == static_cast<double>(p) + std::copysign(0.5, p)) {
+            ASSERT_EQ(scalar::quantize_vector_lane(x, scale), want) << x << " * " << scale;
+        }
+    }
+    for (float k = -130.f; k <= 130.f; k += 1.f) {
+        // exact ties k + 0.5: away from zero, both rules
+        const float t = k + 0.5f;
+        const int want = static_cast<int>(std::max(-127.f, std::min(127.f, std::round(t))));
+        EXPECT_EQ(scalar::quantize_tail(t, 1.f), want) << t;
+        EXPECT_EQ(scalar::quantize_vector_lane(t, 1.f), want) << t;
+    }
+}
+
+} // namespace
+} // namespace ncnn_int8
