@@ -38,7 +38,7 @@ public:
                 set_input_scale();
                 break;
             case QuantFamily::ConvolutionDepthWise:
-                RETURN_IF_ERROR(groups_1d("weight_data", p.i(7), scales("weight_data_int8_scales", 0, p.i(7))));
+                RETURN_IF_ERROR(rows("weight_data", p.i(7), scales("weight_data_int8_scales", 0, p.i(7))));
                 set_table_scales("weight_data_int8_scales", 0);
                 set_input_scale();
                 break;
@@ -55,7 +55,7 @@ public:
                 break;
             }
             case QuantFamily::Embed:
-                RETURN_IF_ERROR(whole_1d("weight_data", scales("weight_data_int8_scale", 0, 1)[0]));
+                RETURN_IF_ERROR(whole("weight_data", scales("weight_data_int8_scale", 0, 1)[0]));
                 set_table_scales("weight_data_int8_scale", 0);
                 break;
             case QuantFamily::MultiHeadAttention: {
@@ -63,7 +63,7 @@ public:
                 RETURN_IF_ERROR(rows("q_weight_data", embed, scales("q_weight_data_int8_scales", 0, embed)));
                 RETURN_IF_ERROR(rows("k_weight_data", embed, scales("k_weight_data_int8_scales", 1, embed)));
                 RETURN_IF_ERROR(rows("v_weight_data", embed, scales("v_weight_data_int8_scales", 2, embed)));
-                RETURN_IF_ERROR(whole_1d("out_weight_data", scales("out_weight_data_int8_scale", 3, 1)[0]));
+                RETURN_IF_ERROR(whole("out_weight_data", scales("out_weight_data_int8_scale", 3, 1)[0]));
                 set_table_scales("q_weight_data_int8_scales", 0);
                 set_table_scales("k_weight_data_int8_scales", 1);
                 set_table_scales("v_weight_data_int8_scales", 2);
@@ -163,31 +163,10 @@ private:
     }
 
     // 1D blobs (depthwise groups, Embed, attention out, Gemm's transposed B)
-    // are one row each, as the reference notes describe. (ncnn's Quantize
-    // layer would split a 1D blob per thread, which makes the reference's
-    // bytes depend on its machine's core count in rare tie cases.)
-    Status groups_1d(const std::string& name, size_t groups, const std::vector<float>& group_scales)
-    {
-        return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
-            const size_t len = n / groups;
-            for (size_t g = 0; g < groups; g++) {
-                RETURN_IF_ERROR(check_scale(name, g, group_scales[g], x + g * len, len));
-                kernels::quantize_row(x + g * len, len, group_scales[g], q + g * len);
-                kernels::accumulate_error(x + g * len, q + g * len, len, group_scales[g], error_);
-            }
-            return Status::ok();
-        });
-    }
-
-    Status whole_1d(const std::string& name, float scale)
-    {
-        return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
-            RETURN_IF_ERROR(check_scale(name, 0, scale, x, n));
-            kernels::quantize_row(x, n, scale, q);
-            kernels::accumulate_error(x, q, n, scale, error_);
-            return Status::ok();
-        });
-    }
+    // are one row each (per group), as the reference notes describe. (ncnn's
+    // Quantize layer would split a 1D blob per thread, which makes the
+    // reference's bytes depend on its machine's core count in rare tie cases.)
+    Status whole(const std::string& name, float scale) { return rows(name, 1, {scale}); }
 
     static float gemm_scale(float absmax) { return absmax == 0.f ? 1.f : 127.f / absmax; }
 
@@ -209,7 +188,7 @@ private:
             if (p.i(3) == 0) {
                 transpose(b->f32, K, N); // stored K rows of N -> N rows of K
                 scale = gemm_scale(kernels::abs_max(b->f32.data(), b->f32.size()));
-                RETURN_IF_ERROR(whole_1d("B_data", scale));
+                RETURN_IF_ERROR(whole("B_data", scale));
             } else {
                 // As loaded (N rows of K) the reference takes absmax over the
                 // first row only, then quantizes every row with that scale.

@@ -13,35 +13,12 @@
 #include "model/param_file.h"
 #include "model_generator.h"
 #include "ncnn_int8.h"
+#include "test_util.h"
 
 namespace ncnn_int8 {
 namespace {
 
-struct Output {
-    Status status;
-    std::string param;
-    std::vector<uint8_t> bin;
-    Report report;
-};
-
-Output quantize(const std::string& param, const std::vector<uint8_t>& bin, const std::string* table)
-{
-    MemorySource source(bin.data(), bin.size());
-    QuantizeRequest request;
-    request.param = {"model.param", param};
-    request.bin_name = "model.bin";
-    request.bin = &source;
-    if (table) request.table = TextInput{"model.table", *table};
-    MemorySink param_out, bin_out;
-    Result<Report> r = quantize_model(request, param_out, bin_out);
-    Output out;
-    out.status = r.status();
-    if (!r.is_ok()) return out;
-    out.report = r.value();
-    out.param.assign(param_out.bytes().begin(), param_out.bytes().end());
-    out.bin = bin_out.bytes();
-    return out;
-}
+using test::run_quantize;
 
 class GeneratedModels : public ::testing::TestWithParam<std::string> {};
 
@@ -51,8 +28,8 @@ TEST_P(GeneratedModels, QuantizesToAValidModelAndIsIdempotent)
     ASSERT_TRUE(made.is_ok()) << made.status().message();
     const GeneratedModel& m = made.value();
 
-    const Output first = quantize(m.param, m.bin, &m.table);
-    ASSERT_TRUE(first.status.is_ok()) << first.status.message();
+    const test::RunResult first = run_quantize(m.param, m.bin, m.table);
+    ASSERT_TRUE(first.ok) << first.error;
     EXPECT_GT(first.report.int8_layers, 0);
     EXPECT_TRUE(first.report.warnings.empty()) << first.report.warnings[0].message;
     EXPECT_LT(first.bin.size(), m.bin.size());
@@ -70,8 +47,8 @@ TEST_P(GeneratedModels, QuantizesToAValidModelAndIsIdempotent)
     // Quantizing the int8 model again (no table) leaves it as it is, except
     // that the reference fuses an already fused Convolution again (102 -> 202,
     // same blobs).
-    const Output second = quantize(first.param, first.bin, nullptr);
-    ASSERT_TRUE(second.status.is_ok()) << second.status.message();
+    const test::RunResult second = run_quantize(first.param, first.bin, std::nullopt);
+    ASSERT_TRUE(second.ok) << second.error;
     std::string second_without_refusion = second.param;
     for (size_t at; (at = second_without_refusion.find(" 8=202")) != std::string::npos;) second_without_refusion.replace(at, 6, " 8=102");
     EXPECT_EQ(second_without_refusion, first.param);
@@ -84,9 +61,9 @@ TEST_P(GeneratedModels, SameSeedSameBytes)
     Result<GeneratedModel> a = generate_model_in_memory(GetParam(), 5);
     Result<GeneratedModel> b = generate_model_in_memory(GetParam(), 5);
     ASSERT_TRUE(a.is_ok() && b.is_ok());
-    const Output qa = quantize(a.value().param, a.value().bin, &a.value().table);
-    const Output qb = quantize(b.value().param, b.value().bin, &b.value().table);
-    ASSERT_TRUE(qa.status.is_ok()) << qa.status.message();
+    const test::RunResult qa = run_quantize(a.value().param, a.value().bin, a.value().table);
+    const test::RunResult qb = run_quantize(b.value().param, b.value().bin, b.value().table);
+    ASSERT_TRUE(qa.ok) << qa.error;
     EXPECT_EQ(qa.param, qb.param);
     EXPECT_EQ(qa.bin, qb.bin);
 }
