@@ -1,0 +1,50 @@
+# The WebAssembly build (emcmake cmake -S . -B build-wasm): one universal ES
+# module, ncnn_int8_wasm.mjs + ncnn_int8_wasm.wasm, that runs in Node, in a
+# browser page and in a (module) worker. Embind API in src/wasm/bindings.cpp;
+# the npm package (js/) wraps it. Everything emcc needs is set here.
+
+# Debian's emscripten runs its JS optimizer (acorn) with the system node,
+# which finds Debian's node-acorn only through NODE_PATH: set it for the link
+# steps so a plain `cmake --build build-wasm` works.
+if(NOT DEFINED ENV{NODE_PATH} AND EXISTS "/usr/share/nodejs/acorn")
+  set(CMAKE_CXX_LINKER_LAUNCHER "${CMAKE_COMMAND};-E;env;NODE_PATH=/usr/share/nodejs")
+endif()
+
+# Out of memory must become an error message, not an abort: the core and the
+# bindings are built with native WebAssembly exceptions so std::bad_alloc can
+# be caught at the binding boundary (zero cost on the non-throwing path).
+set(NCNN_INT8_WASM_EH -fwasm-exceptions)
+target_compile_options(ncnn_int8_core PRIVATE ${NCNN_INT8_WASM_EH})
+
+set(NCNN_INT8_JS_DIR "${CMAKE_CURRENT_SOURCE_DIR}/cmake")
+set(NCNN_INT8_EXTERN_PRE "${NCNN_INT8_JS_DIR}/esm-node-shim.extern-pre.js")
+set(NCNN_INT8_PRE "${NCNN_INT8_JS_DIR}/node-wasm-file.pre.js")
+
+add_executable(ncnn_int8_wasm src/wasm/bindings.cpp)
+target_link_libraries(ncnn_int8_wasm PRIVATE ncnn_int8_core)
+target_compile_options(ncnn_int8_wasm PRIVATE ${NCNN_INT8_WASM_EH})
+set_target_properties(ncnn_int8_wasm PROPERTIES
+  SUFFIX ".mjs"
+  RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}")
+target_link_options(ncnn_int8_wasm PRIVATE
+  ${NCNN_INT8_WASM_EH}
+  -lembind
+  -sMODULARIZE=1
+  -sEXPORT_ES6=1
+  -sEXPORT_NAME=createNcnnInt8Module
+  -sENVIRONMENT=web,worker,node
+  -sALLOW_MEMORY_GROWTH=1
+  -sMAXIMUM_MEMORY=4GB
+  -sINITIAL_MEMORY=32MB
+  # A library, not a program: no process-wide handlers in Node (they would
+  # also keep every instance and its memory alive).
+  -sNODEJS_CATCH_EXIT=0
+  -sNODEJS_CATCH_REJECTION=0
+  -sFILESYSTEM=0
+  # No eval/new Function in the JS glue: pages with a strict Content
+  # Security Policy (script-src 'self' 'wasm-unsafe-eval') can load it.
+  -sDYNAMIC_EXECUTION=0
+  "SHELL:--extern-pre-js ${NCNN_INT8_EXTERN_PRE}"
+  "SHELL:--pre-js ${NCNN_INT8_PRE}"
+)
+set_property(TARGET ncnn_int8_wasm APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXTERN_PRE};${NCNN_INT8_PRE}")

@@ -1,0 +1,125 @@
+// ncnn-int8: ncnn's ncnn2int8 in WebAssembly (Node >= 20, browser page, module worker).
+
+/** Text input: the .param or the .table. Strings are encoded as UTF-8. */
+export type TextInput = string | Uint8Array | ArrayBuffer | ArrayBufferView | Blob;
+
+/**
+ * The .bin weights. A Blob (or File) is read on demand inside a worker
+ * (FileReaderSync on slices, so a large file is never held in memory whole);
+ * elsewhere it is read into memory first.
+ */
+export type BinInput = Uint8Array | ArrayBuffer | ArrayBufferView | Blob;
+
+export interface Progress {
+  layersDone: number;
+  layersTotal: number;
+  /** Bytes of the input .bin processed so far; equals bytesTotal at the end. */
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+/** Called after each layer; return false to cancel (the call then rejects with an AbortError). */
+export type ProgressCallback = (progress: Progress) => boolean | void;
+
+/** File names used in messages. Default: the File's name, else "model.param", "model.bin", "model.table". */
+export interface Names {
+  param?: string;
+  bin?: string;
+  table?: string;
+}
+
+export interface QuantizeOptions {
+  param: TextInput;
+  bin: BinInput;
+  /** The calibration table from ncnn2table. Without it only Gemm and SDPA are quantized. */
+  table?: TextInput | null;
+  names?: Names;
+  onProgress?: ProgressCallback;
+}
+
+export interface Warning {
+  /** file:line */
+  where: string;
+  layer: string;
+  message: string;
+}
+
+export interface LayerReport {
+  type: string;
+  name: string;
+  action: 'int8' | 'fp16' | 'unchanged' | 'skipped';
+  reason: string;
+  fused_into: string;
+  bytes_in: number;
+  bytes_out: number;
+  /** Signal-to-quantization-noise ratio of the int8 weights in dB (0: not quantized). */
+  sqnr_db: number;
+}
+
+/** The report, as `ncnn2int8 --report` writes it. */
+export interface Report {
+  tool_version: string;
+  /** "WASM" in this build. */
+  simd_target: string;
+  totals: {
+    layers: number;
+    int8: number;
+    fp16: number;
+    unchanged: number;
+    skipped: number;
+    param_bytes_in: number;
+    param_bytes_out: number;
+    bin_bytes_in: number;
+    bin_bytes_out: number;
+  };
+  warnings: Warning[];
+  layers: LayerReport[];
+}
+
+export interface QuantizeResult {
+  /** The int8 .param text. */
+  param: string;
+  /** The int8 .param exactly as written (use this to save the file byte for byte). */
+  paramBytes: Uint8Array;
+  /** The int8 .bin. */
+  bin: Uint8Array;
+  report: Report;
+  /** The summary the CLI prints (warnings, counts, sizes). */
+  reportText: string;
+}
+
+/**
+ * Quantizes a model. Rejects with an Error whose message is the core's
+ * (file, layer or line, reason), with a TypeError for arguments of the wrong
+ * type, with an AbortError when onProgress returned false, or with the error
+ * onProgress threw. The WebAssembly instance is created on the first call
+ * and reused. The work itself is synchronous: in a browser, call it from a
+ * worker.
+ */
+export function quantize(options: QuantizeOptions): Promise<QuantizeResult>;
+
+export interface QuantizeFileOptions {
+  paramPath: string | URL;
+  binPath: string | URL;
+  tablePath?: string | URL;
+  outParamPath: string | URL;
+  outBinPath: string | URL;
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * Node only. Reads the .bin in chunks and streams the output .bin to a
+ * temporary file (OUT.partial-XXXXXX) renamed into place at the end: on
+ * error no output is left and existing files are untouched. Messages are
+ * the native CLI's.
+ */
+export function quantizeFile(options: QuantizeFileOptions): Promise<Report>;
+
+/** The core's version (what `ncnn2int8 --version` prints). */
+export function version(): Promise<string>;
+
+/**
+ * Drops the WebAssembly instance so its memory (which grows to fit the
+ * largest model and never shrinks) can be freed; the next call makes a new one.
+ */
+export function dispose(): void;

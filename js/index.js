@@ -1,0 +1,107 @@
+// ncnn-int8: ncnn's ncnn2int8 in WebAssembly. Works in Node >= 20, in a
+// browser page and in a (module) worker; the .wasm is loaded from dist/ next
+// to this package, never from the network. quantize() runs synchronously
+// inside the WebAssembly instance once started: in a browser, call it from
+// a worker so the page stays responsive.
+import { asUint8Array, checkProgress, coreVersion, describe, dropModule, isBlob, resolveNames, runCore } from './core.js';
+
+async function textBytes(v, what) {
+  if (typeof v === 'string') return new TextEncoder().encode(v);
+  const bytes = asUint8Array(v);
+  if (bytes) return bytes;
+  if (isBlob(v)) return new Uint8Array(await v.arrayBuffer());
+  throw new TypeError(`${what} must be a string, Uint8Array, ArrayBuffer or Blob, not ${describe(v)}`);
+}
+
+// A Blob is read on demand where that can be done synchronously (a worker,
+// through FileReaderSync on slices); elsewhere it is read into memory first.
+async function binSource(bin) {
+  const bytes = asUint8Array(bin);
+  if (bytes) return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+  if (isBlob(bin)) {
+    if (typeof FileReaderSync === 'function') {
+      const reader = new FileReaderSync();
+      return { size: bin.size, read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(bin.slice(offset, offset + length))) };
+    }
+    const all = new Uint8Array(await bin.arrayBuffer());
+    return { size: all.length, read: (offset, length) => all.subarray(offset, offset + length) };
+  }
+  throw new TypeError(`bin must be a Uint8Array, ArrayBuffer or Blob, not ${describe(bin)}`);
+}
+
+function concat(chunks, total) {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Quantizes a model held in memory (or, for bin, a Blob/File).
+ * Resolves to {param, paramBytes, bin, report, reportText}; rejects with an
+ * Error carrying the core's message (file, layer or line, reason).
+ */
+export async function quantize(options) {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`quantize() takes an object {param, bin, table?, names?, onProgress?}, not ${describe(options)}`);
+  const { param, bin, table, names, onProgress } = options;
+  if (param === undefined || param === null) throw new TypeError('param is required: the .param text (string, Uint8Array, ArrayBuffer or Blob)');
+  if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights (Uint8Array, ArrayBuffer or Blob)');
+  const progress = checkProgress(onProgress);
+  const resolved = resolveNames(names, { param, bin, table });
+  const paramBytes = await textBytes(param, 'param');
+  const tableBytes = table === undefined || table === null ? null : await textBytes(table, 'table');
+  const source = await binSource(bin);
+
+  const chunks = [];
+  let total = 0;
+  const r = await runCore({
+    param: paramBytes,
+    table: tableBytes,
+    binSize: source.size,
+    readBin: source.read,
+    writeBin: (chunk) => {
+      chunks.push(chunk.slice());
+      total += chunk.length;
+    },
+    onProgress: progress,
+    names: resolved,
+  });
+  return {
+    param: new TextDecoder().decode(r.param),
+    paramBytes: r.param,
+    bin: concat(chunks, total),
+    report: JSON.parse(r.report),
+    reportText: r.reportText,
+  };
+}
+
+/**
+ * Node only: quantizes files on disk, streaming the weights in and out.
+ * Outputs are written to temporary files renamed into place at the end, so
+ * on error no output is left and existing files are untouched.
+ * Resolves to the report object.
+ */
+export async function quantizeFile(options) {
+  if (typeof process !== 'object' || !process.versions?.node) throw new Error('quantizeFile() needs Node.js; use quantize() in a browser');
+  const { quantizeFiles } = await import('./file.js');
+  return (await quantizeFiles(options)).report;
+}
+
+/** The version of the WebAssembly core (same as `ncnn2int8 --version`). */
+export function version() {
+  return coreVersion();
+}
+
+/**
+ * Drops the WebAssembly instance. Its memory grows to the largest model
+ * quantized and never shrinks; after this it can be garbage collected. The
+ * next call creates a new instance.
+ */
+export function dispose() {
+  dropModule();
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `npm run build`: builds the WebAssembly module (build-wasm/), copies it into
+# dist/ (what the npm package ships) and makes the sample model the web page
+# uses (dist/sample/, with the native generator from build/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# emcc's JS optimizer needs Debian's node modules (acorn).
+export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
+emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-wasm --target ncnn_int8_wasm
+
+mkdir -p dist
+for f in ncnn_int8_wasm.mjs ncnn_int8_wasm.wasm; do
+  # Copy only when changed, so timestamps (and browser caches) stay put.
+  cmp -s "build-wasm/$f" "dist/$f" || cp "build-wasm/$f" "dist/$f"
+done
+
+generator=build/tools/ncnn_int8_make_model
+if [ ! -x "$generator" ]; then
+  if [ ! -f build/build.ninja ] && [ ! -f build/Makefile ]; then
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build build --target ncnn_int8_make_model
+fi
+"$generator" sample dist/sample
+echo "dist/: $(cd dist && ls | tr '\n' ' ')"
