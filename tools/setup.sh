@@ -31,18 +31,10 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build
 
 if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
-  if [ -f package.json ]; then
-    say "npm packages"
-    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
-    # WebAssembly build (build-wasm/), copied into dist/ with the sample
-    # model the web page uses (tools/build-wasm.sh).
-    say "WebAssembly build (npm run build)"
-    npm run build --silent
-  elif [ -f cmake/wasm.cmake ]; then
-    say "WebAssembly build (build-wasm/)"
-    # emcc's JS optimizer needs Debian's node modules (acorn).
-    export NODE_PATH=/usr/share/nodejs
-    emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build build-wasm
-  fi
+  say "npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  # WebAssembly build (build-wasm/), copied into dist/ with the sample
+  # model the web page uses (tools/build-wasm.sh).
+  say "WebAssembly build (npm run build)"
+  npm run build --silent
 fi
