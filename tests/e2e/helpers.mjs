@@ -1,0 +1,136 @@
+// Shared by the end-to-end tests: starts tools/serve.mjs on a free loopback
+// port and Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const conformanceDir = path.resolve(root, '..', 'shared', 'conformance', 'cases');
+export const resultsDir = path.join(root, 'test-results');
+
+// Why the suite cannot run here, or null.
+export function prerequisiteProblem() {
+  if (!fs.existsSync(chromiumPath)) return `${chromiumPath} is missing (tools/setup.sh installs Debian's chromium)`;
+  for (const f of ['dist/ncnn_int8_wasm.mjs', 'dist/ncnn_int8_wasm.wasm', 'js/index.js', 'dist/sample/model.param']) {
+    if (!fs.existsSync(path.join(root, f))) return `${f} is missing: run \`npm run build\` first`;
+  }
+  return null;
+}
+
+export async function loadPlaywright() {
+  try {
+    return await import('playwright-core');
+  } catch (err) {
+    // For development before package.json exists: PLAYWRIGHT_CORE=/tmp/pw/node_modules/playwright-core
+    if (process.env.PLAYWRIGHT_CORE) return await import(path.resolve(process.env.PLAYWRIGHT_CORE, 'index.mjs'));
+    throw new Error(`playwright-core is not installed (run \`npm install\`): ${err.message}`);
+  }
+}
+
+// Starts the static server on a free port; resolves to {url, stop()}.
+export function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '--port', '0', '--host', '127.0.0.1'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve.mjs did not start: ${out}${err}`));
+    }, 10000);
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /Serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done(child.exitCode);
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.mjs exited with ${code}: ${out}${err}`));
+    });
+  });
+}
+
+export const launchArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// playwright's launch() gives every browser a fresh temporary profile.
+export async function launchBrowser() {
+  const { chromium } = await loadPlaywright();
+  return chromium.launch({ executablePath: chromiumPath, args: launchArgs });
+}
+
+// A page on the server, failing the test on any request that leaves it
+// (nothing may leave the machine) and collecting console errors.
+export async function openPage(browser, baseUrl, viewport = { width: 1200, height: 900 }) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport });
+  const page = await context.newPage();
+  const foreign = [];
+  const consoleErrors = [];
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (u.origin === baseUrl || u.protocol === 'blob:' || u.protocol === 'data:') return route.continue();
+    foreign.push(route.request().url());
+    return route.abort();
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await page.goto(`${baseUrl}/`);
+  await page.waitForSelector('#quantize-button');
+  return { context, page, foreign, consoleErrors };
+}
+
+// Clicks `selector` (Quantize or Try the sample) and waits, by DOM state
+// (no sleeps), until that run has ended; returns how it ended.
+export async function clickAndWaitForRun(page, selector, timeout = 60000) {
+  const before = Number(await page.evaluate(() => document.body.dataset.runsEnded));
+  await page.click(selector);
+  await page.waitForFunction((n) => Number(document.body.dataset.runsEnded) > n, before, { timeout });
+  return page.evaluate(() => ({
+    state: document.body.dataset.state,
+    error: document.querySelector('#error:not([hidden])')?.textContent ?? null,
+    status: document.querySelector('#status').textContent,
+  }));
+}
+
+export async function runExpectingSuccess(page, selector, timeout) {
+  const end = await clickAndWaitForRun(page, selector, timeout);
+  if (end.state !== 'done') throw new Error(`run did not finish: state ${end.state}, error ${end.error}, status ${end.status}`);
+  return end;
+}
+
+export async function download(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+
+export function tmpDir(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// Dependency-free static server for the web page.
+//   node tools/serve.mjs [--port 8080] [--host 127.0.0.1]
+// Serves / -> web/index.html and /web/*, /js/*, /dist/* from the repository
+// root, on the loopback interface only. No directory listings, no path
+// traversal, no caching. --port 0 picks a free port; the URL is printed as
+// "Serving http://HOST:PORT/".
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const served = ['web', 'js', 'dist'];
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
+  '.param': 'application/octet-stream',
+  '.table': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
+};
+
+function usage(message) {
+  if (message) process.stderr.write(`serve.mjs: ${message}\n`);
+  process.stderr.write('usage: node tools/serve.mjs [--port 8080] [--host 127.0.0.1]\n');
+  process.exit(2);
+}
+
+let port = 8080;
+let host = '127.0.0.1';
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  const eq = a.indexOf('=');
+  const key = eq > 0 ? a.slice(0, eq) : a;
+  const value = () => (eq > 0 ? a.slice(eq + 1) : args[++i]);
+  if (key === '--port' || key === '-p') {
+    const v = value();
+    if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535) usage(`bad port '${v}'`);
+    port = Number(v);
+  } else if (key === '--host') {
+    host = value();
+    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+      usage(`refusing to bind '${host}': the page is served on the loopback interface only`);
+    }
+    if (host === 'localhost') host = '127.0.0.1';
+  } else if (key === '--help' || key === '-h') {
+    usage();
+  } else {
+    usage(`unknown argument '${a}'`);
+  }
+}
+
+const securityHeaders = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  // Nothing leaves the machine: scripts, workers, fetches only from here.
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
+    "connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; object-src 'none'; " +
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+function send(res, status, text) {
+  const body = Buffer.from(`${status} ${text}\n`);
+  res.writeHead(status, {
+    ...securityHeaders,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': body.length,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+// Maps a URL path to a file under one of the served folders, or null.
+function resolvePath(urlPath) {
+  if (urlPath === '/' || urlPath === '/index.html') return path.join(root, 'web', 'index.html');
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const parts = decoded.split('/');
+  // parts[0] is '' (leading slash)
+  if (parts[0] !== '' || !served.includes(parts[1])) return null;
+  if (parts.some((p, i) => i > 0 && (p === '' || p === '.' || p === '..'))) return null;
+  const base = path.join(root, parts[1]);
+  const file = path.resolve(root, ...parts.slice(1));
+  if (!file.startsWith(base + path.sep)) return null;
+  return file;
+}
+
+const server = http.createServer((req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return send(res, 405, 'Method Not Allowed');
+  }
+  // Refuse traversal outright, also when percent-encoded, before the URL
+  // parser normalizes it away.
+  const rawPath = req.url.split('?')[0];
+  if (/(^|\/)\.\.?(\/|$)/.test(rawPath) || /%2e|%2f|%5c|%00|\\/i.test(rawPath)) {
+    return send(res, 403, 'Forbidden');
+  }
+  let urlPath;
+  try {
+    urlPath = new URL(req.url, 'http://localhost').pathname;
+  } catch {
+    return send(res, 400, 'Bad Request');
+  }
+  const file = resolvePath(urlPath);
+  if (!file) return send(res, 404, 'Not Found');
+  fs.realpath(file, (err, real) => {
+    // Symbolic links must stay inside the repository.
+    if (err || !(real === root || real.startsWith(root + path.sep))) return send(res, 404, 'Not Found');
+    fs.stat(real, (err2, st) => {
+      if (err2 || !st.isFile()) return send(res, 404, 'Not Found'); // no directory listing
+      const type = types[path.extname(real).toLowerCase()] || 'application/octet-stream';
+      res.writeHead(200, { ...securityHeaders, 'Content-Type': type, 'Content-Length': st.size });
+      if (req.method === 'HEAD') return res.end();
+      const stream = fs.createReadStream(real);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+    });
+  });
+});
+
+server.on('error', (err) => {
+  process.stderr.write(`serve.mjs: ${err.message}\n`);
+  process.exit(1);
+});
+
+server.listen(port, host, () => {
+  const addr = server.address();
+  const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  process.stdout.write(`Serving http://${shown}:${addr.port}/\n`);
+});
+
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  server.close(() => process.exit(0));
+  server.closeAllConnections?.();
+  setTimeout(() => process.exit(0), 1000).unref();
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

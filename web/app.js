@@ -1,0 +1,366 @@
+// The page: collects the files, runs the quantizer in a module worker, shows
+// progress and the result. Nothing is uploaded; the only requests are for
+// this page's own scripts and, for "Try the sample", /dist/sample/*.
+import { mergeFiles, resolveFiles, kindOf } from './files.js';
+import { formatBytes, formatInt, formatPercent, h } from './format.js';
+import { renderSummary, renderWarnings, renderChart, LayerTable } from './results.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  dropzone: $('dropzone'),
+  input: $('file-input'),
+  sample: $('sample-button'),
+  fileList: $('file-list'),
+  problems: $('file-problems'),
+  tableNote: $('table-note'),
+  quantize: $('quantize-button'),
+  cancel: $('cancel-button'),
+  clear: $('clear-button'),
+  progressWrap: $('progress-wrap'),
+  progress: $('progress'),
+  progressBar: $('progress-bar'),
+  progressLabel: $('progress-label'),
+  status: $('status'),
+  error: $('error'),
+  results: $('results'),
+  resultsHeading: $('results-heading'),
+  warnings: $('warnings'),
+  warningsList: $('warnings-list'),
+  summary: $('summary'),
+  dlParam: $('download-param'),
+  dlBin: $('download-bin'),
+  dlReport: $('download-report'),
+  chart: $('chart'),
+  layers: $('layers'),
+  version: $('tool-version'),
+};
+
+const state = {
+  files: [],
+  running: false,
+  worker: null,
+  runId: 0,
+  urls: [],
+  lastReport: null,
+};
+
+const layerTable = new LayerTable(ui.layers);
+document.body.dataset.state = 'idle';
+document.body.dataset.runsEnded = '0'; // finished, failed or cancelled runs (tests wait on it)
+function runEnded() {
+  document.body.dataset.runsEnded = String(Number(document.body.dataset.runsEnded) + 1);
+}
+
+// ---- files ---------------------------------------------------------------
+
+const KIND_LABEL = { param: 'structure', bin: 'weights', table: 'calibration table', other: 'not used' };
+
+function addFiles(batch) {
+  if (!batch.length) return;
+  state.files = mergeFiles(state.files, batch);
+  hideError();
+  refresh();
+}
+
+function removeFile(name) {
+  state.files = state.files.filter((f) => f.name !== name);
+  refresh();
+  (ui.fileList.querySelector('button') || ui.input).focus();
+}
+
+function refresh() {
+  const r = resolveFiles(state.files);
+  ui.fileList.replaceChildren(
+    ...state.files.map((f) => {
+      const kind = kindOf(f.name);
+      const used = f === r.param || f === r.bin || f === r.table;
+      return h(
+        'li',
+        { class: `file ${used ? 'used' : 'unused'} kind-${kind}` },
+        h('span', { class: 'file-name' }, f.name),
+        h('span', { class: 'file-kind' }, used || kind === 'other' ? KIND_LABEL[kind] : `${KIND_LABEL[kind]}, not used`),
+        h('span', { class: 'file-size' }, formatBytes(f.size)),
+        h('button', {
+          type: 'button',
+          class: 'link remove',
+          'aria-label': `Remove ${f.name}`,
+          disabled: state.running,
+          onclick: () => removeFile(f.name),
+        }, 'Remove'),
+      );
+    }),
+  );
+  ui.problems.replaceChildren(
+    ...r.problems.map((p) => h('p', { class: 'problem' }, p)),
+    ...r.notes.map((p) => h('p', { class: 'note' }, p)),
+  );
+  ui.tableNote.hidden = !(r.param && r.bin && !r.table);
+  ui.quantize.disabled = state.running || !r.ready;
+  ui.clear.disabled = state.running || state.files.length === 0;
+  if (!state.running) {
+    if (r.ready) {
+      setStatus(`Ready to quantize ${r.param.name} + ${r.bin.name}${r.table ? ` with ${r.table.name}` : ' without a table'}.`);
+    } else if (r.missing.length) {
+      setStatus(r.missing.join(' '));
+    } else if (r.problems.length) {
+      setStatus('Some files need sorting out before quantizing (see above).');
+    }
+  }
+  return r;
+}
+
+function setStatus(text) {
+  if (ui.status.textContent !== text) ui.status.textContent = text;
+}
+
+// Drag and drop anywhere on the page; the zone lights up.
+let dragDepth = 0;
+window.addEventListener('dragenter', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth++;
+  ui.dropzone.classList.add('dragging');
+});
+window.addEventListener('dragleave', () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (!dragDepth) ui.dropzone.classList.remove('dragging');
+});
+window.addEventListener('dragover', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+});
+window.addEventListener('drop', (e) => {
+  e.preventDefault(); // never navigate to a dropped file
+  dragDepth = 0;
+  ui.dropzone.classList.remove('dragging');
+  addFiles([...(e.dataTransfer?.files || [])]);
+});
+function hasFiles(e) {
+  return [...(e.dataTransfer?.types || [])].includes('Files');
+}
+
+ui.input.addEventListener('change', () => {
+  addFiles([...ui.input.files]);
+  ui.input.value = ''; // the same file can be chosen again
+});
+
+ui.clear.addEventListener('click', () => {
+  state.files = [];
+  hideError();
+  refresh();
+  setStatus('Ready. Choose or drop a model.');
+  ui.input.focus();
+});
+
+// ---- running -------------------------------------------------------------
+
+function getWorker() {
+  if (!state.worker) {
+    state.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8' });
+  }
+  return state.worker;
+}
+
+function killWorker() {
+  if (state.worker) {
+    state.worker.terminate();
+    state.worker = null;
+  }
+}
+
+function setRunning(running) {
+  state.running = running;
+  document.body.dataset.state = running ? 'running' : document.body.dataset.state === 'running' ? 'idle' : document.body.dataset.state;
+  ui.cancel.disabled = !running;
+  ui.sample.disabled = running;
+  ui.input.disabled = running;
+  ui.dropzone.classList.toggle('busy', running);
+  ui.progressWrap.hidden = !running;
+  refresh();
+}
+
+function setProgress(p) {
+  let frac = 0;
+  if (p.bytesTotal > 0) frac = p.bytesDone / p.bytesTotal;
+  else if (p.layersTotal > 0) frac = p.layersDone / p.layersTotal;
+  frac = Math.min(1, Math.max(0, frac || 0));
+  const pct = Math.round(frac * 1000) / 10;
+  const parts = [];
+  if (p.bytesTotal > 0) parts.push(`${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`);
+  if (p.layersTotal > 0) parts.push(`layer ${formatInt(p.layersDone)} of ${formatInt(p.layersTotal)}`);
+  const text = `${pct.toFixed(pct < 10 ? 1 : 0)}%${parts.length ? ` · ${parts.join(' · ')}` : ''}`;
+  ui.progress.setAttribute('aria-valuenow', String(pct));
+  ui.progress.setAttribute('aria-valuetext', text);
+  ui.progressBar.style.width = `${pct}%`;
+  ui.progressLabel.textContent = text;
+}
+
+function revokeUrls() {
+  for (const u of state.urls) URL.revokeObjectURL(u);
+  state.urls = [];
+}
+
+function start(resolved) {
+  if (state.running) return;
+  hideError();
+  revokeUrls();
+  ui.results.hidden = true;
+  document.body.dataset.state = 'running';
+  const runId = ++state.runId;
+  const { param, bin, table, base } = resolved;
+  const names = { param: param.name, bin: bin.name, table: table ? table.name : undefined };
+  setRunning(true);
+  setProgress({ bytesDone: 0, bytesTotal: 0, layersDone: 0, layersTotal: 0 });
+  ui.progressLabel.textContent = 'Loading the quantizer…';
+  setStatus(`Quantizing ${param.name}…`);
+
+  let worker;
+  try {
+    worker = getWorker();
+  } catch (err) {
+    fail(runId, `The quantizer could not be started: ${err.message}`);
+    return;
+  }
+  worker.onmessage = (e) => {
+    if (runId !== state.runId) return; // a cancelled run
+    const m = e.data;
+    if (m.type === 'progress') setProgress(m);
+    else if (m.type === 'done') finish(runId, base, m, { param, bin });
+    else if (m.type === 'error') fail(runId, m.message);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    fail(runId, `The quantizer could not be loaded${e.message ? `: ${e.message}` : ''}. (Was \`npm run build\` run?)`);
+  };
+  worker.onmessageerror = () => fail(runId, 'The quantizer sent a message that could not be read.');
+  // Files, not their bytes: the worker reads the .bin in slices.
+  worker.postMessage({ type: 'run', param, bin, table, names });
+}
+
+function cancel() {
+  if (!state.running) return;
+  state.runId++; // ignore anything the old worker still says
+  killWorker(); // stops the work now; the next run makes a new worker
+  document.body.dataset.state = 'idle';
+  setRunning(false);
+  setStatus('Cancelled. Ready to quantize again.');
+  runEnded();
+  ui.quantize.focus();
+}
+
+function fail(runId, message) {
+  if (runId !== state.runId) return;
+  killWorker(); // the module may be in a bad state after an error: start fresh next time
+  document.body.dataset.state = 'error';
+  setRunning(false);
+  showError(message);
+  setStatus('Quantizing failed. Fix the files and try again.');
+  runEnded();
+}
+
+function finish(runId, base, m, inputs) {
+  if (runId !== state.runId) return;
+  const report = m.report || {};
+  state.lastReport = report;
+  const paramBlob = new Blob([m.param], { type: 'application/octet-stream' });
+  const binBlob = new Blob([m.bin], { type: 'application/octet-stream' });
+  const reportBlob = new Blob([JSON.stringify(report, null, 2) + '\n'], { type: 'application/json' });
+  const link = (a, blob, name, label) => {
+    const url = URL.createObjectURL(blob);
+    state.urls.push(url);
+    a.href = url;
+    a.download = name;
+    a.textContent = `${label} ${name} (${formatBytes(blob.size)})`;
+  };
+  link(ui.dlParam, paramBlob, `${base}-int8.param`, 'Download');
+  link(ui.dlBin, binBlob, `${base}-int8.bin`, 'Download');
+  link(ui.dlReport, reportBlob, `${base}-int8.report.json`, 'Download');
+
+  if (!report.totals) {
+    report.totals = {
+      bin_bytes_in: inputs.bin.size,
+      bin_bytes_out: binBlob.size,
+      param_bytes_in: inputs.param.size,
+      param_bytes_out: paramBlob.size,
+    };
+  }
+  const layers = Array.isArray(report.layers) ? report.layers : [];
+  renderWarnings(ui.warnings, ui.warningsList, report.warnings);
+  renderSummary(ui.summary, report);
+  ui.version.textContent = report.tool_version ? report.tool_version : '';
+  layerTable.setLayers(layers);
+  ui.results.hidden = false;
+  renderChart(ui.chart, layers); // after unhiding: it sizes itself to the container
+  document.body.dataset.state = 'done';
+  setRunning(false);
+  const t = report.totals;
+  const nw = Array.isArray(report.warnings) ? report.warnings.length : 0;
+  setStatus(
+    `Done: ${base}-int8.bin is ${formatBytes(t.bin_bytes_out)} (${formatPercent(t.bin_bytes_out, t.bin_bytes_in)} of ${formatBytes(t.bin_bytes_in)})` +
+      (nw ? `, ${nw} warning${nw === 1 ? '' : 's'}.` : '.'),
+  );
+  runEnded();
+  ui.resultsHeading.focus({ preventScroll: false });
+}
+
+function showError(message) {
+  ui.error.replaceChildren(h('strong', {}, 'Error: '), h('span', { class: 'error-message' }, message));
+  ui.error.hidden = false;
+}
+
+function hideError() {
+  ui.error.hidden = true;
+  ui.error.replaceChildren();
+}
+
+ui.quantize.addEventListener('click', () => {
+  const r = refresh();
+  if (r.ready) start(r);
+});
+ui.cancel.addEventListener('click', cancel);
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && state.running) cancel();
+});
+
+// ---- sample --------------------------------------------------------------
+
+ui.sample.addEventListener('click', async () => {
+  if (state.running) return;
+  hideError();
+  ui.sample.disabled = true;
+  setStatus('Fetching the sample model…');
+  try {
+    const names = ['model.param', 'model.bin', 'model.table'];
+    const files = await Promise.all(
+      names.map(async (name) => {
+        const res = await fetch(`/dist/sample/${name}`, { cache: 'no-store' });
+        if (!res.ok) throw new Error(`/dist/sample/${name}: ${res.status} ${res.statusText} (run \`npm run build\` to make the sample)`);
+        return new File([await res.blob()], name, { type: 'application/octet-stream' });
+      }),
+    );
+    state.files = files;
+    ui.sample.disabled = false;
+    const r = refresh();
+    if (r.ready) start(r);
+  } catch (err) {
+    ui.sample.disabled = false;
+    document.body.dataset.state = 'error';
+    showError(`The sample could not be loaded: ${err.message}`);
+    setStatus('The sample could not be loaded.');
+    runEnded();
+  }
+});
+
+// Re-fit the chart to the window.
+let lastWidth = 0;
+new ResizeObserver(() => {
+  const w = ui.chart.clientWidth;
+  if (!ui.results.hidden && state.lastReport && Math.abs(w - lastWidth) > 8) {
+    lastWidth = w;
+    renderChart(ui.chart, state.lastReport.layers || []);
+  }
+}).observe(ui.chart);
+
+window.addEventListener('beforeunload', revokeUrls);
+refresh();

@@ -1,0 +1,121 @@
+// Which dropped files make up the model: pairs foo.param with foo.bin, picks
+// the .table, and says plainly what is missing or does not belong.
+// Pure functions over {name} objects (File or anything with a name).
+
+export function kindOf(name) {
+  const m = /\.(param|bin|table)$/i.exec(name);
+  return m ? m[1].toLowerCase() : 'other';
+}
+
+export function baseOf(name) {
+  return name.replace(/\.(param|bin|table)$/i, '');
+}
+
+// Merges a newly dropped batch into the current list. A batch that holds a
+// whole model (a .param and a .bin) starts over; a batch with one .table
+// replaces the previous table; other files are added (same name replaces).
+export function mergeFiles(current, batch) {
+  const incoming = [...batch];
+  const kinds = incoming.map((f) => kindOf(f.name));
+  let base = current;
+  if (kinds.includes('param') && kinds.includes('bin')) {
+    base = [];
+  } else if (kinds.filter((k) => k === 'table').length === 1) {
+    base = current.filter((f) => kindOf(f.name) !== 'table');
+  }
+  const byName = new Map(base.map((f) => [f.name, f]));
+  for (const f of incoming) {
+    byName.delete(f.name); // keep drop order: the new one goes last
+    byName.set(f.name, f);
+  }
+  return [...byName.values()];
+}
+
+// -> { param, bin, table, base, ready, missing: [text], problems: [text], notes: [text], ignored: Set(name) }
+export function resolveFiles(files) {
+  const params = files.filter((f) => kindOf(f.name) === 'param');
+  const bins = files.filter((f) => kindOf(f.name) === 'bin');
+  const tables = files.filter((f) => kindOf(f.name) === 'table');
+  const others = files.filter((f) => kindOf(f.name) === 'other');
+  const out = { param: null, bin: null, table: null, base: '', ready: false, missing: [], problems: [], notes: [], ignored: new Set() };
+
+  for (const f of others) {
+    out.problems.push(`${f.name} does not belong here: only .param, .bin and .table files are used. Remove it.`);
+    out.ignored.add(f.name);
+  }
+
+  const list = (fs) => fs.map((f) => f.name).join(', ');
+
+  if (params.length > 1) {
+    const withBin = params.filter((p) => bins.some((b) => baseOf(b.name) === baseOf(p.name)));
+    const without = params.filter((p) => !withBin.includes(p));
+    if (withBin.length === 1) {
+      // one complete model; the other .param files are strays
+      out.param = withBin[0];
+      for (const p of without) {
+        out.problems.push(`${p.name} has no ${baseOf(p.name)}.bin and does not belong to ${out.param.name}. Remove it (one model at a time).`);
+        out.ignored.add(p.name);
+      }
+    } else if (withBin.length > 1) {
+      out.problems.push(`${withBin.length} models were given (${list(withBin)}). Quantize one model at a time: remove the others.`);
+    } else {
+      out.problems.push(`${params.length} .param files (${list(params)}) without their .bin. Keep one .param and drop its .bin.`);
+    }
+  } else if (params.length === 1) {
+    out.param = params[0];
+  }
+
+  if (out.param) {
+    const b = baseOf(out.param.name);
+    const match = bins.find((f) => baseOf(f.name) === b);
+    if (match) {
+      out.bin = match;
+    } else if (bins.length === 1) {
+      // the only .bin: use it, but say so
+      out.bin = bins[0];
+      out.notes.push(`${out.bin.name} is used as the weights of ${out.param.name} (the names differ).`);
+    } else if (bins.length === 0) {
+      out.missing.push(`Drop ${b}.bin to go on.`);
+    } else {
+      out.problems.push(`${bins.length} .bin files (${list(bins)}) and none is named ${b}.bin. Keep only the weights of ${out.param.name}.`);
+    }
+    if (out.bin) {
+      for (const f of bins) {
+        if (f !== out.bin) {
+          out.problems.push(`${f.name} does not belong to ${out.param.name}. Remove it.`);
+          out.ignored.add(f.name);
+        }
+      }
+    }
+  } else if (params.length === 0) {
+    if (bins.length === 1) out.missing.push(`Drop ${baseOf(bins[0].name)}.param to go on.`);
+    else if (bins.length > 1) out.missing.push(`Drop the .param of one of ${list(bins)} to go on, and remove the other .bin files.`);
+    else if (tables.length) out.missing.push(`Drop ${baseOf(tables[0].name)}.param and ${baseOf(tables[0].name)}.bin to go on.`);
+    else out.missing.push('Drop a .param and its .bin (and optionally a .table) to go on.');
+  }
+
+  if (tables.length === 1) {
+    out.table = tables[0];
+  } else if (tables.length > 1) {
+    const b = out.param ? baseOf(out.param.name) : null;
+    const match = b !== null ? tables.find((t) => baseOf(t.name) === b) : null;
+    if (match) {
+      out.table = match;
+      for (const t of tables) {
+        if (t !== match) {
+          out.problems.push(`${t.name}: only one table goes with a model, ${match.name} is used. Remove it.`);
+          out.ignored.add(t.name);
+        }
+      }
+    } else {
+      out.problems.push(`${tables.length} .table files (${list(tables)}): a model takes one. Remove the others.`);
+    }
+  }
+
+  if (out.param) out.base = baseOf(out.param.name);
+  // Stray files (a .txt, an extra .param) are named but do not block a run;
+  // ambiguity (which model? which table?) does.
+  const blocking = out.problems.length - out.ignored.size;
+  out.ready = Boolean(out.param && out.bin) && blocking === 0 && !(tables.length > 1 && !out.table);
+  return out;
+}
