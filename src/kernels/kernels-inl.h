@@ -116,6 +116,22 @@ HWY_NOINLINE size_t Fp16ToFp32Lanes(const uint16_t* HWY_RESTRICT h, size_t n, fl
     return i;
 }
 
+// Lookup-table blobs: out[i] = table[index[i]] for whole vectors.
+HWY_NOINLINE size_t LookupLanes(const float* HWY_RESTRICT table256, const uint8_t* HWY_RESTRICT index, size_t n,
+                                float* HWY_RESTRICT out)
+{
+    const hn::ScalableTag<float> df;
+    const hn::RebindToSigned<decltype(df)> di;
+    const hn::Rebind<uint8_t, decltype(df)> d8;
+    const size_t N = hn::Lanes(df);
+    size_t i = 0;
+    for (; i + N <= n; i += N) {
+        const auto idx = hn::BitCast(di, hn::PromoteTo(hn::RebindToUnsigned<decltype(di)>(), hn::LoadU(d8, index + i)));
+        hn::StoreU(hn::GatherIndex(df, table256, idx), df, out + i);
+    }
+    return i;
+}
+
 // max |x| over whole vectors, NaN ignored like std::max(acc, fabs(x)).
 HWY_NOINLINE float AbsMaxLanes(const float* HWY_RESTRICT x, size_t n, size_t* done)
 {

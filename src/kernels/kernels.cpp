@@ -24,6 +24,7 @@ namespace ncnn_int8 {
 HWY_EXPORT(QuantizeLanes);
 HWY_EXPORT(Fp32ToFp16Lanes);
 HWY_EXPORT(Fp16ToFp32Lanes);
+HWY_EXPORT(LookupLanes);
 HWY_EXPORT(AbsMaxLanes);
 HWY_EXPORT(FlushTinyLanes);
 HWY_EXPORT(ErrorSumsLanes);
@@ -72,7 +73,8 @@ void fp16_to_fp32(const uint16_t* h, size_t n, float* out)
 
 void lut_to_fp32(const float* table256, const uint8_t* index, size_t n, float* out)
 {
-    for (size_t i = 0; i < n; i++) out[i] = table256[index[i]];
+    size_t i = NI8_DISPATCH(LookupLanes)(table256, index, n, out);
+    for (; i < n; i++) out[i] = table256[index[i]];
 }
 
 float abs_max(const float* x, size_t n)

@@ -318,6 +318,19 @@ TEST(Kernels, LutAndErrorSums)
     EXPECT_EQ(out[1], 127.f);
     EXPECT_EQ(out[2], 0.f);
     EXPECT_EQ(out[6], -124.f);
+    // Every target, every length up to 70, all 256 indices.
+    for_each_target([&](int64_t t) {
+        std::vector<uint8_t> index(300);
+        for (size_t i = 0; i < index.size(); i++) index[i] = static_cast<uint8_t>(i * 37 + 11);
+        for (size_t n = 0; n <= 70; n++) {
+            std::vector<float> got(n);
+            kernels::lut_to_fp32(table, index.data(), n, got.data());
+            for (size_t i = 0; i < n; i++) ASSERT_EQ(got[i], table[index[i]]) << hwy::TargetName(t) << " n=" << n << " i=" << i;
+        }
+        std::vector<float> all(index.size());
+        kernels::lut_to_fp32(table, index.data(), index.size(), all.data());
+        for (size_t i = 0; i < index.size(); i++) ASSERT_EQ(all[i], table[index[i]]) << hwy::TargetName(t);
+    });
     for_each_target([&](int64_t) {
         const float x[9] = {1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f, 8.f, 9.f};
         const int8_t q[9] = {1, 2, 3, 4, 5, 6, 7, 8, 10};
