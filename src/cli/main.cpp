@@ -1,6 +1,7 @@
 // ncnn2int8 IN.param IN.bin OUT.param OUT.bin [TABLE] [--report FILE]
 // A drop-in for ncnn's tool; see README for where it deliberately differs.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -23,6 +24,21 @@ const char kUsage[] =
     "  --quiet        print only warnings and errors\n"
     "  --help         this text\n"
     "  --version      print the version\n";
+
+// The path with its folder resolved (symlinks, ".", ".."), so that two
+// spellings of the same output file compare equal; the path itself when the
+// folder does not exist (creating the output fails then anyway).
+std::string resolved_path(const std::string& path)
+{
+    const size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    char* real = ::realpath(dir.c_str(), nullptr);
+    if (!real) return path;
+    std::string out = std::string(real) + "/" + name;
+    std::free(real);
+    return out;
+}
 
 int fail(const std::string& message)
 {
@@ -65,7 +81,7 @@ int main(int argc, char** argv)
     }
     const std::string &in_param = positional[0], &in_bin = positional[1], &out_param = positional[2], &out_bin = positional[3];
     if (in_bin == "null") return fail("IN.bin 'null' (random weights) is not supported: give the model's weights");
-    if (out_param == out_bin) return fail("OUT.param and OUT.bin are the same file: " + out_param);
+    if (out_param == out_bin || resolved_path(out_param) == resolved_path(out_bin)) return fail("OUT.param and OUT.bin are the same file: " + out_param);
 
     Result<std::string> param_text = read_whole_file(in_param);
     if (!param_text.is_ok()) return fail(param_text.status().message());

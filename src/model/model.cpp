@@ -1,5 +1,6 @@
 #include "model/model.h"
 
+#include <cmath>
 #include <map>
 #include <mutex>
 
@@ -102,6 +103,15 @@ Result<LayerParams> resolve_params(const LayerSchema& schema, const LayerDecl& d
             diagnostics.warn(where, label, "param " + std::to_string(id) + " (" + spec->name + ") is written as " + kind_name(given.kind) + " but ncnn reads it as " + kind_name(spec->kind) + ", which " + seen + "; kept as ncnn reads it");
             value.kind = spec->kind;
         }
+        // A float ncnn's text format cannot hold (the writer would print inf
+        // or nan, which no reader takes back): from an overflowing literal
+        // or from an integer's bits read as a float.
+        bool finite = true;
+        if (value.kind == ValueKind::Float) finite = std::isfinite(value.as_float());
+        if (value.kind == ValueKind::FloatArray)
+            for (size_t k = 0; k < value.items.size() && finite; k++) finite = std::isfinite(value.item_float(k));
+        if (!finite)
+            return Status::failure(where + ": " + label + ": param " + std::to_string(id) + " (" + spec->name + ") is not a finite number as ncnn reads it; a model holding it cannot be written back in a form ncnn loads");
         params.set(id, std::move(value));
     }
     fill_defaults(schema, params);

@@ -47,7 +47,7 @@ struct ParamFile {
 };
 
 // Limits that keep hostile input from exhausting memory (see README).
-constexpr size_t kMaxLayers = 1000000;
+constexpr size_t kMaxLayers = 100000; // ~7 KB of memory per layer (LayerParams), so at most ~0.7 GB
 constexpr size_t kMaxBlobsPerLayer = 65536;
 constexpr size_t kMaxArrayLength = 1 << 20;
 constexpr size_t kMaxNameLength = 255; // ncnn reads names with %255s

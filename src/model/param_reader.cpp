@@ -7,7 +7,7 @@
 #include <climits>
 #include <cstdlib>
 #include <set>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "model/param_file.h"
 #include "model/param_text.h"
@@ -110,7 +110,10 @@ Result<std::vector<std::pair<int, ParamValue>>> parse_params(std::string_view te
         int32_t id = 0;
         if (!parse_ncnn_int(key, &id)) return in.fail("param id '" + std::string(key) + "' is not an integer");
         const bool old_style_array = id <= -23300;
-        if (old_style_array) id = -id - 23300;
+        if (old_style_array) {
+            const int64_t wide = -static_cast<int64_t>(id) - 23300; // INT32_MIN must not overflow
+            id = wide >= 32 ? 32 : static_cast<int32_t>(wide);
+        }
         if (id < 0 || id >= 32) return in.fail("param id " + std::string(key) + " is out of range (ncnn allows 0..31)");
         if (!seen.insert(id).second) return in.fail("param " + std::to_string(id) + " is given twice");
 
@@ -144,6 +147,9 @@ Result<std::vector<std::pair<int, ParamValue>>> parse_params(std::string_view te
                 s = std::string(cur.word());
             }
             if (s.size() > kMaxStringChars) return in.fail("string param " + std::to_string(id) + " is longer than ncnn's 255 characters");
+            // Strings are written back quoted, and a quoted string ends at the next quote.
+            if (s.find('"') != std::string::npos)
+                return in.fail("string param " + std::to_string(id) + " holds a '\"', which cannot be written back in a form ncnn reads");
             value = ParamValue::from_string(std::move(s));
         } else {
             const std::string_view first = cur.value_token();
@@ -219,7 +225,10 @@ Result<LayerDecl> parse_layer_line(std::string_view line, int line_number, const
     while (!layer.params_text.empty() && (layer.params_text.back() == ' ' || layer.params_text.back() == '\t')) layer.params_text.pop_back();
     ASSIGN_OR_RETURN(layer.params, parse_params(layer.params_text, in));
     layer.top_shapes.assign(layer.tops.size(), BlobShape{});
-    if (const ParamValue* hint = layer.find(kShapeHintId)) {
+    const ParamValue* hint = layer.find(kShapeHintId);
+    // An empty hint (-23330=0, which the reference writes for a layer without
+    // outputs) is no hint: ncnn skips an empty Mat.
+    if (hint && !(is_array(hint->kind) && hint->items.empty())) {
         ASSIGN_OR_RETURN(layer.top_shapes, read_shape_hints(*hint, layer.tops.size(), in));
     }
     return layer;
@@ -268,15 +277,28 @@ Result<ParamFile> read_param_text(std::string_view text, const std::string& file
             return Status::failure(at + "layer and blob counts must be positive");
     }
 
-    std::unordered_set<std::string> known_blobs;
-    std::unordered_set<std::string> layer_names;
+    // Blob name -> where it first appears. ncnn makes a new blob for every
+    // output and connects an input to the first blob of that name, so an
+    // output named like an earlier blob is unreachable (and the reference
+    // writes a blob count ncnn then overruns): refused.
+    struct BlobSeen {
+        size_t layer;
+        bool produced;
+    };
+    std::unordered_map<std::string, BlobSeen> known_blobs;
     size_t ncnn_blob_count = 0; // counted as ncnn's loader creates blobs
     for (size_t k = 2; k < lines.size(); k++) {
         ASSIGN_OR_RETURN(LayerDecl layer, parse_layer_line(lines[k].second, lines[k].first, file_name));
         for (const std::string& b : layer.bottoms)
-            if (known_blobs.insert(b).second) ncnn_blob_count++;
+            if (known_blobs.emplace(b, BlobSeen{file.layers.size(), false}).second) ncnn_blob_count++;
         for (const std::string& t : layer.tops) {
-            known_blobs.insert(t);
+            auto [it, inserted] = known_blobs.emplace(t, BlobSeen{file.layers.size(), true});
+            if (!inserted) {
+                const LayerDecl& first = it->second.layer < file.layers.size() ? file.layers[it->second.layer] : layer;
+                return Status::failure(file_name + ":" + std::to_string(layer.line) + ": " + layer.type + " '" + layer.name + "': output blob '" + t + "' " +
+                                       (it->second.produced ? "is already an output of " : "is already an input of ") + first.type + " '" + first.name + "' (line " +
+                                       std::to_string(first.line) + "); ncnn would connect every reader to the first blob of that name");
+            }
             ncnn_blob_count++;
         }
         file.layers.push_back(std::move(layer));

@@ -1,6 +1,7 @@
 #include "model/param_text.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 
 namespace ncnn_int8 {
@@ -66,6 +67,9 @@ bool parse_ncnn_float(std::string_view token, float* out)
         while (expon >= 8) {
             scale *= 1e8;
             expon -= 8;
+            // Once infinite, further steps change nothing: stop, or a long
+            // exponent ("1e4294967295") would loop half a billion times.
+            if (std::isinf(scale)) expon = 0;
         }
         while (expon > 0) {
             scale *= 10.0;

@@ -52,6 +52,9 @@ Result<CalibrationTable> read_calibration_table(std::string_view text, const std
     CalibrationTable table;
     table.file_name = file_name;
     if (text.find('\0') != std::string_view::npos) return Status::failure(file_name + ": contains binary data; expected a text calibration table");
+    // Accepted, as the reference accepts it, but said: nothing is quantized from it.
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        diagnostics.warn(file_name, "", "the table is empty: no scales, so only layers that need none (Gemm, SDPA) are quantized");
 
     size_t start = 0;
     int line_number = 0;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace ncnn_int8 {
 
@@ -72,6 +73,7 @@ public:
 
     Result<QuantizePlan> run()
     {
+        RETURN_IF_ERROR(check_table_names_unique_layers());
         QuantizePlan plan;
         plan.layers.resize(model_.layers.size());
         for (size_t i = 0; i < model_.layers.size(); i++) {
@@ -96,6 +98,31 @@ public:
     }
 
 private:
+    // A table key names a layer; when two layers share that name the table
+    // cannot say which one it means (the reference would quantize both with
+    // the same scales): refused, naming both.
+    Status check_table_names_unique_layers() const
+    {
+        if (!table_) return Status::ok();
+        std::unordered_map<std::string, std::vector<size_t>> by_name;
+        for (size_t i = 0; i < model_.layers.size(); i++) by_name[model_.layers[i].decl->name].push_back(i);
+        auto check = [&](const std::string& key, const ScaleEntry& e, const std::string& layer_name) -> Status {
+            auto it = by_name.find(layer_name);
+            if (it == by_name.end() || it->second.size() < 2) return Status::ok();
+            std::string layers;
+            for (size_t k = 0; k < it->second.size() && k < 3; k++) {
+                const ModelLayer& l = model_.layers[it->second[k]];
+                layers += std::string(k ? ", " : "") + l.label() + " (" + model_.file.file_name + ":" + std::to_string(l.decl->line) + ")";
+            }
+            if (it->second.size() > 3) layers += ", ...";
+            return Status::failure(table_->where(e) + ": '" + key + "' names " + std::to_string(it->second.size()) + " layers called '" + layer_name + "': " + layers +
+                                   "; the table cannot say which one it means: give the layers unique names");
+        };
+        for (const auto& [key, e] : table_->input_scales) RETURN_IF_ERROR(check(key, e, key));
+        for (const auto& [key, e] : table_->weight_scales) RETURN_IF_ERROR(check(key, e, key.substr(0, key.rfind("_param_"))));
+        return Status::ok();
+    }
+
     std::string at(size_t i) const { return model_.file.file_name + ":" + std::to_string(model_.layers[i].decl->line) + ": " + model_.layers[i].label(); }
 
     Status check_scales(size_t i, const ScaleEntry& e, const std::string& key, int64_t expected, bool is_input)
@@ -320,15 +347,31 @@ private:
         return Status::ok();
     }
 
-    // Requantize fusion, exactly as the reference searches for pairs.
+    // Requantize fusion, exactly as the reference searches for pairs. The
+    // reference scans the layers after each one (quadratic in the layer
+    // count); the same search runs here over each blob's readers, in layer
+    // order, so a model of many layers cannot make it loop for hours.
     Status fuse_requantize(QuantizePlan& plan)
     {
         const size_t n = model_.layers.size();
         auto int8 = [&](size_t k) { return plan.layers[k].int8_weights_after_load; };
+        std::unordered_map<std::string, std::vector<size_t>> readers; // blob -> reading layers, ascending
+        for (size_t k = 0; k < n; k++)
+            for (const std::string& b : model_.layers[k].decl->bottoms) {
+                std::vector<size_t>& r = readers[b];
+                if (r.empty() || r.back() != k) r.push_back(k);
+            }
+        static const std::vector<size_t> none;
+        auto readers_of = [&](const std::string& blob) -> const std::vector<size_t>& {
+            auto it = readers.find(blob);
+            return it == readers.end() ? none : it->second;
+        };
+        // The first layer at or after `from` that is a single-input convolution reading `blob`.
         auto single_input_conv_reading = [&](size_t from, const std::string& blob) -> size_t {
-            for (size_t k = from; k < n; k++) {
+            for (size_t k : readers_of(blob)) {
+                if (k < from) continue;
                 const ModelLayer& l = model_.layers[k];
-                if (is_conv(l) && l.decl->bottoms.size() == 1 && l.decl->bottoms[0] == blob) return k;
+                if (is_conv(l) && l.decl->bottoms.size() == 1) return k;
             }
             return n;
         };
@@ -344,10 +387,13 @@ private:
         for (size_t i = 0; i < n; i++) {
             const ModelLayer& l = model_.layers[i];
             if (!is_conv(l) || l.decl->tops.empty()) continue;
-            size_t s = i + 1;
-            for (; s < n; s++) {
-                const ModelLayer& c = model_.layers[s];
-                if (c.decl->type == "Split" && c.decl->bottoms.size() == 1 && c.decl->bottoms[0] == l.decl->tops[0]) break;
+            size_t s = n;
+            for (size_t k : readers_of(l.decl->tops[0])) {
+                const ModelLayer& c = model_.layers[k];
+                if (k > i && c.decl->type == "Split" && c.decl->bottoms.size() == 1) {
+                    s = k;
+                    break;
+                }
             }
             if (s == n) continue;
             const LayerDecl& split = *model_.layers[s].decl;
@@ -361,10 +407,8 @@ private:
             }
             if (!all_int8_conv) continue;
             // The reference takes the scale of the LAST layer reading the Split's first output.
-            size_t j = n;
-            for (size_t k = 0; k < n; k++)
-                for (const std::string& b : model_.layers[k].decl->bottoms)
-                    if (b == split.tops[0]) j = k;
+            const std::vector<size_t>& first_readers = readers_of(split.tops[0]);
+            const size_t j = first_readers.empty() ? n : first_readers.back();
             if (j == n || !is_conv(model_.layers[j]) || !int8(i) || !int8(j)) continue;
             RETURN_IF_ERROR(fuse(plan, i, j, split.name));
         }

@@ -1,0 +1,49 @@
+// The fuzz targets' bodies, shared by the libFuzzer executables (build-fuzz/,
+// -DNCNN_INT8_FUZZ=ON) and by the regression replay (ncnn_int8_fuzz_replay,
+// a plain executable in the normal and the sanitizer builds) so a committed
+// regression input runs through exactly the code the fuzzer ran.
+//
+//   fuzz_param     read_param_text + build_model, then the writer round trip
+//   fuzz_table     read_calibration_table
+//   fuzz_bin       a fixed small .param with many layer types (and its table)
+//                  + the fuzzed bytes as the .bin, through quantize_model
+//   fuzz_pipeline  param / bin / table framed in one input, whole quantize_model
+//
+// Every target returns at once for inputs over kMaxInput. When quantize_model
+// succeeds, its output must load again (parse, resolve, index the .bin);
+// otherwise the target aborts: a written model ncnn-int8 itself refuses is a bug.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ncnn_int8::fuzz {
+
+constexpr size_t kMaxInput = 1 << 20;
+
+int fuzz_param(const uint8_t* data, size_t size);
+int fuzz_table(const uint8_t* data, size_t size);
+int fuzz_bin(const uint8_t* data, size_t size);
+int fuzz_pipeline(const uint8_t* data, size_t size);
+
+// Runs the named target ("fuzz_param", ...) on one input; -1 for an unknown name.
+int run_target(std::string_view target, const uint8_t* data, size_t size);
+
+// fuzz_bin's fixed model.
+extern const char kBinTargetParam[];
+extern const char kBinTargetTable[];
+
+// fuzz_pipeline's framing: PARAM "\0\0BIN\0\0" BIN ["\0\0TBL\0\0" TABLE].
+// Without the BIN separator the whole input is the param and the .bin is
+// empty; the TBL separator is searched from the end, so the .bin may hold anything.
+struct PipelineParts {
+    std::string_view param, bin;
+    std::optional<std::string_view> table;
+};
+PipelineParts split_pipeline(const uint8_t* data, size_t size);
+std::string join_pipeline(std::string_view param, std::string_view bin, const std::string* table);
+
+} // namespace ncnn_int8::fuzz
