@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-say() { printf '\n== %s\n' "$*"; }
+say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
 # Debian packages: compiler and build tools, Highway, GoogleTest, clang's
 # sanitizer/fuzzer runtime, Emscripten, Chromium for the browser tests.

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 
-say() { printf '\n== %s\n' "$*"; }
+say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
 say "native tests"
 ctest --test-dir build --output-on-failure -j2
