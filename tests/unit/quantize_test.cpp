@@ -512,6 +512,78 @@ TEST(PreQuantized, NamedInTableIsAnError)
     expect_error(run_quantize(param, b.bytes, std::string("q_param_0 1 2\nq 1.0\n")), {"Convolution 'q'", "already int8"});
 }
 
+TEST(PreQuantized, FloatWeightsWithInt8FlagUseTheStoredScales)
+{
+    // As ncnn does on load: quantized with the scales stored after the
+    // weights; a depthwise layer as one row per group.
+    const std::string param = model({
+        "Input in 0 1 data",
+        "Convolution c 1 1 data a 0=2 1=1 6=10 8=2",
+        "ConvolutionDepthWise d 1 1 a b 0=2 1=3 6=18 7=2 8=1",
+        "InnerProduct f 1 1 b c 0=3 2=12 8=2",
+    });
+    const std::vector<float> wc = values(10, 3), wd = values(18, 4), wf = values(12, 5);
+    BinBuilder b;
+    b.fp32(wc).raw({50.f, 60.f}).raw({2.f});
+    b.fp32(wd).raw({70.f, 80.f}).raw({3.f});
+    b.fp32(wf).raw({90.f, 95.f, 99.f}).raw({4.f});
+    const RunResult r = run_quantize(param, b.bytes, std::nullopt);
+    expect_ok(r);
+    EXPECT_EQ(r.params_of("c"), " 0=2 1=1 6=10 8=102") << "fused into the int8 depthwise layer";
+    EXPECT_EQ(r.params_of("d"), " 0=2 1=3 6=18 7=2 8=1");
+    BinCursor c(r.bin);
+    EXPECT_EQ(c.int8(10), rows(wc, {50.f, 60.f}));
+    EXPECT_EQ(c.raw(2), (std::vector<float>{50.f, 60.f}));
+    EXPECT_EQ(c.raw(1), (std::vector<float>{2.f}));
+    EXPECT_EQ(c.raw(1), (std::vector<float>{3.f})) << "top scale read from the consumer's stored input scale";
+    EXPECT_EQ(c.int8(18), rows(wd, {70.f, 80.f}));
+    EXPECT_EQ(c.raw(2), (std::vector<float>{70.f, 80.f}));
+    EXPECT_EQ(c.raw(1), (std::vector<float>{3.f}));
+    EXPECT_EQ(c.int8(12), rows(wf, {90.f, 95.f, 99.f}));
+    c.raw(3);
+    c.raw(1);
+    EXPECT_TRUE(c.at_end());
+    EXPECT_EQ(r.report.layers[1].action, "int8");
+}
+
+TEST(PreQuantized, DepthwiseAlready101KeepsItsTermWhenFusedAgain)
+{
+    // ncnn reads a depthwise layer's scales only for 1/2/101/102, so instead
+    // of the reference's 201 the term stays 101 and the top scale is replaced.
+    const std::string param = model({
+        "Input in 0 1 data",
+        "ConvolutionDepthWise d 1 1 data a 0=2 1=1 6=2 7=2 8=101",
+        "Convolution c 1 1 a b 0=2 1=1 6=4",
+    });
+    BinBuilder b;
+    b.int8({5, -5}).raw({40.f, 41.f}).raw({1.5f}).raw({9.f});
+    const std::vector<float> wc = values(4, 6);
+    b.fp32(wc);
+    const RunResult r = run_quantize(param, b.bytes, std::string("c_param_0 10 20\nc 7.0\n"));
+    expect_ok(r);
+    EXPECT_EQ(r.params_of("d"), " 0=2 1=1 6=2 7=2 8=101");
+    BinCursor c(r.bin);
+    EXPECT_EQ(c.int8(2), (std::vector<int8_t>{5, -5}));
+    EXPECT_EQ(c.raw(2), (std::vector<float>{40.f, 41.f}));
+    EXPECT_EQ(c.raw(1), (std::vector<float>{1.5f}));
+    EXPECT_EQ(c.raw(1), (std::vector<float>{7.f}));
+}
+
+TEST(Storage, MemoryDataLoadTypeZeroIsKeptAndWrittenTagged)
+{
+    // The reference drops 21=0 but writes the data raw; we keep both in step.
+    const std::string param = model({"MemoryData m 0 1 out 0=5 21=0"});
+    const std::vector<float> d = {1.f, 2.f, 3.f, 4.f, 5.f};
+    BinBuilder b;
+    b.fp32(d);
+    const RunResult r = run_quantize(param, b.bytes, std::nullopt);
+    expect_ok(r);
+    EXPECT_EQ(r.params_of("m"), " 0=5 21=0");
+    BinCursor c(r.bin);
+    EXPECT_EQ(c.fp16(5), expected_fp16(d));
+    EXPECT_TRUE(c.at_end());
+}
+
 // --- table checks ---------------------------------------------------------------------------
 
 struct ConvCase {
