@@ -1,6 +1,6 @@
 // Cancel on a large (~100 MB) generated model: the worker is terminated, the
 // page returns to ready, and the next run (the sample) works.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,9 +8,7 @@ import path from 'node:path';
 import {
   root,
   prerequisiteProblem,
-  startServer,
-  launchBrowser,
-  openPage,
+  serverAndBrowser,
   runExpectingSuccess,
   download,
   tmpDir,
@@ -32,18 +30,7 @@ function largeModel() {
   return files;
 }
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = serverAndBrowser();
 
 test('(d) Cancel stops a large run; the page recovers and the sample then works', async (t) => {
   const files = largeModel();
@@ -51,7 +38,7 @@ test('(d) Cancel stops a large run; the page recovers and the sample then works'
     t.skip(`${generator} is missing (build the native tools first)`);
     return;
   }
-  const { context, page, foreign, consoleErrors } = await openPage(browser, server.url);
+  const { context, page, foreign, consoleErrors } = await session.openPage();
   await page.setInputFiles('#file-input', files);
   await page.waitForSelector('#quantize-button:not([disabled])');
 
@@ -113,7 +100,7 @@ test('the large model, read in slices from the File, matches the native CLI byte
   const out = tmpDir('ncnn-int8-e2e-');
   try {
     execFileSync(cli, [files[0], files[1], path.join(out, 'int8.param'), path.join(out, 'int8.bin'), files[2], '--quiet']);
-    const { context, page, foreign, consoleErrors } = await openPage(browser, server.url);
+    const { context, page, foreign, consoleErrors } = await session.openPage();
     await page.setInputFiles('#file-input', files);
     await runExpectingSuccess(page, '#quantize-button');
     const param = await download(page, '#download-param');

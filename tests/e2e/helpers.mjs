@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests: starts tools/serve.mjs on a free loopback
 // port and Debian's Chromium through playwright-core.
+import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -133,4 +134,20 @@ export async function download(page, selector) {
 
 export function tmpDir(prefix) {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// One server and one Chromium for a whole test file (node:test before/after);
+// session.openPage() opens a fresh page on the served web page.
+export function serverAndBrowser() {
+  const session = {};
+  before(async () => {
+    session.server = await startServer();
+    session.browser = await launchBrowser();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.stop();
+  });
+  session.openPage = () => openPage(session.browser, session.server.url);
+  return session;
 }

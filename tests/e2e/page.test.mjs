@@ -1,7 +1,7 @@
 // End-to-end tests of the web page in Debian's Chromium, against the real
 // WebAssembly build: conformance case byte for byte, the sample, core errors
 // and recovery, file pairing messages, and screenshots of the result view.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,9 +10,7 @@ import {
   conformanceDir,
   resultsDir,
   prerequisiteProblem,
-  startServer,
-  launchBrowser,
-  openPage,
+  serverAndBrowser,
   clickAndWaitForRun,
   runExpectingSuccess,
   download,
@@ -21,18 +19,7 @@ import {
 const problem = prerequisiteProblem();
 if (problem) throw new Error(`e2e: ${problem}`);
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const session = serverAndBrowser();
 
 function sampleFiles() {
   const dir = path.join(root, 'dist', 'sample');
@@ -56,7 +43,7 @@ test('(a) conformance case via the file input: downloads are byte-identical to e
     return;
   }
   const dir = path.join(conformanceDir, name);
-  const p = await openPage(browser, server.url);
+  const p = await session.openPage();
   const { page } = p;
   await page.setInputFiles('#file-input', ['model.param', 'model.bin', 'model.table'].map((f) => path.join(dir, f)));
   await page.waitForSelector('#quantize-button:not([disabled])');
@@ -105,7 +92,7 @@ test('(a) conformance case via the file input: downloads are byte-identical to e
 });
 
 test('(b) "Try the sample" runs the whole flow', async (t) => {
-  const p = await openPage(browser, server.url);
+  const p = await session.openPage();
   const { page } = p;
   await runExpectingSuccess(page, '#sample-button');
   assert.equal(await page.isVisible('#results'), true);
@@ -121,7 +108,7 @@ test('(b) "Try the sample" runs the whole flow', async (t) => {
 });
 
 test('(c) a bad table shows the core error; the next good run works', async (t) => {
-  const p = await openPage(browser, server.url);
+  const p = await session.openPage();
   const { page } = p;
   const [param, bin, table] = sampleFiles();
   const lines = table.buffer.toString('utf8').split('\n');
@@ -157,7 +144,7 @@ test('(c) a bad table shows the core error; the next good run works', async (t) 
 });
 
 test('file pairing: says what is missing and what does not belong', async (t) => {
-  const p = await openPage(browser, server.url);
+  const p = await session.openPage();
   const { page } = p;
   const [param, bin, table] = sampleFiles();
   await page.setInputFiles('#file-input', [param]);

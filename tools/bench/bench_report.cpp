@@ -1,9 +1,9 @@
 #include "bench_report.h"
 
 #include <algorithm>
-#include <cstdarg>
 #include <cstdio>
 
+#include "core/format.h"
 #include "kernels/kernels.h"
 #include "ncnn_int8.h"
 #include "timing.h"
@@ -11,17 +11,6 @@
 namespace ncnn_int8::bench {
 
 namespace {
-
-std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* fmt, ...)
-{
-    char buffer[1024];
-    va_list args;
-    va_start(args, fmt);
-    const int n = std::vsnprintf(buffer, sizeof buffer, fmt, args);
-    va_end(args);
-    return std::string(buffer, n < 0 ? 0 : std::min<size_t>(size_t(n), sizeof buffer - 1));
-}
 
 constexpr double kMB = 1e6;
 constexpr double kMiB = 1024.0 * 1024.0;

@@ -1,28 +1,14 @@
 #include "model_builder.h"
 
 #include <algorithm>
-#include <cstdarg>
-#include <cstdio>
 
+#include "core/format.h"
 #include "kernels/kernels.h"
+#include "model/bin_reader.h"
 
 namespace ncnn_int8::generator {
 
 namespace {
-
-constexpr uint32_t kTagFp32 = 0x00000000;
-constexpr uint32_t kTagFp16 = 0x01306B47;
-
-std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-std::string format(const char* fmt, ...)
-{
-    char buffer[512];
-    va_list args;
-    va_start(args, fmt);
-    const int n = std::vsnprintf(buffer, sizeof buffer, fmt, args);
-    va_end(args);
-    return std::string(buffer, n < 0 ? 0 : std::min<size_t>(size_t(n), sizeof buffer - 1));
-}
 
 // A table line as ncnn2table prints it: "name v1 v2 ... \n".
 std::string table_line(const std::string& key, const std::vector<float>& values)
