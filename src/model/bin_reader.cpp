@@ -65,7 +65,8 @@ const char* stored_as_name(StoredAs s)
     return "?";
 }
 
-Result<uint64_t> blob_count(const ModelLayer& layer, const BlobSpec& spec, const LayerParams& params, const std::string& param_file)
+// Element count of `spec` for `params`, or an error naming the layer.
+static Result<uint64_t> blob_count(const ModelLayer& layer, const BlobSpec& spec, const LayerParams& params, const std::string& param_file)
 {
     const int64_t n = spec.count(params);
     const std::string at = param_file + ":" + std::to_string(layer.decl->line) + ": " + layer.label() + ": ";

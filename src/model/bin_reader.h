@@ -50,9 +50,6 @@ struct LayerBlobs {
     }
 };
 
-// Element count of `spec` for `params`, or an error naming the layer.
-Result<uint64_t> blob_count(const ModelLayer& layer, const BlobSpec& spec, const LayerParams& params, const std::string& param_file);
-
 // Which blobs of the schema are present under `params`, with their counts.
 struct PlannedBlob {
     const BlobSpec* spec;

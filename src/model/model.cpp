@@ -69,8 +69,10 @@ const LayerParams& empty_dict_params(const LayerSchema& schema)
     return cache.emplace(&schema, params).first->second;
 }
 
-Result<LayerParams> resolve_params(const LayerSchema& schema, const LayerDecl& decl, const std::string& file,
-                                   Diagnostics& diagnostics)
+// Given values (kinds checked, reinterpreted as ncnn reads them), then
+// defaults, then ncnn's load checks.
+static Result<LayerParams> resolve_params(const LayerSchema& schema, const LayerDecl& decl, const std::string& file,
+                                          Diagnostics& diagnostics)
 {
     const std::string where = file + ":" + std::to_string(decl.line);
     const std::string label = decl.type + " '" + decl.name + "'";

@@ -38,8 +38,4 @@ ParamValue default_value(const ParamSpec& spec, const LayerParams& params);
 // The params a layer of this type holds when loaded from an empty dict.
 const LayerParams& empty_dict_params(const LayerSchema& schema);
 
-// Resolves one layer's params (exposed for the planner, which rewrites them).
-Result<LayerParams> resolve_params(const LayerSchema& schema, const LayerDecl& decl, const std::string& file,
-                                   Diagnostics& diagnostics);
-
 } // namespace ncnn_int8
