@@ -114,14 +114,8 @@ void check_output_loads(const char* target, const std::vector<uint8_t>& param, s
 void quantize_and_check(const char* target, std::string_view param, const uint8_t* bin, size_t bin_size,
                         const std::optional<std::string_view>& table)
 {
-    MemorySource source(bin, bin_size);
-    QuantizeRequest request;
-    request.param = {"in.param", param};
-    request.bin_name = "in.bin";
-    request.bin = &source;
-    if (table) request.table = TextInput{"in.table", *table};
     MemorySink param_out, bin_out;
-    Result<Report> result = quantize_model(request, param_out, bin_out);
+    Result<Report> result = quantize_in_memory(param, bin, bin_size, table, param_out, bin_out);
     if (!result.is_ok()) {
         if (result.status().message().empty()) fail(target, "an error without a message");
         return;
@@ -130,6 +124,18 @@ void quantize_and_check(const char* target, std::string_view param, const uint8_
 }
 
 } // namespace
+
+Result<Report> quantize_in_memory(std::string_view param, const uint8_t* bin, size_t bin_size,
+                                  std::optional<std::string_view> table, MemorySink& param_out, MemorySink& bin_out)
+{
+    MemorySource source(bin, bin_size);
+    QuantizeRequest request;
+    request.param = {"in.param", param};
+    request.bin_name = "in.bin";
+    request.bin = &source;
+    if (table) request.table = TextInput{"in.table", *table};
+    return quantize_model(request, param_out, bin_out);
+}
 
 int fuzz_param(const uint8_t* data, size_t size)
 {

@@ -20,6 +20,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/byte_io.h"
+#include "quant/report.h"
+
 namespace ncnn_int8::fuzz {
 
 constexpr size_t kMaxInput = 1 << 20;
@@ -28,6 +31,10 @@ int fuzz_param(const uint8_t* data, size_t size);
 int fuzz_table(const uint8_t* data, size_t size);
 int fuzz_bin(const uint8_t* data, size_t size);
 int fuzz_pipeline(const uint8_t* data, size_t size);
+
+// quantize_model on in-memory inputs named in.param / in.bin / in.table.
+Result<Report> quantize_in_memory(std::string_view param, const uint8_t* bin, size_t bin_size,
+                                  std::optional<std::string_view> table, MemorySink& param_out, MemorySink& bin_out);
 
 // Runs the named target ("fuzz_param", ...) on one input; -1 for an unknown name.
 int run_target(std::string_view target, const uint8_t* data, size_t size);

@@ -132,14 +132,9 @@ struct Writer {
 // Runs a pipeline seed once and says whether the whole quantization succeeded.
 void report_pipeline_seed(const std::string& name, const std::string& param, const std::string& bin, const std::string* table)
 {
-    MemorySource src(reinterpret_cast<const uint8_t*>(bin.data()), bin.size());
-    QuantizeRequest request;
-    request.param = {"seed.param", param};
-    request.bin_name = "seed.bin";
-    request.bin = &src;
-    if (table) request.table = TextInput{"seed.table", *table};
     MemorySink p, b;
-    Result<Report> r = quantize_model(request, p, b);
+    const std::optional<std::string_view> table_text = table ? std::optional<std::string_view>(*table) : std::nullopt;
+    Result<Report> r = fuzz::quantize_in_memory(param, reinterpret_cast<const uint8_t*>(bin.data()), bin.size(), table_text, p, b);
     std::printf("  pipeline seed %-24s %s\n", name.c_str(), r.is_ok() ? "quantizes" : ("refused: " + r.status().message()).c_str());
 }
 
