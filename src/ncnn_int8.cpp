@@ -50,8 +50,7 @@ Status stream_layer(const Model& model, size_t li, const LayerBlobs& in_blobs, c
     for (const PlannedBlob& pb : out_blobs) {
         const BlobData* data = blobs.find(pb.spec->name);
         if (!data) return Status::failure(where + ": " + layer.label() + ": no data for weight blob " + pb.spec->name);
-        ASSIGN_OR_RETURN(uint64_t written, writer.write(*data, pb.tagged));
-        (void)written;
+        RETURN_IF_ERROR(writer.write(*data, pb.tagged).status());
     }
     report.bytes_out = writer.total() - before;
     return Status::ok();
