@@ -149,16 +149,15 @@ function refresh() {
   ui.fileList.replaceChildren(
     ...state.files.map((f) => {
       const kind = kindOf(f.name);
-      const used = f === r.param || f === r.bin || f === r.table;
+      // Before the .param arrives, a .bin or .table waits for it.
+      const waiting = !r.param && !r.ignored.has(f.name) && (kind === 'bin' || kind === 'table');
+      const used = !waiting && (f === r.param || f === r.bin || f === r.table);
       let label = KIND_LABEL[kind];
-      if (!used && kind !== 'other') {
-        // Before the .param arrives, a .bin or .table waits for it.
-        const waiting = !r.param && !r.ignored.has(f.name) && (kind === 'bin' || kind === 'table');
-        label += waiting ? `, waiting for ${baseOf(f.name)}.param` : ', not used';
-      }
+      if (waiting) label += `, waiting for ${baseOf(f.name)}.param`;
+      else if (!used && kind !== 'other') label += ', not used';
       return h(
         'li',
-        { class: `file ${used ? 'used' : label.includes('waiting') ? 'waiting' : 'unused'} kind-${kind}` },
+        { class: `file ${used ? 'used' : waiting ? 'waiting' : 'unused'} kind-${kind}` },
         h('span', { class: 'file-name' }, f.name),
         h('span', { class: 'file-kind' }, label),
         h('span', { class: 'file-size' }, formatBytes(f.size)),
