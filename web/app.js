@@ -389,7 +389,7 @@ function finish(runId, run, m, inputs) {
   renderWarnings(ui.warnings, ui.warningsList, report.warnings, pageWarnings);
   renderSummary(ui.summary, report, layers);
   renderWorst(ui.worst, layers, (index) => layerTable.reveal(index));
-  ui.version.textContent = report.tool_version ? report.tool_version : '';
+  ui.version.textContent = [report.tool_version, report.simd_target && `(SIMD ${report.simd_target})`].filter(Boolean).join(' ');
   layerTable.setLayers(layers);
   ui.results.hidden = false;
   layerChart.setLayers(layers); // after unhiding: it sizes itself to the container

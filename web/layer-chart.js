@@ -1,7 +1,7 @@
 // Per-layer chart in model order: weight bytes before and after (top) and
 // the SQNR of the int8 weights (bottom), one column per layer with weights.
 // Hover or focus it and use the arrow keys: the layer under the pointer or
-// the selection is described in a live tooltip; Enter shows it in the table.
+// the selection is described in a readout above it; Enter shows it in the table.
 import { formatBytes, formatInt, formatPercent, formatSqnr, hasSqnr, SQNR_EXACT, h, s } from './format.js';
 import { sqnrBand } from './results.js';
 
@@ -133,7 +133,14 @@ export class LayerChart {
     }, svg);
     this.plot.addEventListener('pointermove', (e) => this.hover(e));
     this.plot.addEventListener('pointerleave', () => { if (document.activeElement !== this.plot) this.select(-1); });
-    this.plot.addEventListener('click', (e) => { const i = this.indexAt(e); if (i >= 0) { this.select(i); this.onPick(this.cols[i].index); } });
+    // A mouse click shows the layer in the table; a tap only reads it out
+    // (jumping away under a finger that is exploring the chart would lose it).
+    this.plot.addEventListener('click', (e) => {
+      const i = this.indexAt(e);
+      if (i < 0) return;
+      this.select(i);
+      if (e.pointerType !== 'touch') this.onPick(this.cols[i].index);
+    });
     this.plot.addEventListener('keydown', (e) => this.key(e));
     this.plot.addEventListener('focus', () => { if (this.current < 0) this.select(0); });
     this.plot.addEventListener('blur', () => this.select(-1));
