@@ -190,6 +190,8 @@ function refresh() {
     if (r.ready) {
       const without = state.droppedTable ? ` WITHOUT a table (${state.droppedTable} was removed)` : ' without a table';
       setStatus(`Ready to quantize ${r.param.name} + ${r.bin.name}${r.table ? ` with ${r.table.name}` : without}.`);
+    } else if (!state.files.length) {
+      setStatus('Ready. Choose or drop a model.');
     } else if (r.missing.length) {
       setStatus(r.missing.join(' '));
     } else if (r.problems.length) {
