@@ -392,9 +392,9 @@ function finish(runId, run, m, inputs) {
   renderSummary(ui.summary, report, layers);
   renderWorst(ui.worst, layers, (index) => layerTable.reveal(index));
   ui.version.textContent = [report.tool_version, report.simd_target && `(SIMD ${report.simd_target})`].filter(Boolean).join(' ');
-  layerTable.setLayers(layers);
   ui.results.hidden = false;
-  layerChart.setLayers(layers); // after unhiding: it sizes itself to the container
+  layerChart.setLayers(layers); // after unhiding (it sizes itself to the container), before the table's layout
+  layerTable.setLayers(layers);
   document.body.dataset.state = 'done';
   setRunning(false);
   const t = report.totals;

@@ -94,20 +94,26 @@ export class LayerChart {
         s('text', { x: left - 6, y: y + 4, 'text-anchor': 'end', class: 'axis', text: String(db) }),
       );
     }
-    const bars = s('g', {});
+    // One path per series, whatever the layer count: a model with thousands
+    // of layers stays a handful of elements.
+    const paths = { before: '', after: '', good: '', fair: '', low: '' };
+    const bar = (x, bottom, hgt) => `M${x.toFixed(2)} ${(bottom - hgt).toFixed(2)}h${barW.toFixed(2)}v${hgt.toFixed(2)}h${(-barW).toFixed(2)}z`;
     this.cols.forEach((l, i) => {
       const x = left + i * colW + (colW - barW) / 2;
       const hb = (bytesH * (Number(l.bytes_in) || 0)) / maxBytes;
       const ha = (bytesH * (Number(l.bytes_out) || 0)) / maxBytes;
-      if (hb > 0) bars.append(s('rect', { x, y: bytesTop + bytesH - Math.max(1, hb), width: barW, height: Math.max(1, hb), class: 'bar-before' }));
-      if (ha > 0) bars.append(s('rect', { x, y: bytesTop + bytesH - Math.max(1, ha), width: barW, height: Math.max(1, ha), class: 'bar-after' }));
+      if (hb > 0) paths.before += bar(x, bytesTop + bytesH, Math.max(1, hb));
+      if (ha > 0) paths.after += bar(x, bytesTop + bytesH, Math.max(1, ha));
       if (hasSqnr(l)) {
         const db = Math.min(SQNR_TOP, Number(l.sqnr_db));
-        const hs = Math.max(1, (sqnrH * db) / SQNR_TOP);
-        bars.append(s('rect', { x, y: sqnrTop + sqnrH - hs, width: barW, height: hs, class: `bar-sqnr band-${sqnrBand(Number(l.sqnr_db))}` }));
+        paths[sqnrBand(Number(l.sqnr_db))] += bar(x, sqnrTop + sqnrH, Math.max(1, (sqnrH * db) / SQNR_TOP));
       }
     });
-    svg.append(bars);
+    svg.append(
+      s('path', { d: paths.before, class: 'bar-before' }),
+      s('path', { d: paths.after, class: 'bar-after' }),
+      ...['good', 'fair', 'low'].map((band) => s('path', { d: paths[band], class: `bar-sqnr band-${band}` })),
+    );
     this.marker = s('rect', { x: 0, y: bytesTop - 4, width: Math.max(3, colW), height: height - bytesTop, class: 'chart-marker', visibility: 'hidden' });
     svg.append(this.marker);
 

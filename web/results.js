@@ -175,10 +175,17 @@ const COLUMNS = [
   { key: 'reason', label: 'Reason', natural: true },
 ];
 
+// Rows shown before "Show all": a table of tens of thousands of rows takes
+// seconds to lay out, and the sorted top is what one looks at.
+export const ROW_LIMIT = 1000;
+
 export class LayerTable {
   constructor(table) {
     this.table = table;
     this.rows = [];
+    this.showAll = false;
+    this.more = h('button', { type: 'button', class: 'secondary show-all', hidden: true, onclick: () => this.expand() });
+    table.closest('.table-scroll')?.after(this.more);
     this.sortKey = 'index';
     this.sortDir = 'ascending';
     const tr = table.tHead.rows[0];
@@ -198,6 +205,7 @@ export class LayerTable {
 
   setLayers(layers) {
     this.rows = layers;
+    this.showAll = layers.length <= ROW_LIMIT;
     this.sortKey = 'index';
     this.sortDir = 'ascending';
     this.render();
@@ -213,8 +221,18 @@ export class LayerTable {
     this.render();
   }
 
+  expand() {
+    this.showAll = true;
+    this.render();
+    this.table.tBodies[0].rows[ROW_LIMIT]?.focus();
+  }
+
   // The row of layer `index` (1-based), highlighted and in view.
   reveal(index) {
+    if (!this.table.querySelector(`#layer-row-${index}`) && !this.showAll) {
+      this.showAll = true;
+      this.render();
+    }
     const row = this.table.querySelector(`#layer-row-${index}`);
     if (!row) return;
     for (const r of this.table.querySelectorAll('tr.picked')) r.classList.remove('picked');
@@ -248,7 +266,10 @@ export class LayerTable {
     }
     const body = this.table.tBodies[0];
     const frag = document.createDocumentFragment();
-    for (const r of sorted) {
+    const shown = this.showAll ? sorted : sorted.slice(0, ROW_LIMIT);
+    this.more.hidden = shown.length === sorted.length;
+    this.more.textContent = `Show all ${formatInt(sorted.length)} layers (${formatInt(ROW_LIMIT)} shown)`;
+    for (const r of shown) {
       let reason = r.reason || '';
       if (r.fused_into) reason += `${reason ? '; ' : ''}output requantized straight into ${r.fused_into}`;
       frag.append(

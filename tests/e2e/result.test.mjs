@@ -210,3 +210,29 @@ test('(G) when the page script does not load, the page does not say "Ready"', as
   assert.deepEqual(p.foreign, []);
   await p.context.close();
 });
+
+test('a model of 1,500 layers: the table shows the first 1,000 of the sorted rows, and all on request', async () => {
+  const n = 1500;
+  const lines = ['7767517', `${n} ${n}`, 'Input data 0 1 b0'];
+  for (let i = 1; i < n; i++) lines.push(`ReLU relu${i} 1 1 b${i - 1} b${i}`);
+  const p = await session.openPage(WIDE);
+  const { page } = p;
+  await page.setInputFiles('#file-input', [
+    { name: 'long.param', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\n') + '\n') },
+    { name: 'long.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(0) },
+  ]);
+  await runExpectingSuccess(page, '#quantize-button');
+  assert.equal(await page.locator('#layers tbody tr').count(), 1000);
+  // sorting works on every layer, not just the shown ones
+  await page.click('#layers th[data-key="name"] button');
+  await page.click('#layers th[data-key="name"] button');
+  assert.equal(await page.getAttribute('#layers th[data-key="name"]', 'aria-sort'), 'descending');
+  assert.equal(await page.textContent('#layers tbody tr:first-child td:nth-child(2)'), `relu${n - 1}`);
+  const more = page.locator('button.show-all');
+  assert.equal(await more.textContent(), 'Show all 1,500 layers (1,000 shown)');
+  await more.click();
+  assert.equal(await page.locator('#layers tbody tr').count(), n);
+  assert.equal(await more.isVisible(), false);
+  checkClean(p);
+  await p.context.close();
+});
