@@ -1,9 +1,10 @@
 // The page: collects the files, runs the quantizer in a module worker, shows
 // progress and the result. Nothing is uploaded; the only requests are for
 // this page's own scripts and, for "Try the sample", /dist/sample/*.
-import { mergeFiles, resolveFiles, kindOf } from './files.js';
+import { mergeFiles, resolveFiles, kindOf, baseOf, tableFit, outputNames } from './files.js';
 import { formatBytes, formatInt, formatPercent, h } from './format.js';
-import { renderSummary, renderWarnings, renderChart, LayerTable } from './results.js';
+import { renderSummary, renderWarnings, renderWorst, LayerTable } from './results.js';
+import { LayerChart } from './layer-chart.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -13,6 +14,7 @@ const ui = {
   fileList: $('file-list'),
   problems: $('file-problems'),
   tableNote: $('table-note'),
+  tableNoteLead: $('table-note-lead'),
   quantize: $('quantize-button'),
   cancel: $('cancel-button'),
   clear: $('clear-button'),
@@ -31,6 +33,7 @@ const ui = {
   dlBin: $('download-bin'),
   dlReport: $('download-report'),
   chart: $('chart'),
+  worst: $('worst'),
   layers: $('layers'),
   version: $('tool-version'),
 };
@@ -42,9 +45,13 @@ const state = {
   runId: 0,
   urls: [],
   lastReport: null,
+  notice: null, // {text, problem}: what the last drop did (or why it was refused)
+  droppedTable: null, // name of a table the user removed, until another is added
+  fit: null, // {param, table, result}: how the chosen table fits the .param
 };
 
 const layerTable = new LayerTable(ui.layers);
+const layerChart = new LayerChart(ui.chart, (index) => layerTable.reveal(index));
 document.body.dataset.state = 'idle';
 document.body.dataset.runsEnded = '0'; // finished, failed or cancelled runs (tests wait on it)
 function runEnded() {
@@ -57,15 +64,84 @@ const KIND_LABEL = { param: 'structure', bin: 'weights', table: 'calibration tab
 
 function addFiles(batch) {
   if (!batch.length) return;
-  state.files = mergeFiles(state.files, batch);
+  if (state.running) {
+    refuseDuringRun(batch);
+    return;
+  }
+  const merged = mergeFiles(state.files, batch);
+  state.files = merged.files;
+  state.notice = mergeNotice(merged, batch);
+  if (batch.some((f) => kindOf(f.name) === 'table')) state.droppedTable = null;
   hideError();
+  refresh();
+}
+
+// Says what an added batch replaced and what it kept (nothing goes silently).
+function mergeNotice({ replaced, kept }, batch) {
+  const parts = [];
+  const newModel = batch.some((f) => kindOf(f.name) === 'param') && batch.some((f) => kindOf(f.name) === 'bin');
+  if (replaced.length) parts.push(`${replaced.join(' and ')} replaced by the new ${newModel ? 'model' : 'table'}.`);
+  const keptTables = kept.filter((n) => kindOf(n) === 'table');
+  if (newModel && keptTables.length) {
+    parts.push(`${keptTables.join(', ')} (added before) is kept for the new model and checked against its layer names.`);
+  }
+  return parts.length ? { text: parts.join(' '), problem: false } : null;
+}
+
+// Files dropped while quantizing are refused, and the page says so.
+function refuseDuringRun(batch) {
+  const names = batch.map((f) => f.name).join(', ');
+  state.notice = { text: `Not added: ${names}. A model is being quantized; add files again when it ends, or Cancel it first.`, problem: true };
   refresh();
 }
 
 function removeFile(name) {
   state.files = state.files.filter((f) => f.name !== name);
+  if (kindOf(name) === 'table' && !state.files.some((f) => kindOf(f.name) === 'table')) state.droppedTable = name;
+  state.notice = null;
   refresh();
   (ui.fileList.querySelector('button') || ui.input).focus();
+}
+
+// Reads the .param and .table (both small text) to check the table names
+// this model's layers; refreshes the view when the answer is in.
+async function checkTableFit(r) {
+  if (!r.param || !r.table) {
+    state.fit = null;
+    return;
+  }
+  if (state.fit && state.fit.param === r.param && state.fit.table === r.table) return;
+  const fit = { param: r.param, table: r.table, result: undefined };
+  state.fit = fit;
+  const LIMIT = 64 << 20; // a .param or .table this big is not text worth checking
+  try {
+    fit.result = r.param.size > LIMIT || r.table.size > LIMIT ? null : tableFit(await r.param.text(), await r.table.text());
+  } catch {
+    fit.result = null;
+  }
+  if (state.fit === fit) refresh();
+}
+
+function tableFitMessage(r) {
+  const fit = state.fit;
+  if (!fit || fit.param !== r.param || fit.table !== r.table || !fit.result) return null;
+  const { matched, total, missing } = fit.result;
+  const t = r.table.name;
+  const p = r.param.name;
+  if (!total) return { text: `${t} has no scales in it: nothing will be quantized with it.`, problem: true };
+  if (!missing.length) return { text: `${t} fits ${p}: all ${formatInt(total)} layers it has scales for are in the model.`, problem: false };
+  const some = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ', …' : '');
+  if (!matched) {
+    return {
+      text: `${t} does not fit ${p}: none of the ${formatInt(total)} layers it has scales for (${some}) is in the model. ` +
+        'It is probably the table of another model: remove it, or add the right one.',
+      problem: true,
+    };
+  }
+  return {
+    text: `${t} partly fits ${p}: ${formatInt(missing.length)} of the ${formatInt(total)} layers it has scales for are not in the model (${some}); their scales are ignored.`,
+    problem: true,
+  };
 }
 
 function refresh() {
@@ -73,12 +149,17 @@ function refresh() {
   ui.fileList.replaceChildren(
     ...state.files.map((f) => {
       const kind = kindOf(f.name);
-      const used = f === r.param || f === r.bin || f === r.table;
+      // Before the .param arrives, a .bin or .table waits for it.
+      const waiting = !r.param && !r.ignored.has(f.name) && (kind === 'bin' || kind === 'table');
+      const used = !waiting && (f === r.param || f === r.bin || f === r.table);
+      let label = KIND_LABEL[kind];
+      if (waiting) label += `, waiting for ${baseOf(f.name)}.param`;
+      else if (!used && kind !== 'other') label += ', not used';
       return h(
         'li',
-        { class: `file ${used ? 'used' : 'unused'} kind-${kind}` },
+        { class: `file ${used ? 'used' : waiting ? 'waiting' : 'unused'} kind-${kind}` },
         h('span', { class: 'file-name' }, f.name),
-        h('span', { class: 'file-kind' }, used || kind === 'other' ? KIND_LABEL[kind] : `${KIND_LABEL[kind]}, not used`),
+        h('span', { class: 'file-kind' }, label),
         h('span', { class: 'file-size' }, formatBytes(f.size)),
         h('button', {
           type: 'button',
@@ -90,16 +171,27 @@ function refresh() {
       );
     }),
   );
+  const fit = tableFitMessage(r);
+  const message = (m, id) => m && h('p', { class: m.problem ? 'problem' : 'note', id }, m.text);
   ui.problems.replaceChildren(
+    ...[message(state.notice, 'drop-notice')].filter(Boolean),
     ...r.problems.map((p) => h('p', { class: 'problem' }, p)),
     ...r.notes.map((p) => h('p', { class: 'note' }, p)),
+    ...[message(fit, 'table-fit')].filter(Boolean),
   );
-  ui.tableNote.hidden = !(r.param && r.bin && !r.table);
+  checkTableFit(r);
+  const noTable = Boolean(r.param && r.bin && !r.table);
+  ui.tableNote.hidden = !noTable;
+  ui.tableNote.classList.toggle('loud', noTable && Boolean(state.droppedTable));
+  ui.tableNoteLead.textContent = noTable && state.droppedTable ? `${state.droppedTable} was removed: this run will not use a table.` : '';
   ui.quantize.disabled = state.running || !r.ready;
   ui.clear.disabled = state.running || state.files.length === 0;
   if (!state.running) {
     if (r.ready) {
-      setStatus(`Ready to quantize ${r.param.name} + ${r.bin.name}${r.table ? ` with ${r.table.name}` : ' without a table'}.`);
+      const without = state.droppedTable ? ` WITHOUT a table (${state.droppedTable} was removed)` : ' without a table';
+      setStatus(`Ready to quantize ${r.param.name} + ${r.bin.name}${r.table ? ` with ${r.table.name}` : without}.`);
+    } else if (!state.files.length) {
+      setStatus('Ready. Choose or drop a model.');
     } else if (r.missing.length) {
       setStatus(r.missing.join(' '));
     } else if (r.problems.length) {
@@ -147,6 +239,8 @@ ui.input.addEventListener('change', () => {
 
 ui.clear.addEventListener('click', () => {
   state.files = [];
+  state.notice = null;
+  state.droppedTable = null;
   hideError();
   refresh();
   setStatus('Ready. Choose or drop a model.');
@@ -208,9 +302,12 @@ function start(resolved) {
   ui.results.hidden = true;
   document.body.dataset.state = 'running';
   const runId = ++state.runId;
-  const { param, bin, table, base } = resolved;
+  const { param, bin, table } = resolved;
   const names = { param: param.name, bin: bin.name, table: table ? table.name : undefined };
+  const run = { outputs: outputNames(param.name), droppedTable: table ? null : state.droppedTable };
+  state.notice = null;
   setRunning(true);
+  ui.cancel.focus(); // Quantize is now disabled: focus goes where the next action is
   setProgress({ bytesDone: 0, bytesTotal: 0, layersDone: 0, layersTotal: 0 });
   ui.progressLabel.textContent = 'Loading the quantizer…';
   setStatus(`Quantizing ${param.name}…`);
@@ -226,7 +323,7 @@ function start(resolved) {
     if (runId !== state.runId) return; // a cancelled run
     const m = e.data;
     if (m.type === 'progress') setProgress(m);
-    else if (m.type === 'done') finish(runId, base, m, { param, bin });
+    else if (m.type === 'done') finish(runId, run, m, { param, bin });
     else if (m.type === 'error') fail(runId, m.message);
   };
   worker.onerror = (e) => {
@@ -257,9 +354,10 @@ function fail(runId, message) {
   showError(message);
   setStatus('Quantizing failed. Fix the files and try again.');
   runEnded();
+  ui.error.focus();
 }
 
-function finish(runId, base, m, inputs) {
+function finish(runId, run, m, inputs) {
   if (runId !== state.runId) return;
   const report = m.report || {};
   state.lastReport = report;
@@ -273,9 +371,10 @@ function finish(runId, base, m, inputs) {
     a.download = name;
     a.textContent = `${label} ${name} (${formatBytes(blob.size)})`;
   };
-  link(ui.dlParam, paramBlob, `${base}-int8.param`, 'Download');
-  link(ui.dlBin, binBlob, `${base}-int8.bin`, 'Download');
-  link(ui.dlReport, reportBlob, `${base}-int8.report.json`, 'Download');
+  const out = run.outputs;
+  link(ui.dlParam, paramBlob, out.param, 'Download');
+  link(ui.dlBin, binBlob, out.bin, 'Download');
+  link(ui.dlReport, reportBlob, out.report, 'Download');
 
   if (!report.totals) {
     report.totals = {
@@ -285,23 +384,27 @@ function finish(runId, base, m, inputs) {
       param_bytes_out: paramBlob.size,
     };
   }
-  const layers = Array.isArray(report.layers) ? report.layers : [];
-  renderWarnings(ui.warnings, ui.warningsList, report.warnings);
-  renderSummary(ui.summary, report);
-  ui.version.textContent = report.tool_version ? report.tool_version : '';
-  layerTable.setLayers(layers);
+  const layers = (Array.isArray(report.layers) ? report.layers : []).map((l, i) => ({ ...l, index: i + 1 }));
+  const pageWarnings = run.droppedTable
+    ? [`Quantized without a table: ${run.droppedTable} was removed before this run, so only layers that need no table were quantized.`]
+    : [];
+  renderWarnings(ui.warnings, ui.warningsList, report.warnings, pageWarnings);
+  renderSummary(ui.summary, report, layers);
+  renderWorst(ui.worst, layers, (index) => layerTable.reveal(index));
+  ui.version.textContent = [report.tool_version, report.simd_target && `(SIMD ${report.simd_target})`].filter(Boolean).join(' ');
   ui.results.hidden = false;
-  renderChart(ui.chart, layers); // after unhiding: it sizes itself to the container
+  layerChart.setLayers(layers); // after unhiding (it sizes itself to the container), before the table's layout
+  layerTable.setLayers(layers);
   document.body.dataset.state = 'done';
   setRunning(false);
   const t = report.totals;
-  const nw = Array.isArray(report.warnings) ? report.warnings.length : 0;
+  const nw = (Array.isArray(report.warnings) ? report.warnings.length : 0) + pageWarnings.length;
   setStatus(
-    `Done: ${base}-int8.bin is ${formatBytes(t.bin_bytes_out)} (${formatPercent(t.bin_bytes_out, t.bin_bytes_in)} of ${formatBytes(t.bin_bytes_in)})` +
+    `Done: ${out.bin} is ${formatBytes(t.bin_bytes_out)} (${formatPercent(t.bin_bytes_out, t.bin_bytes_in)} of ${formatBytes(t.bin_bytes_in)})` +
       (nw ? `, ${nw} warning${nw === 1 ? '' : 's'}.` : '.'),
   );
   runEnded();
-  ui.resultsHeading.focus({ preventScroll: false });
+  ui.dlParam.focus(); // the result's first action
 }
 
 function showError(message) {
@@ -340,6 +443,8 @@ ui.sample.addEventListener('click', async () => {
       }),
     );
     state.files = files;
+    state.notice = null;
+    state.droppedTable = null;
     ui.sample.disabled = false;
     const r = refresh();
     if (r.ready) start(r);
@@ -349,6 +454,7 @@ ui.sample.addEventListener('click', async () => {
     showError(`The sample could not be loaded: ${err.message}`);
     setStatus('The sample could not be loaded.');
     runEnded();
+    ui.error.focus();
   }
 });
 
@@ -358,9 +464,10 @@ new ResizeObserver(() => {
   const w = ui.chart.clientWidth;
   if (!ui.results.hidden && state.lastReport && Math.abs(w - lastWidth) > 8) {
     lastWidth = w;
-    renderChart(ui.chart, state.lastReport.layers || []);
+    layerChart.render();
   }
 }).observe(ui.chart);
 
 window.addEventListener('beforeunload', revokeUrls);
 refresh();
+document.body.dataset.app = 'ready'; // web/boot.js says so when this never runs

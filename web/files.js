@@ -11,24 +11,64 @@ export function baseOf(name) {
   return name.replace(/\.(param|bin|table)$/i, '');
 }
 
-// Merges a newly dropped batch into the current list. A batch that holds a
-// whole model (a .param and a .bin) starts over; a batch with one .table
-// replaces the previous table; other files are added (same name replaces).
+// Merges a newly dropped batch into the current list; nothing already there
+// is lost silently. A batch with a .param and a .bin replaces the previous
+// model files (.param and .bin) but keeps the rest, a table included; a batch
+// with one .table replaces the previous table; other files are added (same
+// name replaces). -> { files, replaced: [name], kept: [name] }
 export function mergeFiles(current, batch) {
   const incoming = [...batch];
   const kinds = incoming.map((f) => kindOf(f.name));
-  let base = current;
+  const newNames = new Set(incoming.map((f) => f.name));
+  let drop = () => false;
   if (kinds.includes('param') && kinds.includes('bin')) {
-    base = [];
+    drop = (f) => kindOf(f.name) === 'param' || kindOf(f.name) === 'bin';
   } else if (kinds.filter((k) => k === 'table').length === 1) {
-    base = current.filter((f) => kindOf(f.name) !== 'table');
+    drop = (f) => kindOf(f.name) === 'table';
   }
+  const replaced = current.filter((f) => drop(f) && !newNames.has(f.name)).map((f) => f.name);
+  const base = current.filter((f) => !drop(f));
   const byName = new Map(base.map((f) => [f.name, f]));
   for (const f of incoming) {
     byName.delete(f.name); // keep drop order: the new one goes last
     byName.set(f.name, f);
   }
-  return [...byName.values()];
+  const kept = base.filter((f) => !newNames.has(f.name)).map((f) => f.name);
+  return { files: [...byName.values()], replaced, kept };
+}
+
+// Layer names of a text .param ("7767517", counts, then "Type name ..." lines),
+// or null when the text is not one.
+export function paramLayerNames(text) {
+  const lines = text.split(/\r?\n/);
+  if (lines[0].trim() !== '7767517') return null;
+  const names = new Set();
+  for (const line of lines.slice(2)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length >= 2) names.add(fields[1]);
+  }
+  return names;
+}
+
+// Layer names a calibration table gives scales for: "name scale..." lines
+// (input scales) and "name_param_N scale..." lines (weight scales).
+export function tableLayerNames(text) {
+  const names = new Set();
+  for (const line of text.split(/\r?\n/)) {
+    const key = line.trim().split(/\s+/)[0];
+    if (key) names.add(key.replace(/_param_\d+$/, ''));
+  }
+  return names;
+}
+
+// How well a table fits a model: -> { matched, total, missing: [name] } or
+// null when the .param cannot be read as text.
+export function tableFit(paramText, tableText) {
+  const layers = paramLayerNames(paramText);
+  if (!layers) return null;
+  const keys = [...tableLayerNames(tableText)];
+  const missing = keys.filter((k) => !layers.has(k));
+  return { matched: keys.length - missing.length, total: keys.length, missing };
 }
 
 // -> { param, bin, table, base, ready, missing: [text], problems: [text], notes: [text], ignored: Set(name) }
@@ -118,4 +158,20 @@ export function resolveFiles(files) {
   const blocking = out.problems.length - out.ignored.size;
   out.ready = Boolean(out.param && out.bin) && blocking === 0 && !(tables.length > 1 && !out.table);
   return out;
+}
+
+// Download names for a model's .param name. pnnx writes foo.ncnn.param and
+// foo.ncnn.bin and its loaders look for that suffix, so those become
+// foo-int8.ncnn.param/.bin; the report is not an ncnn file and is always
+// <stem>-int8.report.json.
+export function outputNames(paramName) {
+  const base = baseOf(paramName);
+  const pnnx = /\.ncnn$/i.exec(base);
+  const stem = pnnx ? base.slice(0, pnnx.index) : base;
+  const suffix = pnnx ? base.slice(pnnx.index) : '';
+  return {
+    param: `${stem}-int8${suffix}.param`,
+    bin: `${stem}-int8${suffix}.bin`,
+    report: `${stem}-int8.report.json`,
+  };
 }

@@ -23,6 +23,23 @@ export function formatPercent(part, whole) {
   return `${p >= 10 ? p.toFixed(1) : p.toFixed(2)}%`;
 }
 
+// Natural order: conv2 before conv10, case ignored.
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+export function naturalCompare(a, b) {
+  return collator.compare(String(a ?? ''), String(b ?? ''));
+}
+
+// The core reports 0 for "not quantized" and 999 for "no error at all".
+export const SQNR_EXACT = 999;
+export function hasSqnr(layer) {
+  return Number(layer.sqnr_db) > 0;
+}
+export function formatSqnr(db) {
+  db = Number(db);
+  if (!(db > 0)) return '';
+  return db >= SQNR_EXACT ? 'exact' : db.toFixed(1);
+}
+
 // document.createElement with attributes and children.
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/warning_summary.h"
 #include "core/byte_io.h"
 #include "ncnn_int8.h"
 
@@ -120,12 +121,6 @@ int main(int argc, char** argv)
         if (s.is_ok()) s = out->commit();
         if (!s.is_ok()) return fail(s.message());
     }
-    const std::string text = report_to_text(report);
-    if (quiet) {
-        for (const Warning& w : report.warnings)
-            std::fprintf(stderr, "warning: %s: %s%s\n", w.where.c_str(), w.layer.empty() ? "" : (w.layer + ": ").c_str(), w.message.c_str());
-    } else {
-        std::fputs(text.c_str(), stderr);
-    }
+    std::fputs((quiet ? warning_summary(report.warnings) : cli_summary(report)).c_str(), stderr);
     return 0;
 }

@@ -12,6 +12,15 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const conformanceDir = path.resolve(root, '..', 'shared', 'conformance', 'cases');
 export const resultsDir = path.join(root, 'test-results');
 
+// The folder of a conformance case, or null when the shared corpus is absent
+// (an error under CI=true, where it must be there).
+export function conformanceCase(name) {
+  const dir = path.join(conformanceDir, name);
+  if (fs.existsSync(path.join(dir, 'model.param'))) return dir;
+  if (process.env.CI === 'true') throw new Error(`${dir} is missing (CI=true): the shared conformance corpus must be there`);
+  return null;
+}
+
 // Why the suite cannot run here, or null.
 export function prerequisiteProblem() {
   if (!fs.existsSync(chromiumPath)) return `${chromiumPath} is missing (tools/setup.sh installs Debian's chromium)`;
@@ -87,8 +96,10 @@ export async function launchBrowser() {
 
 // A page on the server, failing the test on any request that leaves it
 // (nothing may leave the machine) and collecting console errors.
-export async function openPage(browser, baseUrl, viewport = { width: 1200, height: 900 }) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport });
+// options: { colorScheme, setup(context) before the page loads }.
+export async function openPage(browser, baseUrl, viewport = { width: 1200, height: 900 }, options = {}) {
+  const { setup, ...contextOptions } = options;
+  const context = await browser.newContext({ acceptDownloads: true, viewport, ...contextOptions });
   const page = await context.newPage();
   const foreign = [];
   const consoleErrors = [];
@@ -102,6 +113,7 @@ export async function openPage(browser, baseUrl, viewport = { width: 1200, heigh
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  if (setup) await setup(context);
   await page.goto(`${baseUrl}/`);
   await page.waitForSelector('#quantize-button');
   return { context, page, foreign, consoleErrors };
@@ -148,6 +160,6 @@ export function serverAndBrowser() {
     await session.browser?.close();
     await session.server?.stop();
   });
-  session.openPage = () => openPage(session.browser, session.server.url);
+  session.openPage = (viewport, options) => openPage(session.browser, session.server.url, viewport, options);
   return session;
 }

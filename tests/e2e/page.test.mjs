@@ -39,6 +39,7 @@ test('(a) conformance case via the file input: downloads are byte-identical to e
   const cases = ['squeezenet', 'mobilenet_ssd', 'shufflenet_v2'];
   const name = cases.find((c) => fs.existsSync(path.join(conformanceDir, c, 'model.table')));
   if (!name) {
+    if (process.env.CI === 'true') throw new Error(`${conformanceDir} is absent (CI=true): no conformance case to compare with`);
     t.skip(`${conformanceDir} is absent: no conformance case to compare with`);
     return;
   }
@@ -68,7 +69,7 @@ test('(a) conformance case via the file input: downloads are byte-identical to e
   assert.equal(rows, json.layers.length);
   await page.click('#layers th[data-key="bytes_in"] button');
   assert.equal(await page.getAttribute('#layers th[data-key="bytes_in"]', 'aria-sort'), 'descending');
-  const firstBytes = await page.textContent('#layers tbody tr:first-child td:nth-child(6)');
+  const firstBytes = await page.textContent('#layers tbody tr:first-child td:nth-child(5)');
   const maxIn = Math.max(...json.layers.map((l) => l.bytes_in));
   assert.equal(Number(firstBytes.replace(/,/g, '')), maxIn);
   // keyboard: focus the Type header button and press Enter
@@ -76,8 +77,8 @@ test('(a) conformance case via the file input: downloads are byte-identical to e
   await page.keyboard.press('Enter');
   assert.equal(await page.getAttribute('#layers th[data-key="type"]', 'aria-sort'), 'ascending');
   assert.equal(await page.getAttribute('#layers th[data-key="bytes_in"]', 'aria-sort'), null);
-  // the chart has one group per layer type with weights
-  assert.ok((await page.locator('#chart svg .chart-row').count()) > 0);
+  // the per-layer chart has a text alternative
+  assert.match(await page.textContent('#layer-chart-desc'), /layers with weights, in model order/);
 
   await fs.promises.mkdir(resultsDir, { recursive: true });
   await page.click('#layers th[data-key="index"] button');
