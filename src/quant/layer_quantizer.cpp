@@ -89,6 +89,8 @@ public:
 private:
     BlobData* blob(const std::string& name) { return blobs_.find(name); }
 
+    Location at() const { return {where_, 0, layer_.label()}; }
+
     BlobData& set_blob(const std::string& name, std::vector<float> values)
     {
         BlobData* b = blob(name);
@@ -133,7 +135,7 @@ private:
         if (!plan_.scales_from_bin && (std::isinf(scale) || scale == 0.f)) {
             const bool all_zero = std::all_of(x, x + n, [](float v) { return v == 0.f; });
             const std::string what = blob_name + " row " + std::to_string(row) + " has weight scale " + (scale == 0.f ? "0" : "inf");
-            if (!all_zero) return Status::failure(where_ + ": " + layer_.label() + ": " + what + " but non-zero weights; the table does not match the model");
+            if (!all_zero) return Status::error(ErrorCode::Input, at(), what + " but non-zero weights; the table does not match the model");
             diagnostics_.warn(where_, layer_.label(), what + " for all-zero weights (as ncnn2table writes); kept as the reference does");
         }
         return Status::ok();
@@ -144,8 +146,8 @@ private:
     Status to_int8(const std::string& name, Fn fn)
     {
         BlobData* b = blob(name);
-        if (!b) return Status::failure(where_ + ": " + layer_.label() + ": missing weight blob " + name);
-        if (b->is_int8) return Status::failure(where_ + ": " + layer_.label() + ": " + name + " is already int8 in the .bin; it cannot be quantized again");
+        if (!b) return Status::error(ErrorCode::Input, at(), "missing weight blob " + name);
+        if (b->is_int8) return Status::error(ErrorCode::Input, at(), name + " is already int8 in the .bin; it cannot be quantized again");
         b->i8.resize(b->f32.size());
         RETURN_IF_ERROR(fn(b->f32.data(), b->f32.size(), b->i8.data()));
         b->is_int8 = true;
@@ -159,7 +161,7 @@ private:
     {
         return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
             if (n_rows == 0 || n % n_rows != 0)
-                return Status::failure(where_ + ": " + layer_.label() + ": " + name + " has " + std::to_string(n) + " values, not a multiple of " + std::to_string(n_rows) + " rows");
+                return Status::error(ErrorCode::Input, at(), name + " has " + std::to_string(n) + " values, not a multiple of " + std::to_string(n_rows) + " rows");
             const size_t len = n / n_rows;
             for (size_t r = 0; r < n_rows; r++) {
                 RETURN_IF_ERROR(check_scale(name, r, row_scales[r], x + r * len, len));

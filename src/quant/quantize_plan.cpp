@@ -130,7 +130,7 @@ private:
                 layers += std::string(k ? ", " : "") + l.label() + " (" + model_.file.file_name + ":" + std::to_string(l.decl->line) + ")";
             }
             if (it->second.size() > 3) layers += ", ...";
-            return Status::failure(table_->where(e) + ": '" + key + "' names " + std::to_string(it->second.size()) + " layers called '" + layer_name + "': " + layers +
+            return Status::error(ErrorCode::Input, {table_->file_name, e.line}, "'" + key + "' names " + std::to_string(it->second.size()) + " layers called '" + layer_name + "': " + layers +
                                    "; the table cannot say which one it means: give the layers unique names");
         };
         for (const auto& [key, e] : table_->input_scales) RETURN_IF_ERROR(check(key, e, key));
@@ -138,19 +138,21 @@ private:
         return Status::ok();
     }
 
+    Location loc(size_t i) const { return {model_.file.file_name, model_.layers[i].decl->line, model_.layers[i].label()}; }
     std::string at(size_t i) const { return model_.file.file_name + ":" + std::to_string(model_.layers[i].decl->line) + ": " + model_.layers[i].label(); }
 
     Status check_scales(size_t i, const ScaleEntry& e, const std::string& key, int64_t expected, bool is_input)
     {
-        const std::string where = table_->where(e) + ": " + model_.layers[i].label() + ": '" + key + "'";
+        const Location where{table_->file_name, e.line, model_.layers[i].label()};
+        const std::string entry = "'" + key + "'";
         if (static_cast<int64_t>(e.values.size()) != expected)
-            return Status::failure(where + " has " + std::to_string(e.values.size()) + " values but the layer needs " + std::to_string(expected) + "; is the table for another model?");
+            return Status::error(ErrorCode::Input, where, entry + " has " + std::to_string(e.values.size()) + " values but the layer needs " + std::to_string(expected) + "; is the table for another model?");
         for (size_t k = 0; k < e.values.size(); k++) {
             const float v = e.values[k];
-            const std::string which = where + " value " + std::to_string(k + 1);
-            if (std::isnan(v)) return Status::failure(which + " is NaN");
-            if (v < 0) return Status::failure(which + " is negative");
-            if (is_input && std::isinf(v)) return Status::failure(which + " is infinite; an input scale must be finite");
+            const std::string which = entry + " value " + std::to_string(k + 1);
+            if (std::isnan(v)) return Status::error(ErrorCode::Input, where, which + " is NaN");
+            if (v < 0) return Status::error(ErrorCode::Input, where, which + " is negative");
+            if (is_input && std::isinf(v)) return Status::error(ErrorCode::Input, where, which + " is infinite; an input scale must be finite");
             // ncnn2table prints scales with %f, so a tiny scale reads back as 0.
             if (is_input && v == 0.f)
                 diagnostics_.warn(table_->where(e), model_.layers[i].label(), "input scale is 0 (ncnn2table prints scales below 0.0000005 as 0.000000); kept as the reference does, but this layer's int8 input will be all zeros");
@@ -197,7 +199,7 @@ private:
             return Status::ok();
         }
         if (named && (flag_set || stored_int8))
-            return Status::failure(at(i) + " is already int8 (" + (flag_set ? "int8 flag " + std::to_string(p.get(f.flag)) : std::string("int8 weights")) + ") but the table " + (table_ ? table_->file_name : "") + " names it; quantizing it again would corrupt it: remove its lines from the table or start from the float model");
+            return Status::error(ErrorCode::Input, {model_.file.file_name, model_.layers[i].decl->line}, model_.layers[i].label() + " is already int8 (" + (flag_set ? "int8 flag " + std::to_string(p.get(f.flag)) : std::string("int8 weights")) + ") but the table " + (table_ ? table_->file_name : "") + " names it; quantizing it again would corrupt it: remove its lines from the table or start from the float model");
         if (stored_int8 && !flag_set) {
             lp.action = LayerAction::Unchanged;
             lp.reason = "int8 weights without an int8 flag; written unchanged";
@@ -227,18 +229,18 @@ private:
             }
             // RNN/LSTM/GRU/Embed/MultiHeadAttention always need weight scales.
             if (!table_)
-                return Status::failure(at(i) + ": a calibration table is required for static weight quantization of this layer; run ncnn2table on the model to make one and pass it as the fifth argument");
+                return Status::error(ErrorCode::Input, loc(i), "a calibration table is required for static weight quantization of this layer; run ncnn2table on the model to make one and pass it as the fifth argument");
             std::string needed;
             for (int k = 0; k < f.table_keys; k++) needed += std::string(k ? ", " : "") + "'" + name + "_param_" + std::to_string(k) + "'";
-            return Status::failure(at(i) + ": the table " + (table_ ? table_->file_name : "") + " has no weight scales for this layer (needs " + needed + "); run ncnn2table on this model");
+            return Status::error(ErrorCode::Input, loc(i), "the table " + (table_ ? table_->file_name : "") + " has no weight scales for this layer (needs " + needed + "); run ncnn2table on this model");
         }
         // Quantize with the table.
         if (f.needs_input_scale && !keys[0])
-            return Status::failure(table_->where(*input) + ": " + layer.label() + " has an input scale but no '" + name + "_param_0' weight scales");
+            return Status::error(ErrorCode::Input, {table_->file_name, input->line}, layer.label() + " has an input scale but no '" + name + "_param_0' weight scales");
         const std::vector<int64_t> counts = expected_scale_counts(f.family, p);
         for (int k = 0; k < f.table_keys; k++) {
             const std::string key = name + "_param_" + std::to_string(k);
-            if (!keys[k]) return Status::failure(at(i) + ": the table has some weight scales for this layer but not '" + key + "'");
+            if (!keys[k]) return Status::error(ErrorCode::Input, loc(i), "the table has some weight scales for this layer but not '" + key + "'");
             RETURN_IF_ERROR(check_scales(i, *keys[k], key, counts[k], false));
             lp.weight_scales.push_back(keys[k]->values);
         }
@@ -265,21 +267,21 @@ private:
             const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
             const int64_t per_output = int64_t(p.get(P::kernel_w)) * p.get(P::kernel_h);
             if (num_output <= 0 || per_output <= 0 || wds % (num_output * per_output) != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(num_output) + ") x kernel (" + std::to_string(p.get(P::kernel_w)) + "x" + std::to_string(p.get(P::kernel_h)) + ") x inputs");
+                return Status::error(ErrorCode::Input, loc(i), "weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(num_output) + ") x kernel (" + std::to_string(p.get(P::kernel_w)) + "x" + std::to_string(p.get(P::kernel_h)) + ") x inputs");
             break;
         }
         case QuantFamily::ConvolutionDepthWise: {
             using P = params::ConvolutionDepthWise;
             const int64_t wds = p.get(P::weight_data_size), group = p.get(P::group);
             if (group <= 0 || wds % group != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of group (" + std::to_string(group) + ")");
+                return Status::error(ErrorCode::Input, loc(i), "weight_data_size " + std::to_string(wds) + " is not a multiple of group (" + std::to_string(group) + ")");
             break;
         }
         case QuantFamily::InnerProduct: {
             using P = params::InnerProduct;
             const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
             if (num_output <= 0 || wds % num_output != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of num_output (" + std::to_string(num_output) + ")");
+                return Status::error(ErrorCode::Input, loc(i), "weight_data_size " + std::to_string(wds) + " is not a multiple of num_output (" + std::to_string(num_output) + ")");
             break;
         }
         default: break;
@@ -309,7 +311,7 @@ private:
                 lp.reason = "already quantized";
                 return Status::ok();
             }
-            return Status::failure(at(i) + ": quantize_term is " + std::to_string(p.get(G::quantize_term)) + " but the constant weights are float; ncnn cannot run such a Gemm");
+            return Status::error(ErrorCode::Input, loc(i), "quantize_term is " + std::to_string(p.get(G::quantize_term)) + " but the constant weights are float; ncnn cannot run such a Gemm");
         }
         lp.out_params.set(G::quantize_term, 2);
         if (!constant_a && !constant_b) {
@@ -348,7 +350,7 @@ private:
     {
         if (plan.layers[j].quantize_weights && !plan.layers[j].scales_from_bin) return plan.layers[j].input_scale;
         const BlobLocation* b = index_[j].find("bottom_blob_int8_scales");
-        if (!b) return Status::failure(at(j) + ": int8 layer without a stored input scale");
+        if (!b) return Status::error(ErrorCode::Input, loc(j), "int8 layer without a stored input scale");
         return read_raw_float(bin_, bin_name_, *b, 0);
     }
 
