@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -150,6 +151,43 @@ struct LoadCheck {
     bool (*holds)(const LayerParams&);
 };
 
+// --- How ncnn stores a type in int8 (the ten types the reference quantizes).
+
+// One weight blob quantized row by row, with one scale per row from one key
+// of the calibration table, kept in a raw scale blob.
+struct Int8Weight {
+    std::string weight;    // the blob made int8
+    std::string scales;    // the raw blob that holds its scales
+    int table_key = 0;     // the table's "<layer>_param_<table_key>"
+    CountFn rows = nullptr; // rows of the weight = values of the table key (1: one scale for the whole blob)
+};
+
+enum class Int8Scheme : uint8_t {
+    TableScales,  // weight scales from the calibration table (or the .bin when the flag is already set)
+    WeightAbsMax, // scales computed from the constant weights (127 / absmax): Gemm
+    NoWeights,    // no weights: only the flag changes (activations are quantized at run time): SDPA
+};
+
+struct Int8Facts {
+    Int8Scheme scheme = Int8Scheme::TableScales;
+    IntParam flag{-1, ""};  // the int8 flag param (int8_scale_term / quantize_term)
+    int32_t flag_value = 2; // the flag's value once quantized
+    std::vector<Int8Weight> weights; // TableScales: in table-key order; weights[0] tells "already int8"
+    // Quantized only when the table also gives the layer's input scale,
+    // stored in "bottom_blob_int8_scales".
+    bool needs_input_scale = false;
+    // The param that makes the weights an input (nothing to quantize); id -1: none.
+    IntParam dynamic_weight{-1, ""};
+    // The reshape the reference makes must be exact: "" when it is, else why not.
+    std::string (*shape_check)(const LayerParams&) = nullptr;
+    // Requantize fusion: a consumer's input scale becomes this layer's
+    // "top_blob_int8_scales" and the flag goes up by 100 ...
+    bool requantize_fusion = false;
+    // ... except when the flag is already above 100 (depthwise: ncnn reads
+    // its scales only for 1/2/101/102).
+    bool flag_above_100_kept = false;
+};
+
 struct LayerSchema {
     std::string type;
     // The type's param handles (params::<type>::all); every ParamSpec in
@@ -161,6 +199,8 @@ struct LayerSchema {
     std::vector<ParamSpec> params; // in the order the reference writes them
     std::vector<BlobSpec> blobs;   // in .bin order
     std::vector<LoadCheck> checks;
+    // Set for the types ncnn runs in int8: what the quantizer changes.
+    std::optional<Int8Facts> int8;
 
     const ParamSpec* find_param(int id) const
     {

@@ -27,59 +27,19 @@ public:
     Status run()
     {
         const LayerParams& p = layer_.params;
-        if (plan_.quantize_weights) {
-            switch (plan_.family) {
-            case QuantFamily::Convolution:
-                RETURN_IF_ERROR(rows("weight_data", p.get(params::Convolution::num_output),
-                                     scales("weight_data_int8_scales", 0, p.get(params::Convolution::num_output))));
-                set_table_scales("weight_data_int8_scales", 0);
-                set_input_scale();
-                break;
-            case QuantFamily::InnerProduct:
-                RETURN_IF_ERROR(rows("weight_data", p.get(params::InnerProduct::num_output),
-                                     scales("weight_data_int8_scales", 0, p.get(params::InnerProduct::num_output))));
-                set_table_scales("weight_data_int8_scales", 0);
-                set_input_scale();
-                break;
-            case QuantFamily::ConvolutionDepthWise:
-                RETURN_IF_ERROR(rows("weight_data", p.get(params::ConvolutionDepthWise::group),
-                                     scales("weight_data_int8_scales", 0, p.get(params::ConvolutionDepthWise::group))));
-                set_table_scales("weight_data_int8_scales", 0);
-                set_input_scale();
-                break;
-            case QuantFamily::RNN:
-            case QuantFamily::LSTM:
-            case QuantFamily::GRU: {
-                // RNN, LSTM and GRU keep num_output, direction and hidden_size at the same ids
-                const int64_t dirs = p.get(params::LSTM::direction) == 2 ? 2 : 1;
-                const int64_t per_dir = plan_.family == QuantFamily::RNN    ? p.get(params::RNN::num_output)
-                                        : plan_.family == QuantFamily::LSTM ? int64_t(p.get(params::LSTM::hidden_size)) * 4
-                                                                            : int64_t(p.get(params::GRU::num_output)) * 3;
-                const size_t n_rows = static_cast<size_t>(per_dir * dirs);
-                RETURN_IF_ERROR(rows("weight_xc_data", n_rows, scales("weight_xc_data_int8_scales", 0, n_rows)));
-                RETURN_IF_ERROR(rows("weight_hc_data", n_rows, scales("weight_hc_data_int8_scales", 1, n_rows)));
-                set_table_scales("weight_xc_data_int8_scales", 0);
-                set_table_scales("weight_hc_data_int8_scales", 1);
-                break;
-            }
-            case QuantFamily::Embed:
-                RETURN_IF_ERROR(whole("weight_data", scales("weight_data_int8_scale", 0, 1)[0]));
-                set_table_scales("weight_data_int8_scale", 0);
-                break;
-            case QuantFamily::MultiHeadAttention: {
-                const size_t embed = static_cast<size_t>(p.get(params::MultiHeadAttention::embed_dim));
-                RETURN_IF_ERROR(rows("q_weight_data", embed, scales("q_weight_data_int8_scales", 0, embed)));
-                RETURN_IF_ERROR(rows("k_weight_data", embed, scales("k_weight_data_int8_scales", 1, embed)));
-                RETURN_IF_ERROR(rows("v_weight_data", embed, scales("v_weight_data_int8_scales", 2, embed)));
-                RETURN_IF_ERROR(whole("out_weight_data", scales("out_weight_data_int8_scale", 3, 1)[0]));
-                set_table_scales("q_weight_data_int8_scales", 0);
-                set_table_scales("k_weight_data_int8_scales", 1);
-                set_table_scales("v_weight_data_int8_scales", 2);
-                set_table_scales("out_weight_data_int8_scale", 3);
-                break;
-            }
-            case QuantFamily::Gemm: RETURN_IF_ERROR(gemm()); break;
-            default: break;
+        if (plan_.quantize_weights && plan_.int8) {
+            const Int8Facts& f = *plan_.int8;
+            if (f.scheme == Int8Scheme::WeightAbsMax) RETURN_IF_ERROR(gemm());
+            if (f.scheme == Int8Scheme::TableScales) {
+                // Each weight blob row by row with its key's scales; a blob
+                // of one row takes one scale for all of it (Embed, attention out).
+                for (size_t k = 0; k < f.weights.size(); k++) {
+                    const Int8Weight& w = f.weights[k];
+                    const size_t n_rows = static_cast<size_t>(w.rows(p));
+                    RETURN_IF_ERROR(rows(w.weight, n_rows, scales(w.scales, k, n_rows)));
+                }
+                for (size_t k = 0; k < f.weights.size(); k++) set_table_scales(f.weights[k].scales, k);
+                if (f.needs_input_scale) set_input_scale();
             }
         }
         if (plan_.top_scale) set_blob("top_blob_int8_scales", {*plan_.top_scale});
@@ -106,9 +66,10 @@ private:
         return *b;
     }
 
-    // Per-row scales: the table's _param_<k>, or (int8 flag already set) the
-    // stored blob, which ncnn expands from one value to `count` when needed.
-    std::vector<float> scales(const std::string& stored_name, int k, size_t count)
+    // Per-row scales: the table's entry for the layer's k-th int8 weight, or
+    // (int8 flag already set) the stored blob, which ncnn expands from one
+    // value to `count` when needed.
+    std::vector<float> scales(const std::string& stored_name, size_t k, size_t count)
     {
         if (!plan_.scales_from_bin) return plan_.weight_scales[k];
         BlobData* b = blob(stored_name);
@@ -118,7 +79,7 @@ private:
         return s;
     }
 
-    void set_table_scales(const std::string& name, int k)
+    void set_table_scales(const std::string& name, size_t k)
     {
         if (!plan_.scales_from_bin) set_blob(name, plan_.weight_scales[k]);
     }

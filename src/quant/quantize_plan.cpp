@@ -11,66 +11,6 @@ namespace ncnn_int8 {
 
 namespace {
 
-struct FamilyInfo {
-    const char* type;
-    QuantFamily family;
-    IntParam flag;           // int8_scale_term / quantize_term
-    const char* weight_blob; // the blob whose tag says "already int8"
-    int table_keys;          // how many _param_<k> the reference reads
-    bool needs_input_scale;  // quantized only when the table has the layer's input scale
-};
-
-const FamilyInfo kFamilies[] = {
-    {"Convolution", QuantFamily::Convolution, params::Convolution::int8_scale_term, "weight_data", 1, true},
-    {"ConvolutionDepthWise", QuantFamily::ConvolutionDepthWise, params::ConvolutionDepthWise::int8_scale_term, "weight_data", 1, true},
-    {"InnerProduct", QuantFamily::InnerProduct, params::InnerProduct::int8_scale_term, "weight_data", 1, true},
-    {"RNN", QuantFamily::RNN, params::RNN::int8_scale_term, "weight_xc_data", 2, false},
-    {"LSTM", QuantFamily::LSTM, params::LSTM::int8_scale_term, "weight_xc_data", 2, false},
-    {"GRU", QuantFamily::GRU, params::GRU::int8_scale_term, "weight_xc_data", 2, false},
-    {"Embed", QuantFamily::Embed, params::Embed::int8_scale_term, "weight_data", 1, false},
-    {"MultiHeadAttention", QuantFamily::MultiHeadAttention, params::MultiHeadAttention::quantize_term, "q_weight_data", 4, false},
-    {"Gemm", QuantFamily::Gemm, params::Gemm::quantize_term, nullptr, 0, false},
-    {"SDPA", QuantFamily::SDPA, params::SDPA::int8_scale_term, nullptr, 0, false},
-};
-
-const FamilyInfo* family_info(const std::string& type)
-{
-    for (const FamilyInfo& f : kFamilies)
-        if (type == f.type) return &f;
-    return nullptr;
-}
-
-template <class P>
-int64_t directions(const LayerParams& p) { return p.get(P::direction) == 2 ? 2 : 1; }
-
-// How many scales each table entry must hold for this layer.
-std::vector<int64_t> expected_scale_counts(QuantFamily family, const LayerParams& p)
-{
-    switch (family) {
-    case QuantFamily::Convolution: return {p.get(params::Convolution::num_output)};
-    case QuantFamily::InnerProduct: return {p.get(params::InnerProduct::num_output)};
-    case QuantFamily::ConvolutionDepthWise: return {p.get(params::ConvolutionDepthWise::group)};
-    case QuantFamily::RNN: {
-        using P = params::RNN;
-        return {int64_t(p.get(P::num_output)) * directions<P>(p), int64_t(p.get(P::num_output)) * directions<P>(p)};
-    }
-    case QuantFamily::LSTM: {
-        using P = params::LSTM;
-        return {int64_t(p.get(P::hidden_size)) * 4 * directions<P>(p), int64_t(p.get(P::hidden_size)) * 4 * directions<P>(p)};
-    }
-    case QuantFamily::GRU: {
-        using P = params::GRU;
-        return {int64_t(p.get(P::num_output)) * 3 * directions<P>(p), int64_t(p.get(P::num_output)) * 3 * directions<P>(p)};
-    }
-    case QuantFamily::Embed: return {1};
-    case QuantFamily::MultiHeadAttention: {
-        const int32_t embed_dim = p.get(params::MultiHeadAttention::embed_dim);
-        return {embed_dim, embed_dim, embed_dim, 1};
-    }
-    default: return {};
-    }
-}
-
 bool has_float_weights(const LayerBlobs& blobs)
 {
     for (const BlobLocation& b : blobs.blobs)
@@ -100,9 +40,9 @@ public:
                 lp.reason = "custom layer: params kept verbatim";
                 continue;
             }
-            if (const FamilyInfo* f = family_info(layer.decl->type)) {
-                lp.family = f->family;
-                RETURN_IF_ERROR(plan_family(*f, i, lp));
+            if (layer.schema->int8) {
+                lp.int8 = &*layer.schema->int8;
+                RETURN_IF_ERROR(plan_int8(*lp.int8, i, lp));
             } else {
                 lp.action = has_float_weights(index_[i]) ? LayerAction::Fp16 : LayerAction::Unchanged;
             }
@@ -160,37 +100,36 @@ private:
         return Status::ok();
     }
 
-    Status plan_family(const FamilyInfo& f, size_t i, LayerPlan& lp)
+    Status plan_int8(const Int8Facts& f, size_t i, LayerPlan& lp)
     {
         const ModelLayer& layer = model_.layers[i];
         const LayerParams& p = layer.params;
         const std::string& name = layer.decl->name;
         const bool flag_set = p.get(f.flag) != 0;
-        const BlobLocation* weights = f.weight_blob ? index_[i].find(f.weight_blob) : nullptr;
+        const BlobLocation* weights = f.weights.empty() ? nullptr : index_[i].find(f.weights[0].weight);
         const bool stored_int8 = weights && weights->stored == StoredAs::Int8;
 
-        if (f.family == QuantFamily::SDPA) {
+        if (f.scheme == Int8Scheme::NoWeights) {
             lp.action = LayerAction::Int8;
             lp.reason = flag_set ? "already int8" : "int8 attention (no weights; activations are quantized at run time)";
             if (flag_set) lp.action = LayerAction::Unchanged;
-            lp.out_params.set(params::SDPA::int8_scale_term, 2);
+            lp.out_params.set(f.flag, f.flag_value);
             return Status::ok();
         }
-        if (f.family == QuantFamily::Gemm) return plan_gemm(i, lp, flag_set);
+        if (f.scheme == Int8Scheme::WeightAbsMax) return plan_gemm(i, lp, flag_set);
 
         // Which table entries name this layer.
         const ScaleEntry* input = table_ ? table_->input_scale(name) : nullptr;
         std::vector<const ScaleEntry*> keys;
         bool any_key = false;
-        for (int k = 0; k < f.table_keys; k++) {
-            keys.push_back(table_ ? table_->weight_scale(name, k) : nullptr);
+        for (const Int8Weight& w : f.weights) {
+            keys.push_back(table_ ? table_->weight_scale(name, w.table_key) : nullptr);
             any_key = any_key || keys.back();
-            if (keys.back()) used_keys_.insert(name + "_param_" + std::to_string(k));
+            if (keys.back()) used_keys_.insert(name + "_param_" + std::to_string(w.table_key));
         }
         if (input) used_keys_.insert(name);
         const bool named = f.needs_input_scale ? input != nullptr : any_key;
-        const bool dynamic = (f.family == QuantFamily::Convolution && p.get(params::Convolution::dynamic_weight) != 0)
-                             || (f.family == QuantFamily::ConvolutionDepthWise && p.get(params::ConvolutionDepthWise::dynamic_weight) != 0);
+        const bool dynamic = p.get(f.dynamic_weight) != 0;
 
         if (dynamic) {
             lp.action = LayerAction::Unchanged;
@@ -231,17 +170,17 @@ private:
             if (!table_)
                 return Status::error(ErrorCode::Input, loc(i), "a calibration table is required for static weight quantization of this layer; run ncnn2table on the model to make one and pass it as the fifth argument");
             std::string needed;
-            for (int k = 0; k < f.table_keys; k++) needed += std::string(k ? ", " : "") + "'" + name + "_param_" + std::to_string(k) + "'";
+            for (size_t k = 0; k < f.weights.size(); k++)
+                needed += std::string(k ? ", " : "") + "'" + name + "_param_" + std::to_string(f.weights[k].table_key) + "'";
             return Status::error(ErrorCode::Input, loc(i), "the table " + (table_ ? table_->file_name : "") + " has no weight scales for this layer (needs " + needed + "); run ncnn2table on this model");
         }
         // Quantize with the table.
         if (f.needs_input_scale && !keys[0])
             return Status::error(ErrorCode::Input, {table_->file_name, input->line}, layer.label() + " has an input scale but no '" + name + "_param_0' weight scales");
-        const std::vector<int64_t> counts = expected_scale_counts(f.family, p);
-        for (int k = 0; k < f.table_keys; k++) {
-            const std::string key = name + "_param_" + std::to_string(k);
+        for (size_t k = 0; k < f.weights.size(); k++) {
+            const std::string key = name + "_param_" + std::to_string(f.weights[k].table_key);
             if (!keys[k]) return Status::error(ErrorCode::Input, loc(i), "the table has some weight scales for this layer but not '" + key + "'");
-            RETURN_IF_ERROR(check_scales(i, *keys[k], key, counts[k], false));
+            RETURN_IF_ERROR(check_scales(i, *keys[k], key, f.weights[k].rows(p), false));
             lp.weight_scales.push_back(keys[k]->values);
         }
         if (f.needs_input_scale) {
@@ -252,41 +191,16 @@ private:
         lp.quantize_weights = true;
         lp.int8_weights_after_load = true;
         lp.reason = "quantized with the table's scales";
-        const int new_flag = f.family == QuantFamily::ConvolutionDepthWise ? 1 : 2;
-        lp.out_params.set(f.flag, new_flag);
+        lp.out_params.set(f.flag, f.flag_value);
         return check_shapes(f, i);
     }
 
     // The reshapes the reference makes must be exact.
-    Status check_shapes(const FamilyInfo& f, size_t i)
+    Status check_shapes(const Int8Facts& f, size_t i)
     {
-        const LayerParams& p = model_.layers[i].params;
-        switch (f.family) {
-        case QuantFamily::Convolution: {
-            using P = params::Convolution;
-            const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
-            const int64_t per_output = int64_t(p.get(P::kernel_w)) * p.get(P::kernel_h);
-            if (num_output <= 0 || per_output <= 0 || wds % (num_output * per_output) != 0)
-                return Status::error(ErrorCode::Input, loc(i), "weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(num_output) + ") x kernel (" + std::to_string(p.get(P::kernel_w)) + "x" + std::to_string(p.get(P::kernel_h)) + ") x inputs");
-            break;
-        }
-        case QuantFamily::ConvolutionDepthWise: {
-            using P = params::ConvolutionDepthWise;
-            const int64_t wds = p.get(P::weight_data_size), group = p.get(P::group);
-            if (group <= 0 || wds % group != 0)
-                return Status::error(ErrorCode::Input, loc(i), "weight_data_size " + std::to_string(wds) + " is not a multiple of group (" + std::to_string(group) + ")");
-            break;
-        }
-        case QuantFamily::InnerProduct: {
-            using P = params::InnerProduct;
-            const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
-            if (num_output <= 0 || wds % num_output != 0)
-                return Status::error(ErrorCode::Input, loc(i), "weight_data_size " + std::to_string(wds) + " is not a multiple of num_output (" + std::to_string(num_output) + ")");
-            break;
-        }
-        default: break;
-        }
-        return Status::ok();
+        if (!f.shape_check) return Status::ok();
+        const std::string why = f.shape_check(model_.layers[i].params);
+        return why.empty() ? Status::ok() : Status::error(ErrorCode::Input, loc(i), why);
     }
 
     Status plan_gemm(size_t i, LayerPlan& lp, bool flag_set)
@@ -354,21 +268,20 @@ private:
         return read_raw_float(bin_, bin_name_, *b, 0);
     }
 
+    // A layer whose output scale can be fused in (Convolution, ConvolutionDepthWise).
     static bool is_conv(const ModelLayer& l)
     {
-        return l.decl->type == "Convolution" || l.decl->type == "ConvolutionDepthWise";
+        return l.schema && l.schema->int8 && l.schema->int8->requantize_fusion;
     }
 
     Status fuse(QuantizePlan& plan, size_t i, size_t j, const std::string& via)
     {
         LayerPlan& lp = plan.layers[i];
         ASSIGN_OR_RETURN(float scale, consumer_input_scale(plan, j));
-        const bool depthwise = model_.layers[i].decl->type == "ConvolutionDepthWise";
-        const IntParam flag = depthwise ? params::ConvolutionDepthWise::int8_scale_term : params::Convolution::int8_scale_term;
-        const int32_t term = lp.out_params.get(flag);
-        // ncnn reads a depthwise layer's scales only for 1/2/101/102: a
-        // depthwise layer already at 101/102 keeps its term, gets the new top scale.
-        if (!(depthwise && term > 100)) lp.out_params.set(flag, term + 100);
+        const Int8Facts& f = *model_.layers[i].schema->int8;
+        const int32_t term = lp.out_params.get(f.flag);
+        // a layer already above 100 that keeps its term still gets the new top scale
+        if (!(f.flag_above_100_kept && term > 100)) lp.out_params.set(f.flag, term + 100);
         lp.top_scale = scale;
         lp.fused_into = via;
         return Status::ok();
@@ -417,7 +330,7 @@ private:
             size_t s = n;
             for (size_t k : readers_of(l.decl->tops[0])) {
                 const ModelLayer& c = model_.layers[k];
-                if (k > i && c.decl->type == "Split" && c.decl->bottoms.size() == 1) {
+                if (k > i && c.decl->type == params::Split::layer_type && c.decl->bottoms.size() == 1) {
                     s = k;
                     break;
                 }
@@ -462,12 +375,6 @@ const char* action_name(LayerAction a)
     case LayerAction::Skipped: return "skipped";
     }
     return "?";
-}
-
-QuantFamily quant_family(const std::string& type)
-{
-    const FamilyInfo* f = family_info(type);
-    return f ? f->family : QuantFamily::None;
 }
 
 Result<QuantizePlan> plan_quantization(const Model& model, const CalibrationTable* table, const std::vector<LayerBlobs>& index,

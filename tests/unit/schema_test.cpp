@@ -8,6 +8,7 @@
 
 #include "model/bin_reader.h"
 #include "model/catalog/params.h"
+#include "model/model.h"
 #include "model/layer_schema.h"
 #include "test_util.h"
 
@@ -79,6 +80,45 @@ TEST(Schema, EveryParamIsOneOfItsTypesHandles)
         checked++;
     }
     EXPECT_EQ(checked, 110u);
+}
+
+TEST(Schema, Int8FactsOnExactlyTheTenQuantizedTypes)
+{
+    std::set<std::string> with_int8;
+    for (const LayerSchema& s : all_layer_schemas())
+        if (s.int8) with_int8.insert(s.type);
+    const std::set<std::string> expected = {"Convolution", "ConvolutionDepthWise", "InnerProduct", "RNN", "LSTM",
+                                             "GRU", "Embed", "MultiHeadAttention", "Gemm", "SDPA"};
+    EXPECT_EQ(with_int8, expected);
+
+    // LSTM: 4 gates x hidden_size x directions, for both blobs and their scale blobs
+    const LayerSchema& lstm = *find_layer_schema("LSTM");
+    LayerParams p = empty_dict_params(lstm);
+    p.set(params::LSTM::num_output, 8);
+    p.set(params::LSTM::hidden_size, 5);
+    p.set(params::LSTM::direction, 2);
+    ASSERT_EQ(lstm.int8->weights.size(), 2u);
+    for (const Int8Weight& w : lstm.int8->weights) EXPECT_EQ(w.rows(p), 4 * 5 * 2) << w.weight;
+    for (const BlobSpec& b : lstm.blobs)
+        if (b.name == "weight_xc_data_int8_scales" || b.name == "weight_hc_data_int8_scales") EXPECT_EQ(b.count(p), 4 * 5 * 2) << b.name;
+
+    // ConvolutionDepthWise: flag 1, one row per group, its term above 100 kept when fused
+    const Int8Facts& dw = *find_layer_schema("ConvolutionDepthWise")->int8;
+    EXPECT_EQ(dw.flag.id, params::ConvolutionDepthWise::int8_scale_term.id);
+    EXPECT_EQ(dw.flag_value, 1);
+    EXPECT_TRUE(dw.flag_above_100_kept);
+    EXPECT_EQ(find_layer_schema("Gemm")->int8->scheme, Int8Scheme::WeightAbsMax);
+    EXPECT_EQ(find_layer_schema("SDPA")->int8->scheme, Int8Scheme::NoWeights);
+}
+
+TEST(Schema, CheckFindsBrokenInt8Facts)
+{
+    LayerSchema s = *find_layer_schema("InnerProduct");
+    s.int8->weights[0].scales = "no_such_blob";
+    EXPECT_FALSE(check_layer_schema(s).empty());
+    LayerSchema t = *find_layer_schema("InnerProduct");
+    t.int8->flag = params::Convolution::dynamic_weight; // id 19: not an InnerProduct param
+    EXPECT_FALSE(check_layer_schema(t).empty());
 }
 
 TEST(Schema, CheckFindsForeignHandlesWrongKindsAndDuplicates)

@@ -130,6 +130,17 @@ LayerSchema multi_head_attention()
     // load_model divides weight_data_size by embed_dim
     s.checks.push_back({"embed_dim must be non-zero",
                         [](const LayerParams& p) { return int_div_ok(p.get(M::weight_data_size), p.get(M::embed_dim)); }});
+    // int8: q, k and v one scale per row (embed_dim rows, table keys 0..2),
+    // the out projection one scale for the whole blob (key 3).
+    Int8Facts int8;
+    int8.flag = M::quantize_term;
+    int8.weights = {
+        {"q_weight_data", "q_weight_data_int8_scales", 0, count_of<M::embed_dim>},
+        {"k_weight_data", "k_weight_data_int8_scales", 1, count_of<M::embed_dim>},
+        {"v_weight_data", "v_weight_data_int8_scales", 2, count_of<M::embed_dim>},
+        {"out_weight_data", "out_weight_data_int8_scale", 3, count_one},
+    };
+    s.int8 = int8;
     return s;
 }
 
@@ -140,12 +151,18 @@ void add_attention_layers(std::vector<LayerSchema>& t)
     t.push_back(multi_head_attention());
     {
         using P = params::SDPA;
-        t.push_back(make<P>({
+        LayerSchema s = make<P>({
             I(P::attn_mask, 0),
             F(P::scale, 0.f),
             I(P::kv_cache, 0),
             I(P::int8_scale_term, 0),
-        }));
+        });
+        // int8: no weights; activations are quantized at run time
+        Int8Facts int8;
+        int8.scheme = Int8Scheme::NoWeights;
+        int8.flag = P::int8_scale_term;
+        s.int8 = int8;
+        t.push_back(s);
     }
     t.push_back(make<params::RotaryEmbed>({I(params::RotaryEmbed::interleaved, 0)}));
 }

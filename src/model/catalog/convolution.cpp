@@ -1,6 +1,8 @@
 // Convolution and deconvolution layers, and the window layers Fold / Unfold.
 // One shared builder: which optional params a type has (group, int8 scales,
 // dynamic weight, output padding, depth) comes from its params struct.
+#include <string>
+
 #include "model/catalog/builders.h"
 
 namespace ncnn_int8::catalog {
@@ -135,10 +137,31 @@ LoadCheck group_divides_num_output()
             [](const LayerParams& p) { return p.get(P::group) > 0 && p.get(P::num_output) % p.get(P::group) == 0; }};
 }
 
+// The reference reshapes the weights to num_output x (kernel_w * kernel_h) x inputs.
+std::string convolution_shape_check(const LayerParams& p)
+{
+    using P = params::Convolution;
+    const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
+    const int64_t per_output = int64_t(p.get(P::kernel_w)) * p.get(P::kernel_h);
+    if (num_output > 0 && per_output > 0 && wds % (num_output * per_output) == 0) return "";
+    return "weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(num_output) + ") x kernel (" +
+           std::to_string(p.get(P::kernel_w)) + "x" + std::to_string(p.get(P::kernel_h)) + ") x inputs";
+}
+
 LayerSchema convolution()
 {
     using P = params::Convolution;
     LayerSchema s = conv_family<P>();
+    // int8: one weight scale per output channel (table key 0) and the input
+    // scale; requantize fusion adds the consumer's input scale (term + 100).
+    Int8Facts int8;
+    int8.flag = P::int8_scale_term;
+    int8.weights = {{"weight_data", "weight_data_int8_scales", 0, count_of<P::num_output>}};
+    int8.needs_input_scale = true;
+    int8.dynamic_weight = P::dynamic_weight;
+    int8.shape_check = convolution_shape_check;
+    int8.requantize_fusion = true;
+    s.int8 = int8;
     // int8 scales: num_output weight scales + 1 input scale; > 100 adds 1 output scale
     s.blobs.push_back(Raw("weight_data_int8_scales", count_of<P::num_output>,
                           [](const LayerParams& p) { return p.get(P::dynamic_weight) == 0 && p.get(P::int8_scale_term) != 0; }));
@@ -171,9 +194,29 @@ bool convdw_has_scales(const LayerParams& p)
     return p.get(DW::dynamic_weight) == 0 && (t == 1 || t == 101 || t == 2 || t == 102);
 }
 
+// The reference quantizes each group's weights as one row.
+std::string convolution_depthwise_shape_check(const LayerParams& p)
+{
+    const int64_t wds = p.get(DW::weight_data_size), group = p.get(DW::group);
+    if (group > 0 && wds % group == 0) return "";
+    return "weight_data_size " + std::to_string(wds) + " is not a multiple of group (" + std::to_string(group) + ")";
+}
+
 LayerSchema convolution_depthwise()
 {
     LayerSchema s = conv_family<DW>();
+    // int8: one weight scale per group, flag 1 (per-group scales); a term
+    // already above 100 keeps its value when fused.
+    Int8Facts int8;
+    int8.flag = DW::int8_scale_term;
+    int8.flag_value = 1;
+    int8.weights = {{"weight_data", "weight_data_int8_scales", 0, count_of<DW::group>}};
+    int8.needs_input_scale = true;
+    int8.dynamic_weight = DW::dynamic_weight;
+    int8.shape_check = convolution_depthwise_shape_check;
+    int8.requantize_fusion = true;
+    int8.flag_above_100_kept = true;
+    s.int8 = int8;
     // term 1/101: one weight scale per group; term 2/102: a single one
     s.blobs.push_back(Raw("weight_data_int8_scales",
                           [](const LayerParams& p) -> int64_t { return convdw_per_group_scales(p) ? count_checked(p.get(DW::group)) : 1; },

@@ -1,8 +1,19 @@
 // Fully connected and embedding layers and matrix products.
+#include <string>
+
 #include "model/catalog/weight_quantize.h"
 
 namespace ncnn_int8::catalog {
 namespace {
+
+// The reference reshapes the weights to num_output rows.
+std::string inner_product_shape_check(const LayerParams& p)
+{
+    using P = params::InnerProduct;
+    const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
+    if (num_output > 0 && wds % num_output == 0) return "";
+    return "weight_data_size " + std::to_string(wds) + " is not a multiple of num_output (" + std::to_string(num_output) + ")";
+}
 
 LayerSchema inner_product()
 {
@@ -26,6 +37,13 @@ LayerSchema inner_product()
                         [](const LayerParams& p) {
                             return p.get(P::int8_scale_term) == 0 || int_div_ok(p.get(P::weight_data_size), p.get(P::num_output));
                         }});
+    // int8: one weight scale per output (table key 0) and the input scale.
+    Int8Facts int8;
+    int8.flag = P::int8_scale_term;
+    int8.weights = {{"weight_data", "weight_data_int8_scales", 0, count_of<P::num_output>}};
+    int8.needs_input_scale = true;
+    int8.shape_check = inner_product_shape_check;
+    s.int8 = int8;
     return s;
 }
 
@@ -44,6 +62,11 @@ LayerSchema embed()
         Raw("bias_data", count_of<P::num_output>, is_set<P::bias_term>),
         Raw("weight_data_int8_scale", count_one, is_set<P::int8_scale_term>), // a single float
     };
+    // int8: the whole table is one row with a single scale (table key 0).
+    Int8Facts int8;
+    int8.flag = P::int8_scale_term;
+    int8.weights = {{"weight_data", "weight_data_int8_scale", 0, count_one}};
+    s.int8 = int8;
     return s;
 }
 
@@ -137,6 +160,12 @@ LayerSchema gemm()
                         [](const LayerParams& p) {
                             return !gemm_block(p) || weight_quantize_packed_k_bytes(p.get(G::constantK), weight_quantize_bits(p.get(G::quantize_term))) >= 0;
                         }});
+    // int8: no table; constant A gets one scale per row (A_data_int8_scales),
+    // constant B one scale (B_data_int8_scale), both 127 / absmax.
+    Int8Facts int8;
+    int8.scheme = Int8Scheme::WeightAbsMax;
+    int8.flag = G::quantize_term;
+    s.int8 = int8;
     return s;
 }
 

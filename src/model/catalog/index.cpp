@@ -36,6 +36,27 @@ std::vector<std::string> check_layer_schema(const LayerSchema& schema)
     }
     for (const ParamRef& h : schema.handles)
         if (!schema.find_param(h.id)) problems.push_back(at + "handle " + h.name + " has no param in the entry");
+    if (schema.int8) {
+        const Int8Facts& f = *schema.int8;
+        auto is_param = [&](IntParam h) {
+            const ParamSpec* p = schema.find_param(h.id);
+            return p && p->name == h.name && p->kind == ValueKind::Int;
+        };
+        auto has_blob = [&](const std::string& name) {
+            for (const BlobSpec& b : schema.blobs)
+                if (b.name == name) return true;
+            return false;
+        };
+        if (!is_param(f.flag)) problems.push_back(at + "the int8 flag is not an int param of the type");
+        if (f.dynamic_weight.id >= 0 && !is_param(f.dynamic_weight)) problems.push_back(at + "dynamic_weight is not an int param of the type");
+        if ((f.scheme == Int8Scheme::TableScales) == f.weights.empty()) problems.push_back(at + "int8 weights must be listed exactly for table scales");
+        for (size_t k = 0; k < f.weights.size(); k++) {
+            const Int8Weight& w = f.weights[k];
+            if (!has_blob(w.weight) || !has_blob(w.scales)) problems.push_back(at + "int8 weight " + w.weight + " / " + w.scales + " is not a blob of the type");
+            if (w.table_key != static_cast<int>(k)) problems.push_back(at + "int8 weight " + w.weight + " must use table key " + std::to_string(k));
+            if (!w.rows) problems.push_back(at + "int8 weight " + w.weight + " has no row count");
+        }
+    }
     return problems;
 }
 
