@@ -8,13 +8,14 @@
 #include "model/model.h"
 #include "model/param_file.h"
 #include "model/param_writer.h"
+#include "ncnn_int8_version.h"
 #include "quant/calibration_table.h"
 #include "quant/layer_quantizer.h"
 #include "quant/quantize_plan.h"
 
 namespace ncnn_int8 {
 
-const char* const kVersion = "1.0.0";
+const char* const kVersion = kProjectVersion;
 
 namespace {
 
