@@ -8,13 +8,14 @@
 #include "model/model.h"
 #include "model/param_file.h"
 #include "model/param_writer.h"
+#include "ncnn_int8_version.h"
 #include "quant/calibration_table.h"
 #include "quant/layer_quantizer.h"
 #include "quant/quantize_plan.h"
 
 namespace ncnn_int8 {
 
-const char* const kVersion = "1.0.0";
+const char* const kVersion = kProjectVersion;
 
 namespace {
 
@@ -49,7 +50,7 @@ Status stream_layer(const Model& model, size_t li, const LayerBlobs& in_blobs, c
     const uint64_t before = writer.total();
     for (const PlannedBlob& pb : out_blobs) {
         const BlobData* data = blobs.find(pb.spec->name);
-        if (!data) return Status::failure(where + ": " + layer.label() + ": no data for weight blob " + pb.spec->name);
+        if (!data) return Status::error(ErrorCode::Input, {where, 0, layer.label()}, "no data for weight blob " + pb.spec->name);
         RETURN_IF_ERROR(writer.write(*data, pb.tagged).status());
     }
     report.bytes_out = writer.total() - before;
@@ -68,7 +69,7 @@ Result<Report> quantize_model(const QuantizeRequest& request, ByteSink& param_ou
     if (request.table) {
         ASSIGN_OR_RETURN(table, read_calibration_table(request.table->text, request.table->name, diagnostics));
     }
-    if (!request.bin) return Status::failure(request.bin_name + ": no weights given");
+    if (!request.bin) return Status::error(ErrorCode::Input, {request.bin_name}, "no weights given");
     ASSIGN_OR_RETURN(std::vector<LayerBlobs> index, index_bin(model, *request.bin, request.bin_name));
     ASSIGN_OR_RETURN(QuantizePlan plan, plan_quantization(model, table ? &*table : nullptr, index, *request.bin, request.bin_name, diagnostics));
 
@@ -97,7 +98,7 @@ Result<Report> quantize_model(const QuantizeRequest& request, ByteSink& param_ou
         report.layers.push_back(std::move(lr));
         progress.layers_done = li + 1;
         progress.bytes_done += index[li].bytes;
-        if (request.on_progress && !request.on_progress(progress)) return Status::failure("cancelled");
+        if (request.on_progress && !request.on_progress(progress)) return Status::error(ErrorCode::Cancelled, {}, "cancelled");
     }
 
     std::vector<LayerParams> out_params;

@@ -7,10 +7,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${NCNN_INT8_BENCH_BUILD_DIR:-$root/build-bench}"
 
-generator=()
-command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
-cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-      -DNCNN_INT8_BENCH=ON -DNCNN_INT8_TESTS=OFF -DNCNN_INT8_SANITIZE=OFF >/dev/null
+cd "$root"
+cmake --preset bench -B "$build" >/dev/null
 cmake --build "$build" --target ncnn_int8_bench
 
 # Default models dir inside the (git-ignored) build dir; a later --models wins.

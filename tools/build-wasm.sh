@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 # emcc's JS optimizer needs Debian's node modules (acorn).
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
-emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build-wasm --target ncnn_int8_wasm
+emcmake cmake --preset wasm >/dev/null
+cmake --build --preset wasm
 
 mkdir -p dist
 for f in ncnn_int8_wasm.mjs ncnn_int8_wasm.wasm; do
@@ -19,7 +19,7 @@ done
 generator=build/tools/ncnn_int8_make_model
 if [ ! -x "$generator" ]; then
   if [ ! -f build/build.ninja ] && [ ! -f build/Makefile ]; then
-    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --preset native >/dev/null
   fi
   cmake --build build --target ncnn_int8_make_model
 fi

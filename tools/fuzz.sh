@@ -50,9 +50,8 @@ if [ "$build" = 1 ] && [ "$summary_only" = 0 ]; then
     echo "fuzz.sh: clang++ not found; run tools/setup.sh (installs clang and libclang-rt-14-dev)" >&2
     exit 1
   fi
-  CC=clang CXX=clang++ cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DNCNN_INT8_FUZZ=ON -DNCNN_INT8_TESTS=OFF -DNCNN_INT8_BENCH=OFF >/dev/null
-  cmake --build "$B" --target "${all_targets[@]}" fuzz_make_seeds >/dev/null
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz --target "${all_targets[@]}" fuzz_make_seeds >/dev/null
 fi
 [ "$summary_only" = 1 ] || "$B/tests/fuzz/fuzz_make_seeds" "$B/corpus" >"$B/seeds.log"
 

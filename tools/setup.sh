@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
 # Debian packages: compiler and build tools, Highway, GoogleTest, clang's
-# sanitizer/fuzzer runtime, Emscripten, Chromium for the browser tests.
-packages=(cmake ninja-build g++ clang libclang-rt-14-dev libhwy-dev libgtest-dev python3)
+# sanitizer/fuzzer runtime, clang-format, Emscripten, Chromium for the
+# browser tests.
+packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libhwy-dev libgtest-dev python3)
 if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
   packages+=(emscripten chromium)
 fi
@@ -27,8 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 say "native build (build/)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build
+cmake --preset native >/dev/null
+cmake --build --preset native
 
 if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
   say "npm packages"

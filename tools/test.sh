@@ -9,12 +9,12 @@ tools/setup.sh
 say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
 say "native tests"
-ctest --test-dir build --output-on-failure -j2
+ctest --preset native
 
 say "sanitizer build and tests (build-asan/)"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNCNN_INT8_SANITIZE=ON -DNCNN_INT8_BENCH=OFF >/dev/null
-cmake --build build-asan
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j2
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+ctest --preset asan
 
 if [ -x tools/fuzz.sh ]; then
   say "fuzzing smoke pass"

@@ -4,12 +4,12 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "model/catalog/shape.h"
 
 namespace ncnn_int8 {
 
 namespace {
 
-constexpr int kLoadTypeParam = 21; // MemoryData
 
 uint64_t align4(uint64_t n) { return (n + 3) & ~uint64_t(3); }
 
@@ -46,7 +46,7 @@ Status read_exact(ByteSource& bin, const std::string& bin_name, uint64_t offset,
 {
     ASSIGN_OR_RETURN(size_t got, bin.read_at(offset, dst, size));
     if (got != size)
-        return Status::failure(bin_name + ": truncated: " + what + " needs " + std::to_string(size) + " bytes at offset " + std::to_string(offset) + ", the file has " + std::to_string(bin.size()));
+        return Status::error(ErrorCode::Input, {bin_name}, "truncated: " + what + " needs " + std::to_string(size) + " bytes at offset " + std::to_string(offset) + ", the file has " + std::to_string(bin.size()));
     return Status::ok();
 }
 
@@ -69,10 +69,10 @@ const char* stored_as_name(StoredAs s)
 static Result<uint64_t> blob_count(const ModelLayer& layer, const BlobSpec& spec, const LayerParams& params, const std::string& param_file)
 {
     const int64_t n = spec.count(params);
-    const std::string at = param_file + ":" + std::to_string(layer.decl->line) + ": " + layer.label() + ": ";
+    const Location at{param_file, layer.decl->line, layer.label()};
     if (n == kInvalidCount || n < 0)
-        return Status::failure(at + "the size of weight blob " + spec.name + " cannot be computed from the params (a zero divisor, a negative size or more than 2^31-1 values)");
-    if (n == 0) return Status::failure(at + "weight blob " + spec.name + " would have 0 values; ncnn cannot load such a layer");
+        return Status::error(ErrorCode::Input, at, "the size of weight blob " + spec.name + " cannot be computed from the params (a zero divisor, a negative size or more than 2^31-1 values)");
+    if (n == 0) return Status::error(ErrorCode::Input, at, "weight blob " + spec.name + " would have 0 values; ncnn cannot load such a layer");
     return static_cast<uint64_t>(n);
 }
 
@@ -85,9 +85,9 @@ Result<std::vector<PlannedBlob>> present_blobs(const ModelLayer& layer, const La
         ASSIGN_OR_RETURN(uint64_t count, blob_count(layer, spec, params, param_file));
         bool tagged = spec.encoding == BlobEncoding::Tagged;
         if (spec.encoding == BlobEncoding::ByLoadType) {
-            const int32_t load_type = params.i(kLoadTypeParam);
+            const int32_t load_type = params.get(params::MemoryData::load_type);
             if (load_type != 0 && load_type != 1)
-                return Status::failure(param_file + ":" + std::to_string(layer.decl->line) + ": " + layer.label() + ": load_type (param 21) must be 0 or 1, got " + std::to_string(load_type));
+                return Status::error(ErrorCode::Input, {param_file, layer.decl->line, layer.label()}, "load_type (param 21) must be 0 or 1, got " + std::to_string(load_type));
             tagged = load_type == 0;
         }
         out.push_back({&spec, count, tagged});
@@ -114,7 +114,7 @@ Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, c
             if (pb.tagged) {
                 uint32_t tag = 0;
                 Status s = read_exact(bin, bin_name, offset, &tag, 4, what);
-                if (!s.is_ok()) return Status::failure(s.message() + suspicious);
+                if (!s.is_ok()) return s.with_suffix(suspicious);
                 loc.tag = tag;
                 loc.stored = classify_tag(tag);
                 header = 4;
@@ -123,7 +123,7 @@ Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, c
             }
             loc.bytes = header + data_bytes(loc.stored, pb.count);
             if (offset + loc.bytes > size)
-                return Status::failure(bin_name + ": truncated: " + what + " stored as " + stored_as_name(loc.stored) + " needs " + std::to_string(loc.bytes) + " bytes at offset " + std::to_string(offset) + ", but the file ends at " + std::to_string(size) + suspicious);
+                return Status::error(ErrorCode::Input, {bin_name}, "truncated: " + what + " stored as " + stored_as_name(loc.stored) + " needs " + std::to_string(loc.bytes) + " bytes at offset " + std::to_string(offset) + ", but the file ends at " + std::to_string(size) + suspicious);
             offset += loc.bytes;
             index[li].bytes += loc.bytes;
             index[li].blobs.push_back(loc);
@@ -136,7 +136,7 @@ Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, c
                 last = model.layers[li].label();
                 break;
             }
-        return Status::failure(bin_name + ": " + std::to_string(size - offset) + " bytes are left after the weights of the last layer that has any (" + last + ", ending at offset " + std::to_string(offset) + "); the .bin does not match the .param" + suspicious);
+        return Status::error(ErrorCode::Input, {bin_name}, std::to_string(size - offset) + " bytes are left after the weights of the last layer that has any (" + last + ", ending at offset " + std::to_string(offset) + "); the .bin does not match the .param" + suspicious);
     }
     return index;
 }

@@ -76,6 +76,7 @@ static Result<LayerParams> resolve_params(const LayerSchema& schema, const Layer
 {
     const std::string where = file + ":" + std::to_string(decl.line);
     const std::string label = decl.type + " '" + decl.name + "'";
+    const Location at{file, decl.line, label};
     LayerParams params;
     for (const auto& [id, given] : decl.params) {
         if (id == kShapeHintId || id == kFeatureMaskId) continue;
@@ -88,7 +89,7 @@ static Result<LayerParams> resolve_params(const LayerSchema& schema, const Layer
         const bool want_array = is_array(spec->kind), got_array = is_array(given.kind);
         const bool compatible = (want_scalar && got_scalar) || (want_array && got_array) || (spec->kind == ValueKind::String && given.kind == ValueKind::String);
         if (!compatible)
-            return Status::failure(where + ": " + label + ": param " + std::to_string(id) + " (" + spec->name + ") must be " + kind_name(spec->kind) + ", got " + kind_name(given.kind) + (given.kind == ValueKind::String ? " '" + given.text + "'" : std::string()));
+            return Status::error(ErrorCode::Input, at, "param " + std::to_string(id) + " (" + spec->name + ") must be " + kind_name(spec->kind) + ", got " + kind_name(given.kind) + (given.kind == ValueKind::String ? " '" + given.text + "'" : std::string()));
         ParamValue value = given;
         if (given.kind != spec->kind) {
             // ncnn keeps the raw 32-bit word and reads it as the field's type.
@@ -113,12 +114,12 @@ static Result<LayerParams> resolve_params(const LayerSchema& schema, const Layer
         if (value.kind == ValueKind::FloatArray)
             for (size_t k = 0; k < value.items.size() && finite; k++) finite = std::isfinite(value.item_float(k));
         if (!finite)
-            return Status::failure(where + ": " + label + ": param " + std::to_string(id) + " (" + spec->name + ") is not a finite number as ncnn reads it; a model holding it cannot be written back in a form ncnn loads");
+            return Status::error(ErrorCode::Input, at, "param " + std::to_string(id) + " (" + spec->name + ") is not a finite number as ncnn reads it; a model holding it cannot be written back in a form ncnn loads");
         params.set(id, std::move(value));
     }
     fill_defaults(schema, params);
     for (const LoadCheck& check : schema.checks)
-        if (!check.holds(params)) return Status::failure(where + ": " + label + ": " + check.requirement + " (ncnn refuses to load this layer)");
+        if (!check.holds(params)) return Status::error(ErrorCode::Input, at, std::string(check.requirement) + " (ncnn refuses to load this layer)");
     return params;
 }
 
@@ -133,7 +134,7 @@ Result<Model> build_model(ParamFile file, Diagnostics& diagnostics)
         layer.schema = find_layer_schema(decl.type);
         if (const ParamValue* mask = decl.find(kFeatureMaskId)) {
             if (mask->kind != ValueKind::Int)
-                return Status::failure(model.file.file_name + ":" + std::to_string(decl.line) + ": " + layer.label() + ": feature mask (param 31) must be an integer");
+                return Status::error(ErrorCode::Input, {model.file.file_name, decl.line, layer.label()}, "feature mask (param 31) must be an integer");
             layer.feature_mask = mask->as_int();
         }
         if (!layer.schema) {

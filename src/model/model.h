@@ -22,9 +22,17 @@ struct ModelLayer {
     std::string label() const { return decl->type + " '" + decl->name + "'"; }
 };
 
+// Move-only: each layer's decl points into file.layers (a move keeps the
+// vector's storage, a copy would leave the copy pointing into the original).
 struct Model {
     ParamFile file;
     std::vector<ModelLayer> layers;
+
+    Model() = default;
+    Model(Model&&) = default;
+    Model& operator=(Model&&) = default;
+    Model(const Model&) = delete;
+    Model& operator=(const Model&) = delete;
 };
 
 // Resolves every layer of `file` against the schema (kinds, defaults,

@@ -63,7 +63,7 @@ public:
 
     Status fail(const std::string& why) const
     {
-        return Status::failure(file_ + ":" + std::to_string(line_) + ": " + why);
+        return Status::error(ErrorCode::Input, {file_, line_, ""}, why);
     }
 
     Result<ParamValue> scalar_number(std::string_view token) const
@@ -248,7 +248,7 @@ Result<ParamFile> read_param_text(std::string_view text, const std::string& file
     ParamFile file;
     file.file_name = file_name;
     if (text.find('\0') != std::string_view::npos)
-        return Status::failure(file_name + ": contains binary data; expected the text .param (a .param.bin is not supported)");
+        return Status::error(ErrorCode::Input, {file_name}, "contains binary data; expected the text .param (a .param.bin is not supported)");
 
     std::vector<std::pair<int, std::string_view>> lines; // non-blank lines with their numbers
     size_t start = 0;
@@ -259,22 +259,22 @@ Result<ParamFile> read_param_text(std::string_view text, const std::string& file
         number++;
         const std::string_view line = trim(text.substr(start, end - start));
         if (!line.empty()) lines.emplace_back(number, line);
-        if (lines.size() > kMaxLayers + 2) return Status::failure(file_name + ": more than " + std::to_string(kMaxLayers) + " layers");
+        if (lines.size() > kMaxLayers + 2) return Status::error(ErrorCode::Unsupported, {file_name}, "more than " + std::to_string(kMaxLayers) + " layers");
         start = end + 1;
     }
-    if (lines.empty()) return Status::failure(file_name + ": is empty");
+    if (lines.empty()) return Status::error(ErrorCode::Input, {file_name}, "is empty");
     int32_t magic = 0;
     if (!parse_ncnn_int(lines[0].second, &magic) || magic != kMagic)
-        return Status::failure(file_name + ":" + std::to_string(lines[0].first) + ": not an ncnn .param: the first line must be the magic number 7767517");
-    if (lines.size() < 2) return Status::failure(file_name + ": has no layer/blob count line");
+        return Status::error(ErrorCode::Input, {file_name, lines[0].first}, "not an ncnn .param: the first line must be the magic number 7767517");
+    if (lines.size() < 2) return Status::error(ErrorCode::Input, {file_name}, "has no layer/blob count line");
     {
         LineCursor cur{lines[1].second};
         const std::string_view a = cur.word(), b = cur.word();
-        const std::string at = file_name + ":" + std::to_string(lines[1].first) + ": ";
+        const Location at{file_name, lines[1].first};
         if (!parse_ncnn_int(a, &file.declared_layer_count) || !parse_ncnn_int(b, &file.declared_blob_count) || !cur.done())
-            return Status::failure(at + "expected 'layer_count blob_count'");
+            return Status::error(ErrorCode::Input, at, "expected 'layer_count blob_count'");
         if (file.declared_layer_count <= 0 || file.declared_blob_count <= 0)
-            return Status::failure(at + "layer and blob counts must be positive");
+            return Status::error(ErrorCode::Input, at, "layer and blob counts must be positive");
     }
 
     // Blob name -> where it first appears. ncnn makes a new blob for every
@@ -295,7 +295,7 @@ Result<ParamFile> read_param_text(std::string_view text, const std::string& file
             auto [it, inserted] = known_blobs.emplace(t, BlobSeen{file.layers.size(), true});
             if (!inserted) {
                 const LayerDecl& first = it->second.layer < file.layers.size() ? file.layers[it->second.layer] : layer;
-                return Status::failure(file_name + ":" + std::to_string(layer.line) + ": " + layer.type + " '" + layer.name + "': output blob '" + t + "' " +
+                return Status::error(ErrorCode::Input, {file_name, layer.line, layer.type + " '" + layer.name + "'"}, "output blob '" + t + "' " +
                                        (it->second.produced ? "is already an output of " : "is already an input of ") + first.type + " '" + first.name + "' (line " +
                                        std::to_string(first.line) + "); ncnn would connect every reader to the first blob of that name");
             }
@@ -303,11 +303,11 @@ Result<ParamFile> read_param_text(std::string_view text, const std::string& file
         }
         file.layers.push_back(std::move(layer));
     }
-    const std::string header_at = file_name + ":" + std::to_string(lines[1].first) + ": ";
+    const Location header_at{file_name, lines[1].first};
     if (file.layers.size() != static_cast<size_t>(file.declared_layer_count))
-        return Status::failure(header_at + "the header declares " + std::to_string(file.declared_layer_count) + " layers but the file has " + std::to_string(file.layers.size()));
+        return Status::error(ErrorCode::Input, header_at, "the header declares " + std::to_string(file.declared_layer_count) + " layers but the file has " + std::to_string(file.layers.size()));
     if (ncnn_blob_count != static_cast<size_t>(file.declared_blob_count))
-        return Status::failure(header_at + "the header declares " + std::to_string(file.declared_blob_count) + " blobs but the layers use " + std::to_string(ncnn_blob_count));
+        return Status::error(ErrorCode::Input, header_at, "the header declares " + std::to_string(file.declared_blob_count) + " blobs but the layers use " + std::to_string(ncnn_blob_count));
     return file;
 }
 

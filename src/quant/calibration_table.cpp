@@ -51,7 +51,7 @@ Result<CalibrationTable> read_calibration_table(std::string_view text, const std
 {
     CalibrationTable table;
     table.file_name = file_name;
-    if (text.find('\0') != std::string_view::npos) return Status::failure(file_name + ": contains binary data; expected a text calibration table");
+    if (text.find('\0') != std::string_view::npos) return Status::error(ErrorCode::Input, {file_name}, "contains binary data; expected a text calibration table");
     // Accepted, as the reference accepts it, but said: nothing is quantized from it.
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
         diagnostics.warn(file_name, "", "the table is empty: no scales, so only layers that need none (Gemm, SDPA) are quantized");
@@ -75,23 +75,23 @@ Result<CalibrationTable> read_calibration_table(std::string_view text, const std
             break;
         }
         const std::string key(fields[0]);
-        const std::string at = file_name + ":" + std::to_string(line_number) + ": ";
-        if (key.size() > 255) return Status::failure(at + "key longer than the 255 characters ncnn2int8 reads");
-        if (fields.size() - 1 > kMaxValuesPerLine) return Status::failure(at + "too many values");
+        const Location at{file_name, line_number};
+        if (key.size() > 255) return Status::error(ErrorCode::Input, at, "key longer than the 255 characters ncnn2int8 reads");
+        if (fields.size() - 1 > kMaxValuesPerLine) return Status::error(ErrorCode::Unsupported, at, "too many values");
         ScaleEntry entry;
         entry.line = line_number;
         entry.values.reserve(fields.size() - 1);
         for (size_t i = 1; i < fields.size(); i++) {
             float v = 0;
             if (!parse_scale(fields[i], &v))
-                return Status::failure(at + "'" + key + "': value " + std::to_string(i) + " ('" + std::string(fields[i]) + "') is not a number");
+                return Status::error(ErrorCode::Input, at, "'" + key + "': value " + std::to_string(i) + " ('" + std::string(fields[i]) + "') is not a number");
             entry.values.push_back(v);
         }
-        if (entry.values.empty()) return Status::failure(at + "'" + key + "' has no values");
+        if (entry.values.empty()) return Status::error(ErrorCode::Input, at, "'" + key + "' has no values");
         auto& section = key.find("_param_") != std::string::npos ? table.weight_scales : table.input_scales;
         auto [it, inserted] = section.emplace(key, entry);
         if (!inserted) {
-            diagnostics.warn(at.substr(0, at.size() - 2), "", "'" + key + "' appears again (first on line " + std::to_string(it->second.line) + "); the last one is used");
+            diagnostics.warn(file_name + ":" + std::to_string(line_number), "", "'" + key + "' appears again (first on line " + std::to_string(it->second.line) + "); the last one is used");
             it->second = entry;
         }
     }

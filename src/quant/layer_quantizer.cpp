@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/catalog/params.h"
+
 namespace ncnn_int8 {
 
 namespace {
@@ -25,53 +27,19 @@ public:
     Status run()
     {
         const LayerParams& p = layer_.params;
-        if (plan_.quantize_weights) {
-            switch (plan_.family) {
-            case QuantFamily::Convolution:
-                RETURN_IF_ERROR(rows("weight_data", p.i(0), scales("weight_data_int8_scales", 0, p.i(0))));
-                set_table_scales("weight_data_int8_scales", 0);
-                set_input_scale();
-                break;
-            case QuantFamily::InnerProduct:
-                RETURN_IF_ERROR(rows("weight_data", p.i(0), scales("weight_data_int8_scales", 0, p.i(0))));
-                set_table_scales("weight_data_int8_scales", 0);
-                set_input_scale();
-                break;
-            case QuantFamily::ConvolutionDepthWise:
-                RETURN_IF_ERROR(rows("weight_data", p.i(7), scales("weight_data_int8_scales", 0, p.i(7))));
-                set_table_scales("weight_data_int8_scales", 0);
-                set_input_scale();
-                break;
-            case QuantFamily::RNN:
-            case QuantFamily::LSTM:
-            case QuantFamily::GRU: {
-                const int64_t dirs = p.i(2) == 2 ? 2 : 1;
-                const int64_t per_dir = plan_.family == QuantFamily::RNN ? p.i(0) : plan_.family == QuantFamily::LSTM ? int64_t(p.i(3)) * 4 : int64_t(p.i(0)) * 3;
-                const size_t n_rows = static_cast<size_t>(per_dir * dirs);
-                RETURN_IF_ERROR(rows("weight_xc_data", n_rows, scales("weight_xc_data_int8_scales", 0, n_rows)));
-                RETURN_IF_ERROR(rows("weight_hc_data", n_rows, scales("weight_hc_data_int8_scales", 1, n_rows)));
-                set_table_scales("weight_xc_data_int8_scales", 0);
-                set_table_scales("weight_hc_data_int8_scales", 1);
-                break;
-            }
-            case QuantFamily::Embed:
-                RETURN_IF_ERROR(whole("weight_data", scales("weight_data_int8_scale", 0, 1)[0]));
-                set_table_scales("weight_data_int8_scale", 0);
-                break;
-            case QuantFamily::MultiHeadAttention: {
-                const size_t embed = static_cast<size_t>(p.i(0));
-                RETURN_IF_ERROR(rows("q_weight_data", embed, scales("q_weight_data_int8_scales", 0, embed)));
-                RETURN_IF_ERROR(rows("k_weight_data", embed, scales("k_weight_data_int8_scales", 1, embed)));
-                RETURN_IF_ERROR(rows("v_weight_data", embed, scales("v_weight_data_int8_scales", 2, embed)));
-                RETURN_IF_ERROR(whole("out_weight_data", scales("out_weight_data_int8_scale", 3, 1)[0]));
-                set_table_scales("q_weight_data_int8_scales", 0);
-                set_table_scales("k_weight_data_int8_scales", 1);
-                set_table_scales("v_weight_data_int8_scales", 2);
-                set_table_scales("out_weight_data_int8_scale", 3);
-                break;
-            }
-            case QuantFamily::Gemm: RETURN_IF_ERROR(gemm()); break;
-            default: break;
+        if (plan_.quantize_weights && plan_.int8) {
+            const Int8Facts& f = *plan_.int8;
+            if (f.scheme == Int8Scheme::WeightAbsMax) RETURN_IF_ERROR(gemm());
+            if (f.scheme == Int8Scheme::TableScales) {
+                // Each weight blob row by row with its key's scales; a blob
+                // of one row takes one scale for all of it (Embed, attention out).
+                for (size_t k = 0; k < f.weights.size(); k++) {
+                    const Int8Weight& w = f.weights[k];
+                    const size_t n_rows = static_cast<size_t>(w.rows(p));
+                    RETURN_IF_ERROR(rows(w.weight, n_rows, scales(w.scales, k, n_rows)));
+                }
+                for (size_t k = 0; k < f.weights.size(); k++) set_table_scales(f.weights[k].scales, k);
+                if (f.needs_input_scale) set_input_scale();
             }
         }
         if (plan_.top_scale) set_blob("top_blob_int8_scales", {*plan_.top_scale});
@@ -80,6 +48,8 @@ public:
 
 private:
     BlobData* blob(const std::string& name) { return blobs_.find(name); }
+
+    Location at() const { return {where_, 0, layer_.label()}; }
 
     BlobData& set_blob(const std::string& name, std::vector<float> values)
     {
@@ -96,9 +66,10 @@ private:
         return *b;
     }
 
-    // Per-row scales: the table's _param_<k>, or (int8 flag already set) the
-    // stored blob, which ncnn expands from one value to `count` when needed.
-    std::vector<float> scales(const std::string& stored_name, int k, size_t count)
+    // Per-row scales: the table's entry for the layer's k-th int8 weight, or
+    // (int8 flag already set) the stored blob, which ncnn expands from one
+    // value to `count` when needed.
+    std::vector<float> scales(const std::string& stored_name, size_t k, size_t count)
     {
         if (!plan_.scales_from_bin) return plan_.weight_scales[k];
         BlobData* b = blob(stored_name);
@@ -108,7 +79,7 @@ private:
         return s;
     }
 
-    void set_table_scales(const std::string& name, int k)
+    void set_table_scales(const std::string& name, size_t k)
     {
         if (!plan_.scales_from_bin) set_blob(name, plan_.weight_scales[k]);
     }
@@ -125,7 +96,7 @@ private:
         if (!plan_.scales_from_bin && (std::isinf(scale) || scale == 0.f)) {
             const bool all_zero = std::all_of(x, x + n, [](float v) { return v == 0.f; });
             const std::string what = blob_name + " row " + std::to_string(row) + " has weight scale " + (scale == 0.f ? "0" : "inf");
-            if (!all_zero) return Status::failure(where_ + ": " + layer_.label() + ": " + what + " but non-zero weights; the table does not match the model");
+            if (!all_zero) return Status::error(ErrorCode::Input, at(), what + " but non-zero weights; the table does not match the model");
             diagnostics_.warn(where_, layer_.label(), what + " for all-zero weights (as ncnn2table writes); kept as the reference does");
         }
         return Status::ok();
@@ -136,8 +107,8 @@ private:
     Status to_int8(const std::string& name, Fn fn)
     {
         BlobData* b = blob(name);
-        if (!b) return Status::failure(where_ + ": " + layer_.label() + ": missing weight blob " + name);
-        if (b->is_int8) return Status::failure(where_ + ": " + layer_.label() + ": " + name + " is already int8 in the .bin; it cannot be quantized again");
+        if (!b) return Status::error(ErrorCode::Input, at(), "missing weight blob " + name);
+        if (b->is_int8) return Status::error(ErrorCode::Input, at(), name + " is already int8 in the .bin; it cannot be quantized again");
         b->i8.resize(b->f32.size());
         RETURN_IF_ERROR(fn(b->f32.data(), b->f32.size(), b->i8.data()));
         b->is_int8 = true;
@@ -151,7 +122,7 @@ private:
     {
         return to_int8(name, [&](const float* x, size_t n, int8_t* q) -> Status {
             if (n_rows == 0 || n % n_rows != 0)
-                return Status::failure(where_ + ": " + layer_.label() + ": " + name + " has " + std::to_string(n) + " values, not a multiple of " + std::to_string(n_rows) + " rows");
+                return Status::error(ErrorCode::Input, at(), name + " has " + std::to_string(n) + " values, not a multiple of " + std::to_string(n_rows) + " rows");
             const size_t len = n / n_rows;
             for (size_t r = 0; r < n_rows; r++) {
                 RETURN_IF_ERROR(check_scale(name, r, row_scales[r], x + r * len, len));
@@ -174,10 +145,12 @@ private:
     // first when transA=1), one scale per row; constant B one scale.
     Status gemm()
     {
+        using G = params::Gemm;
         const LayerParams& p = layer_.params;
-        const size_t M = static_cast<size_t>(p.i(7)), N = static_cast<size_t>(p.i(8)), K = static_cast<size_t>(p.i(9));
+        const size_t M = static_cast<size_t>(p.get(G::constantM)), N = static_cast<size_t>(p.get(G::constantN)),
+                     K = static_cast<size_t>(p.get(G::constantK));
         if (BlobData* a = blob("A_data")) {
-            if (p.i(2) == 1) transpose(a->f32, K, M); // stored K rows of M
+            if (p.get(G::transA) == 1) transpose(a->f32, K, M); // stored K rows of M
             std::vector<float> s(M);
             for (size_t r = 0; r < M; r++) s[r] = gemm_scale(kernels::abs_max(a->f32.data() + r * K, K));
             RETURN_IF_ERROR(rows("A_data", M, s));
@@ -185,7 +158,7 @@ private:
         }
         if (BlobData* b = blob("B_data")) {
             float scale;
-            if (p.i(3) == 0) {
+            if (p.get(G::transB) == 0) {
                 transpose(b->f32, K, N); // stored K rows of N -> N rows of K
                 scale = gemm_scale(kernels::abs_max(b->f32.data(), b->f32.size()));
                 RETURN_IF_ERROR(whole("B_data", scale));

@@ -5,56 +5,11 @@
 #include <set>
 #include <unordered_map>
 
+#include "model/catalog/params.h"
+
 namespace ncnn_int8 {
 
 namespace {
-
-struct FamilyInfo {
-    const char* type;
-    QuantFamily family;
-    int flag_param;          // int8_scale_term / quantize_term
-    const char* weight_blob; // the blob whose tag says "already int8"
-    int table_keys;          // how many _param_<k> the reference reads
-    bool needs_input_scale;  // quantized only when the table has the layer's input scale
-};
-
-const FamilyInfo kFamilies[] = {
-    {"Convolution", QuantFamily::Convolution, 8, "weight_data", 1, true},
-    {"ConvolutionDepthWise", QuantFamily::ConvolutionDepthWise, 8, "weight_data", 1, true},
-    {"InnerProduct", QuantFamily::InnerProduct, 8, "weight_data", 1, true},
-    {"RNN", QuantFamily::RNN, 8, "weight_xc_data", 2, false},
-    {"LSTM", QuantFamily::LSTM, 8, "weight_xc_data", 2, false},
-    {"GRU", QuantFamily::GRU, 8, "weight_xc_data", 2, false},
-    {"Embed", QuantFamily::Embed, 18, "weight_data", 1, false},
-    {"MultiHeadAttention", QuantFamily::MultiHeadAttention, 18, "q_weight_data", 4, false},
-    {"Gemm", QuantFamily::Gemm, 18, nullptr, 0, false},
-    {"SDPA", QuantFamily::SDPA, 18, nullptr, 0, false},
-};
-
-const FamilyInfo* family_info(const std::string& type)
-{
-    for (const FamilyInfo& f : kFamilies)
-        if (type == f.type) return &f;
-    return nullptr;
-}
-
-int directions(const LayerParams& p) { return p.i(2) == 2 ? 2 : 1; }
-
-// How many scales each table entry must hold for this layer.
-std::vector<int64_t> expected_scale_counts(QuantFamily family, const LayerParams& p)
-{
-    switch (family) {
-    case QuantFamily::Convolution:
-    case QuantFamily::InnerProduct: return {p.i(0)};
-    case QuantFamily::ConvolutionDepthWise: return {p.i(7)};
-    case QuantFamily::RNN: return {int64_t(p.i(0)) * directions(p), int64_t(p.i(0)) * directions(p)};
-    case QuantFamily::LSTM: return {int64_t(p.i(3)) * 4 * directions(p), int64_t(p.i(3)) * 4 * directions(p)};
-    case QuantFamily::GRU: return {int64_t(p.i(0)) * 3 * directions(p), int64_t(p.i(0)) * 3 * directions(p)};
-    case QuantFamily::Embed: return {1};
-    case QuantFamily::MultiHeadAttention: return {p.i(0), p.i(0), p.i(0), 1};
-    default: return {};
-    }
-}
 
 bool has_float_weights(const LayerBlobs& blobs)
 {
@@ -85,9 +40,9 @@ public:
                 lp.reason = "custom layer: params kept verbatim";
                 continue;
             }
-            if (const FamilyInfo* f = family_info(layer.decl->type)) {
-                lp.family = f->family;
-                RETURN_IF_ERROR(plan_family(*f, i, lp));
+            if (layer.schema->int8) {
+                lp.int8 = &*layer.schema->int8;
+                RETURN_IF_ERROR(plan_int8(*lp.int8, i, lp));
             } else {
                 lp.action = has_float_weights(index_[i]) ? LayerAction::Fp16 : LayerAction::Unchanged;
             }
@@ -115,7 +70,7 @@ private:
                 layers += std::string(k ? ", " : "") + l.label() + " (" + model_.file.file_name + ":" + std::to_string(l.decl->line) + ")";
             }
             if (it->second.size() > 3) layers += ", ...";
-            return Status::failure(table_->where(e) + ": '" + key + "' names " + std::to_string(it->second.size()) + " layers called '" + layer_name + "': " + layers +
+            return Status::error(ErrorCode::Input, {table_->file_name, e.line}, "'" + key + "' names " + std::to_string(it->second.size()) + " layers called '" + layer_name + "': " + layers +
                                    "; the table cannot say which one it means: give the layers unique names");
         };
         for (const auto& [key, e] : table_->input_scales) RETURN_IF_ERROR(check(key, e, key));
@@ -123,19 +78,21 @@ private:
         return Status::ok();
     }
 
+    Location loc(size_t i) const { return {model_.file.file_name, model_.layers[i].decl->line, model_.layers[i].label()}; }
     std::string at(size_t i) const { return model_.file.file_name + ":" + std::to_string(model_.layers[i].decl->line) + ": " + model_.layers[i].label(); }
 
     Status check_scales(size_t i, const ScaleEntry& e, const std::string& key, int64_t expected, bool is_input)
     {
-        const std::string where = table_->where(e) + ": " + model_.layers[i].label() + ": '" + key + "'";
+        const Location where{table_->file_name, e.line, model_.layers[i].label()};
+        const std::string entry = "'" + key + "'";
         if (static_cast<int64_t>(e.values.size()) != expected)
-            return Status::failure(where + " has " + std::to_string(e.values.size()) + " values but the layer needs " + std::to_string(expected) + "; is the table for another model?");
+            return Status::error(ErrorCode::Input, where, entry + " has " + std::to_string(e.values.size()) + " values but the layer needs " + std::to_string(expected) + "; is the table for another model?");
         for (size_t k = 0; k < e.values.size(); k++) {
             const float v = e.values[k];
-            const std::string which = where + " value " + std::to_string(k + 1);
-            if (std::isnan(v)) return Status::failure(which + " is NaN");
-            if (v < 0) return Status::failure(which + " is negative");
-            if (is_input && std::isinf(v)) return Status::failure(which + " is infinite; an input scale must be finite");
+            const std::string which = entry + " value " + std::to_string(k + 1);
+            if (std::isnan(v)) return Status::error(ErrorCode::Input, where, which + " is NaN");
+            if (v < 0) return Status::error(ErrorCode::Input, where, which + " is negative");
+            if (is_input && std::isinf(v)) return Status::error(ErrorCode::Input, where, which + " is infinite; an input scale must be finite");
             // ncnn2table prints scales with %f, so a tiny scale reads back as 0.
             if (is_input && v == 0.f)
                 diagnostics_.warn(table_->where(e), model_.layers[i].label(), "input scale is 0 (ncnn2table prints scales below 0.0000005 as 0.000000); kept as the reference does, but this layer's int8 input will be all zeros");
@@ -143,36 +100,36 @@ private:
         return Status::ok();
     }
 
-    Status plan_family(const FamilyInfo& f, size_t i, LayerPlan& lp)
+    Status plan_int8(const Int8Facts& f, size_t i, LayerPlan& lp)
     {
         const ModelLayer& layer = model_.layers[i];
         const LayerParams& p = layer.params;
         const std::string& name = layer.decl->name;
-        const bool flag_set = p.i(f.flag_param) != 0;
-        const BlobLocation* weights = f.weight_blob ? index_[i].find(f.weight_blob) : nullptr;
+        const bool flag_set = p.get(f.flag) != 0;
+        const BlobLocation* weights = f.weights.empty() ? nullptr : index_[i].find(f.weights[0].weight);
         const bool stored_int8 = weights && weights->stored == StoredAs::Int8;
 
-        if (f.family == QuantFamily::SDPA) {
+        if (f.scheme == Int8Scheme::NoWeights) {
             lp.action = LayerAction::Int8;
             lp.reason = flag_set ? "already int8" : "int8 attention (no weights; activations are quantized at run time)";
             if (flag_set) lp.action = LayerAction::Unchanged;
-            lp.out_params.set(18, ParamValue::from_int(2));
+            lp.out_params.set(f.flag, f.flag_value);
             return Status::ok();
         }
-        if (f.family == QuantFamily::Gemm) return plan_gemm(i, lp, flag_set);
+        if (f.scheme == Int8Scheme::WeightAbsMax) return plan_gemm(i, lp, flag_set);
 
         // Which table entries name this layer.
         const ScaleEntry* input = table_ ? table_->input_scale(name) : nullptr;
         std::vector<const ScaleEntry*> keys;
         bool any_key = false;
-        for (int k = 0; k < f.table_keys; k++) {
-            keys.push_back(table_ ? table_->weight_scale(name, k) : nullptr);
+        for (const Int8Weight& w : f.weights) {
+            keys.push_back(table_ ? table_->weight_scale(name, w.table_key) : nullptr);
             any_key = any_key || keys.back();
-            if (keys.back()) used_keys_.insert(name + "_param_" + std::to_string(k));
+            if (keys.back()) used_keys_.insert(name + "_param_" + std::to_string(w.table_key));
         }
         if (input) used_keys_.insert(name);
         const bool named = f.needs_input_scale ? input != nullptr : any_key;
-        const bool dynamic = (f.family == QuantFamily::Convolution || f.family == QuantFamily::ConvolutionDepthWise) && p.i(19) != 0;
+        const bool dynamic = p.get(f.dynamic_weight) != 0;
 
         if (dynamic) {
             lp.action = LayerAction::Unchanged;
@@ -181,11 +138,11 @@ private:
             return Status::ok();
         }
         if (named && (flag_set || stored_int8))
-            return Status::failure(at(i) + " is already int8 (" + (flag_set ? "int8 flag " + std::to_string(p.i(f.flag_param)) : std::string("int8 weights")) + ") but the table " + (table_ ? table_->file_name : "") + " names it; quantizing it again would corrupt it: remove its lines from the table or start from the float model");
+            return Status::error(ErrorCode::Input, {model_.file.file_name, model_.layers[i].decl->line}, model_.layers[i].label() + " is already int8 (" + (flag_set ? "int8 flag " + std::to_string(p.get(f.flag)) : std::string("int8 weights")) + ") but the table " + (table_ ? table_->file_name : "") + " names it; quantizing it again would corrupt it: remove its lines from the table or start from the float model");
         if (stored_int8 && !flag_set) {
             lp.action = LayerAction::Unchanged;
             lp.reason = "int8 weights without an int8 flag; written unchanged";
-            diagnostics_.warn(at(i), layer.label(), "has int8 weights but its int8 flag (param " + std::to_string(f.flag_param) + ") is 0; ncnn cannot run it as int8");
+            diagnostics_.warn(at(i), layer.label(), "has int8 weights but its int8 flag (param " + std::to_string(f.flag.id) + ") is 0; ncnn cannot run it as int8");
             return Status::ok();
         }
         if (flag_set) {
@@ -211,19 +168,19 @@ private:
             }
             // RNN/LSTM/GRU/Embed/MultiHeadAttention always need weight scales.
             if (!table_)
-                return Status::failure(at(i) + ": a calibration table is required for static weight quantization of this layer; run ncnn2table on the model to make one and pass it as the fifth argument");
+                return Status::error(ErrorCode::Input, loc(i), "a calibration table is required for static weight quantization of this layer; run ncnn2table on the model to make one and pass it as the fifth argument");
             std::string needed;
-            for (int k = 0; k < f.table_keys; k++) needed += std::string(k ? ", " : "") + "'" + name + "_param_" + std::to_string(k) + "'";
-            return Status::failure(at(i) + ": the table " + (table_ ? table_->file_name : "") + " has no weight scales for this layer (needs " + needed + "); run ncnn2table on this model");
+            for (size_t k = 0; k < f.weights.size(); k++)
+                needed += std::string(k ? ", " : "") + "'" + name + "_param_" + std::to_string(f.weights[k].table_key) + "'";
+            return Status::error(ErrorCode::Input, loc(i), "the table " + (table_ ? table_->file_name : "") + " has no weight scales for this layer (needs " + needed + "); run ncnn2table on this model");
         }
         // Quantize with the table.
         if (f.needs_input_scale && !keys[0])
-            return Status::failure(table_->where(*input) + ": " + layer.label() + " has an input scale but no '" + name + "_param_0' weight scales");
-        const std::vector<int64_t> counts = expected_scale_counts(f.family, p);
-        for (int k = 0; k < f.table_keys; k++) {
-            const std::string key = name + "_param_" + std::to_string(k);
-            if (!keys[k]) return Status::failure(at(i) + ": the table has some weight scales for this layer but not '" + key + "'");
-            RETURN_IF_ERROR(check_scales(i, *keys[k], key, counts[k], false));
+            return Status::error(ErrorCode::Input, {table_->file_name, input->line}, layer.label() + " has an input scale but no '" + name + "_param_0' weight scales");
+        for (size_t k = 0; k < f.weights.size(); k++) {
+            const std::string key = name + "_param_" + std::to_string(f.weights[k].table_key);
+            if (!keys[k]) return Status::error(ErrorCode::Input, loc(i), "the table has some weight scales for this layer but not '" + key + "'");
+            RETURN_IF_ERROR(check_scales(i, *keys[k], key, f.weights[k].rows(p), false));
             lp.weight_scales.push_back(keys[k]->values);
         }
         if (f.needs_input_scale) {
@@ -234,40 +191,23 @@ private:
         lp.quantize_weights = true;
         lp.int8_weights_after_load = true;
         lp.reason = "quantized with the table's scales";
-        const int new_flag = f.family == QuantFamily::ConvolutionDepthWise ? 1 : 2;
-        lp.out_params.set(f.flag_param, ParamValue::from_int(new_flag));
+        lp.out_params.set(f.flag, f.flag_value);
         return check_shapes(f, i);
     }
 
     // The reshapes the reference makes must be exact.
-    Status check_shapes(const FamilyInfo& f, size_t i)
+    Status check_shapes(const Int8Facts& f, size_t i)
     {
-        const LayerParams& p = model_.layers[i].params;
-        const int64_t wds = f.family == QuantFamily::InnerProduct ? p.i(2) : p.i(6);
-        switch (f.family) {
-        case QuantFamily::Convolution: {
-            const int64_t per_output = int64_t(p.i(1)) * p.i(11);
-            if (p.i(0) <= 0 || per_output <= 0 || wds % (p.i(0) * per_output) != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(p.i(0)) + ") x kernel (" + std::to_string(p.i(1)) + "x" + std::to_string(p.i(11)) + ") x inputs");
-            break;
-        }
-        case QuantFamily::ConvolutionDepthWise:
-            if (p.i(7) <= 0 || wds % p.i(7) != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of group (" + std::to_string(p.i(7)) + ")");
-            break;
-        case QuantFamily::InnerProduct:
-            if (p.i(0) <= 0 || wds % p.i(0) != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of num_output (" + std::to_string(p.i(0)) + ")");
-            break;
-        default: break;
-        }
-        return Status::ok();
+        if (!f.shape_check) return Status::ok();
+        const std::string why = f.shape_check(model_.layers[i].params);
+        return why.empty() ? Status::ok() : Status::error(ErrorCode::Input, loc(i), why);
     }
 
     Status plan_gemm(size_t i, LayerPlan& lp, bool flag_set)
     {
+        using G = params::Gemm;
         const LayerParams& p = model_.layers[i].params;
-        const bool constant_a = p.i(4) == 1, constant_b = p.i(5) == 1;
+        const bool constant_a = p.get(G::constantA) == 1, constant_b = p.get(G::constantB) == 1;
         if (table_) {
             for (const std::string& key : {model_.layers[i].decl->name})
                 if (table_->input_scale(key) || table_->weight_scale(key, 0)) {
@@ -280,14 +220,14 @@ private:
             const BlobLocation* a = index_[i].find("A_data");
             const BlobLocation* b = index_[i].find("B_data");
             const bool int8 = (!a || a->stored == StoredAs::Int8) && (!b || b->stored == StoredAs::Int8);
-            if (int8 || p.i(18) >= 100) {
+            if (int8 || p.get(G::quantize_term) >= 100) {
                 lp.action = LayerAction::Unchanged;
                 lp.reason = "already quantized";
                 return Status::ok();
             }
-            return Status::failure(at(i) + ": quantize_term is " + std::to_string(p.i(18)) + " but the constant weights are float; ncnn cannot run such a Gemm");
+            return Status::error(ErrorCode::Input, loc(i), "quantize_term is " + std::to_string(p.get(G::quantize_term)) + " but the constant weights are float; ncnn cannot run such a Gemm");
         }
-        lp.out_params.set(18, ParamValue::from_int(2));
+        lp.out_params.set(G::quantize_term, 2);
         if (!constant_a && !constant_b) {
             lp.action = LayerAction::Int8;
             lp.reason = "no constant weights; int8 flag set";
@@ -297,8 +237,8 @@ private:
         lp.quantize_weights = true;
         lp.reason = "scales computed from the weights (127 / absmax)";
         // The reference transposes constant A (transA=1) and B (transB=0) first.
-        if (constant_a && p.i(2) == 1) lp.out_params.set(2, ParamValue::from_int(0));
-        if (constant_b && p.i(3) == 0) lp.out_params.set(3, ParamValue::from_int(1));
+        if (constant_a && p.get(G::transA) == 1) lp.out_params.set(G::transA, 0);
+        if (constant_b && p.get(G::transB) == 0) lp.out_params.set(G::transB, 1);
         return Status::ok();
     }
 
@@ -324,24 +264,24 @@ private:
     {
         if (plan.layers[j].quantize_weights && !plan.layers[j].scales_from_bin) return plan.layers[j].input_scale;
         const BlobLocation* b = index_[j].find("bottom_blob_int8_scales");
-        if (!b) return Status::failure(at(j) + ": int8 layer without a stored input scale");
+        if (!b) return Status::error(ErrorCode::Input, loc(j), "int8 layer without a stored input scale");
         return read_raw_float(bin_, bin_name_, *b, 0);
     }
 
+    // A layer whose output scale can be fused in (Convolution, ConvolutionDepthWise).
     static bool is_conv(const ModelLayer& l)
     {
-        return l.decl->type == "Convolution" || l.decl->type == "ConvolutionDepthWise";
+        return l.schema && l.schema->int8 && l.schema->int8->requantize_fusion;
     }
 
     Status fuse(QuantizePlan& plan, size_t i, size_t j, const std::string& via)
     {
         LayerPlan& lp = plan.layers[i];
         ASSIGN_OR_RETURN(float scale, consumer_input_scale(plan, j));
-        const int32_t term = lp.out_params.i(8);
-        const bool depthwise = model_.layers[i].decl->type == "ConvolutionDepthWise";
-        // ncnn reads a depthwise layer's scales only for 1/2/101/102: a
-        // depthwise layer already at 101/102 keeps its term, gets the new top scale.
-        if (!(depthwise && term > 100)) lp.out_params.set(8, ParamValue::from_int(term + 100));
+        const Int8Facts& f = *model_.layers[i].schema->int8;
+        const int32_t term = lp.out_params.get(f.flag);
+        // a layer already above 100 that keeps its term still gets the new top scale
+        if (!(f.flag_above_100_kept && term > 100)) lp.out_params.set(f.flag, term + 100);
         lp.top_scale = scale;
         lp.fused_into = via;
         return Status::ok();
@@ -390,7 +330,7 @@ private:
             size_t s = n;
             for (size_t k : readers_of(l.decl->tops[0])) {
                 const ModelLayer& c = model_.layers[k];
-                if (k > i && c.decl->type == "Split" && c.decl->bottoms.size() == 1) {
+                if (k > i && c.decl->type == params::Split::layer_type && c.decl->bottoms.size() == 1) {
                     s = k;
                     break;
                 }
@@ -435,12 +375,6 @@ const char* action_name(LayerAction a)
     case LayerAction::Skipped: return "skipped";
     }
     return "?";
-}
-
-QuantFamily quant_family(const std::string& type)
-{
-    const FamilyInfo* f = family_info(type);
-    return f ? f->family : QuantFamily::None;
 }
 
 Result<QuantizePlan> plan_quantization(const Model& model, const CalibrationTable* table, const std::vector<LayerBlobs>& index,

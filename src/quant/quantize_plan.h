@@ -24,14 +24,10 @@ enum class LayerAction : uint8_t {
 };
 const char* action_name(LayerAction a);
 
-// The ten layer types the reference quantizes.
-enum class QuantFamily : uint8_t { None, Convolution, ConvolutionDepthWise, InnerProduct, RNN, LSTM, GRU, Embed, MultiHeadAttention, Gemm, SDPA };
-QuantFamily quant_family(const std::string& type);
-
 struct LayerPlan {
     LayerAction action = LayerAction::Unchanged;
     std::string reason;
-    QuantFamily family = QuantFamily::None;
+    const Int8Facts* int8 = nullptr; // the layer type's int8 facts (catalog), null: not quantized
     bool quantize_weights = false;   // this run quantizes float weights
     bool scales_from_bin = false;    // int8 flag already set: use the stored scales
     bool int8_weights_after_load = false; // weights are int8 once ncnn loads the output (for fusion)

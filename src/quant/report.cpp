@@ -3,49 +3,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/json_writer.h"
+
 namespace ncnn_int8 {
 
 namespace {
-
-void json_string(std::string& out, const std::string& s)
-{
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    out += '"';
-}
-
-void json_field(std::string& out, const char* key, const std::string& value, bool comma = true)
-{
-    json_string(out, key);
-    out += ':';
-    json_string(out, value);
-    if (comma) out += ',';
-}
-
-void json_number(std::string& out, const char* key, double value, bool comma = true)
-{
-    json_string(out, key);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, ":%.17g", std::isfinite(value) ? value : 0.0);
-    out += buf;
-    if (comma) out += ',';
-}
 
 std::string human_bytes(uint64_t n)
 {
@@ -60,44 +22,46 @@ std::string human_bytes(uint64_t n)
 
 std::string report_to_json(const Report& r)
 {
-    std::string out = "{";
-    json_field(out, "tool_version", r.tool_version);
-    json_field(out, "simd_target", r.simd_target);
-    out += "\"totals\":{";
-    json_number(out, "layers", static_cast<double>(r.layers.size()));
-    json_number(out, "int8", r.int8_layers);
-    json_number(out, "fp16", r.fp16_layers);
-    json_number(out, "unchanged", r.unchanged_layers);
-    json_number(out, "skipped", r.skipped_layers);
-    json_number(out, "param_bytes_in", static_cast<double>(r.param_bytes_in));
-    json_number(out, "param_bytes_out", static_cast<double>(r.param_bytes_out));
-    json_number(out, "bin_bytes_in", static_cast<double>(r.bin_bytes_in));
-    json_number(out, "bin_bytes_out", static_cast<double>(r.bin_bytes_out), false);
-    out += "},\"warnings\":[";
-    for (size_t i = 0; i < r.warnings.size(); i++) {
-        const Warning& w = r.warnings[i];
-        out += i ? ",{" : "{";
-        json_field(out, "where", w.where);
-        json_field(out, "layer", w.layer);
-        json_field(out, "message", w.message, false);
-        out += '}';
+    JsonWriter j;
+    j.begin_object();
+    j.string("tool_version", r.tool_version);
+    j.string("simd_target", r.simd_target);
+    j.begin_object("totals");
+    j.number("layers", static_cast<double>(r.layers.size()));
+    j.number("int8", r.int8_layers);
+    j.number("fp16", r.fp16_layers);
+    j.number("unchanged", r.unchanged_layers);
+    j.number("skipped", r.skipped_layers);
+    j.number("param_bytes_in", static_cast<double>(r.param_bytes_in));
+    j.number("param_bytes_out", static_cast<double>(r.param_bytes_out));
+    j.number("bin_bytes_in", static_cast<double>(r.bin_bytes_in));
+    j.number("bin_bytes_out", static_cast<double>(r.bin_bytes_out));
+    j.end_object();
+    j.begin_array("warnings");
+    for (const Warning& w : r.warnings) {
+        j.begin_object();
+        j.string("where", w.where);
+        j.string("layer", w.layer);
+        j.string("message", w.message);
+        j.end_object();
     }
-    out += "],\"layers\":[";
-    for (size_t i = 0; i < r.layers.size(); i++) {
-        const LayerReport& l = r.layers[i];
-        out += i ? ",{" : "{";
-        json_field(out, "type", l.type);
-        json_field(out, "name", l.name);
-        json_field(out, "action", l.action);
-        json_field(out, "reason", l.reason);
-        json_field(out, "fused_into", l.fused_into);
-        json_number(out, "bytes_in", static_cast<double>(l.bytes_in));
-        json_number(out, "bytes_out", static_cast<double>(l.bytes_out));
-        json_number(out, "sqnr_db", l.sqnr_db, false);
-        out += '}';
+    j.end_array();
+    j.begin_array("layers");
+    for (const LayerReport& l : r.layers) {
+        j.begin_object();
+        j.string("type", l.type);
+        j.string("name", l.name);
+        j.string("action", l.action);
+        j.string("reason", l.reason);
+        j.string("fused_into", l.fused_into);
+        j.number("bytes_in", static_cast<double>(l.bytes_in));
+        j.number("bytes_out", static_cast<double>(l.bytes_out));
+        j.number("sqnr_db", l.sqnr_db);
+        j.end_object();
     }
-    out += "]}\n";
-    return out;
+    j.end_array();
+    j.end_object();
+    return j.text() + "\n";
 }
 
 std::string report_to_text(const Report& r)

@@ -198,10 +198,20 @@ bool corpus_present(const std::string& name)
     return name != kMissing && fs::exists(corpus_dir() / "MANIFEST.tsv");
 }
 
+// In CI (CI=true) the corpus is part of the checkout's neighbourhood: its
+// absence is a failure there, not a skip.
+bool in_ci()
+{
+    const char* ci = std::getenv("CI");
+    return ci && std::string(ci) == "true";
+}
+
 #define SKIP_WITHOUT_CORPUS(name)                                                                                           \
-    if (!corpus_present(name))                                                                                              \
-    GTEST_SKIP() << "conformance corpus not found at " << corpus_dir().string()                                             \
-                 << " (expected <source>/../shared/conformance); the project's own unit tests stand alone"
+    if (!corpus_present(name)) {                                                                                            \
+        if (in_ci()) GTEST_FAIL() << "CI=true but the conformance corpus is missing at " << corpus_dir().string();        \
+        GTEST_SKIP() << "conformance corpus not found at " << corpus_dir().string()                                         \
+                     << " (expected <source>/../shared/conformance); the project's own unit tests stand alone";           \
+    }
 
 // --- the main corpus ---------------------------------------------------------------
 
@@ -322,7 +332,10 @@ class Divergent : public ::testing::TestWithParam<std::string> {};
 TEST_P(Divergent, BinIdenticalAndParamPassesCheck)
 {
     SKIP_WITHOUT_CORPUS(GetParam());
-    if (std::string(NCNN_INT8_PYTHON3).empty()) GTEST_SKIP() << "python3 not found: cannot run divergent/check.py";
+    if (std::string(NCNN_INT8_PYTHON3).empty()) {
+        if (in_ci()) GTEST_FAIL() << "CI=true but python3 was not found: cannot run divergent/check.py";
+        GTEST_SKIP() << "python3 not found: cannot run divergent/check.py";
+    }
     const fs::path dir = divergent_dir() / "cases" / GetParam();
     const CaseInfo info = find_case(divergent_dir() / "MANIFEST.tsv", GetParam());
     const InProcess r = run_in_process(dir, info.has_table);

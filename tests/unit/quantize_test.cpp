@@ -755,6 +755,7 @@ TEST(Errors, CancelledByProgressCallback)
     Result<Report> r = quantize_model(request, ps, bs);
     ASSERT_FALSE(r.is_ok());
     EXPECT_TRUE(contains(r.status().message(), "cancelled"));
+    EXPECT_EQ(r.status().code(), ErrorCode::Cancelled);
     EXPECT_EQ(calls, 1);
     EXPECT_EQ(ps.commits, 0);
     EXPECT_EQ(bs.commits, 0);

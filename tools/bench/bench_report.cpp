@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/format.h"
+#include "core/json_writer.h"
 #include "kernels/kernels.h"
 #include "ncnn_int8.h"
 #include "timing.h"
@@ -16,20 +17,6 @@ constexpr double kMB = 1e6;
 constexpr double kMiB = 1024.0 * 1024.0;
 
 double mb_per_s(uint64_t bytes, double seconds) { return seconds > 0 ? double(bytes) / kMB / seconds : 0; }
-
-std::string json_string(const std::string& s)
-{
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) {
-            out += format("\\u%04x", c);
-            continue;
-        }
-        out += c;
-    }
-    return out + "\"";
-}
 
 struct Throughputs {
     double read, write, read_write, memcpy_bw, quantize;
@@ -111,40 +98,58 @@ std::string results_to_text(const BenchResults& results)
 
 std::string results_to_json(const BenchResults& results)
 {
-    std::string s = "{\n";
-    s += "  \"tool_version\": " + json_string(kVersion) + ",\n";
-    s += "  \"simd_target\": " + json_string(kernels::active_target()) + ",\n";
-    s += format("  \"repeats\": %d,\n", results.repeats);
-    s += "  \"units\": {\"throughput\": \"MB/s (1e6 bytes)\", \"rss\": \"KiB\", \"time\": \"seconds\"},\n";
-    s += "  \"models\": [";
-    for (size_t i = 0; i < results.models.size(); i++) {
-        const ModelResult& m = results.models[i];
+    JsonWriter j;
+    j.begin_object();
+    j.string("tool_version", kVersion);
+    j.string("simd_target", kernels::active_target());
+    j.integer("repeats", results.repeats);
+    j.begin_object("units").string("throughput", "MB/s (1e6 bytes)").string("rss", "KiB").string("time", "seconds").end_object();
+    j.begin_array("models");
+    for (const ModelResult& m : results.models) {
         const Throughputs t = throughputs(m);
         const QuantizeRun& last = m.runs.back();
-        std::string runs;
-        for (const QuantizeRun& r : m.runs) runs += format("%s%.6f", runs.empty() ? "" : ", ", r.seconds);
-        s += i ? ",\n    {\n" : "\n    {\n";
-        s += "      \"kind\": " + json_string(m.kind) + ",\n";
-        s += "      \"dir\": " + json_string(m.model.dir) + ",\n";
-        s += format("      \"generated\": %s,\n      \"generate_seconds\": %.6f,\n", m.model.generated ? "true" : "false", m.model.generate_seconds);
-        s += format("      \"bin_bytes\": %llu,\n      \"layers\": %zu,\n", (unsigned long long)m.stats.bin_bytes, m.stats.layers);
-        s += "      \"largest_layer\": " + json_string(m.stats.largest_layer) + ",\n";
-        s += format("      \"largest_layer_fp32_bytes\": %llu,\n", (unsigned long long)m.stats.largest_layer_fp32_bytes);
-        s += format("      \"io_bound\": {\"read_seconds\": %.6f, \"write_seconds\": %.6f, \"read_write_seconds\": %.6f, \"memcpy_seconds\": %.6f, "
-                    "\"read_mb_s\": %.1f, \"write_mb_s\": %.1f, \"read_write_mb_s\": %.1f, \"memcpy_mb_s\": %.1f},\n",
-                    m.io.read_seconds, m.io.write_seconds, m.io.read_write_seconds, m.io.memcpy_seconds, t.read, t.write,
-                    t.read_write, t.memcpy_bw);
-        s += format("      \"quantize\": {\"seconds\": %.6f, \"runs_seconds\": [%s], \"mb_s\": %.1f, \"bin_bytes_out\": %llu, \"warnings\": %zu},\n",
-                    m.quantize_seconds(), runs.c_str(), t.quantize, (unsigned long long)last.bin_bytes_out, last.warnings);
-        s += format("      \"ratios\": {\"quantize_over_read_write\": %.4f, \"quantize_over_memcpy\": %.4f},\n",
-                    ratio(t.quantize, t.read_write), ratio(t.quantize, t.memcpy_bw));
-        s += format("      \"rss\": {\"peak_kib\": %llu, \"vm_hwm_kib\": %llu, \"inherited_at_fork_kib\": %llu, \"limit_kib\": %llu, \"within_limit\": %s}\n",
-                    (unsigned long long)m.peak_rss_kb(), (unsigned long long)last.vm_hwm_kb, (unsigned long long)last.start_rss_kb,
-                    (unsigned long long)m.rss_limit_kb(), m.peak_rss_kb() <= m.rss_limit_kb() ? "true" : "false");
-        s += "    }";
+        j.begin_object();
+        j.string("kind", m.kind);
+        j.string("dir", m.model.dir);
+        j.boolean("generated", m.model.generated);
+        j.number("generate_seconds", m.model.generate_seconds);
+        j.integer("bin_bytes", static_cast<int64_t>(m.stats.bin_bytes));
+        j.integer("layers", static_cast<int64_t>(m.stats.layers));
+        j.string("largest_layer", m.stats.largest_layer);
+        j.integer("largest_layer_fp32_bytes", static_cast<int64_t>(m.stats.largest_layer_fp32_bytes));
+        j.begin_object("io_bound")
+            .number("read_seconds", m.io.read_seconds)
+            .number("write_seconds", m.io.write_seconds)
+            .number("read_write_seconds", m.io.read_write_seconds)
+            .number("memcpy_seconds", m.io.memcpy_seconds)
+            .number("read_mb_s", t.read)
+            .number("write_mb_s", t.write)
+            .number("read_write_mb_s", t.read_write)
+            .number("memcpy_mb_s", t.memcpy_bw)
+            .end_object();
+        j.begin_object("quantize").number("seconds", m.quantize_seconds()).begin_array("runs_seconds");
+        for (const QuantizeRun& r : m.runs) j.number({}, r.seconds);
+        j.end_array()
+            .number("mb_s", t.quantize)
+            .integer("bin_bytes_out", static_cast<int64_t>(last.bin_bytes_out))
+            .integer("warnings", static_cast<int64_t>(last.warnings))
+            .end_object();
+        j.begin_object("ratios")
+            .number("quantize_over_read_write", ratio(t.quantize, t.read_write))
+            .number("quantize_over_memcpy", ratio(t.quantize, t.memcpy_bw))
+            .end_object();
+        j.begin_object("rss")
+            .integer("peak_kib", static_cast<int64_t>(m.peak_rss_kb()))
+            .integer("vm_hwm_kib", static_cast<int64_t>(last.vm_hwm_kb))
+            .integer("inherited_at_fork_kib", static_cast<int64_t>(last.start_rss_kb))
+            .integer("limit_kib", static_cast<int64_t>(m.rss_limit_kb()))
+            .boolean("within_limit", m.peak_rss_kb() <= m.rss_limit_kb())
+            .end_object();
+        j.end_object();
     }
-    s += "\n  ]\n}\n";
-    return s;
+    j.end_array();
+    j.end_object();
+    return j.text() + "\n";
 }
 
 } // namespace ncnn_int8::bench
