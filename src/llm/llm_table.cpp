@@ -1,0 +1,133 @@
+#include "llm/llm_table.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace ncnn_int8 {
+
+namespace {
+
+// sscanf("%d%n") with nothing after the number.
+bool parse_int_token(const std::string& s, int& v)
+{
+    int consumed = 0;
+    return std::sscanf(s.c_str(), "%d%n", &v, &consumed) == 1 && s[size_t(consumed)] == '\0';
+}
+
+// sscanf("%f"): the longest prefix strtof accepts; trailing text ignored.
+// Plain decimals take the exact from_chars path (same rounding as strtof).
+bool parse_coefficient(const std::string& s, float& v)
+{
+    const char* first = s.data();
+    const char* last = first + s.size();
+    const auto r = std::from_chars(first, last, v, std::chars_format::general);
+    if (r.ec == std::errc() && r.ptr == last && s[0] != 'i' && s[0] != 'I' && s[0] != 'n' && s[0] != 'N') return true;
+    char* end = nullptr;
+    v = std::strtof(first, &end);
+    return end != first;
+}
+
+std::string resolve_qweight(const std::string& table_path, const std::string& path)
+{
+    if (!path.empty() && path[0] == '/') return path;
+    const size_t slash = table_path.rfind('/');
+    if (slash == std::string::npos) return path;
+    return table_path.substr(0, slash + 1) + path;
+}
+
+Status row_error(const std::string& name, int line, const std::string& message)
+{
+    return Status::failure(name + ":" + std::to_string(line) + ": " + message);
+}
+
+} // namespace
+
+Result<LlmTable> read_llm_table(std::string_view text, const std::string& name)
+{
+    LlmTable table;
+    size_t pos = 0;
+    int line_no = 0;
+    std::vector<std::string> tokens;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        line_no++;
+        // The reference cuts a line at its first \r (or a NUL: C strings).
+        const size_t cut = line.find_first_of(std::string_view("\r\0", 2));
+        if (cut != std::string_view::npos) line = line.substr(0, cut);
+
+        tokens.clear();
+        size_t i = 0;
+        while (i < line.size()) {
+            while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) i++;
+            const size_t start = i;
+            while (i < line.size() && line[i] != ' ' && line[i] != '\t') i++;
+            if (i > start) tokens.emplace_back(line.substr(start, i - start));
+        }
+        if (tokens.empty() || tokens[0][0] == '#') continue;
+
+        LlmTableRow row;
+        row.line = line_no;
+        row.coeffs.reserve(tokens.size() - 1);
+        bool coeff_started = false;
+        for (size_t t = 1; t < tokens.size(); t++) {
+            const std::string& tok = tokens[t];
+            const size_t eq = tok.find('=');
+            if (eq != std::string::npos && !coeff_started) {
+                const std::string k = tok.substr(0, eq), v = tok.substr(eq + 1);
+                if (v.empty()) return row_error(name, line_no, "malformed metadata " + k + "=");
+                if (k == "bits") {
+                    if (!parse_int_token(v, row.bits)) return row_error(name, line_no, "malformed bits=" + v);
+                } else if (k == "block") {
+                    if (!parse_int_token(v, row.block)) return row_error(name, line_no, "malformed block=" + v);
+                } else if (k == "qweight") {
+                    row.qweight = resolve_qweight(name, v);
+                } else if (k != "method") {
+                    return row_error(name, line_no, "unsupported metadata " + k);
+                }
+                continue;
+            }
+            if (eq != std::string::npos) return row_error(name, line_no, "key=value token after coefficients started");
+            coeff_started = true;
+            float c = 0.f;
+            if (!parse_coefficient(tok, c)) return row_error(name, line_no, "malformed coefficient " + tok);
+            row.coeffs.push_back(c);
+        }
+        // The reference reads the key with %255s.
+        table[tokens[0].substr(0, 255)] = std::move(row);
+    }
+    return table;
+}
+
+void append_table_number(std::string& out, float v)
+{
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 9);
+    if (r.ec == std::errc() && std::isfinite(v)) {
+        out.append(buf, r.ptr);
+    } else {
+        const int n = std::snprintf(buf, sizeof(buf), "%.9g", double(v));
+        out.append(buf, size_t(n));
+    }
+}
+
+void append_llm_table_row(std::string& out, const std::string& key, int bits, int block, const char* method,
+                          const float* coeffs, size_t count)
+{
+    out += key;
+    out += " bits=" + std::to_string(bits) + " block=" + std::to_string(block) + " method=" + method + " ";
+    for (size_t i = 0; i < count; i++) {
+        append_table_number(out, coeffs[i]);
+        out += ' ';
+    }
+    out += '\n';
+}
+
+} // namespace ncnn_int8
