@@ -18,7 +18,7 @@ const char kUsage[] =
     "  method=minmax/mseclip  default minmax (direct form)\n"
     "  bits=4/6/8             default 6\n"
     "  block=32/64/128        default 64\n"
-    "  thread=N               default 1 (ours; the reference has none)\n"
+    "  thread=N               default: one per hardware thread (ours; the reference has none)\n"
     "  --report FILE          per layer bits, block, method, bytes and SQNR as JSON\n";
 
 } // namespace
@@ -50,7 +50,8 @@ int main(int argc, char** argv)
         } else if (k == "block") {
             if (!cli::strict_int(kv.second, request.options.block)) return cli::llm_fail(kTool, "malformed block=" + kv.second);
         } else if (k == "thread") {
-            if (!cli::strict_int(kv.second, request.options.threads)) return cli::llm_fail(kTool, "malformed thread=" + kv.second);
+            if (!cli::strict_int(kv.second, request.options.threads) || request.options.threads < 1)
+                return cli::llm_fail(kTool, "malformed thread=" + kv.second);
         } else {
             return cli::llm_fail(kTool, "unrecognized arg " + k);
         }
@@ -76,6 +77,7 @@ int main(int argc, char** argv)
     request.bin_name = in_bin;
     request.bin = bin_source.get();
     request.read_file = [](const std::string& path) { return read_whole_file(path); };
+    request.measure_error = !args.report_path.empty();
 
     Result<AtomicFileSink*> param_sink = AtomicFileSink::create(out_param);
     if (!param_sink.is_ok()) return cli::llm_fail(kTool, param_sink.status().message());

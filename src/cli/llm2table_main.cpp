@@ -17,7 +17,7 @@ const char kUsage[] =
     "  method=minmax/mseclip  (awq/gptq need calibration data: not supported yet)\n"
     "  bits=4/6/8             default 6\n"
     "  block=32/64/128        default 64\n"
-    "  thread=N               default 1\n"
+    "  thread=N               default: one per hardware thread\n"
     "  --report FILE          per layer bits, block, method, bytes and SQNR as JSON\n";
 
 } // namespace
@@ -48,7 +48,10 @@ int main(int argc, char** argv)
         if (k == "method") request.options.method = kv.second;
         else if (k == "bits") request.options.bits = cli::atoi_option(kv.second);
         else if (k == "block") request.options.block = cli::atoi_option(kv.second);
-        else if (k == "thread") request.options.threads = cli::atoi_option(kv.second);
+        else if (k == "thread") {
+            request.options.threads = cli::atoi_option(kv.second);
+            if (request.options.threads < 1) return cli::llm_fail(kTool, "malformed thread " + std::to_string(request.options.threads));
+        }
         else if (k == "type" || k == "shape" || k == "awq_steps" || k == "awq_samples" || k == "awq_max_scale" || k == "awq_inner" ||
                  k == "gptq_samples" || k == "gptq_damp")
             continue; // calibration options: only meaningful with a calibration list

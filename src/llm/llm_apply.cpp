@@ -58,18 +58,18 @@ Status quantize_weights(const StreamContext& c, size_t li, LlmLayerPlan& lp, Lay
             llm_make_scales(data->f32.data(), w.n, w.k, lp.block, lp.bits, c.method, c.request.options.threads, wp.scales.data());
         }
         const size_t packed_bytes = size_t(w.n) * llm_packed_row_bytes(w.k, lp.bits);
-        std::vector<int8_t> packed(packed_bytes);
+        std::vector<int8_t>& packed = data->i8; // reused from layer to layer
+        packed.resize(packed_bytes);
         if (!wp.qweight.empty()) {
             ASSIGN_OR_RETURN(std::string bytes, c.request.read_file(wp.qweight));
             if (bytes.size() != packed_bytes) return Status::failure(wp.qweight + ": changed while quantizing");
             std::memcpy(packed.data(), bytes.data(), packed_bytes);
         } else {
             llm_pack_matrix(data->f32.data(), w.n, w.k, wp.scales.data(), lp.block, lp.bits, lp.input_scales ? wp.input_scales.data() : nullptr,
-                            c.request.options.threads, reinterpret_cast<uint8_t*>(packed.data()), &signal, &noise);
+                            c.request.options.threads, reinterpret_cast<uint8_t*>(packed.data()), c.request.measure_error ? &signal : nullptr,
+                            &noise);
         }
         data->is_int8 = true;
-        data->i8 = std::move(packed);
-        data->f32 = std::vector<float>();
         scale_blobs.push_back(raw_blob(schema_blob(layer, w.scales_blob), std::move(wp.scales)));
         if (lp.input_scales) input_blobs.push_back(raw_blob(schema_blob(layer, w.input_scales_blob), std::move(wp.input_scales)));
     }
@@ -102,7 +102,7 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
         if (llm_quantize_term(opt.bits, opt.block, false) == 0)
             return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
     }
-    if (opt.threads < 1) return Status::failure(format("malformed thread %d", opt.threads));
+    if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
 
     Diagnostics diagnostics;
     ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics));
@@ -123,15 +123,13 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
     std::vector<LayerParams> out_params;
     out_params.reserve(model.layers.size());
     BlobWriter writer(bin_out);
+    LayerBlobSet blobs; // its buffers are reused from layer to layer
     for (size_t li = 0; li < model.layers.size(); li++) {
         const ModelLayer& layer = model.layers[li];
         LlmLayerPlan& lp = plan.layers[li];
-        LayerBlobSet blobs;
-        blobs.blobs.reserve(lm.index[li].blobs.size() + 8);
-        for (const BlobLocation& loc : lm.index[li].blobs) {
-            blobs.blobs.emplace_back();
-            RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, loc, blobs.blobs.back()));
-        }
+        blobs.blobs.resize(lm.index[li].blobs.size());
+        for (size_t b = 0; b < blobs.blobs.size(); b++)
+            RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, lm.index[li].blobs[b], blobs.blobs[b]));
         LlmLayerReport lr;
         lr.type = layer.decl->type;
         lr.name = layer.decl->name;

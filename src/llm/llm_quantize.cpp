@@ -42,6 +42,7 @@ const char* llm_method_name(LlmMethod m) { return m == LlmMethod::MseClip ? "mse
 
 void llm_parallel_rows(int n, int threads, const std::function<void(int, int)>& fn)
 {
+    if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
     const int t = std::max(1, std::min(threads, n / 16));
     if (t <= 1) {
         fn(0, n);

@@ -21,15 +21,16 @@ bool parse_int_token(const std::string& s, int& v)
 
 // sscanf("%f"): the longest prefix strtof accepts; trailing text ignored.
 // Plain decimals take the exact from_chars path (same rounding as strtof).
-bool parse_coefficient(const std::string& s, float& v)
+bool parse_coefficient(std::string_view s, float& v)
 {
     const char* first = s.data();
     const char* last = first + s.size();
     const auto r = std::from_chars(first, last, v, std::chars_format::general);
     if (r.ec == std::errc() && r.ptr == last && s[0] != 'i' && s[0] != 'I' && s[0] != 'n' && s[0] != 'N') return true;
+    const std::string copy(s); // strtof needs the terminator
     char* end = nullptr;
-    v = std::strtof(first, &end);
-    return end != first;
+    v = std::strtof(copy.c_str(), &end);
+    return end != copy.c_str();
 }
 
 std::string resolve_qweight(const std::string& table_path, const std::string& path)
@@ -52,7 +53,6 @@ Result<LlmTable> read_llm_table(std::string_view text, const std::string& name)
     LlmTable table;
     size_t pos = 0;
     int line_no = 0;
-    std::vector<std::string> tokens;
     while (pos < text.size()) {
         size_t end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
@@ -63,25 +63,24 @@ Result<LlmTable> read_llm_table(std::string_view text, const std::string& name)
         const size_t cut = line.find_first_of(std::string_view("\r\0", 2));
         if (cut != std::string_view::npos) line = line.substr(0, cut);
 
-        tokens.clear();
         size_t i = 0;
-        while (i < line.size()) {
+        auto next_token = [&]() -> std::string_view {
             while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) i++;
             const size_t start = i;
             while (i < line.size() && line[i] != ' ' && line[i] != '\t') i++;
-            if (i > start) tokens.emplace_back(line.substr(start, i - start));
-        }
-        if (tokens.empty() || tokens[0][0] == '#') continue;
+            return line.substr(start, i - start);
+        };
+        const std::string_view key = next_token();
+        if (key.empty() || key[0] == '#') continue;
 
         LlmTableRow row;
         row.line = line_no;
-        row.coeffs.reserve(tokens.size() - 1);
+        row.coeffs.reserve(line.size() / 8);
         bool coeff_started = false;
-        for (size_t t = 1; t < tokens.size(); t++) {
-            const std::string& tok = tokens[t];
+        for (std::string_view tok = next_token(); !tok.empty(); tok = next_token()) {
             const size_t eq = tok.find('=');
-            if (eq != std::string::npos && !coeff_started) {
-                const std::string k = tok.substr(0, eq), v = tok.substr(eq + 1);
+            if (eq != std::string_view::npos && !coeff_started) {
+                const std::string k(tok.substr(0, eq)), v(tok.substr(eq + 1));
                 if (v.empty()) return row_error(name, line_no, "malformed metadata " + k + "=");
                 if (k == "bits") {
                     if (!parse_int_token(v, row.bits)) return row_error(name, line_no, "malformed bits=" + v);
@@ -94,14 +93,14 @@ Result<LlmTable> read_llm_table(std::string_view text, const std::string& name)
                 }
                 continue;
             }
-            if (eq != std::string::npos) return row_error(name, line_no, "key=value token after coefficients started");
+            if (eq != std::string_view::npos) return row_error(name, line_no, "key=value token after coefficients started");
             coeff_started = true;
             float c = 0.f;
-            if (!parse_coefficient(tok, c)) return row_error(name, line_no, "malformed coefficient " + tok);
+            if (!parse_coefficient(tok, c)) return row_error(name, line_no, "malformed coefficient " + std::string(tok));
             row.coeffs.push_back(c);
         }
         // The reference reads the key with %255s.
-        table[tokens[0].substr(0, 255)] = std::move(row);
+        table[std::string(key.substr(0, 255))] = std::move(row);
     }
     return table;
 }

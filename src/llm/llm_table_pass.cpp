@@ -25,7 +25,7 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
     ASSIGN_OR_RETURN(LlmMethod method, parse_llm_method(opt.method, true));
     if (llm_quantize_term(opt.bits, opt.block, false) == 0)
         return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
-    if (opt.threads < 1) return Status::failure(format("malformed thread %d", opt.threads));
+    if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
 
     Diagnostics diagnostics;
     ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics));
