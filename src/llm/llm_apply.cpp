@@ -9,6 +9,7 @@
 #include "kernels/kernels.h"
 #include "llm/llm.h"
 #include "llm/llm_plan.h"
+#include "llm/llm_weights_io.h"
 #include "model/bin_writer.h"
 #include "model/param_writer.h"
 #include "quant/layer_quantizer.h"
@@ -39,8 +40,10 @@ struct StreamContext {
     LlmMethod method;
 };
 
-// Replaces the layer's fp32 weights by packed ones and adds the scale blobs.
-Status quantize_weights(const StreamContext& c, size_t li, LlmLayerPlan& lp, LayerBlobSet& blobs, LlmLayerReport& lr)
+// Reads each weight, packs it (or takes the gptq bytes) into an int8-tagged
+// blob and adds the scale blobs.
+Status quantize_weights(const StreamContext& c, size_t li, LlmLayerPlan& lp, LayerBlobSet& blobs, WeightBuffer& buffer, BlobData& scratch,
+                        LlmLayerReport& lr)
 {
     const ModelLayer& layer = c.lm.model.layers[li];
     const std::string where = c.request.bin_name + ": " + layer.label();
@@ -48,28 +51,33 @@ Status quantize_weights(const StreamContext& c, size_t li, LlmLayerPlan& lp, Lay
     std::vector<BlobData> scale_blobs, input_blobs;
     for (LlmWeightPlan& wp : lp.weights) {
         const LlmWeight& w = wp.weight;
+        const BlobLocation* loc = c.lm.index[li].find(w.blob);
         BlobData* data = blobs.find(w.blob);
-        if (!data || data->is_int8 || data->f32.size() != size_t(w.n) * size_t(w.k))
-            return Status::failure(where + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k) + " fp32");
-        lr.bytes_in += uint64_t(data->f32.size()) * 4;
-        const int blocks = llm_block_count(w.k, lp.block);
-        if (!lp.from_table) {
-            wp.scales.resize(size_t(w.n) * size_t(blocks));
-            llm_make_scales(data->f32.data(), w.n, w.k, lp.block, lp.bits, c.method, c.request.options.threads, wp.scales.data());
-        }
+        if (!loc || !data) return Status::failure(where + ": no weight blob " + w.blob);
         const size_t packed_bytes = size_t(w.n) * llm_packed_row_bytes(w.k, lp.bits);
         std::vector<int8_t>& packed = data->i8; // reused from layer to layer
+        data->spec = loc->spec;
+        data->stored = loc->stored;
+        data->is_int8 = true;
+        data->f32.clear();
         packed.resize(packed_bytes);
+        lr.bytes_in += loc->count * 4;
         if (!wp.qweight.empty()) {
             ASSIGN_OR_RETURN(std::string bytes, c.request.read_file(wp.qweight));
             if (bytes.size() != packed_bytes) return Status::failure(wp.qweight + ": changed while quantizing");
             std::memcpy(packed.data(), bytes.data(), packed_bytes);
         } else {
-            llm_pack_matrix(data->f32.data(), w.n, w.k, wp.scales.data(), lp.block, lp.bits, lp.input_scales ? wp.input_scales.data() : nullptr,
+            RETURN_IF_ERROR(read_weights(*c.request.bin, c.request.bin_name, *loc, buffer, scratch));
+            if (buffer.size() != size_t(w.n) * size_t(w.k))
+                return Status::failure(where + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
+            if (!lp.from_table) {
+                wp.scales.resize(size_t(w.n) * size_t(llm_block_count(w.k, lp.block)));
+                llm_make_scales(buffer.data(), w.n, w.k, lp.block, lp.bits, c.method, c.request.options.threads, wp.scales.data());
+            }
+            llm_pack_matrix(buffer.data(), w.n, w.k, wp.scales.data(), lp.block, lp.bits, lp.input_scales ? wp.input_scales.data() : nullptr,
                             c.request.options.threads, reinterpret_cast<uint8_t*>(packed.data()), c.request.measure_error ? &signal : nullptr,
                             &noise);
         }
-        data->is_int8 = true;
         scale_blobs.push_back(raw_blob(schema_blob(layer, w.scales_blob), std::move(wp.scales)));
         if (lp.input_scales) input_blobs.push_back(raw_blob(schema_blob(layer, w.input_scales_blob), std::move(wp.input_scales)));
     }
@@ -124,12 +132,19 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
     out_params.reserve(model.layers.size());
     BlobWriter writer(bin_out);
     LayerBlobSet blobs; // its buffers are reused from layer to layer
+    WeightBuffer weights;
+    BlobData scratch;
     for (size_t li = 0; li < model.layers.size(); li++) {
         const ModelLayer& layer = model.layers[li];
         LlmLayerPlan& lp = plan.layers[li];
         blobs.blobs.resize(lm.index[li].blobs.size());
-        for (size_t b = 0; b < blobs.blobs.size(); b++)
-            RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, lm.index[li].blobs[b], blobs.blobs[b]));
+        for (size_t b = 0; b < blobs.blobs.size(); b++) {
+            const BlobLocation& loc = lm.index[li].blobs[b];
+            bool quantized_weight = false;
+            for (const LlmWeightPlan& wp : lp.weights) quantized_weight |= lp.quantize && wp.weight.blob == loc.spec->name;
+            if (quantized_weight) blobs.blobs[b].spec = loc.spec; // read by quantize_weights
+            else RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, loc, blobs.blobs[b]));
+        }
         LlmLayerReport lr;
         lr.type = layer.decl->type;
         lr.name = layer.decl->name;
@@ -140,7 +155,7 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
             lr.bits = lp.bits;
             lr.block = lp.block;
             lr.method = !lp.from_table ? llm_method_name(method) : lp.input_scales ? "awq" : !lp.weights[0].qweight.empty() ? "gptq" : "table";
-            RETURN_IF_ERROR(quantize_weights(context, li, lp, blobs, lr));
+            RETURN_IF_ERROR(quantize_weights(context, li, lp, blobs, weights, scratch, lr));
             out_params.back().set(kLlmQuantizeTermParam, ParamValue::from_int(llm_quantize_term(lp.bits, lp.block, lp.input_scales)));
         } else if (llm_kind(layer) != LlmKind::None) {
             lr.action = "skipped";

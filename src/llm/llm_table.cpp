@@ -60,8 +60,10 @@ Result<LlmTable> read_llm_table(std::string_view text, const std::string& name)
         pos = end + 1;
         line_no++;
         // The reference cuts a line at its first \r (or a NUL: C strings).
-        const size_t cut = line.find_first_of(std::string_view("\r\0", 2));
-        if (cut != std::string_view::npos) line = line.substr(0, cut);
+        for (char stop : {'\r', '\0'}) {
+            const void* at = line.empty() ? nullptr : std::memchr(line.data(), stop, line.size());
+            if (at) line = line.substr(0, size_t(static_cast<const char*>(at) - line.data()));
+        }
 
         size_t i = 0;
         auto next_token = [&]() -> std::string_view {

@@ -6,6 +6,7 @@
 #include "kernels/kernels.h"
 #include "llm/llm.h"
 #include "llm/llm_plan.h"
+#include "llm/llm_weights_io.h"
 
 namespace ncnn_int8 {
 
@@ -40,7 +41,8 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
     progress.bytes_total = request.bin->size();
 
     std::string text;
-    BlobData weights;
+    WeightBuffer weights;
+    BlobData scratch;
     std::vector<float> scales;
     std::vector<uint8_t> packed;
     for (size_t li = 0; li < model.layers.size(); li++) {
@@ -66,24 +68,24 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
         double signal = 0, noise = 0;
         for (const LlmWeight& w : llm_weights(layer)) {
             const BlobLocation* loc = lm.index[li].find(w.blob);
-            RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, *loc, weights));
-            if (weights.f32.size() != size_t(w.n) * size_t(w.k))
+            RETURN_IF_ERROR(read_weights(*request.bin, request.bin_name, *loc, weights, scratch));
+            if (weights.size() != size_t(w.n) * size_t(w.k))
                 return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " +
                                        std::to_string(w.k));
             const int blocks = llm_block_count(w.k, opt.block);
             scales.resize(size_t(w.n) * size_t(blocks));
-            llm_make_scales(weights.f32.data(), w.n, w.k, opt.block, opt.bits, method, opt.threads, scales.data());
+            llm_make_scales(weights.data(), w.n, w.k, opt.block, opt.bits, method, opt.threads, scales.data());
             text.clear();
             append_llm_table_row(text, w.key, opt.bits, opt.block, llm_method_name(method), scales.data(), scales.size());
             RETURN_IF_ERROR(table_out.write(text.data(), text.size()));
             report.table_bytes_out += text.size();
             report.log.push_back("write_llm_table " + w.key);
             report.table_rows++;
-            lr.bytes_in += uint64_t(weights.f32.size()) * 4;
+            lr.bytes_in += uint64_t(weights.size()) * 4;
             lr.bytes_out += uint64_t(w.n) * llm_packed_row_bytes(w.k, opt.bits) + uint64_t(scales.size()) * 4;
             if (request.measure_error) {
                 packed.resize(size_t(w.n) * llm_packed_row_bytes(w.k, opt.bits));
-                llm_pack_matrix(weights.f32.data(), w.n, w.k, scales.data(), opt.block, opt.bits, nullptr, opt.threads, packed.data(),
+                llm_pack_matrix(weights.data(), w.n, w.k, scales.data(), opt.block, opt.bits, nullptr, opt.threads, packed.data(),
                                 &signal, &noise);
             }
         }

@@ -1,0 +1,39 @@
+// Reads one weight blob as fp32 into a reused buffer that is never zero-filled
+// first (std::vector::resize would write every byte once more before the
+// read overwrites it: for a 1.4 GB model that is 1.4 GB of memset).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "core/byte_io.h"
+#include "core/status.h"
+#include "model/bin_reader.h"
+
+namespace ncnn_int8 {
+
+class WeightBuffer {
+public:
+    float* reserve(size_t n)
+    {
+        if (n > capacity_) {
+            data_.reset(new float[n]);
+            capacity_ = n;
+        }
+        size_ = n;
+        return data_.get();
+    }
+    const float* data() const { return data_.get(); }
+    size_t size() const { return size_; }
+
+private:
+    std::unique_ptr<float[]> data_;
+    size_t capacity_ = 0, size_ = 0;
+};
+
+// fp32-stored blobs are read straight into `out`; fp16 / lookup-table ones
+// go through load_blob (into `scratch`) and are copied.
+Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, WeightBuffer& out, BlobData& scratch);
+
+} // namespace ncnn_int8
