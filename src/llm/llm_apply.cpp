@@ -42,7 +42,7 @@ struct StreamContext {
 
 // Reads each weight, packs it (or takes the gptq bytes) into an int8-tagged
 // blob and adds the scale blobs.
-Status quantize_weights(const StreamContext& c, size_t li, LlmLayerPlan& lp, LayerBlobSet& blobs, WeightBuffer& buffer, BlobData& scratch,
+Status quantize_weights(const StreamContext& c, size_t li, LlmLayerPlan& lp, LayerBlobSet& blobs, WeightPrefetcher& prefetch,
                         LlmLayerReport& lr)
 {
     const ModelLayer& layer = c.lm.model.layers[li];
@@ -67,7 +67,8 @@ Status quantize_weights(const StreamContext& c, size_t li, LlmLayerPlan& lp, Lay
             if (bytes.size() != packed_bytes) return Status::failure(wp.qweight + ": changed while quantizing");
             std::memcpy(packed.data(), bytes.data(), packed_bytes);
         } else {
-            RETURN_IF_ERROR(read_weights(*c.request.bin, c.request.bin_name, *loc, buffer, scratch));
+            ASSIGN_OR_RETURN(const WeightBuffer* read, prefetch.next());
+            const WeightBuffer& buffer = *read;
             if (buffer.size() != size_t(w.n) * size_t(w.k))
                 return Status::failure(where + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
             if (!lp.from_table) {
@@ -132,8 +133,13 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
     out_params.reserve(model.layers.size());
     BlobWriter writer(bin_out);
     LayerBlobSet blobs; // its buffers are reused from layer to layer
-    WeightBuffer weights;
-    BlobData scratch;
+    // The weights this run packs, in .bin order, read ahead of the work on them.
+    std::vector<const BlobLocation*> order;
+    for (size_t li = 0; li < model.layers.size(); li++)
+        if (plan.layers[li].quantize)
+            for (const LlmWeightPlan& wp : plan.layers[li].weights)
+                if (wp.qweight.empty()) order.push_back(lm.index[li].find(wp.weight.blob));
+    WeightPrefetcher prefetch(*request.bin, request.bin_name, order, llm_resolve_threads(opt.threads) > 1);
     for (size_t li = 0; li < model.layers.size(); li++) {
         const ModelLayer& layer = model.layers[li];
         LlmLayerPlan& lp = plan.layers[li];
@@ -155,7 +161,7 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
             lr.bits = lp.bits;
             lr.block = lp.block;
             lr.method = !lp.from_table ? llm_method_name(method) : lp.input_scales ? "awq" : !lp.weights[0].qweight.empty() ? "gptq" : "table";
-            RETURN_IF_ERROR(quantize_weights(context, li, lp, blobs, weights, scratch, lr));
+            RETURN_IF_ERROR(quantize_weights(context, li, lp, blobs, prefetch, lr));
             out_params.back().set(kLlmQuantizeTermParam, ParamValue::from_int(llm_quantize_term(lp.bits, lp.block, lp.input_scales)));
         } else if (llm_kind(layer) != LlmKind::None) {
             lr.action = "skipped";

@@ -40,9 +40,14 @@ float choose_scale(const float* w, int size, int bits, LlmMethod method)
 
 const char* llm_method_name(LlmMethod m) { return m == LlmMethod::MseClip ? "mseclip" : "minmax"; }
 
+int llm_resolve_threads(int threads)
+{
+    return threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 void llm_parallel_rows(int n, int threads, const std::function<void(int, int)>& fn)
 {
-    if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    threads = llm_resolve_threads(threads);
     const int t = std::max(1, std::min(threads, n / 16));
     if (t <= 1) {
         fn(0, n);

@@ -24,6 +24,9 @@ void llm_make_scales(const float* w, int n, int k, int block, int bits, LlmMetho
 void llm_pack_matrix(const float* w, int n, int k, const float* scales, int block, int bits, const float* input_scales,
                      int threads, uint8_t* out, double* signal, double* noise);
 
+// 0 (or less): one per hardware thread.
+int llm_resolve_threads(int threads);
+
 // Runs fn(begin, end) over [0, n) rows on up to `threads` threads.
 void llm_parallel_rows(int n, int threads, const std::function<void(int, int)>& fn);
 

@@ -41,8 +41,12 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
     progress.bytes_total = request.bin->size();
 
     std::string text;
-    WeightBuffer weights;
-    BlobData scratch;
+    // The qualifying weights in .bin order, read ahead of the work on them.
+    std::vector<const BlobLocation*> order;
+    for (size_t li = 0; li < model.layers.size(); li++)
+        if (llm_kind(model.layers[li]) != LlmKind::None && llm_supported(model.layers[li], lm.index[li]))
+            for (const LlmWeight& w : llm_weights(model.layers[li])) order.push_back(lm.index[li].find(w.blob));
+    WeightPrefetcher prefetch(*request.bin, request.bin_name, order, llm_resolve_threads(opt.threads) > 1);
     std::vector<float> scales;
     std::vector<uint8_t> packed;
     for (size_t li = 0; li < model.layers.size(); li++) {
@@ -67,8 +71,8 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
         lr.method = llm_method_name(method);
         double signal = 0, noise = 0;
         for (const LlmWeight& w : llm_weights(layer)) {
-            const BlobLocation* loc = lm.index[li].find(w.blob);
-            RETURN_IF_ERROR(read_weights(*request.bin, request.bin_name, *loc, weights, scratch));
+            ASSIGN_OR_RETURN(const WeightBuffer* buffer, prefetch.next());
+            const WeightBuffer& weights = *buffer;
             if (weights.size() != size_t(w.n) * size_t(w.k))
                 return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " +
                                        std::to_string(w.k));

@@ -23,3 +23,42 @@ Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLoca
 }
 
 } // namespace ncnn_int8
+
+namespace ncnn_int8 {
+
+WeightPrefetcher::WeightPrefetcher(ByteSource& bin, std::string bin_name, std::vector<const BlobLocation*> order, bool background)
+    : bin_(bin), bin_name_(std::move(bin_name)), order_(std::move(order)), background_(background)
+{
+    if (background_ && !order_.empty()) start(0);
+}
+
+WeightPrefetcher::~WeightPrefetcher()
+{
+    if (reader_.joinable()) reader_.join();
+}
+
+void WeightPrefetcher::start(size_t i)
+{
+    reader_ = std::thread([this, i] { pending_ = read_weights(bin_, bin_name_, *order_[i], buffers_[i % 2], scratch_[i % 2]); });
+}
+
+Status WeightPrefetcher::finish()
+{
+    if (reader_.joinable()) reader_.join();
+    return pending_;
+}
+
+Result<const WeightBuffer*> WeightPrefetcher::next()
+{
+    const size_t i = next_++;
+    if (i >= order_.size()) return Status::failure(bin_name_ + ": no more weights to read");
+    if (background_) {
+        RETURN_IF_ERROR(finish());
+        if (i + 1 < order_.size()) start(i + 1);
+    } else {
+        RETURN_IF_ERROR(read_weights(bin_, bin_name_, *order_[i], buffers_[i % 2], scratch_[i % 2]));
+    }
+    return &buffers_[i % 2];
+}
+
+} // namespace ncnn_int8

@@ -37,3 +37,38 @@ private:
 Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, WeightBuffer& out, BlobData& scratch);
 
 } // namespace ncnn_int8
+
+#include <thread>
+#include <vector>
+
+namespace ncnn_int8 {
+
+// Hands out the weights of `order` one after the other; with `background`
+// the next one is read on its own thread while the caller works on the
+// current one (two buffers: a weight stays valid until the next call).
+class WeightPrefetcher {
+public:
+    WeightPrefetcher(ByteSource& bin, std::string bin_name, std::vector<const BlobLocation*> order, bool background);
+    ~WeightPrefetcher();
+    WeightPrefetcher(const WeightPrefetcher&) = delete;
+    WeightPrefetcher& operator=(const WeightPrefetcher&) = delete;
+
+    // The weights of order[i], for i = 0, 1, ... in turn.
+    Result<const WeightBuffer*> next();
+
+private:
+    void start(size_t i);
+    Status finish();
+
+    ByteSource& bin_;
+    std::string bin_name_;
+    std::vector<const BlobLocation*> order_;
+    bool background_;
+    size_t next_ = 0;
+    WeightBuffer buffers_[2];
+    BlobData scratch_[2];
+    std::thread reader_;
+    Status pending_;
+};
+
+} // namespace ncnn_int8
