@@ -21,12 +21,22 @@ bool parse_int_token(const std::string& s, int& v)
 
 // sscanf("%f"): the longest prefix strtof accepts; trailing text ignored.
 // Plain decimals take the exact from_chars path (same rounding as strtof).
+// Floating-point <charconv> (exact, and much faster than strtof / printf)
+// where the standard library has it; Emscripten's libc++ does not.
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
+#define NI8_FLOAT_CHARCONV 1
+#else
+#define NI8_FLOAT_CHARCONV 0
+#endif
+
 bool parse_coefficient(std::string_view s, float& v)
 {
+#if NI8_FLOAT_CHARCONV
     const char* first = s.data();
     const char* last = first + s.size();
     const auto r = std::from_chars(first, last, v, std::chars_format::general);
     if (r.ec == std::errc() && r.ptr == last && s[0] != 'i' && s[0] != 'I' && s[0] != 'n' && s[0] != 'N') return true;
+#endif
     const std::string copy(s); // strtof needs the terminator
     char* end = nullptr;
     v = std::strtof(copy.c_str(), &end);
@@ -110,13 +120,15 @@ Result<LlmTable> read_llm_table(std::string_view text, const std::string& name)
 void append_table_number(std::string& out, float v)
 {
     char buf[64];
+#if NI8_FLOAT_CHARCONV
     const auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 9);
     if (r.ec == std::errc() && std::isfinite(v)) {
         out.append(buf, r.ptr);
-    } else {
-        const int n = std::snprintf(buf, sizeof(buf), "%.9g", double(v));
-        out.append(buf, size_t(n));
+        return;
     }
+#endif
+    const int n = std::snprintf(buf, sizeof(buf), "%.9g", double(v));
+    out.append(buf, size_t(n));
 }
 
 void append_llm_table_row(std::string& out, const std::string& key, int bits, int block, const char* method,
