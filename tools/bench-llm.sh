@@ -31,9 +31,12 @@ done
 work="${work:-$build/llm-bench}"
 command -v /usr/bin/time >/dev/null || { echo "bench-llm.sh: needs /usr/bin/time (Debian package time)" >&2; exit 2; }
 
-generator=()
-command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
-cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DNCNN_INT8_TESTS=OFF -DNCNN_INT8_SANITIZE=OFF >/dev/null
+# An existing (Release) build dir is reused as it is configured.
+if [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; then
+  generator=()
+  command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+  cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DNCNN_INT8_TESTS=OFF -DNCNN_INT8_SANITIZE=OFF >/dev/null
+fi
 cmake --build "$build" --target ncnnllm2table ncnnllm2int ncnn_int8_make_model >/dev/null
 
 mkdir -p "$work"
