@@ -162,7 +162,7 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
             lr.block = lp.block;
             lr.method = !lp.from_table ? llm_method_name(method) : lp.input_scales ? "awq" : !lp.weights[0].qweight.empty() ? "gptq" : "table";
             RETURN_IF_ERROR(quantize_weights(context, li, lp, blobs, prefetch, lr));
-            out_params.back().set(kLlmQuantizeTermParam, ParamValue::from_int(llm_quantize_term(lp.bits, lp.block, lp.input_scales)));
+            out_params.back() = llm_quantized_params(layer, lp.bits, lp.block, lp.input_scales);
         } else if (llm_kind(layer) != LlmKind::None) {
             lr.action = "skipped";
             lr.reason = lp.reason;

@@ -1,8 +1,7 @@
-// What weight-only block quantization knows about layer types, in one place:
-// which types carry LLM weights (Gemm, MultiHeadAttention), which blob holds
-// each weight and its N x K shape per table key, which params make a layer
-// qualify (the reference's checks), and the quantize_term (param 18) code
-// bits*100 + 10*(input scales) + {32:0, 64:1, 128:2}.
+// What weight-only block quantization reads from the layer catalog
+// (LayerSchema::block_quant, filled in by the Gemm and MultiHeadAttention
+// entries): each layer's weights per table key with their N x K, whether the
+// layer qualifies, and the quantize_term code.
 #pragma once
 
 #include <string>
@@ -13,12 +12,11 @@
 
 namespace ncnn_int8 {
 
+// Gemm and MultiHeadAttention get the reference's own messages and loops.
 enum class LlmKind { None, Gemm, MultiHeadAttention };
 LlmKind llm_kind(const ModelLayer& layer);
 
-constexpr int kLlmQuantizeTermParam = 18;
-
-// One quantizable weight: a table key and the blobs it reads and writes.
+// One quantizable weight: its table key and the blobs it reads and writes.
 struct LlmWeight {
     std::string key;               // <layer>_param_<j>
     std::string blob;              // fp32 weights, N rows of K
@@ -27,14 +25,14 @@ struct LlmWeight {
     int n = 0, k = 0;
 };
 
-// The weights of a Gemm (1: B) or a MultiHeadAttention (4: q, k, v, out),
-// in the order of their table keys; empty for other types.
+// The layer's weights in table-key order; empty for other types.
 std::vector<LlmWeight> llm_weights(const ModelLayer& layer);
 
-// The reference's is_supported_llm_gemm / is_supported_llm_multiheadattention,
-// on the loaded params and on how the weights are stored (int8-stored weights
-// do not qualify).
+// The catalog's qualifying params, and every weight stored as float (not int8).
 bool llm_supported(const ModelLayer& layer, const LayerBlobs& blobs);
+
+// The output params of a quantized layer: the input's with quantize_term set.
+LayerParams llm_quantized_params(const ModelLayer& layer, int bits, int block, bool input_scales);
 
 // 0 when bits is not 4/6/8 or block not 32/64/128.
 int llm_quantize_term(int bits, int block, bool input_scales);
