@@ -123,3 +123,72 @@ export function version(): Promise<string>;
  * largest model and never shrinks) can be freed; the next call makes a new one.
  */
 export function dispose(): void;
+
+// --- weight-only LLM quantization (ncnnllm2table / ncnnllm2int) ---------------
+
+export interface LlmLayerReport {
+  type: string;
+  name: string;
+  /** "quantized", or "skipped" for a Gemm / MultiHeadAttention left in float. */
+  action: 'quantized' | 'skipped';
+  reason?: string;
+  bits?: 4 | 6 | 8;
+  block?: 32 | 64 | 128;
+  /** minmax / mseclip (computed here), or table / awq / gptq (from the table). */
+  method?: string;
+  bytes_in: number;
+  bytes_out: number;
+  /** SQNR of the dequantized weights against the fp32 ones, in dB (with measureError). */
+  sqnr_db?: number;
+}
+
+export interface LlmReport {
+  operation: 'table' | 'quantize';
+  simd_target: string;
+  table_rows: number;
+  bin_bytes_in: number;
+  bin_bytes_out: number;
+  param_bytes_out: number;
+  table_bytes_out: number;
+  layers: LlmLayerReport[];
+  /** The reference tools' progress lines (quantize_gemm NAME, ...). */
+  log: string[];
+}
+
+export interface LlmOptions {
+  /** The .param text. */
+  param: string | Uint8Array | ArrayBuffer | Blob;
+  /** The .bin weights; a Blob is read on demand in a worker. */
+  bin: Uint8Array | ArrayBuffer | Blob;
+  /** minmax (default) or mseclip; awq / gptq need calibration data (not supported). */
+  method?: string;
+  /** 4, 6 (default) or 8. */
+  bits?: number;
+  /** 32, 64 (default) or 128. */
+  block?: number;
+  names?: { param?: string; bin?: string; table?: string };
+  /** Called after each layer; return false to cancel (rejects with an AbortError). */
+  onProgress?: ProgressCallback;
+  /** Per layer SQNR in the report (default true). */
+  measureError?: boolean;
+}
+
+export interface LlmTableOptions extends LlmOptions {
+  /** Streams the table out instead of returning it. */
+  writeTable?: (chunk: Uint8Array) => void;
+}
+
+/** ncnnllm2table: one row of block scales per qualifying weight. */
+export function llmTable(options: LlmTableOptions): Promise<{ table: string; report: LlmReport }>;
+
+export interface LlmQuantizeOptions extends LlmOptions {
+  /** An .llm.table (as written, hand-edited, awq or gptq); without it the direct form with method/bits/block. */
+  table?: string | Uint8Array | ArrayBuffer | Blob | null;
+  /** Reads a gptq qweight= file (path resolved against names.table's folder). */
+  readFile?: (path: string) => Uint8Array;
+  /** Streams the output .bin instead of returning it (chunk valid only during the call). */
+  writeBin?: (chunk: Uint8Array) => void;
+}
+
+/** ncnnllm2int: the weight-only quantized model, byte for byte as the reference. */
+export function llmQuantize(options: LlmQuantizeOptions): Promise<{ param: string; paramBytes: Uint8Array; bin: Uint8Array; report: LlmReport }>;

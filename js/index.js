@@ -5,6 +5,8 @@
 // a worker so the page stays responsive.
 import { asUint8Array, checkProgress, coreVersion, describe, dropModule, isBlob, resolveNames, runCore } from './core.js';
 
+export { llmQuantize, llmTable } from './llm.js';
+
 async function textBytes(v, what) {
   if (typeof v === 'string') return new TextEncoder().encode(v);
   const bytes = asUint8Array(v);

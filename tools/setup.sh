@@ -9,9 +9,9 @@ cd "$(dirname "$0")/.."
 say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
 # Debian packages: compiler and build tools, Highway, GoogleTest, clang's
-# sanitizer/fuzzer runtime, clang-format, Emscripten, Chromium for the
-# browser tests.
-packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libhwy-dev libgtest-dev python3)
+# sanitizer/fuzzer runtime, clang-format, GNU time (peak RSS in
+# tools/bench-llm.sh), Emscripten, Chromium for the browser tests.
+packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libhwy-dev libgtest-dev python3 time)
 if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
   packages+=(emscripten chromium)
 fi

@@ -188,6 +188,27 @@ struct Int8Facts {
     bool flag_above_100_kept = false;
 };
 
+// Weight-only block quantization (ncnn's ncnnllm2table / ncnnllm2int): one
+// weight a table row names (`<layer>_param_<key>`), stored as N rows of K.
+struct BlockQuantWeight {
+    int key = 0;
+    const char* blob = nullptr;              // the fp32 weights
+    const char* scales_blob = nullptr;       // N x ceil(K / block) block scales
+    const char* input_scales_blob = nullptr; // K input scales (awq)
+    CountFn rows = nullptr;                  // N
+    CountFn cols = nullptr;                  // K
+};
+
+// The layer types those tools quantize: their weights in table-key order, the
+// params that let a layer qualify (the reference's is_supported_llm_* checks,
+// besides its weights being stored as float) and the param that takes the
+// code bits*100 + 10*(input scales) + {32:0, 64:1, 128:2}.
+struct BlockQuantSpec {
+    std::vector<BlockQuantWeight> weights;
+    bool (*qualifies)(const LayerParams&) = nullptr;
+    IntParam quantize_term{18, "quantize_term"};
+};
+
 struct LayerSchema {
     std::string type;
     // The type's param handles (params::<type>::all); every ParamSpec in
@@ -201,6 +222,7 @@ struct LayerSchema {
     std::vector<LoadCheck> checks;
     // Set for the types ncnn runs in int8: what the quantizer changes.
     std::optional<Int8Facts> int8;
+    std::optional<BlockQuantSpec> block_quant; // Gemm and MultiHeadAttention only
 
     const ParamSpec* find_param(int id) const
     {

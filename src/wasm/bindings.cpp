@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/byte_io.h"
+#include "wasm/js_io.h"
 #include "ncnn_int8.h"
 #include "quant/report.h"
 
@@ -37,112 +38,7 @@ using emscripten::val;
 namespace {
 
 using namespace ncnn_int8;
-
-// Reads are forwarded to JS in pieces of at most this size, so one read of a
-// large layer never asks JS for one huge array.
-constexpr size_t kReadChunk = size_t(4) << 20;
-// Output is handed to JS in pieces of about this size.
-constexpr size_t kWriteChunk = size_t(4) << 20;
-
-bool is_uint8_array(const val& v) { return v.instanceof(val::global("Uint8Array")); }
-
-std::string bytes_of(const val& u8)
-{
-    std::string s;
-    const size_t n = u8["length"].as<size_t>();
-    s.resize(n);
-    if (n) val(typed_memory_view(n, reinterpret_cast<uint8_t*>(&s[0]))).call<void>("set", u8);
-    return s;
-}
-
-std::string string_field(const val& obj, const char* key, const char* fallback)
-{
-    if (obj.isUndefined() || obj.isNull()) return fallback;
-    val v = obj[key];
-    if (v.typeOf().as<std::string>() != "string") return fallback;
-    std::string s = v.as<std::string>();
-    return s.empty() ? fallback : s;
-}
-
-class JsSource final : public ByteSource {
-public:
-    JsSource(uint64_t size, val read, std::string name) : size_(size), read_(std::move(read)), name_(std::move(name)) {}
-    uint64_t size() const override { return size_; }
-
-    Result<size_t> read_at(uint64_t offset, void* dst, size_t size) override
-    {
-        if (offset >= size_) return size_t(0);
-        size = size_t(std::min<uint64_t>(size, size_ - offset));
-        uint8_t* out = static_cast<uint8_t*>(dst);
-        size_t done = 0;
-        while (done < size) {
-            const size_t want = std::min(kReadChunk, size - done);
-            val chunk = read_(double(offset + done), double(want));
-            if (chunk.typeOf().as<std::string>() == "string") return Status::failure(chunk.as<std::string>());
-            if (!is_uint8_array(chunk))
-                return Status::failure(name_ + ": the read callback returned something other than a Uint8Array");
-            const size_t got = chunk["length"].as<size_t>();
-            if (got > want)
-                return Status::failure(name_ + ": the read callback returned " + std::to_string(got) + " bytes, " + std::to_string(want) + " were asked");
-            // A fresh view after the callback: the heap cannot grow in between.
-            if (got) val(typed_memory_view(got, out + done)).call<void>("set", chunk);
-            done += got;
-            if (got < want) break; // the source is shorter than it said
-        }
-        return done;
-    }
-
-private:
-    uint64_t size_;
-    val read_;
-    std::string name_;
-};
-
-class JsSink final : public ByteSink {
-public:
-    explicit JsSink(val write) : write_(std::move(write)) { buffer_.reserve(kWriteChunk); }
-
-    Status write(const void* src, size_t size) override
-    {
-        const uint8_t* p = static_cast<const uint8_t*>(src);
-        while (size > 0) {
-            if (buffer_.empty() && size >= kWriteChunk) {
-                // Large write: hand it over directly, no copy.
-                RETURN_IF_ERROR(emit(p, kWriteChunk));
-                p += kWriteChunk;
-                size -= kWriteChunk;
-                continue;
-            }
-            const size_t n = std::min(size, kWriteChunk - buffer_.size());
-            buffer_.insert(buffer_.end(), p, p + n);
-            p += n;
-            size -= n;
-            if (buffer_.size() == kWriteChunk) RETURN_IF_ERROR(flush());
-        }
-        return Status::ok();
-    }
-
-    Status commit() override { return flush(); }
-
-private:
-    Status flush()
-    {
-        if (buffer_.empty()) return Status::ok();
-        Status s = emit(buffer_.data(), buffer_.size());
-        buffer_.clear();
-        return s;
-    }
-
-    Status emit(const uint8_t* p, size_t n)
-    {
-        val r = write_(val(typed_memory_view(n, p)));
-        if (r.typeOf().as<std::string>() == "string") return Status::failure(r.as<std::string>());
-        return Status::ok();
-    }
-
-    val write_;
-    std::vector<uint8_t> buffer_;
-};
+using namespace ncnn_int8::js;
 
 struct Outcome {
     std::string param;

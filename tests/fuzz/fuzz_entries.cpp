@@ -226,6 +226,7 @@ int run_target(std::string_view target, const uint8_t* data, size_t size)
     if (target == "fuzz_table") return fuzz_table(data, size);
     if (target == "fuzz_bin") return fuzz_bin(data, size);
     if (target == "fuzz_pipeline") return fuzz_pipeline(data, size);
+    if (target == "fuzz_llm_table") return fuzz_llm_table(data, size);
     return -1;
 }
 

@@ -8,6 +8,7 @@
 //   fuzz_bin       a fixed small .param with many layer types (and its table)
 //                  + the fuzzed bytes as the .bin, through quantize_model
 //   fuzz_pipeline  param / bin / table framed in one input, whole quantize_model
+//   fuzz_llm_table an .llm.table applied to a fixed small model (fuzz_llm.cpp)
 //
 // Every target returns at once for inputs over kMaxInput. When quantize_model
 // succeeds, its output must load again (parse, resolve, index the .bin);
@@ -31,6 +32,7 @@ int fuzz_param(const uint8_t* data, size_t size);
 int fuzz_table(const uint8_t* data, size_t size);
 int fuzz_bin(const uint8_t* data, size_t size);
 int fuzz_pipeline(const uint8_t* data, size_t size);
+int fuzz_llm_table(const uint8_t* data, size_t size);
 
 // quantize_model on in-memory inputs named in.param / in.bin / in.table.
 Result<Report> quantize_in_memory(std::string_view param, const uint8_t* bin, size_t bin_size,
@@ -42,6 +44,9 @@ int run_target(std::string_view target, const uint8_t* data, size_t size);
 // fuzz_bin's fixed model.
 extern const char kBinTargetParam[];
 extern const char kBinTargetTable[];
+// fuzz_llm_table's fixed model.
+extern const char kLlmTargetParam[];
+std::string llm_target_bin();
 
 // fuzz_pipeline's framing: PARAM "\0\0BIN\0\0" BIN ["\0\0TBL\0\0" TABLE].
 // Without the BIN separator the whole input is the param and the .bin is

@@ -14,6 +14,7 @@
 
 #include "core/byte_io.h"
 #include "fuzz_entries.h"
+#include "llm/llm.h"
 #include "kernels/kernels.h"
 #include "model/bin_reader.h"
 #include "model/model.h"
@@ -140,6 +141,30 @@ void report_pipeline_seed(const std::string& name, const std::string& param, con
 
 } // namespace
 
+// fuzz_llm_table: the tables ncnnllm2table writes for its fixed model.
+bool add_llm_seeds(Writer& w)
+{
+    const std::string bin = fuzz::llm_target_bin();
+    bool ok = true;
+    for (const char* method : {"minmax", "mseclip"})
+        for (int bits : {4, 6, 8}) {
+            MemorySource source(reinterpret_cast<const uint8_t*>(bin.data()), bin.size());
+            MemorySink table;
+            LlmTableRequest request;
+            request.param = {"in.param", fuzz::kLlmTargetParam};
+            request.bin_name = "in.bin";
+            request.bin = &source;
+            request.options.method = method;
+            request.options.bits = bits;
+            request.options.block = 32;
+            request.options.threads = 1;
+            if (!make_llm_table(request, table).is_ok()) return false;
+            ok &= w.add("fuzz_llm_table", std::string(method) + std::to_string(bits), std::string(table.bytes().begin(), table.bytes().end()));
+        }
+    ok &= w.add("fuzz_llm_table", "qweight", "gemm_0_param_1 bits=4 block=32 qweight=zero.qw 1 1 1 1\n");
+    return ok;
+}
+
 int main(int argc, char** argv)
 {
     if (argc != 2) {
@@ -170,6 +195,7 @@ int main(int argc, char** argv)
     for (const char* s : kTableSnippets) ok &= w.add("fuzz_table", "snippet" + std::to_string(i++), s);
     ok &= w.add("fuzz_param", "bin-target", fuzz::kBinTargetParam);
     ok &= w.add("fuzz_table", "bin-target", fuzz::kBinTargetTable);
+    ok &= add_llm_seeds(w);
 
     const std::string table = fuzz::kBinTargetTable;
     for (auto [tags, name] : {std::pair{Tags::Fp32, "fp32"}, std::pair{Tags::Fp16, "fp16"}, std::pair{Tags::Mixed, "mixed"}}) {

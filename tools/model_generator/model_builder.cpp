@@ -33,6 +33,13 @@ ParamList& ParamList::f(int id, float value)
     return *this;
 }
 
+ParamList& ParamList::ia(int id, const std::vector<int>& values)
+{
+    text_ += format(" %d=%d", -23300 - id, int(values.size()));
+    for (int v : values) text_ += format(",%d", v);
+    return *this;
+}
+
 ModelBuilder::ModelBuilder(ByteSink& bin, WeightEncoding encoding, uint64_t seed)
     : bin_(bin), encoding_(encoding), random_(seed)
 {

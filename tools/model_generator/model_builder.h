@@ -19,6 +19,8 @@ class ParamList {
 public:
     ParamList& i(int id, int value);
     ParamList& f(int id, float value);
+    // An int array, printed as ncnn's `-23300-id=n,v0,v1...`.
+    ParamList& ia(int id, const std::vector<int>& values);
     const std::string& text() const { return text_; }
 
 private:

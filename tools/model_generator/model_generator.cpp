@@ -25,6 +25,9 @@ const KindInfo kKinds[] = {
     {"cnn", generator::build_cnn, WeightEncoding::Fp32},
     {"vit", generator::build_vit, WeightEncoding::Fp32},
     {"fp16", generator::build_sample, WeightEncoding::Fp16},
+    {"decoder", generator::build_decoder, WeightEncoding::Fp32},
+    {"decoder-0.5b", generator::build_decoder_05b, WeightEncoding::Fp32},
+    {"decoder-4g", generator::build_decoder_4g, WeightEncoding::Fp32},
 };
 
 Result<const KindInfo*> find_kind(const std::string& kind)

@@ -4,7 +4,8 @@
 //
 // Kinds: "sample" (~110 KB demo conv net), "families" (every quantized layer
 // family and some float ones), "cnn" (ResNet-50-like, ~100 MB), "vit"
-// (ViT-B-like, ~345 MB), "fp16" (sample with fp16-tagged weights).
+// (ViT-B-like, ~345 MB), "fp16" (sample with fp16-tagged weights), "decoder"
+// (small LLM decoder), "decoder-0.5b" (~1.43 GB) and "decoder-4g" (~3.9 GB).
 #pragma once
 
 #include <cstdint>

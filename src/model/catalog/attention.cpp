@@ -78,6 +78,15 @@ bool mha_has_int8_scales(const LayerParams& p)
     return p.get(M::quantize_term) != 0 && !mha_block(p);
 }
 
+// ncnnllm2table / ncnnllm2int quantize a MultiHeadAttention whose shapes are
+// consistent and which is not yet quantized.
+bool mha_block_quant_qualifies(const LayerParams& p)
+{
+    if (p.get(M::quantize_term) != 0) return false;
+    const int embed = p.get(M::embed_dim), heads = p.get(M::num_heads), size = p.get(M::weight_data_size);
+    return embed > 0 && heads > 0 && embed % heads == 0 && size > 0 && size % embed == 0 && p.get(M::kdim) > 0 && p.get(M::vdim) > 0;
+}
+
 LayerSchema multi_head_attention()
 {
     LayerSchema s = make<M>({
@@ -141,6 +150,16 @@ LayerSchema multi_head_attention()
         {"out_weight_data", "out_weight_data_int8_scale", 3, count_one},
     };
     s.int8 = int8;
+    // q (embed x qdim), k (embed x kdim), v (embed x vdim), out (qdim x embed)
+    s.block_quant = BlockQuantSpec{
+        {
+            {0, "q_weight_data", "q_weight_data_quantize_scales", "q_weight_data_input_scales", count_of<M::embed_dim>, mha_qdim},
+            {1, "k_weight_data", "k_weight_data_quantize_scales", "k_weight_data_input_scales", count_of<M::embed_dim>, count_of<M::kdim>},
+            {2, "v_weight_data", "v_weight_data_quantize_scales", "v_weight_data_input_scales", count_of<M::embed_dim>, count_of<M::vdim>},
+            {3, "out_weight_data", "out_weight_data_quantize_scales", "out_weight_data_input_scales", mha_qdim, count_of<M::embed_dim>},
+        },
+        mha_block_quant_qualifies,
+        M::quantize_term};
     return s;
 }
 

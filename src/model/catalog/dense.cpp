@@ -77,6 +77,24 @@ bool gemm_block(const LayerParams& p)
     return is_weight_block_quantize(p.get(G::quantize_term));
 }
 
+// ncnnllm2table / ncnnllm2int quantize a Gemm only in this form (y = x B^T,
+// constant fp32 B of N x K, no tiling or output options, not yet quantized).
+bool gemm_block_quant_qualifies(const LayerParams& p)
+{
+    if (p.get(G::alpha) != 1.f || p.get(G::beta) != 1.f) return false;
+    if (p.get(G::transA) != 0 || p.get(G::transB) != 1) return false;
+    if (p.get(G::constantA) != 0 || p.get(G::constantB) != 1) return false;
+    const int c = p.get(G::constantC), broadcast = p.get(G::constant_broadcast_type_C);
+    if (c != 0 && c != 1) return false;
+    if (c == 1 && (broadcast < -1 || broadcast > 4)) return false;
+    const int elemtype = p.get(G::output_elemtype);
+    if (p.get(G::output_N1M) != 0 || p.get(G::output_elempack) != 0 || (elemtype != 0 && elemtype != 1) || p.get(G::output_transpose) != 0)
+        return false;
+    if (p.get(G::quantize_term) != 0) return false;
+    if (p.get(G::constant_TILE_M) != 0 || p.get(G::constant_TILE_N) != 0 || p.get(G::constant_TILE_K) != 0) return false;
+    return p.get(G::constantN) > 0 && p.get(G::constantK) > 0;
+}
+
 LayerSchema gemm()
 {
     LayerSchema s = make<G>({
@@ -166,6 +184,10 @@ LayerSchema gemm()
     int8.scheme = Int8Scheme::WeightAbsMax;
     int8.flag = G::quantize_term;
     s.int8 = int8;
+    s.block_quant = BlockQuantSpec{
+        {{1, "B_data", "B_data_quantize_scales", "B_data_input_scales", count_of<G::constantN>, count_of<G::constantK>}},
+        gemm_block_quant_qualifies,
+        G::quantize_term};
     return s;
 }
 

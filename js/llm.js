@@ -1,0 +1,197 @@
+// Weight-only LLM quantization (ncnn's ncnnllm2table / ncnnllm2int) on the
+// WebAssembly core: int4/int6/int8 Gemm and MultiHeadAttention weights in
+// blocks of 32/64/128 with one scale per block. Same outputs, byte for byte,
+// as the native tools. Runs single-threaded inside the instance: in a
+// browser, call it from a worker.
+import { asUint8Array, checkProgress, describe, getModule, isBlob } from './core.js';
+
+const LLM_NAMES = { param: 'model.param', bin: 'model.bin', table: 'model.llm.table' };
+
+async function textBytes(v, what) {
+  if (typeof v === 'string') return new TextEncoder().encode(v);
+  const bytes = asUint8Array(v);
+  if (bytes) return bytes;
+  if (isBlob(v)) return new Uint8Array(await v.arrayBuffer());
+  throw new TypeError(`${what} must be a string, Uint8Array, ArrayBuffer or Blob, not ${describe(v)}`);
+}
+
+// {size, read(offset, length)}: a Blob is read on demand in a worker
+// (FileReaderSync), else read into memory first; `bin` may also be such a
+// source already (the Node file route).
+async function binSource(bin) {
+  if (bin && typeof bin.read === 'function' && typeof bin.size === 'number') return bin;
+  const bytes = asUint8Array(bin);
+  if (bytes) return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+  if (isBlob(bin)) {
+    if (typeof FileReaderSync === 'function') {
+      const reader = new FileReaderSync();
+      return { size: bin.size, read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(bin.slice(offset, offset + length))) };
+    }
+    const all = new Uint8Array(await bin.arrayBuffer());
+    return { size: all.length, read: (offset, length) => all.subarray(offset, offset + length) };
+  }
+  throw new TypeError(`bin must be a Uint8Array, ArrayBuffer or Blob, not ${describe(bin)}`);
+}
+
+function names(given, inputs) {
+  if (given !== undefined && (given === null || typeof given !== 'object'))
+    throw new TypeError(`names must be an object like {param, bin, table}, not ${describe(given)}`);
+  const out = {};
+  for (const key of ['param', 'bin', 'table']) {
+    const v = given?.[key];
+    if (v !== undefined && typeof v !== 'string') throw new TypeError(`names.${key} must be a string, not ${describe(v)}`);
+    const file = typeof File === 'function' && inputs[key] instanceof File ? inputs[key].name : undefined;
+    out[key] = v || file || LLM_NAMES[key];
+  }
+  return out;
+}
+
+function checkOptions({ method = 'minmax', bits = 6, block = 64 }) {
+  if (typeof method !== 'string') throw new TypeError(`method must be a string, not ${describe(method)}`);
+  if (!Number.isInteger(bits)) throw new TypeError(`bits must be an integer (4, 6 or 8), not ${describe(bits)}`);
+  if (!Number.isInteger(block)) throw new TypeError(`block must be an integer (32, 64 or 128), not ${describe(block)}`);
+  return { method, bits, block };
+}
+
+// Wraps JS callbacks so an exception never unwinds through wasm: the first
+// one is remembered and rethrown after the call.
+function guard() {
+  const g = { error: null };
+  g.wrap = (fn, onError) => (...args) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (g.error === null) g.error = e instanceof Error ? e : new Error(String(e));
+      return onError(e, ...args);
+    }
+  };
+  return g;
+}
+
+function progressCallback(g, onProgress) {
+  if (!onProgress) return null;
+  return g.wrap(
+    (layersDone, layersTotal, bytesDone, bytesTotal) => onProgress({ layersDone, layersTotal, bytesDone, bytesTotal }) !== false,
+    () => false,
+  );
+}
+
+function finish(r, g) {
+  if (r.error !== null) {
+    if (g.error) throw g.error;
+    const err = new Error(r.error);
+    if (r.error === 'cancelled') err.name = 'AbortError';
+    throw err;
+  }
+}
+
+function concat(chunks, total) {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+async function call(fn, args) {
+  const M = await getModule();
+  try {
+    return M[fn](...args);
+  } catch (e) {
+    throw new Error(`internal error in the WebAssembly module: ${e?.message ?? e}`, { cause: e });
+  }
+}
+
+/**
+ * ncnnllm2table: block scales of every qualifying Gemm / MultiHeadAttention.
+ * options: {param, bin, method?, bits?, block?, names?, onProgress?, measureError?, writeTable?}
+ * Resolves to {table: string, report} (table is '' when writeTable streams it).
+ */
+export async function llmTable(options) {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`llmTable() takes an object {param, bin, method, bits, block, ...}, not ${describe(options)}`);
+  const { param, bin, onProgress, measureError = true, writeTable } = options;
+  if (param === undefined || param === null) throw new TypeError('param is required: the .param text');
+  if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights');
+  const opts = checkOptions(options);
+  const progress = checkProgress(onProgress);
+  const resolved = names(options.names, options);
+  const paramBytes = await textBytes(param, 'param');
+  const source = await binSource(bin);
+  const g = guard();
+  const chunks = [];
+  let total = 0;
+  const write = g.wrap(
+    (chunk) => {
+      if (writeTable) writeTable(chunk);
+      else {
+        chunks.push(chunk.slice());
+        total += chunk.length;
+      }
+      return undefined;
+    },
+    (e) => `cannot write the table: ${e?.message ?? e}`,
+  );
+  const read = g.wrap(source.read, (e, offset, length) => `${resolved.bin}: cannot read ${length} bytes at offset ${offset}: ${e?.message ?? e}`);
+  const r = await call('llmTable', [paramBytes, source.size, read, { ...opts, measureError }, write, progressCallback(g, progress), resolved]);
+  finish(r, g);
+  return { table: writeTable ? '' : new TextDecoder().decode(concat(chunks, total)), report: JSON.parse(r.report) };
+}
+
+/**
+ * ncnnllm2int: the weight-only quantized model, from a table (as written,
+ * hand-edited, awq or gptq) or directly with method/bits/block.
+ * options: {param, bin, table?, method?, bits?, block?, names?, onProgress?,
+ *           measureError?, readFile?(path) -> Uint8Array, writeBin?(chunk)}
+ * Resolves to {param: string, paramBytes, bin: Uint8Array, report}.
+ */
+export async function llmQuantize(options) {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`llmQuantize() takes an object {param, bin, table?, method?, bits?, block?, ...}, not ${describe(options)}`);
+  const { param, bin, table, onProgress, measureError = true, readFile, writeBin } = options;
+  if (param === undefined || param === null) throw new TypeError('param is required: the .param text');
+  if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights');
+  if (readFile !== undefined && typeof readFile !== 'function') throw new TypeError(`readFile must be a function, not ${describe(readFile)}`);
+  const opts = checkOptions(options);
+  const progress = checkProgress(onProgress);
+  const resolved = names(options.names, options);
+  const paramBytes = await textBytes(param, 'param');
+  const tableBytes = table === undefined || table === null ? null : await textBytes(table, 'table');
+  const source = await binSource(bin);
+  const g = guard();
+  const chunks = [];
+  let total = 0;
+  const write = g.wrap(
+    (chunk) => {
+      if (writeBin) writeBin(chunk);
+      else {
+        chunks.push(chunk.slice());
+        total += chunk.length;
+      }
+      return undefined;
+    },
+    (e) => `cannot write the output: ${e?.message ?? e}`,
+  );
+  const read = g.wrap(source.read, (e, offset, length) => `${resolved.bin}: cannot read ${length} bytes at offset ${offset}: ${e?.message ?? e}`);
+  const files = readFile
+    ? (path) => {
+        try {
+          const bytes = asUint8Array(readFile(path));
+          return bytes ?? `${path}: readFile returned no bytes`;
+        } catch (e) {
+          return `${path}: ${e?.message ?? e}`;
+        }
+      }
+    : null;
+  const r = await call('llmQuantize', [paramBytes, source.size, read, tableBytes, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files]);
+  finish(r, g);
+  return {
+    param: new TextDecoder().decode(r.param),
+    paramBytes: r.param,
+    bin: writeBin ? new Uint8Array(0) : concat(chunks, total),
+    report: JSON.parse(r.report),
+  };
+}

@@ -1,0 +1,63 @@
+// The plan of ncnnllm2int: which Gemm / MultiHeadAttention layers are
+// quantized and with what (table rows or the direct method), decided from the
+// param, the .bin's index and the table before any weight is read, with the
+// reference's order of checks and messages.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "llm/llm.h"
+#include "llm/llm_layers.h"
+#include "llm/llm_quantize.h"
+#include "llm/llm_table.h"
+#include "model/bin_reader.h"
+#include "model/model.h"
+
+namespace ncnn_int8 {
+
+struct LlmWeightPlan {
+    LlmWeight weight;
+    std::vector<float> scales;       // table route: the row's block scales; direct: computed while streaming
+    std::vector<float> input_scales; // awq rows
+    std::string qweight;             // gptq: packed bytes come from this file
+};
+
+struct LlmLayerPlan {
+    bool quantize = false;
+    bool from_table = false;
+    int bits = 0, block = 0;
+    bool input_scales = false;
+    std::vector<LlmWeightPlan> weights;
+    std::string reason; // why an LLM layer stays in float
+};
+
+struct LlmPlan {
+    std::vector<LlmLayerPlan> layers;
+    std::vector<std::string> log;
+};
+
+// Parses a method name for the direct form / the table maker.
+Result<LlmMethod> parse_llm_method(const std::string& method, bool table_maker);
+
+// Direct form: every qualifying layer at options' bits/block.
+LlmPlan plan_llm_direct(const Model& model, const std::vector<LayerBlobs>& index, const LlmOptions& options);
+
+// Table route. `table` is consumed (rows are moved into the plan).
+Result<LlmPlan> plan_llm_from_table(const Model& model, const std::vector<LayerBlobs>& index, LlmTable& table,
+                                    const std::string& table_name,
+                                    const std::function<Result<std::string>(const std::string&)>& read_file);
+
+} // namespace ncnn_int8
+
+namespace ncnn_int8 {
+
+// The model and its .bin index, checked like ncnn's load_param/load_model.
+struct LlmModel {
+    Model model;
+    std::vector<LayerBlobs> index;
+};
+Result<LlmModel> load_llm_model(const TextInput& param, ByteSource* bin, const std::string& bin_name, Diagnostics& diagnostics);
+
+} // namespace ncnn_int8

@@ -1,0 +1,108 @@
+// ncnnllm2table: index the .bin, then read each qualifying weight once,
+// choose its block scales and stream its row to the table.
+#include <cmath>
+
+#include "core/format.h"
+#include "kernels/kernels.h"
+#include "llm/llm.h"
+#include "llm/llm_plan.h"
+#include "llm/llm_weights_io.h"
+
+namespace ncnn_int8 {
+
+namespace {
+
+double sqnr_db(double signal, double noise)
+{
+    if (signal <= 0) return 0;
+    return noise > 0 ? 10.0 * std::log10(signal / noise) : 999.0;
+}
+
+} // namespace
+
+Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table_out)
+{
+    const LlmOptions& opt = request.options;
+    ASSIGN_OR_RETURN(LlmMethod method, parse_llm_method(opt.method, true));
+    if (llm_quantize_term(opt.bits, opt.block, false) == 0)
+        return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
+    if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
+
+    Diagnostics diagnostics;
+    ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics));
+    const Model& model = lm.model;
+
+    LlmReport report;
+    report.operation = "table";
+    report.simd_target = kernels::active_target();
+    report.bin_bytes_in = request.bin->size();
+    Progress progress;
+    progress.layers_total = model.layers.size();
+    progress.bytes_total = request.bin->size();
+
+    std::string text;
+    // The qualifying weights in .bin order, read ahead of the work on them.
+    std::vector<const BlobLocation*> order;
+    for (size_t li = 0; li < model.layers.size(); li++)
+        if (llm_kind(model.layers[li]) != LlmKind::None && llm_supported(model.layers[li], lm.index[li]))
+            for (const LlmWeight& w : llm_weights(model.layers[li])) order.push_back(lm.index[li].find(w.blob));
+    WeightPrefetcher prefetch(*request.bin, request.bin_name, order, llm_resolve_threads(opt.threads) > 1);
+    std::vector<float> scales;
+    std::vector<uint8_t> packed;
+    for (size_t li = 0; li < model.layers.size(); li++) {
+        const ModelLayer& layer = model.layers[li];
+        const LlmKind kind = llm_kind(layer);
+        progress.layers_done = li + 1;
+        progress.bytes_done += lm.index[li].bytes;
+        if (kind == LlmKind::None) continue;
+        LlmLayerReport lr;
+        lr.type = layer.decl->type;
+        lr.name = layer.decl->name;
+        if (!llm_supported(layer, lm.index[li])) {
+            report.log.push_back((kind == LlmKind::Gemm ? "skip_gemm " : "skip_multiheadattention ") + lr.name);
+            lr.action = "skipped";
+            lr.reason = "not a supported " + lr.type;
+            report.layers.push_back(std::move(lr));
+            continue;
+        }
+        lr.action = "quantized";
+        lr.bits = opt.bits;
+        lr.block = opt.block;
+        lr.method = llm_method_name(method);
+        double signal = 0, noise = 0;
+        for (const LlmWeight& w : llm_weights(layer)) {
+            ASSIGN_OR_RETURN(const WeightBuffer* buffer, prefetch.next());
+            const WeightBuffer& weights = *buffer;
+            if (weights.size() != size_t(w.n) * size_t(w.k))
+                return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " +
+                                       std::to_string(w.k));
+            const int blocks = llm_block_count(w.k, opt.block);
+            scales.resize(size_t(w.n) * size_t(blocks));
+            llm_make_scales(weights.data(), w.n, w.k, opt.block, opt.bits, method, opt.threads, scales.data());
+            text.clear();
+            append_llm_table_row(text, w.key, opt.bits, opt.block, llm_method_name(method), scales.data(), scales.size());
+            RETURN_IF_ERROR(table_out.write(text.data(), text.size()));
+            report.table_bytes_out += text.size();
+            report.log.push_back("write_llm_table " + w.key);
+            report.table_rows++;
+            lr.bytes_in += uint64_t(weights.size()) * 4;
+            lr.bytes_out += uint64_t(w.n) * llm_packed_row_bytes(w.k, opt.bits) + uint64_t(scales.size()) * 4;
+            if (request.measure_error) {
+                packed.resize(size_t(w.n) * llm_packed_row_bytes(w.k, opt.bits));
+                llm_pack_matrix(weights.data(), w.n, w.k, scales.data(), opt.block, opt.bits, nullptr, opt.threads, packed.data(),
+                                &signal, &noise);
+            }
+        }
+        if (request.measure_error) {
+            lr.has_sqnr = true;
+            lr.sqnr_db = sqnr_db(signal, noise);
+        }
+        report.layers.push_back(std::move(lr));
+        if (request.on_progress && !request.on_progress(progress)) return Status::failure("cancelled");
+    }
+    report.log.push_back(format("ncnn llm quant table created %d rows", report.table_rows));
+    RETURN_IF_ERROR(table_out.commit());
+    return report;
+}
+
+} // namespace ncnn_int8

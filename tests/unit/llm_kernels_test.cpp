@@ -1,0 +1,130 @@
+// The weight-only block quantization kernels (kernels/llm_kernels.h) against
+// their element-wise definitions (kernels/llm_scalar.h) on every Highway
+// target this CPU runs, and those definitions against first principles.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "hwy_targets.h"
+#include "kernels/llm_kernels.h"
+#include "kernels/llm_scalar.h"
+
+namespace ncnn_int8 {
+namespace {
+
+uint32_t bits_of(float f)
+{
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+
+std::vector<float> random_block(std::mt19937& rng, size_t n, float amplitude)
+{
+    std::uniform_real_distribution<float> dist(-amplitude, amplitude);
+    std::vector<float> v(n);
+    for (float& x : v) x = dist(rng);
+    return v;
+}
+
+TEST(LlmScalar, RoundsHalfAwayFromZeroAndClampsSymmetrically)
+{
+    EXPECT_EQ(scalar::llm_quantize_value(2.5f, 1.f, 7), 3);
+    EXPECT_EQ(scalar::llm_quantize_value(-2.5f, 1.f, 7), -3);
+    EXPECT_EQ(scalar::llm_quantize_value(0.49999997f, 1.f, 7), 0);
+    EXPECT_EQ(scalar::llm_quantize_value(100.f, 1.f, 7), 7);
+    EXPECT_EQ(scalar::llm_quantize_value(-100.f, 1.f, 7), -7); // never -8
+    EXPECT_EQ(scalar::llm_quantize_value(-1000.f, 1.f, 127), -127);
+    // NaN and values beyond int32 convert to INT32_MIN on x86: -qmax
+    EXPECT_EQ(scalar::llm_quantize_value(std::numeric_limits<float>::quiet_NaN(), 1.f, 31), -31);
+    EXPECT_EQ(scalar::llm_quantize_value(3e9f, 1.f, 31), -31);
+    EXPECT_EQ(scalar::llm_quantize_value(std::numeric_limits<float>::infinity(), 1.f, 31), -31);
+}
+
+TEST(LlmScalar, PacksLsbFirst)
+{
+    const int8_t q4[3] = {1, -1, 7};
+    uint8_t out4[2] = {0, 0};
+    scalar::llm_pack_reference(q4, 3, 4, out4);
+    EXPECT_EQ(out4[0], 0xF1); // k=0 low nibble, k=1 high nibble
+    EXPECT_EQ(out4[1], 0x07); // tail bits 0
+    const int8_t q6[4] = {1, -1, 2, -32 + 1};
+    uint8_t out6[3] = {0, 0, 0};
+    scalar::llm_pack_reference(q6, 4, 6, out6);
+    const uint32_t word = 1u | (63u << 6) | (2u << 12) | (33u << 18);
+    EXPECT_EQ(out6[0], word & 0xFF);
+    EXPECT_EQ(out6[1], (word >> 8) & 0xFF);
+    EXPECT_EQ(out6[2], (word >> 16) & 0xFF);
+}
+
+TEST(LlmKernels, QuantizeBlockMatchesScalarOnEveryTarget)
+{
+    std::mt19937 rng(7);
+    const float inf = std::numeric_limits<float>::infinity();
+    const std::vector<float> edges = {0.f, -0.f, 0.5f, -0.5f, 2.5f, -2.5f, 0.49999997f, -0.49999997f, 7.5f, -7.5f, 8.f, -8.f,
+                                      std::nextafter(0.5f, 0.f), 1e30f, -1e30f, 3e9f, -3e9f, 2147483648.f, -2147483648.f,
+                                      std::numeric_limits<float>::quiet_NaN(), inf, -inf, 1e-40f};
+    for_each_target([&](int64_t) {
+        for (int qmax : {7, 31, 127}) {
+            for (size_t n : {size_t(1), size_t(3), size_t(8), size_t(17), size_t(32), size_t(64), size_t(73), size_t(128)}) {
+                std::vector<float> w = random_block(rng, n, 2.f);
+                for (size_t i = 0; i < n && i < edges.size(); i += 2) w[i] = edges[(i + n) % edges.size()];
+                const float scale = float(qmax) / 1.7f;
+                std::vector<int8_t> got(n), want(n);
+                kernels::llm_quantize_block(w.data(), n, scale, qmax, got.data());
+                for (size_t i = 0; i < n; i++) want[i] = int8_t(scalar::llm_quantize_value(w[i], scale, qmax));
+                ASSERT_EQ(got, want) << "qmax " << qmax << " n " << n;
+            }
+        }
+    });
+}
+
+TEST(LlmKernels, CandidateErrorsMatchScalarBitForBit)
+{
+    std::mt19937 rng(11);
+    for_each_target([&](int64_t) {
+        for (int qmax : {7, 31, 127}) {
+            for (size_t n : {size_t(1), size_t(9), size_t(32), size_t(64), size_t(73), size_t(128)}) {
+                const std::vector<float> w = random_block(rng, n, 1.2f);
+                std::vector<float> scales;
+                for (int s = 0; s <= 20; s++) scales.push_back(float(qmax) / (1.1f * (1.f - 0.5f * float(s) / 20.f)));
+                for (size_t count : {size_t(1), size_t(5), size_t(21)}) {
+                    std::vector<float> got(count);
+                    kernels::llm_candidate_errors(w.data(), n, scales.data(), count, qmax, got.data());
+                    for (size_t c = 0; c < count; c++)
+                        ASSERT_EQ(bits_of(got[c]), bits_of(scalar::llm_candidate_error(w.data(), n, scales[c], qmax)))
+                            << "qmax " << qmax << " n " << n << " candidate " << c;
+                }
+            }
+        }
+    });
+}
+
+TEST(LlmKernels, PackRowMatchesScalarForEveryWidth)
+{
+    std::mt19937 rng(13);
+    for_each_target([&](int64_t) {
+        for (int bits : {4, 6, 8}) {
+            const int qmax = (1 << (bits - 1)) - 1;
+            std::uniform_int_distribution<int> dist(-qmax, qmax);
+            for (size_t k = 1; k <= 300; k += (k < 40 ? 1 : 37)) {
+                std::vector<int8_t> q(k);
+                for (int8_t& v : q) v = int8_t(dist(rng));
+                const size_t bytes = (k * size_t(bits) + 7) / 8;
+                std::vector<uint8_t> got(bytes + 1, 0xAA), want(bytes, 0);
+                kernels::llm_pack_row(q.data(), k, bits, got.data());
+                scalar::llm_pack_reference(q.data(), k, bits, want.data());
+                ASSERT_EQ(std::vector<uint8_t>(got.begin(), got.begin() + long(bytes)), want) << "bits " << bits << " k " << k;
+                ASSERT_EQ(got[bytes], 0xAA) << "wrote past the row";
+            }
+        }
+    });
+}
+
+} // namespace
+} // namespace ncnn_int8

@@ -1,0 +1,309 @@
+// Weight-only block quantization (src/llm/): the table grammar, the number
+// format, the plan's checks and messages, and round trips on a generated
+// decoder that need nothing outside the project.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <string>
+
+#include "llm/llm_layers.h"
+#include "llm/llm_table.h"
+#include "llm_test_util.h"
+#include "model_generator.h"
+
+namespace ncnn_int8 {
+namespace {
+
+using test::contains;
+using test::llm_options;
+using test::llm_quantize_in_memory;
+using test::llm_table_in_memory;
+
+const GeneratedModel& decoder()
+{
+    static const GeneratedModel m = [] {
+        Result<GeneratedModel> r = generate_model_in_memory("decoder", 3);
+        if (!r.is_ok()) std::abort();
+        return r.value();
+    }();
+    return m;
+}
+
+// --- table grammar ---------------------------------------------------------
+
+TEST(LlmTable, ParsesRowsMetadataAndComments)
+{
+    const std::string text = "# comment\n\n  \t\ng_param_1 bits=4 block=32 method=minmax 1.5 2 3e-1 \r\n"
+                             "g_param_1_input_scale method=awq 0.5 0.25\n";
+    Result<LlmTable> t = read_llm_table(text, "dir/m.llm.table");
+    ASSERT_TRUE(t.is_ok()) << t.status().message();
+    ASSERT_EQ(t.value().size(), 2u);
+    const LlmTableRow& row = t.value().at("g_param_1");
+    EXPECT_EQ(row.line, 4);
+    EXPECT_EQ(row.bits, 4);
+    EXPECT_EQ(row.block, 32);
+    EXPECT_EQ(row.coeffs, (std::vector<float>{1.5f, 2.f, 0.3f}));
+    EXPECT_EQ(t.value().at("g_param_1_input_scale").coeffs.size(), 2u);
+}
+
+TEST(LlmTable, LastDuplicateRowWinsAndQweightResolvesNextToTheTable)
+{
+    Result<LlmTable> t = read_llm_table("a bits=4 block=32 qweight=a.qw 1\na bits=8 block=64 qweight=/abs/a.qw 2\nb qweight=x 1\n", "dir/m.table");
+    ASSERT_TRUE(t.is_ok());
+    EXPECT_EQ(t.value().at("a").bits, 8);
+    EXPECT_EQ(t.value().at("a").qweight, "/abs/a.qw");
+    EXPECT_EQ(t.value().at("b").qweight, "dir/x");
+}
+
+TEST(LlmTable, CoefficientsParseLikeScanf)
+{
+    Result<LlmTable> t = read_llm_table("k +1.5 0x10 2.5abc 1e-3 inf\n", "t");
+    ASSERT_TRUE(t.is_ok()) << t.status().message();
+    const std::vector<float>& c = t.value().at("k").coeffs;
+    ASSERT_EQ(c.size(), 5u);
+    EXPECT_EQ(c[0], 1.5f);
+    EXPECT_EQ(c[1], 16.f);
+    EXPECT_EQ(c[2], 2.5f);
+    EXPECT_EQ(c[3], 1e-3f);
+    EXPECT_TRUE(std::isinf(c[4]));
+}
+
+TEST(LlmTable, RefusesMalformedRowsNamingFileAndLine)
+{
+    struct Case {
+        const char* text;
+        const char* message;
+    } cases[] = {
+        {"k bits= 1\n", "t:1: malformed metadata bits="},
+        {"\nk bits=four 1\n", "t:2: malformed bits=four"},
+        {"k block=64x 1\n", "t:1: malformed block=64x"},
+        {"k scale=2 1\n", "t:1: unsupported metadata scale"},
+        {"k 1 bits=4\n", "t:1: key=value token after coefficients started"},
+        {"k 1 abc\n", "t:1: malformed coefficient abc"},
+    };
+    for (const Case& c : cases) {
+        Result<LlmTable> t = read_llm_table(c.text, "t");
+        ASSERT_FALSE(t.is_ok()) << c.text;
+        EXPECT_TRUE(contains(t.status().message(), c.message)) << t.status().message();
+    }
+}
+
+TEST(LlmTable, NumbersPrintLikePrintfG9)
+{
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<uint32_t> bits;
+    for (int i = 0; i < 200000; i++) {
+        uint32_t u = bits(rng);
+        float f;
+        std::memcpy(&f, &u, 4);
+        if (i < 1000) f = float(i) / 7.f;
+        std::string ours;
+        append_table_number(ours, f);
+        char want[64];
+        std::snprintf(want, sizeof want, "%.9g", double(f));
+        ASSERT_EQ(ours, want) << "bits " << u;
+    }
+}
+
+// --- layer facts -----------------------------------------------------------
+
+TEST(LlmLayers, QuantizeTermCodes)
+{
+    EXPECT_EQ(llm_quantize_term(4, 32, false), 400);
+    EXPECT_EQ(llm_quantize_term(4, 64, true), 411);
+    EXPECT_EQ(llm_quantize_term(8, 128, false), 802);
+    EXPECT_EQ(llm_quantize_term(5, 64, false), 0);
+    EXPECT_EQ(llm_quantize_term(4, 48, false), 0);
+}
+
+// --- generated decoder round trips -----------------------------------------
+
+TEST(LlmGenerated, TableThenApplyEqualsDirectForm)
+{
+    for (const char* method : {"minmax", "mseclip"})
+        for (int bits : {4, 6, 8})
+            for (int block : {32, 64, 128}) {
+                SCOPED_TRACE(std::string(method) + " bits " + std::to_string(bits) + " block " + std::to_string(block));
+                const LlmOptions o = llm_options(method, bits, block);
+                const test::LlmRun table = llm_table_in_memory(decoder().param, decoder().bin, o);
+                ASSERT_TRUE(table.ok) << table.error;
+                EXPECT_EQ(table.commits, 1);
+                EXPECT_EQ(table.report.table_rows, 14);
+                const test::LlmRun via_table = llm_quantize_in_memory(decoder().param, decoder().bin, table.text, o);
+                const test::LlmRun direct = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, o);
+                ASSERT_TRUE(via_table.ok) << via_table.error;
+                ASSERT_TRUE(direct.ok) << direct.error;
+                EXPECT_EQ(via_table.text, direct.text);
+                EXPECT_TRUE(via_table.bin == direct.bin);
+                EXPECT_TRUE(contains(direct.text, " 18=" + std::to_string(llm_quantize_term(bits, block, false))));
+                EXPECT_LT(direct.bin.size(), decoder().bin.size() / 3);
+            }
+}
+
+TEST(LlmGenerated, ResultsDoNotDependOnThreadCount)
+{
+    const test::LlmRun one = llm_table_in_memory(decoder().param, decoder().bin, llm_options("mseclip", 4, 32, 1));
+    const test::LlmRun two = llm_table_in_memory(decoder().param, decoder().bin, llm_options("mseclip", 4, 32, 2));
+    const test::LlmRun many = llm_table_in_memory(decoder().param, decoder().bin, llm_options("mseclip", 4, 32, 7));
+    ASSERT_TRUE(one.ok && two.ok && many.ok);
+    EXPECT_EQ(one.text, two.text);
+    EXPECT_EQ(one.text, many.text);
+    const test::LlmRun a = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, llm_options("minmax", 6, 64, 1));
+    const test::LlmRun b = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, llm_options("minmax", 6, 64, 3));
+    ASSERT_TRUE(a.ok && b.ok);
+    EXPECT_TRUE(a.bin == b.bin);
+}
+
+TEST(LlmGenerated, ReportHasBitsBlockBytesAndSqnrPerLayer)
+{
+    const test::LlmRun r4 = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, llm_options("minmax", 4, 32), "t", {}, true);
+    const test::LlmRun r8 = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, llm_options("minmax", 8, 32), "t", {}, true);
+    ASSERT_TRUE(r4.ok && r8.ok);
+    ASSERT_EQ(r4.report.layers.size(), 14u);
+    for (size_t i = 0; i < r4.report.layers.size(); i++) {
+        const LlmLayerReport& l = r4.report.layers[i];
+        EXPECT_EQ(l.action, "quantized");
+        EXPECT_EQ(l.bits, 4);
+        EXPECT_EQ(l.block, 32);
+        EXPECT_EQ(l.method, "minmax");
+        EXPECT_GT(l.bytes_in, l.bytes_out);
+        ASSERT_TRUE(l.has_sqnr);
+        EXPECT_GT(l.sqnr_db, 10.0);
+        EXPECT_GT(r8.report.layers[i].sqnr_db, l.sqnr_db + 20.0) << "8 bits must be far more accurate than 4";
+    }
+    const std::string json = llm_report_to_json(r4.report);
+    EXPECT_TRUE(contains(json, "\"sqnr_db\":"));
+    EXPECT_TRUE(contains(json, "\"bits\":4"));
+}
+
+TEST(LlmGenerated, HandEditedTableRowsChangeOnlyTheirLayer)
+{
+    const LlmOptions o = llm_options("minmax", 4, 64);
+    const test::LlmRun table = llm_table_in_memory(decoder().param, decoder().bin, o);
+    ASSERT_TRUE(table.ok);
+    // Give one layer 8 bits: recompute its row with 8-bit scales.
+    const test::LlmRun table8 = llm_table_in_memory(decoder().param, decoder().bin, llm_options("minmax", 8, 64));
+    std::string edited;
+    size_t pos = 0;
+    while (pos < table.text.size()) {
+        const size_t end = table.text.find('\n', pos) + 1;
+        const std::string line = table.text.substr(pos, end - pos);
+        if (line.rfind("b0_down_proj_param_1 ", 0) == 0) {
+            const size_t at = table8.text.find("b0_down_proj_param_1 ");
+            edited += table8.text.substr(at, table8.text.find('\n', at) + 1 - at);
+        } else {
+            edited += line;
+        }
+        pos = end;
+    }
+    const test::LlmRun r = llm_quantize_in_memory(decoder().param, decoder().bin, edited, o, "t", {}, true);
+    ASSERT_TRUE(r.ok) << r.error;
+    for (const LlmLayerReport& l : r.report.layers) EXPECT_EQ(l.bits, l.name == "b0_down_proj" ? 8 : 4) << l.name;
+    EXPECT_TRUE(contains(r.text, " 18=801"));
+    EXPECT_TRUE(contains(r.text, " 18=401"));
+}
+
+TEST(LlmGenerated, CancelWritesNothing)
+{
+    MemorySource source(decoder().bin.data(), decoder().bin.size());
+    test::RecordingSink param_out, bin_out;
+    LlmQuantizeRequest request;
+    request.param = {"in.param", decoder().param};
+    request.bin_name = "in.bin";
+    request.bin = &source;
+    request.on_progress = [](const Progress& p) { return p.layers_done < 10; };
+    Result<LlmReport> r = llm_quantize(request, param_out, bin_out);
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_TRUE(contains(r.status().message(), "cancelled"));
+    EXPECT_EQ(param_out.commits + bin_out.commits, 0);
+}
+
+// --- refusals ---------------------------------------------------------------
+
+struct Refusal {
+    const char* what;
+    std::function<std::string(const std::string& table)> edit;
+    const char* message;
+};
+
+std::string replace_first(std::string s, const std::string& from, const std::string& to)
+{
+    const size_t at = s.find(from);
+    if (at != std::string::npos) s.replace(at, from.size(), to);
+    return s;
+}
+
+TEST(LlmRefusals, BadTablesAreRefusedWithTheirRowAndNothingCommitted)
+{
+    const LlmOptions o = llm_options("minmax", 4, 32);
+    const test::LlmRun table = llm_table_in_memory(decoder().param, decoder().bin, o);
+    ASSERT_TRUE(table.ok);
+    const std::string& t = table.text;
+    const Refusal refusals[] = {
+        {"truncated table", [](const std::string& s) { return s.substr(0, s.find("b0_o_proj_param_1") - 100); }, "b0_v_proj_param_1 coefficient count mismatch"},
+        {"bits 5", [](const std::string& s) { return replace_first(s, "bits=4", "bits=5"); }, "b0_q_proj_param_1 unsupported bits=5 block=32"},
+        {"block 48", [](const std::string& s) { return replace_first(s, "block=32", "block=48"); }, "unsupported bits=4 block=48"},
+        {"no bits", [](const std::string& s) { return replace_first(s, "bits=4 ", ""); }, "b0_q_proj_param_1 missing mandatory metadata"},
+        {"unknown key", [](const std::string& s) { return replace_first(s, "method=minmax", "zero=1"); }, "in.llm.table:1: unsupported metadata zero"},
+        {"zero scale", [](const std::string& s) { return replace_first(s, "method=minmax ", "method=minmax 0 "); }, "coefficient count mismatch"},
+        {"negative scale",
+         [](const std::string& s) {
+             const size_t at = s.find("method=minmax ") + 14;
+             return s.substr(0, at) + "-" + s.substr(at);
+         },
+         "b0_q_proj_param_1 invalid weight scale index=0"},
+        {"unused row", [](const std::string& s) { return s + "nothing_param_1 bits=4 block=32 1\n"; }, "unused table row nothing_param_1"},
+        {"only comments", [](const std::string&) { return std::string("# nothing\n\n"); }, "no layer quantized"},
+        {"huge count",
+         [](const std::string& s) {
+             std::string row = "b0_q_proj_param_1 bits=4 block=32 ";
+             for (int i = 0; i < 200000; i++) row += "1 ";
+             return s + row + "\n";
+         },
+         "coefficient count mismatch expected=512 got=200000"},
+        {"qweight missing", [](const std::string& s) { return replace_first(s, "method=minmax", "qweight=nowhere.qw"); }, "fopen qweight nowhere.qw failed"},
+        {"input scale count",
+         [](const std::string& s) { return s + "b0_q_proj_param_1_input_scale method=awq 1 2 3\n"; },
+         "b0_q_proj_param_1_input_scale coefficient count mismatch expected=128 got=3"},
+    };
+    for (const Refusal& r : refusals) {
+        SCOPED_TRACE(r.what);
+        const test::LlmRun run = llm_quantize_in_memory(decoder().param, decoder().bin, r.edit(t), o);
+        ASSERT_FALSE(run.ok);
+        EXPECT_TRUE(contains(run.error, r.message)) << run.error;
+        EXPECT_EQ(run.commits, 0);
+    }
+}
+
+TEST(LlmRefusals, BadOptions)
+{
+    const std::pair<LlmOptions, const char*> cases[] = {
+        {llm_options("minmax", 5, 64), "unsupported bits=5 or block=64"},
+        {llm_options("minmax", 4, 16), "unsupported bits=4 or block=16"},
+        {llm_options("kmeans", 4, 64), "unsupported method=kmeans"},
+        {llm_options("awq", 4, 64), "needs calibration data"},
+        {llm_options("gptq", 4, 64), "not supported yet"},
+    };
+    for (const auto& c : cases) {
+        const test::LlmRun t = llm_table_in_memory(decoder().param, decoder().bin, c.first);
+        EXPECT_FALSE(t.ok);
+        EXPECT_TRUE(contains(t.error, c.second)) << t.error;
+        EXPECT_EQ(t.commits, 0);
+    }
+    const test::LlmRun q = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, llm_options("awq", 4, 64));
+    EXPECT_TRUE(contains(q.error, "method=awq requires llm.table")) << q.error;
+}
+
+TEST(LlmRefusals, TruncatedBinIsRefused)
+{
+    std::vector<uint8_t> bin(decoder().bin.begin(), decoder().bin.end() - 100);
+    const test::LlmRun t = llm_table_in_memory(decoder().param, bin, llm_options("minmax", 4, 64));
+    EXPECT_FALSE(t.ok);
+    EXPECT_TRUE(contains(t.error, "in.bin")) << t.error;
+    EXPECT_EQ(t.commits, 0);
+}
+
+} // namespace
+} // namespace ncnn_int8
