@@ -15,18 +15,35 @@ async function textBytes(v, what) {
 
 // A Blob is read on demand where that can be done synchronously (a worker,
 // through FileReaderSync on slices); elsewhere it is read into memory first.
+// read(offset, dst) fills dst and returns the byte count.
 async function binSource(bin) {
   const bytes = asUint8Array(bin);
-  if (bytes) return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
+  if (bytes) return { size: bytes.length, read: copyFrom(bytes) };
   if (isBlob(bin)) {
+    const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync; // workers only
     if (typeof FileReaderSync === 'function') {
       const reader = new FileReaderSync();
-      return { size: bin.size, read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(bin.slice(offset, offset + length))) };
+      return {
+        size: bin.size,
+        read: (offset, dst) => {
+          const got = new Uint8Array(reader.readAsArrayBuffer(bin.slice(offset, offset + dst.length)));
+          dst.set(got);
+          return got.length;
+        },
+      };
     }
     const all = new Uint8Array(await bin.arrayBuffer());
-    return { size: all.length, read: (offset, length) => all.subarray(offset, offset + length) };
+    return { size: all.length, read: copyFrom(all) };
   }
   throw new TypeError(`bin must be a Uint8Array, ArrayBuffer or Blob, not ${describe(bin)}`);
+}
+
+function copyFrom(bytes) {
+  return (offset, dst) => {
+    const part = bytes.subarray(offset, offset + dst.length);
+    dst.set(part);
+    return part.length;
+  };
 }
 
 function concat(chunks, total) {
@@ -43,14 +60,20 @@ function concat(chunks, total) {
 /**
  * Quantizes a model held in memory (or, for bin, a Blob/File).
  * Resolves to {param, paramBytes, bin, report, reportText}; rejects with an
- * Error carrying the core's message (file, layer or line, reason).
+ * Error carrying the core's message (file, layer or line, reason). With
+ * `writeBin(chunk)` the output .bin is handed over piece by piece as it is
+ * made (`chunk` is valid only during the call) and `bin` is undefined.
+ * @param {import('./index.d.ts').QuantizeOptions} options
+ * @returns {Promise<import('./index.d.ts').QuantizeResult>}
  */
 export async function quantize(options) {
   if (options === null || typeof options !== 'object')
-    throw new TypeError(`quantize() takes an object {param, bin, table?, names?, onProgress?}, not ${describe(options)}`);
-  const { param, bin, table, names, onProgress } = options;
+    throw new TypeError(`quantize() takes an object {param, bin, table?, names?, onProgress?, writeBin?}, not ${describe(options)}`);
+  const { param, bin, table, names, onProgress, writeBin } = options;
   if (param === undefined || param === null) throw new TypeError('param is required: the .param text (string, Uint8Array, ArrayBuffer or Blob)');
   if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights (Uint8Array, ArrayBuffer or Blob)');
+  if (writeBin !== undefined && writeBin !== null && typeof writeBin !== 'function')
+    throw new TypeError(`writeBin must be a function, not ${describe(writeBin)}`);
   const progress = checkProgress(onProgress);
   const resolved = resolveNames(names, { param, bin, table });
   const paramBytes = await textBytes(param, 'param');
@@ -59,25 +82,34 @@ export async function quantize(options) {
 
   const chunks = [];
   let total = 0;
+  const gather = (chunk) => {
+    chunks.push(chunk.slice());
+    total += chunk.length;
+  };
   const r = await runCore({
     param: paramBytes,
     table: tableBytes,
     binSize: source.size,
     readBin: source.read,
-    writeBin: (chunk) => {
-      chunks.push(chunk.slice());
-      total += chunk.length;
-    },
+    writeBin: writeBin ?? gather,
     onProgress: progress,
     names: resolved,
   });
   return {
     param: new TextDecoder().decode(r.param),
     paramBytes: r.param,
-    bin: concat(chunks, total),
+    bin: writeBin ? undefined : concat(chunks, total),
     report: JSON.parse(r.report),
     reportText: r.reportText,
   };
+}
+
+/**
+ * Starts loading and compiling the WebAssembly module now, so the first call does not wait for it.
+ * @returns {Promise<void>}
+ */
+export async function preload() {
+  await coreVersion();
 }
 
 /**
@@ -85,6 +117,8 @@ export async function quantize(options) {
  * Outputs are written to temporary files renamed into place at the end, so
  * on error no output is left and existing files are untouched.
  * Resolves to the report object.
+ * @param {import('./index.d.ts').QuantizeFileOptions} options
+ * @returns {Promise<import('./index.d.ts').Report>}
  */
 export async function quantizeFile(options) {
   if (typeof process !== 'object' || !process.versions?.node) throw new Error('quantizeFile() needs Node.js; use quantize() in a browser');
@@ -92,7 +126,10 @@ export async function quantizeFile(options) {
   return (await quantizeFiles(options)).report;
 }
 
-/** The version of the WebAssembly core (same as `ncnn2int8 --version`). */
+/**
+ * The version of the WebAssembly core (same as `ncnn2int8 --version`).
+ * @returns {Promise<string>}
+ */
 export function version() {
   return coreVersion();
 }
