@@ -3,6 +3,7 @@
 // to this package, never from the network. quantize() runs synchronously
 // inside the WebAssembly instance once started: in a browser, call it from
 // a worker so the page stays responsive.
+import { blobSource, canReadBlobSync } from './blob_source.js';
 import { asUint8Array, checkProgress, coreVersion, describe, dropModule, isBlob, resolveNames, runCore } from './core.js';
 
 async function textBytes(v, what) {
@@ -13,37 +14,16 @@ async function textBytes(v, what) {
   throw new TypeError(`${what} must be a string, Uint8Array, ArrayBuffer or Blob, not ${describe(v)}`);
 }
 
-// A Blob is read on demand where that can be done synchronously (a worker,
-// through FileReaderSync on slices); elsewhere it is read into memory first.
+// A Blob is read on demand where that can be done synchronously (a worker:
+// blob_source.js); elsewhere it is read into memory first.
 // read(offset, dst) fills dst and returns the byte count.
 async function binSource(bin) {
   const bytes = asUint8Array(bin);
-  if (bytes) return { size: bytes.length, read: copyFrom(bytes) };
+  if (bytes) return { size: bytes.length, read: copyFrom(bytes), close() {} };
   if (isBlob(bin)) {
-    const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync; // workers only
-    if (typeof FileReaderSync === 'function') {
-      const reader = new FileReaderSync();
-      // A File read costs per byte far more than a copy (Chromium: ~60 MB/s
-      // in 1-4 MB reads against ~160 MB/s in 32 MB ones on a busy 2-core
-      // machine), so the core's reads are served from 32 MB windows.
-      const WINDOW = 32 << 20;
-      let win = null;
-      let winAt = 0;
-      return {
-        size: bin.size,
-        read: (offset, dst) => {
-          if (!win || offset < winAt || offset + dst.length > winAt + win.length) {
-            win = new Uint8Array(reader.readAsArrayBuffer(bin.slice(offset, offset + Math.max(WINDOW, dst.length))));
-            winAt = offset;
-          }
-          const part = win.subarray(offset - winAt, offset - winAt + dst.length);
-          dst.set(part);
-          return part.length;
-        },
-      };
-    }
+    if (canReadBlobSync()) return await blobSource(bin);
     const all = new Uint8Array(await bin.arrayBuffer());
-    return { size: all.length, read: copyFrom(all) };
+    return { size: all.length, read: copyFrom(all), close() {} };
   }
   throw new TypeError(`bin must be a Uint8Array, ArrayBuffer or Blob, not ${describe(bin)}`);
 }
@@ -96,15 +76,20 @@ export async function quantize(options) {
     chunks.push(chunk.slice());
     total += chunk.length;
   };
-  const r = await runCore({
-    param: paramBytes,
-    table: tableBytes,
-    binSize: source.size,
-    readBin: source.read,
-    writeBin: writeBin ?? gather,
-    onProgress: progress,
-    names: resolved,
-  });
+  let r;
+  try {
+    r = await runCore({
+      param: paramBytes,
+      table: tableBytes,
+      binSize: source.size,
+      readBin: (offset, dst) => source.read(offset, dst),
+      writeBin: writeBin ?? gather,
+      onProgress: progress,
+      names: resolved,
+    });
+  } finally {
+    source.close();
+  }
   return {
     param: new TextDecoder().decode(r.param),
     paramBytes: r.param,
