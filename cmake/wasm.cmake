@@ -20,7 +20,7 @@ set(NCNN_INT8_JS_DIR "${CMAKE_CURRENT_SOURCE_DIR}/cmake")
 set(NCNN_INT8_EXTERN_PRE "${NCNN_INT8_JS_DIR}/esm-node-shim.extern-pre.js")
 set(NCNN_INT8_PRE "${NCNN_INT8_JS_DIR}/node-wasm-file.pre.js")
 
-add_executable(ncnn_int8_wasm src/wasm/bindings.cpp src/wasm/llm_bindings.cpp)
+add_executable(ncnn_int8_wasm src/wasm/bindings.cpp src/wasm/llm_bindings.cpp src/cli/cli_args.cpp)
 target_link_libraries(ncnn_int8_wasm PRIVATE ncnn_int8_core)
 target_compile_options(ncnn_int8_wasm PRIVATE ${NCNN_INT8_WASM_EH})
 set_target_properties(ncnn_int8_wasm PROPERTIES
@@ -44,6 +44,11 @@ target_link_options(ncnn_int8_wasm PRIVATE
   # No eval/new Function in the JS glue: pages with a strict Content
   # Security Policy (script-src 'self' 'wasm-unsafe-eval') can load it.
   -sDYNAMIC_EXECUTION=0
+  # Binaryen inlines a function with one caller whatever its size, which
+  # made one 230 KB function of the model reader and the layer catalog;
+  # V8's optimizing tier then spends seconds on it (a browser or Node
+  # process waits for that compile, and it takes a core from the work).
+  -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=2000
   "SHELL:--extern-pre-js ${NCNN_INT8_EXTERN_PRE}"
   "SHELL:--pre-js ${NCNN_INT8_PRE}"
 )

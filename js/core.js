@@ -67,9 +67,10 @@ export function asUint8Array(v) {
   return null;
 }
 
-// Runs quantize_model. `readBin(offset, length)` returns a Uint8Array (it may
-// be reused after the call); `writeBin(chunk)` gets a view of wasm memory
-// valid only during the call. Callback exceptions are caught here (a JS
+// Runs quantize_model. `readBin(offset, dst)` fills the Uint8Array `dst` with
+// the bytes at `offset` and returns how many it wrote (fewer only at the
+// end); `writeBin(chunk)` gets the next piece of the output. Both views are
+// of wasm memory, valid only during the call (no copy on the way). Callback exceptions are caught here (a JS
 // exception must not unwind through wasm) and rethrown after the call.
 // Returns {param: Uint8Array, report: string, reportText: string}.
 export async function runCore({ param, table, binSize, readBin, writeBin, onProgress, names }) {
@@ -78,12 +79,12 @@ export async function runCore({ param, table, binSize, readBin, writeBin, onProg
   const fail = (e) => {
     if (callbackError === null) callbackError = e instanceof Error ? e : new Error(String(e));
   };
-  const read = (offset, length) => {
+  const read = (offset, dst) => {
     try {
-      return readBin(offset, length);
+      return readBin(offset, dst);
     } catch (e) {
       fail(e);
-      return `${names.bin}: cannot read ${length} bytes at offset ${offset}: ${e?.message ?? e}`;
+      return `${names.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`;
     }
   };
   const write = (chunk) => {

@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { getSystemErrorMap } from 'node:util';
 import { checkProgress, describe, runCore } from './core.js';
 
-const READ_CHUNK = 4 << 20;
-
 // "No such file or directory", as strerror() words it.
 function strerror(e) {
   const map = getSystemErrorMap();
@@ -45,7 +43,7 @@ export function readWholeFile(p) {
   }
 }
 
-class BinFile {
+export class BinFile {
   constructor(p) {
     this.path = p;
     this.size = checkRegularFile(p);
@@ -54,21 +52,20 @@ class BinFile {
     } catch (e) {
       throw osError(p, 'cannot open', e);
     }
-    this.buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(this.size, 1)));
   }
-  read(offset, length) {
-    if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(length);
+  // Straight into `dst` (wasm memory): no buffer in between.
+  read(offset, dst) {
     let done = 0;
     try {
-      while (done < length) {
-        const n = fs.readSync(this.fd, this.buffer, done, length - done, offset + done);
+      while (done < dst.length) {
+        const n = fs.readSync(this.fd, dst, done, dst.length - done, offset + done);
         if (n === 0) break;
         done += n;
       }
     } catch (e) {
       throw osError(this.path, 'read failed', e);
     }
-    return this.buffer.subarray(0, done); // copied by the caller before the next read
+    return done;
   }
   close() {
     if (this.fd !== undefined) fs.closeSync(this.fd);
@@ -176,7 +173,7 @@ export async function quantizeFiles(options) {
       param: paramText,
       table: tableText,
       binSize: bin.size,
-      readBin: (offset, length) => bin.read(offset, length),
+      readBin: (offset, dst) => bin.read(offset, dst),
       writeBin: (chunk) => binOut.write(chunk),
       onProgress,
       names: { param: paramPath, bin: binPath, table: tablePath ?? 'model.table' },

@@ -35,6 +35,12 @@ export interface QuantizeOptions {
   table?: TextInput | null;
   names?: Names;
   onProgress?: ProgressCallback;
+  /**
+   * Streams the output .bin: called with each piece as it is made, in order
+   * (a view valid only during the call: copy or write it before returning).
+   * The result's `bin` is then undefined. Throwing fails the run.
+   */
+  writeBin?: (chunk: Uint8Array) => void;
 }
 
 export interface Warning {
@@ -81,8 +87,8 @@ export interface QuantizeResult {
   param: string;
   /** The int8 .param exactly as written (use this to save the file byte for byte). */
   paramBytes: Uint8Array;
-  /** The int8 .bin. */
-  bin: Uint8Array;
+  /** The int8 .bin (undefined when it was streamed to `writeBin`). */
+  bin: Uint8Array | undefined;
   report: Report;
   /** The summary the CLI prints (warnings, counts, sizes). */
   reportText: string;
@@ -114,6 +120,9 @@ export interface QuantizeFileOptions {
  * the native CLI's.
  */
 export function quantizeFile(options: QuantizeFileOptions): Promise<Report>;
+
+/** Loads and compiles the WebAssembly module now (e.g. at page load), so the first quantize() does not wait for it. */
+export function preload(): Promise<void>;
 
 /** The core's version (what `ncnn2int8 --version` prints). */
 export function version(): Promise<string>;

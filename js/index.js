@@ -3,56 +3,29 @@
 // to this package, never from the network. quantize() runs synchronously
 // inside the WebAssembly instance once started: in a browser, call it from
 // a worker so the page stays responsive.
-import { asUint8Array, checkProgress, coreVersion, describe, dropModule, isBlob, resolveNames, runCore } from './core.js';
+import { binSource, concat, textBytes } from './inputs.js';
+import { checkProgress, coreVersion, describe, dropModule, resolveNames, runCore } from './core.js';
 
 export { llmQuantize, llmTable } from './llm.js';
 
-async function textBytes(v, what) {
-  if (typeof v === 'string') return new TextEncoder().encode(v);
-  const bytes = asUint8Array(v);
-  if (bytes) return bytes;
-  if (isBlob(v)) return new Uint8Array(await v.arrayBuffer());
-  throw new TypeError(`${what} must be a string, Uint8Array, ArrayBuffer or Blob, not ${describe(v)}`);
-}
-
-// A Blob is read on demand where that can be done synchronously (a worker,
-// through FileReaderSync on slices); elsewhere it is read into memory first.
-async function binSource(bin) {
-  const bytes = asUint8Array(bin);
-  if (bytes) return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
-  if (isBlob(bin)) {
-    if (typeof FileReaderSync === 'function') {
-      const reader = new FileReaderSync();
-      return { size: bin.size, read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(bin.slice(offset, offset + length))) };
-    }
-    const all = new Uint8Array(await bin.arrayBuffer());
-    return { size: all.length, read: (offset, length) => all.subarray(offset, offset + length) };
-  }
-  throw new TypeError(`bin must be a Uint8Array, ArrayBuffer or Blob, not ${describe(bin)}`);
-}
-
-function concat(chunks, total) {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /**
  * Quantizes a model held in memory (or, for bin, a Blob/File).
  * Resolves to {param, paramBytes, bin, report, reportText}; rejects with an
- * Error carrying the core's message (file, layer or line, reason).
+ * Error carrying the core's message (file, layer or line, reason). With
+ * `writeBin(chunk)` the output .bin is handed over piece by piece as it is
+ * made (`chunk` is valid only during the call) and `bin` is undefined.
+ * @param {import('./index.d.ts').QuantizeOptions} options
+ * @returns {Promise<import('./index.d.ts').QuantizeResult>}
  */
 export async function quantize(options) {
   if (options === null || typeof options !== 'object')
-    throw new TypeError(`quantize() takes an object {param, bin, table?, names?, onProgress?}, not ${describe(options)}`);
-  const { param, bin, table, names, onProgress } = options;
+    throw new TypeError(`quantize() takes an object {param, bin, table?, names?, onProgress?, writeBin?}, not ${describe(options)}`);
+  const { param, bin, table, names, onProgress, writeBin } = options;
   if (param === undefined || param === null) throw new TypeError('param is required: the .param text (string, Uint8Array, ArrayBuffer or Blob)');
   if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights (Uint8Array, ArrayBuffer or Blob)');
+  if (writeBin !== undefined && writeBin !== null && typeof writeBin !== 'function')
+    throw new TypeError(`writeBin must be a function, not ${describe(writeBin)}`);
   const progress = checkProgress(onProgress);
   const resolved = resolveNames(names, { param, bin, table });
   const paramBytes = await textBytes(param, 'param');
@@ -61,25 +34,39 @@ export async function quantize(options) {
 
   const chunks = [];
   let total = 0;
-  const r = await runCore({
-    param: paramBytes,
-    table: tableBytes,
-    binSize: source.size,
-    readBin: source.read,
-    writeBin: (chunk) => {
-      chunks.push(chunk.slice());
-      total += chunk.length;
-    },
-    onProgress: progress,
-    names: resolved,
-  });
+  const gather = (chunk) => {
+    chunks.push(chunk.slice());
+    total += chunk.length;
+  };
+  let r;
+  try {
+    r = await runCore({
+      param: paramBytes,
+      table: tableBytes,
+      binSize: source.size,
+      readBin: (offset, dst) => source.read(offset, dst),
+      writeBin: writeBin ?? gather,
+      onProgress: progress,
+      names: resolved,
+    });
+  } finally {
+    source.close();
+  }
   return {
     param: new TextDecoder().decode(r.param),
     paramBytes: r.param,
-    bin: concat(chunks, total),
+    bin: writeBin ? undefined : concat(chunks, total),
     report: JSON.parse(r.report),
     reportText: r.reportText,
   };
+}
+
+/**
+ * Starts loading and compiling the WebAssembly module now, so the first call does not wait for it.
+ * @returns {Promise<void>}
+ */
+export async function preload() {
+  await coreVersion();
 }
 
 /**
@@ -87,6 +74,8 @@ export async function quantize(options) {
  * Outputs are written to temporary files renamed into place at the end, so
  * on error no output is left and existing files are untouched.
  * Resolves to the report object.
+ * @param {import('./index.d.ts').QuantizeFileOptions} options
+ * @returns {Promise<import('./index.d.ts').Report>}
  */
 export async function quantizeFile(options) {
   if (typeof process !== 'object' || !process.versions?.node) throw new Error('quantizeFile() needs Node.js; use quantize() in a browser');
@@ -94,7 +83,10 @@ export async function quantizeFile(options) {
   return (await quantizeFiles(options)).report;
 }
 
-/** The version of the WebAssembly core (same as `ncnn2int8 --version`). */
+/**
+ * The version of the WebAssembly core (same as `ncnn2int8 --version`).
+ * @returns {Promise<string>}
+ */
 export function version() {
   return coreVersion();
 }

@@ -2,7 +2,7 @@
 // `npx ncnnllm2int`): the native drop-ins' arguments, messages and exit codes
 // (0 ok, 255 refused), outputs written to temporary files renamed at the end.
 import fs from 'node:fs';
-import { AtomicFile, readWholeFile } from './file.js';
+import { AtomicFile, BinFile, readWholeFile } from './file.js';
 import { llmQuantize, llmTable } from './llm.js';
 
 const USAGE = {
@@ -39,26 +39,6 @@ function parseArgs(argv) {
   return a;
 }
 
-function binFile(path) {
-  const st = fs.statSync(path);
-  if (!st.isFile()) throw new Error(`${path}: is not a regular file`);
-  const fd = fs.openSync(path, 'r');
-  let buffer = Buffer.allocUnsafe(1 << 20);
-  return {
-    size: st.size,
-    read(offset, length) {
-      if (length > buffer.length) buffer = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const n = fs.readSync(fd, buffer, done, length - done, offset + done);
-        if (n === 0) break;
-        done += n;
-      }
-      return buffer.subarray(0, done);
-    },
-    close: () => fs.closeSync(fd),
-  };
-}
 
 // The reference's integer parses: atoi for ncnnllm2table, strict for ncnnllm2int.
 function integer(tool, key, v) {
@@ -91,7 +71,7 @@ async function run(tool, argv) {
   }
   if (p[1] === 'null') throw new Error("IN.bin 'null' (random weights) is not supported: give the model's weights");
   const param = readWholeFile(p[0]);
-  const bin = binFile(p[1]);
+  const bin = new BinFile(p[1]);
   const names = { param: p[0], bin: p[1] };
   let report;
   const outputs = [];

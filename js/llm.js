@@ -3,35 +3,11 @@
 // blocks of 32/64/128 with one scale per block. Same outputs, byte for byte,
 // as the native tools. Runs single-threaded inside the instance: in a
 // browser, call it from a worker.
-import { asUint8Array, checkProgress, describe, getModule, isBlob } from './core.js';
+import { asUint8Array, checkProgress, describe, getModule } from './core.js';
+import { binSource, concat, textBytes } from './inputs.js';
 
 const LLM_NAMES = { param: 'model.param', bin: 'model.bin', table: 'model.llm.table' };
 
-async function textBytes(v, what) {
-  if (typeof v === 'string') return new TextEncoder().encode(v);
-  const bytes = asUint8Array(v);
-  if (bytes) return bytes;
-  if (isBlob(v)) return new Uint8Array(await v.arrayBuffer());
-  throw new TypeError(`${what} must be a string, Uint8Array, ArrayBuffer or Blob, not ${describe(v)}`);
-}
-
-// {size, read(offset, length)}: a Blob is read on demand in a worker
-// (FileReaderSync), else read into memory first; `bin` may also be such a
-// source already (the Node file route).
-async function binSource(bin) {
-  if (bin && typeof bin.read === 'function' && typeof bin.size === 'number') return bin;
-  const bytes = asUint8Array(bin);
-  if (bytes) return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, offset + length) };
-  if (isBlob(bin)) {
-    if (typeof FileReaderSync === 'function') {
-      const reader = new FileReaderSync();
-      return { size: bin.size, read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(bin.slice(offset, offset + length))) };
-    }
-    const all = new Uint8Array(await bin.arrayBuffer());
-    return { size: all.length, read: (offset, length) => all.subarray(offset, offset + length) };
-  }
-  throw new TypeError(`bin must be a Uint8Array, ArrayBuffer or Blob, not ${describe(bin)}`);
-}
 
 function names(given, inputs) {
   if (given !== undefined && (given === null || typeof given !== 'object'))
@@ -85,16 +61,6 @@ function finish(r, g) {
   }
 }
 
-function concat(chunks, total) {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 async function call(fn, args) {
   const M = await getModule();
@@ -135,8 +101,13 @@ export async function llmTable(options) {
     },
     (e) => `cannot write the table: ${e?.message ?? e}`,
   );
-  const read = g.wrap(source.read, (e, offset, length) => `${resolved.bin}: cannot read ${length} bytes at offset ${offset}: ${e?.message ?? e}`);
-  const r = await call('llmTable', [paramBytes, source.size, read, { ...opts, measureError }, write, progressCallback(g, progress), resolved]);
+  const read = g.wrap((offset, dst) => source.read(offset, dst), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
+  let r;
+  try {
+    r = await call('llmTable', [paramBytes, source.size, read, { ...opts, measureError }, write, progressCallback(g, progress), resolved]);
+  } finally {
+    if (source !== bin) source.close?.(); // a source made here (a Blob's reader) is ours to close
+  }
   finish(r, g);
   return { table: writeTable ? '' : new TextDecoder().decode(concat(chunks, total)), report: JSON.parse(r.report) };
 }
@@ -175,7 +146,7 @@ export async function llmQuantize(options) {
     },
     (e) => `cannot write the output: ${e?.message ?? e}`,
   );
-  const read = g.wrap(source.read, (e, offset, length) => `${resolved.bin}: cannot read ${length} bytes at offset ${offset}: ${e?.message ?? e}`);
+  const read = g.wrap((offset, dst) => source.read(offset, dst), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
   const files = readFile
     ? (path) => {
         try {
@@ -186,7 +157,12 @@ export async function llmQuantize(options) {
         }
       }
     : null;
-  const r = await call('llmQuantize', [paramBytes, source.size, read, tableBytes, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files]);
+  let r;
+  try {
+    r = await call('llmQuantize', [paramBytes, source.size, read, tableBytes, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files]);
+  } finally {
+    if (source !== bin) source.close?.();
+  }
   finish(r, g);
   return {
     param: new TextDecoder().decode(r.param),

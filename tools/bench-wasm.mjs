@@ -10,16 +10,19 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const kind = opt('--kind', 'vit');
-const repeats = Number(opt('--repeats', '3'));
-const modelDir = path.resolve(opt('--model', path.join(root, 'build-bench/bench-models', kind)));
+const { values: opts } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    kind: { type: 'string', default: 'vit' },
+    repeats: { type: 'string', default: '3' },
+  },
+});
+const kind = opts.kind;
+const repeats = Number(opts.repeats);
+const modelDir = path.resolve(opts.model ?? path.join(root, 'build-bench/bench-models', kind));
 const nativeCli = path.join(root, 'build/ncnn2int8');
 const generator = path.join(root, 'build/tools/ncnn_int8_make_model');
 

@@ -11,9 +11,9 @@ emcmake cmake --preset wasm >/dev/null
 cmake --build --preset wasm
 
 mkdir -p dist
-for f in ncnn_int8_wasm.mjs ncnn_int8_wasm.wasm; do
+for f in build-wasm/ncnn_int8_wasm.mjs build-wasm/ncnn_int8_wasm.wasm src/wasm/ncnn_int8_wasm.d.mts; do
   # Copy only when changed, so timestamps (and browser caches) stay put.
-  cmp -s "build-wasm/$f" "dist/$f" || cp "build-wasm/$f" "dist/$f"
+  cmp -s "$f" "dist/${f##*/}" || cp "$f" "dist/${f##*/}"
 done
 
 generator=build/tools/ncnn_int8_make_model

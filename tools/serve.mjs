@@ -9,6 +9,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const served = ['web', 'js', 'dist'];
@@ -37,30 +38,26 @@ function usage(message) {
   process.exit(2);
 }
 
-let port = 8080;
-let host = '127.0.0.1';
-const args = process.argv.slice(2);
-for (let i = 0; i < args.length; i++) {
-  const a = args[i];
-  const eq = a.indexOf('=');
-  const key = eq > 0 ? a.slice(0, eq) : a;
-  const value = () => (eq > 0 ? a.slice(eq + 1) : args[++i]);
-  if (key === '--port' || key === '-p') {
-    const v = value();
-    if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535) usage(`bad port '${v}'`);
-    port = Number(v);
-  } else if (key === '--host') {
-    host = value();
-    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-      usage(`refusing to bind '${host}': the page is served on the loopback interface only`);
-    }
-    if (host === 'localhost') host = '127.0.0.1';
-  } else if (key === '--help' || key === '-h') {
-    usage();
-  } else {
-    usage(`unknown argument '${a}'`);
-  }
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      port: { type: 'string', short: 'p', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+} catch (e) {
+  usage(e.message);
 }
+if (parsed.help) usage();
+if (!/^\d+$/.test(parsed.port) || Number(parsed.port) > 65535) usage(`bad port '${parsed.port}'`);
+const port = Number(parsed.port);
+let host = parsed.host;
+if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+  usage(`refusing to bind '${host}': the page is served on the loopback interface only`);
+}
+if (host === 'localhost') host = '127.0.0.1';
 
 const securityHeaders = {
   'Cache-Control': 'no-store',

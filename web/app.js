@@ -5,6 +5,7 @@ import { mergeFiles, resolveFiles, kindOf, baseOf, tableFit, outputNames } from 
 import { formatBytes, formatInt, formatPercent, h } from './format.js';
 import { renderSummary, renderWarnings, renderWorst, LayerTable } from './results.js';
 import { LayerChart } from './layer-chart.js';
+import { mountSaveTarget } from './save_target.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -52,6 +53,9 @@ const state = {
 
 const layerTable = new LayerTable(ui.layers);
 const layerChart = new LayerChart(ui.chart, (index) => layerTable.reveal(index));
+const saveTarget = mountSaveTarget($('save-target'), {
+  suggestedName: () => { const r = resolveFiles(state.files); return r.param ? outputNames(r.param.name).bin : 'model-int8.bin'; },
+});
 document.body.dataset.state = 'idle';
 document.body.dataset.runsEnded = '0'; // finished, failed or cancelled runs (tests wait on it)
 function runEnded() {
@@ -251,7 +255,13 @@ ui.clear.addEventListener('click', () => {
 
 function getWorker() {
   if (!state.worker) {
-    state.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8' });
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8' });
+    // Started ahead of a run: remember a load failure until one asks.
+    w.onerror = (e) => {
+      e.preventDefault();
+      w.loadError = e.message || 'unknown error';
+    };
+    state.worker = w;
   }
   return state.worker;
 }
@@ -261,6 +271,7 @@ function killWorker() {
     state.worker.terminate();
     state.worker = null;
   }
+  getWorker(); // the next run finds a fresh one ready
 }
 
 function setRunning(running) {
@@ -319,6 +330,11 @@ function start(resolved) {
     fail(runId, `The quantizer could not be started: ${err.message}`);
     return;
   }
+  if (worker.loadError !== undefined) {
+    const message = worker.loadError;
+    fail(runId, `The quantizer could not be loaded: ${message}. (Was \`npm run build\` run?)`);
+    return;
+  }
   worker.onmessage = (e) => {
     if (runId !== state.runId) return; // a cancelled run
     const m = e.data;
@@ -332,7 +348,7 @@ function start(resolved) {
   };
   worker.onmessageerror = () => fail(runId, 'The quantizer sent a message that could not be read.');
   // Files, not their bytes: the worker reads the .bin in slices.
-  worker.postMessage({ type: 'run', param, bin, table, names });
+  worker.postMessage({ type: 'run', param, bin, table, names, output: saveTarget.outputSpec() });
 }
 
 function cancel() {
@@ -362,7 +378,8 @@ function finish(runId, run, m, inputs) {
   const report = m.report || {};
   state.lastReport = report;
   const paramBlob = new Blob([m.param], { type: 'application/octet-stream' });
-  const binBlob = new Blob([m.bin], { type: 'application/octet-stream' });
+  // The .bin: a disk-backed File or a Blob from the worker, or null when it was saved to a picked file.
+  const binBlob = m.bin;
   const reportBlob = new Blob([JSON.stringify(report, null, 2) + '\n'], { type: 'application/json' });
   const link = (a, blob, name, label) => {
     const url = URL.createObjectURL(blob);
@@ -373,13 +390,18 @@ function finish(runId, run, m, inputs) {
   };
   const out = run.outputs;
   link(ui.dlParam, paramBlob, out.param, 'Download');
-  link(ui.dlBin, binBlob, out.bin, 'Download');
+  if (binBlob) link(ui.dlBin, binBlob, out.bin, 'Download');
+  else {
+    ui.dlBin.removeAttribute('href');
+    ui.dlBin.textContent = `Saved to ${m.savedTo}`;
+  }
+  ui.dlBin.dataset.stored = m.stored;
   link(ui.dlReport, reportBlob, out.report, 'Download');
 
   if (!report.totals) {
     report.totals = {
       bin_bytes_in: inputs.bin.size,
-      bin_bytes_out: binBlob.size,
+      bin_bytes_out: binBlob?.size ?? 0,
       param_bytes_in: inputs.param.size,
       param_bytes_out: paramBlob.size,
     };
@@ -470,4 +492,5 @@ new ResizeObserver(() => {
 
 window.addEventListener('beforeunload', revokeUrls);
 refresh();
+getWorker(); // start the worker, and its WebAssembly compile, at page load
 document.body.dataset.app = 'ready'; // web/boot.js says so when this never runs

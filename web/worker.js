@@ -1,13 +1,15 @@
-// Module worker: runs the quantizer off the main thread.
-// in:  { type: 'run', param: File, bin: File, table: File|null, names }
+// Module worker: runs the quantizer off the main thread. The page starts it
+// at load, and it starts compiling the WebAssembly module at once, so a run
+// does not wait for either.
+// in:  { type: 'run', param: File, bin: File, table: File|null, names,
+//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle } }
 // out: { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
-//      { type: 'done', param: Uint8Array|string, bin: ArrayBuffer (transferred), report }
-//      { type: 'error', message }
-import { quantize } from '../js/index.js';
+//      { type: 'done', param: Uint8Array, bin: Blob|File|null, savedTo: string|null, stored: 'memory'|'opfs'|'file', report }
+//      { type: 'error', message, code }
+import { preload, quantize } from '../js/index.js';
+import { openOutput } from './save_target.js';
 
-async function bytesOf(blob) {
-  return new Uint8Array(await blob.arrayBuffer());
-}
+const ready = preload().catch(() => {}); // a failure shows again, with its message, at the run
 
 let lastPost = 0;
 function progress(p) {
@@ -28,29 +30,21 @@ function progress(p) {
 self.onmessage = async (event) => {
   const msg = event.data;
   if (!msg || msg.type !== 'run') return;
+  let output = null;
   try {
-    const param = await bytesOf(msg.param); // small text: read whole, bytes kept exact
-    const table = msg.table ? await bytesOf(msg.table) : undefined;
-    // The .bin stays a File: the core reads it in slices.
-    const result = await quantize({ param, bin: msg.bin, table, names: msg.names, onProgress: progress });
-    let out = result.bin;
-    if (!(out instanceof Uint8Array)) out = new Uint8Array(out);
-    let buffer = out.buffer;
-    if (out.byteOffset !== 0 || out.byteLength !== buffer.byteLength || buffer instanceof SharedArrayBufferOrNull()) {
-      buffer = out.slice().buffer; // a view into a larger (or shared) buffer: copy just the bytes
-    }
-    // The .param as the core wrote it (bytes) when available, else its text.
-    const paramOut = result.paramBytes instanceof Uint8Array ? result.paramBytes : result.param;
-    self.postMessage({ type: 'done', param: paramOut, bin: buffer, report: result.report }, [buffer]);
+    await ready;
+    // Small text files: read whole, bytes kept exact. The .bin stays a File:
+    // the core reads it in slices.
+    const [param, table] = await Promise.all([
+      msg.param.arrayBuffer().then((b) => new Uint8Array(b)),
+      msg.table ? msg.table.arrayBuffer().then((b) => new Uint8Array(b)) : undefined,
+    ]);
+    output = await openOutput(msg.output);
+    const result = await quantize({ param, bin: msg.bin, table, names: msg.names, onProgress: progress, writeBin: output.write });
+    const saved = await output.finish();
+    self.postMessage({ type: 'done', param: result.paramBytes, bin: saved.file, savedTo: saved.savedTo, stored: saved.stored, report: result.report });
   } catch (err) {
-    const message = (err && err.message) || String(err);
-    self.postMessage({ type: 'error', message });
+    await output?.discard();
+    self.postMessage({ type: 'error', message: (err && err.message) || String(err), code: err?.code ?? null });
   }
 };
-
-function SharedArrayBufferOrNull() {
-  // `instanceof` needs a constructor; SharedArrayBuffer is absent when the page is not cross-origin isolated.
-  return typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : class Never {};
-}
-
-self.postMessage({ type: 'ready' });

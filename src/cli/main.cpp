@@ -4,39 +4,23 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/cli_args.h"
 #include "cli/warning_summary.h"
 #include "core/byte_io.h"
 #include "ncnn_int8.h"
 
 namespace {
 
-const char kUsage[] =
-    "usage: ncnn2int8 IN.param IN.bin OUT.param OUT.bin [TABLE] [--report FILE.json] [--quiet]\n"
-    "\n"
-    "Turns an fp32/fp16 ncnn model into an int8 one, byte for byte as ncnn's\n"
-    "ncnn2int8 does. TABLE is the calibration table from ncnn2table; without it\n"
-    "only Gemm and SDPA layers are quantized (models with Embed,\n"
-    "MultiHeadAttention, RNN, LSTM or GRU need a table).\n"
-    "\n"
-    "  --report FILE  write the run's report (per layer: action, bytes) as JSON\n"
-    "  --quiet        print only warnings and errors\n"
-    "  --help         this text\n"
-    "  --version      print the version\n";
-
-// The path with its folder resolved (symlinks, ".", ".."), so that two
-// spellings of the same output file compare equal; the path itself when the
-// folder does not exist (creating the output fails then anyway).
-std::string resolved_path(const std::string& path)
+// The folder's real path (symlinks, ".", ".." resolved), if it exists.
+std::optional<std::string> real_dir(const std::string& dir)
 {
-    const size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
     char* real = ::realpath(dir.c_str(), nullptr);
-    if (!real) return path;
-    std::string out = std::string(real) + "/" + name;
+    if (!real) return std::nullopt;
+    std::string out(real);
     std::free(real);
     return out;
 }
@@ -52,43 +36,27 @@ int fail(const std::string& message)
 int main(int argc, char** argv)
 {
     using namespace ncnn_int8;
-    std::vector<std::string> positional;
-    std::string report_path;
-    bool quiet = false;
-    for (int i = 1; i < argc; i++) {
-        const std::string arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            std::fputs(kUsage, stdout);
-            return 0;
+    const CliArgs args = parse_cli_args(std::vector<std::string>(argv + 1, argv + argc), real_dir);
+    switch (args.action) {
+    case CliArgs::Action::Help: std::fputs(kCliUsage, stdout); return 0;
+    case CliArgs::Action::Version: std::printf("ncnn2int8 (ncnn-int8) %s\n", kVersion); return 0;
+    case CliArgs::Action::Error:
+        if (args.exit_code == 2) {
+            std::fputs(args.message.c_str(), stderr);
+            return 2;
         }
-        if (arg == "--version") {
-            std::printf("ncnn2int8 (ncnn-int8) %s\n", kVersion);
-            return 0;
-        }
-        if (arg == "--quiet") {
-            quiet = true;
-        } else if (arg == "--report") {
-            if (i + 1 >= argc) return fail("--report needs a file name");
-            report_path = argv[++i];
-        } else if (arg.size() > 2 && arg.compare(0, 2, "--") == 0) {
-            return fail("unknown option " + arg + "\n" + kUsage);
-        } else {
-            positional.push_back(arg);
-        }
+        return fail(args.message);
+    case CliArgs::Action::Run: break;
     }
-    if (positional.size() != 4 && positional.size() != 5) {
-        std::fputs(kUsage, stderr);
-        return 2;
-    }
-    const std::string &in_param = positional[0], &in_bin = positional[1], &out_param = positional[2], &out_bin = positional[3];
-    if (in_bin == "null") return fail("IN.bin 'null' (random weights) is not supported: give the model's weights");
-    if (out_param == out_bin || resolved_path(out_param) == resolved_path(out_bin)) return fail("OUT.param and OUT.bin are the same file: " + out_param);
+    const std::string &in_param = args.in_param, &in_bin = args.in_bin, &out_param = args.out_param, &out_bin = args.out_bin;
+    const std::string& report_path = args.report_path;
+    const bool quiet = args.quiet;
 
     Result<std::string> param_text = read_whole_file(in_param);
     if (!param_text.is_ok()) return fail(param_text.status().message());
     std::optional<std::string> table_text;
-    if (positional.size() == 5) {
-        Result<std::string> t = read_whole_file(positional[4]);
+    if (args.table) {
+        Result<std::string> t = read_whole_file(*args.table);
         if (!t.is_ok()) return fail(t.status().message());
         table_text = std::move(t).value();
     }
@@ -100,7 +68,7 @@ int main(int argc, char** argv)
     request.param = {in_param, param_text.value()};
     request.bin_name = in_bin;
     request.bin = bin_source.get();
-    if (table_text) request.table = TextInput{positional[4], *table_text};
+    if (table_text) request.table = TextInput{*args.table, *table_text};
 
     Result<AtomicFileSink*> param_sink = AtomicFileSink::create(out_param);
     if (!param_sink.is_ok()) return fail(param_sink.status().message());

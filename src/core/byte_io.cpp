@@ -1,5 +1,6 @@
 #include "core/byte_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -61,7 +62,30 @@ Result<FileSource*> FileSource::open(const std::string& path)
     return src;
 }
 
-Result<size_t> FileSource::read_at(uint64_t offset, void* dst, size_t size)
+Result<size_t> BufferedSource::counted_read(uint64_t offset, void* dst, size_t size)
+{
+    raw_reads_++;
+    return read_raw(offset, dst, size);
+}
+
+Result<size_t> BufferedSource::read_at(uint64_t offset, void* dst, size_t size)
+{
+    if (size == 0 || offset >= this->size()) return size_t(0);
+    if (size >= kSmallRead) return counted_read(offset, dst, size);
+    const bool in_window = offset >= window_offset_ && offset + size <= window_offset_ + window_size_;
+    if (!in_window) {
+        if (window_.empty()) window_.resize(kWindow);
+        window_size_ = 0; // stays empty if the read fails
+        ASSIGN_OR_RETURN(size_t got, counted_read(offset, window_.data(), kWindow));
+        window_offset_ = offset;
+        window_size_ = got;
+    }
+    const size_t n = std::min<uint64_t>(size, window_offset_ + window_size_ - offset);
+    std::memcpy(dst, window_.data() + (offset - window_offset_), n);
+    return n;
+}
+
+Result<size_t> FileSource::read_raw(uint64_t offset, void* dst, size_t size)
 {
     size_t done = 0;
     auto* p = static_cast<char*>(dst);

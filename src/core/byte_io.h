@@ -52,15 +52,39 @@ private:
     std::vector<uint8_t> bytes_;
 };
 
-class FileSource final : public ByteSource {
+// A source behind a costly read (a system call, a call out of WebAssembly):
+// indexing a .bin reads its 4-8 byte tags one by one, so a read smaller
+// than kSmallRead is served from a window of kWindow bytes read ahead in one
+// raw read; larger reads go straight to the raw source, uncopied.
+class BufferedSource : public ByteSource {
+public:
+    static constexpr size_t kWindow = size_t(64) << 10;
+    static constexpr size_t kSmallRead = size_t(4) << 10;
+    Result<size_t> read_at(uint64_t offset, void* dst, size_t size) final;
+    // Raw reads made so far (tests check that small reads are gathered).
+    uint64_t raw_reads() const { return raw_reads_; }
+
+protected:
+    // Reads up to `size` bytes at `offset`; fewer only at the end.
+    virtual Result<size_t> read_raw(uint64_t offset, void* dst, size_t size) = 0;
+
+private:
+    Result<size_t> counted_read(uint64_t offset, void* dst, size_t size);
+    std::vector<uint8_t> window_;
+    uint64_t window_offset_ = 0;
+    size_t window_size_ = 0; // valid bytes in window_
+    uint64_t raw_reads_ = 0;
+};
+
+class FileSource final : public BufferedSource {
 public:
     ~FileSource() override;
     static Result<FileSource*> open(const std::string& path); // caller owns
     uint64_t size() const override { return size_; }
-    Result<size_t> read_at(uint64_t offset, void* dst, size_t size) override;
 
 private:
     FileSource() = default;
+    Result<size_t> read_raw(uint64_t offset, void* dst, size_t size) override;
     std::string path_;
     int fd_ = -1;
     uint64_t size_ = 0;

@@ -1,7 +1,7 @@
 // The WebAssembly shell: one Embind function around quantize_model().
 //
 //   quantize(param: Uint8Array, binSize: number,
-//            readBin: (offset, length) => Uint8Array | string,
+//            readBin: (offset, dst: Uint8Array) => number | string,
 //            table: Uint8Array | null,
 //            writeBin: (chunk: Uint8Array) => undefined | string,
 //            progress: (layersDone, layersTotal, bytesDone, bytesTotal) => boolean,
@@ -13,8 +13,9 @@
 // a JS exception unwinding through wasm frames would skip C++ destructors, so
 // they report failure by returning a string (readBin, writeBin) or false
 // (progress), and nothing here throws into JS either: errors are returned in
-// `error`. `chunk` passed to writeBin is a view of wasm memory, valid only
-// during the call. Out of memory (std::bad_alloc, built with
+// `error`. readBin fills `dst` (a view of wasm memory) from `offset` and
+// returns the byte count; `chunk` passed to writeBin is a view of wasm
+// memory. Both views are valid only during the call. Out of memory (std::bad_alloc, built with
 // -fwasm-exceptions) becomes an error and the module stays usable.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -27,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_args.h"
 #include "core/byte_io.h"
 #include "wasm/js_io.h"
 #include "ncnn_int8.h"
@@ -133,9 +135,39 @@ val quantize(val param, double bin_size, val read_bin, val table, val write_bin,
 
 std::string version() { return kVersion; }
 
+std::string cli_usage() { return kCliUsage; }
+
+// The CLI's argument rules for js/cli.js. realDir(dir) -> string | null.
+val parse_cli(val args, val real_dir)
+{
+    std::vector<std::string> list;
+    const size_t n = args["length"].as<size_t>();
+    for (size_t i = 0; i < n; i++) list.push_back(args[i].as<std::string>());
+    const CliArgs a = parse_cli_args(list, [&real_dir](const std::string& dir) -> std::optional<std::string> {
+        val r = real_dir(dir);
+        if (r.typeOf().as<std::string>() != "string") return std::nullopt;
+        return r.as<std::string>();
+    });
+    val o = val::object();
+    const char* action = a.action == CliArgs::Action::Run ? "run" : a.action == CliArgs::Action::Help ? "help" : a.action == CliArgs::Action::Version ? "version" : "error";
+    o.set("action", std::string(action));
+    o.set("exitCode", a.exit_code);
+    o.set("message", a.message);
+    o.set("inParam", a.in_param);
+    o.set("inBin", a.in_bin);
+    o.set("outParam", a.out_param);
+    o.set("outBin", a.out_bin);
+    o.set("table", a.table ? val(*a.table) : val::null());
+    o.set("reportPath", a.report_path);
+    o.set("quiet", a.quiet);
+    return o;
+}
+
 } // namespace
 
 EMSCRIPTEN_BINDINGS(ncnn_int8) {
     emscripten::function("quantize", &quantize);
     emscripten::function("version", &version);
+    emscripten::function("cliUsage", &cli_usage);
+    emscripten::function("parseCliArgs", &parse_cli);
 }

@@ -44,12 +44,14 @@ inline std::string string_field(const val& obj, const char* key, const char* fal
     return s.empty() ? fallback : s;
 }
 
-class JsSource final : public ByteSource {
+// Buffered: each raw read is a call out to JS (and there a File slice read).
+class JsSource final : public BufferedSource {
 public:
     JsSource(uint64_t size, val read, std::string name) : size_(size), read_(std::move(read)), name_(std::move(name)) {}
     uint64_t size() const override { return size_; }
 
-    Result<size_t> read_at(uint64_t offset, void* dst, size_t size) override
+private:
+    Result<size_t> read_raw(uint64_t offset, void* dst, size_t size) override
     {
         if (offset >= size_) return size_t(0);
         size = size_t(std::min<uint64_t>(size, size_ - offset));
@@ -57,22 +59,22 @@ public:
         size_t done = 0;
         while (done < size) {
             const size_t want = std::min(kReadChunk, size - done);
-            val chunk = read_(double(offset + done), double(want));
-            if (chunk.typeOf().as<std::string>() == "string") return Status::failure(chunk.as<std::string>());
-            if (!is_uint8_array(chunk))
-                return Status::failure(name_ + ": the read callback returned something other than a Uint8Array");
-            const size_t got = chunk["length"].as<size_t>();
-            if (got > want)
-                return Status::failure(name_ + ": the read callback returned " + std::to_string(got) + " bytes, " + std::to_string(want) + " were asked");
-            // A fresh view after the callback: the heap cannot grow in between.
-            if (got) val(typed_memory_view(got, out + done)).call<void>("set", chunk);
+            // The callback fills a view of wasm memory in place (no JS array
+            // in between); the heap cannot grow during the call.
+            val got_val = read_(double(offset + done), val(typed_memory_view(want, out + done)));
+            if (got_val.typeOf().as<std::string>() == "string") return Status::failure(got_val.as<std::string>());
+            if (got_val.typeOf().as<std::string>() != "number")
+                return Status::failure(name_ + ": the read callback returned something other than a byte count");
+            const double got_d = got_val.as<double>();
+            if (!(got_d >= 0) || got_d > double(want) || got_d != double(size_t(got_d)))
+                return Status::failure(name_ + ": the read callback reported " + std::to_string(got_d) + " bytes, " + std::to_string(want) + " were asked");
+            const size_t got = size_t(got_d);
             done += got;
             if (got < want) break; // the source is shorter than it said
         }
         return done;
     }
 
-private:
     uint64_t size_;
     val read_;
     std::string name_;

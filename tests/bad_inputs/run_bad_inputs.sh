@@ -2,6 +2,10 @@
 # Runs the bad-input corpus through the CLI (ctest: bad_inputs).
 #   run_bad_inputs.sh --cli PATH/ncnn2int8 [--seconds S] [--work DIR] [--only NAME] CASES_DIR
 #
+# --seconds limits the CPU time (user + system) of each run, which a busy
+# machine does not inflate; a run that does not end within 60 times that in
+# wall-clock time (at least 60 s) is killed as a hang.
+#
 # A case is a folder CASES_DIR/<name>/ with a case.txt and the files that
 # differ from ../base/ (model.param, model.bin, model.table). case.txt lines:
 #   # what the case checks
@@ -17,7 +21,7 @@
 #   compare: bin          the .bin identical to base/'s (the .param may differ)
 #   compare: names A=B .. identical to base/'s but for layers renamed A -> B
 #                         (blank runs collapsed in the .param: names change the padding)
-# Every case also checks: no sanitizer report, finished within --seconds, and
+# Every case also checks: no sanitizer report, CPU time within --seconds, and
 # for a failing exit status that OUT/ is still empty (no output, no
 # *.partial-* temp file).
 set -uo pipefail
@@ -42,6 +46,8 @@ rm -rf "$work"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 limit_ms=$((seconds * 1000))
+wall_limit=$((seconds * 60 > 60 ? seconds * 60 : 60))
+command -v timeout >/dev/null || { echo "run_bad_inputs.sh: needs timeout (coreutils)" >&2; exit 2; }
 
 failures=0
 passed=0
@@ -121,13 +127,19 @@ for dir in "$cases"/*/; do
 
   argv=()
   for w in "${args[@]}"; do argv+=("$(subst "$w")"); done
-  start=$(date +%s%N)
-  "$cli" "${argv[@]}" >"$t/stdout" 2>"$t/stderr"
+  # bash's `time` reports the child's CPU time: user and system seconds.
+  TIMEFORMAT='%3U %3S'
+  { time timeout -s KILL "$wall_limit" "$cli" "${argv[@]}" >"$t/stdout" 2>"$t/stderr"; } 2>"$t/cpu"
   rc=$?
-  ms=$((($(date +%s%N) - start) / 1000000))
+  read -r user_s sys_s <"$t/cpu"
+  ms=$((10#${user_s/./} + 10#${sys_s/./}))
 
-  [ "$rc" = "$expect_exit" ] || fail "exit status $rc, expected $expect_exit: $(head -c 400 "$t/stderr")"
-  [ "$ms" -le "$limit_ms" ] || fail "took $ms ms (limit $limit_ms ms)"
+  if [ "$rc" = 137 ]; then
+    fail "killed after ${wall_limit} s wall-clock time: a hang"
+  else
+    [ "$rc" = "$expect_exit" ] || fail "exit status $rc, expected $expect_exit: $(head -c 400 "$t/stderr")"
+  fi
+  [ "$ms" -le "$limit_ms" ] || fail "used $ms ms of CPU time (limit $limit_ms ms)"
   if grep -qE 'Sanitizer|runtime error|LeakSanitizer' "$t/stderr"; then fail "sanitizer report: $(grep -m3 -E 'ERROR|runtime error' "$t/stderr")"; fi
   for s in "${stderr_expect[@]}"; do
     grep -qF -- "$s" "$t/stderr" || fail "stderr lacks '$s'; stderr: $(head -c 400 "$t/stderr")"
@@ -160,7 +172,7 @@ for dir in "$cases"/*/; do
   fi
   if [ "$case_ok" = 1 ]; then
     passed=$((passed + 1))
-    printf 'ok   %-48s exit %s  %4d ms  %s\n' "$name" "$rc" "$ms" "$(grep -m1 -E 'error|warning' "$t/stderr" | cut -c1-150)"
+    printf 'ok   %-48s exit %s  %4d ms CPU  %s\n' "$name" "$rc" "$ms" "$(grep -m1 -E 'error|warning' "$t/stderr" | cut -c1-150)"
     rm -rf "$t" # keep only failing cases' files
   fi
 done

@@ -54,6 +54,32 @@ TEST(FileSource, ReadsAtOffsetsAndReportsSize)
     EXPECT_EQ(src->read_at(10, buf, 1).value(), 0u);
 }
 
+TEST(FileSource, GathersSmallReadsIntoFewSystemCalls)
+{
+    TempDir dir;
+    std::string data(300000, '\0');
+    for (size_t i = 0; i < data.size(); i++) data[i] = char(i * 7 + i / 251);
+    std::ofstream(dir.file("tags.bin"), std::ios::binary) << data;
+    Result<FileSource*> opened = FileSource::open(dir.file("tags.bin"));
+    ASSERT_TRUE(opened.is_ok()) << opened.status().message();
+    std::unique_ptr<FileSource> src(opened.value());
+    // 4-byte reads every 8 bytes, as indexing reads tags: one raw read per window.
+    for (size_t at = 0; at + 4 <= data.size(); at += 8) {
+        char tag[4];
+        ASSERT_EQ(src->read_at(at, tag, 4).value(), 4u);
+        ASSERT_EQ(std::string(tag, 4), data.substr(at, 4)) << "at " << at;
+    }
+    EXPECT_LE(src->raw_reads(), data.size() / BufferedSource::kWindow + 2);
+    // A large read goes straight through; a small one past the end gets the tail.
+    std::string big(100000, '\0');
+    ASSERT_EQ(src->read_at(123, &big[0], big.size()).value(), big.size());
+    EXPECT_EQ(big, data.substr(123, big.size()));
+    char tail[8];
+    ASSERT_EQ(src->read_at(data.size() - 3, tail, 8).value(), 3u);
+    EXPECT_EQ(std::string(tail, 3), data.substr(data.size() - 3));
+    EXPECT_EQ(src->read_at(data.size(), tail, 1).value(), 0u);
+}
+
 TEST(FileSource, RefusesMissingFilesAndDirectoriesByName)
 {
     TempDir dir;

@@ -63,7 +63,8 @@ Status build_vit(ModelBuilder& b)
     b.add_layer("BinaryOp", "embedded", {"tokens", "pos_embed"}, {"embedded"}, ParamList().i(0, 0));
 
     std::string x = "embedded";
-    for (int i = 0; i < kBlocks; i++) RETURN_IF_ERROR(add_block(b, "block" + std::to_string(i), x, &x));
+    const int blocks = b.blocks(kBlocks); // ~28 MB each: 145 make a 4 GB model
+    for (int i = 0; i < blocks; i++) RETURN_IF_ERROR(add_block(b, "block" + std::to_string(i), x, &x));
     RETURN_IF_ERROR(add_layer_norm(b, "norm", x, "norm", kEmbed));
     b.add_layer("Crop", "cls_select", {"norm"}, {"cls_select"}, ParamList().i(1, 0).i(3, kEmbed).i(4, 1));
     RETURN_IF_ERROR(add_inner_product(b, "head", "cls_select", "head", kEmbed, 1000, true));

@@ -1,4 +1,4 @@
-// ncnn_int8_make_model KIND OUT_DIR [--seed N]
+// ncnn_int8_make_model KIND OUT_DIR [--seed N] [--blocks N]
 // Writes OUT_DIR/model.param, model.bin and model.table (see model_generator.h).
 #include <sys/stat.h>
 
@@ -19,10 +19,11 @@ void print_usage(std::FILE* to)
     std::string kinds;
     for (const std::string& k : ncnn_int8::model_kinds()) kinds += (kinds.empty() ? "" : "|") + k;
     std::fprintf(to,
-                 "usage: ncnn_int8_make_model KIND OUT_DIR [--seed N]\n"
+                 "usage: ncnn_int8_make_model KIND OUT_DIR [--seed N] [--blocks N]\n"
                  "  KIND     %s\n"
                  "  OUT_DIR  created if missing; gets model.param, model.bin, model.table\n"
-                 "  --seed N weights and scales are a function of KIND and N (default 1)\n",
+                 "  --seed N weights and scales are a function of KIND and N (default 1)\n"
+                 "  --blocks N  repeated blocks of vit (default 12, ~28 MB each; 145: ~4 GB)\n",
                  kinds.c_str());
 }
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv)
     std::string positional[2];
     int positional_count = 0;
     uint64_t seed = 1;
+    uint64_t blocks = 0;
     for (int i = 1; i < argc; i++) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -52,6 +54,12 @@ int main(int argc, char** argv)
         if (arg == "--seed") {
             if (i + 1 >= argc || !parse_seed(argv[i + 1], &seed)) {
                 std::fprintf(stderr, "ncnn_int8_make_model: error: --seed needs a non-negative integer\n");
+                return 2;
+            }
+            i++;
+        } else if (arg == "--blocks") {
+            if (i + 1 >= argc || !parse_seed(argv[i + 1], &blocks) || blocks == 0 || blocks > 10000) {
+                std::fprintf(stderr, "ncnn_int8_make_model: error: --blocks needs an integer from 1 to 10000\n");
                 return 2;
             }
             i++;
@@ -77,7 +85,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "ncnn_int8_make_model: error: cannot create %s: %s\n", out_dir.c_str(), std::strerror(errno));
         return 1;
     }
-    const ncnn_int8::Status status = ncnn_int8::generate_model(positional[0], out_dir, seed);
+    const ncnn_int8::Status status = ncnn_int8::generate_model(positional[0], out_dir, seed, int(blocks));
     if (!status.is_ok()) {
         std::fprintf(stderr, "ncnn_int8_make_model: error: %s\n", status.message().c_str());
         return 1;

@@ -53,11 +53,16 @@ public:
     std::string table_text() const { return weight_scale_lines_ + input_scale_lines_; }
     uint64_t bin_bytes() const { return bin_bytes_; }
 
+    // Repeated blocks for the kinds that have them (vit): 0 keeps the kind's own count.
+    void set_blocks(int blocks) { blocks_ = blocks; }
+    int blocks(int kind_default) const { return blocks_ > 0 ? blocks_ : kind_default; }
+
 private:
     Status write(const void* data, size_t size);
 
     ByteSink& bin_;
     WeightEncoding encoding_;
+    int blocks_ = 0;
     Random random_;
     std::string layer_lines_;
     size_t layer_count_ = 0;

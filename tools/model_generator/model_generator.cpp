@@ -40,9 +40,10 @@ Result<const KindInfo*> find_kind(const std::string& kind)
 }
 
 // Builds the model, streaming weights into `bin`; returns param and table text.
-Status build(const KindInfo& kind, uint64_t seed, ByteSink& bin, std::string* param, std::string* table)
+Status build(const KindInfo& kind, uint64_t seed, int blocks, ByteSink& bin, std::string* param, std::string* table)
 {
     ModelBuilder builder(bin, kind.encoding, seed);
+    builder.set_blocks(blocks);
     RETURN_IF_ERROR(kind.build(builder));
     *param = builder.param_text();
     *table = builder.table_text();
@@ -69,13 +70,13 @@ const std::vector<std::string>& model_kinds()
     return names;
 }
 
-Status generate_model(const std::string& kind, const std::string& out_dir, uint64_t seed)
+Status generate_model(const std::string& kind, const std::string& out_dir, uint64_t seed, int blocks)
 {
     ASSIGN_OR_RETURN(const KindInfo* info, find_kind(kind));
     ASSIGN_OR_RETURN(AtomicFileSink * raw_bin, AtomicFileSink::create(out_dir + "/model.bin"));
     std::unique_ptr<AtomicFileSink> bin(raw_bin);
     std::string param, table;
-    RETURN_IF_ERROR(build(*info, seed, *bin, &param, &table));
+    RETURN_IF_ERROR(build(*info, seed, blocks, *bin, &param, &table));
     RETURN_IF_ERROR(bin->commit());
     RETURN_IF_ERROR(write_text_file(out_dir + "/model.param", param));
     return write_text_file(out_dir + "/model.table", table);
@@ -86,7 +87,7 @@ Result<GeneratedModel> generate_model_in_memory(const std::string& kind, uint64_
     ASSIGN_OR_RETURN(const KindInfo* info, find_kind(kind));
     MemorySink bin;
     GeneratedModel model;
-    RETURN_IF_ERROR(build(*info, seed, bin, &model.param, &model.table));
+    RETURN_IF_ERROR(build(*info, seed, 0, bin, &model.param, &model.table));
     model.bin = std::move(bin.bytes());
     return model;
 }

@@ -20,8 +20,9 @@ namespace ncnn_int8 {
 const std::vector<std::string>& model_kinds();
 
 // Writes out_dir/model.param, model.bin (streamed) and model.table.
-// out_dir must exist. The same kind and seed give the same bytes.
-Status generate_model(const std::string& kind, const std::string& out_dir, uint64_t seed);
+// out_dir must exist. The same kind and seed give the same bytes. `blocks`
+// > 0 sets the number of repeated blocks (vit), for models of other sizes.
+Status generate_model(const std::string& kind, const std::string& out_dir, uint64_t seed, int blocks = 0);
 
 struct GeneratedModel {
     std::string param, table;
