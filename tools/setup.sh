@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 
 say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
-# Debian packages: compiler and build tools, Highway, GoogleTest, clang's
+# Debian packages: compiler and build tools, Highway, GoogleTest, stb_image, clang's
 # sanitizer/fuzzer runtime, Emscripten, Chromium for the browser tests.
-packages=(cmake ninja-build g++ clang libclang-rt-14-dev libhwy-dev libgtest-dev python3)
+packages=(cmake ninja-build g++ clang libclang-rt-14-dev libhwy-dev libgtest-dev libstb-dev python3)
 if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
   packages+=(emscripten chromium)
 fi
