@@ -1,0 +1,19 @@
+// The table of layer types the engine implements: catalog type -> factory.
+// Each family file under layers/ adds its types in one register_* function.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "engine/layer.h"
+
+namespace ncnn_int8::engine {
+
+using LayerRegistry = std::map<std::string, LayerFactory>;
+
+const LayerRegistry& layer_registry();
+
+// One per family file (layers/*.cpp).
+void register_structural_layers(LayerRegistry& r);
+
+} // namespace ncnn_int8::engine
