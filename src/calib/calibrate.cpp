@@ -56,7 +56,8 @@ size_t worker_count(const CalibOptions& o, size_t files)
 // workers. On failure the error of the lowest file index is returned, so
 // the message does not depend on scheduling.
 template <typename Worker, typename PerFile>
-Status run_pass(const CalibrationJob& job, const char* stage, size_t files, std::vector<Worker>& workers, PerFile per_file)
+Status run_pass(const CalibrationJob& job, const std::vector<std::string>& wanted, const char* stage, size_t files, std::vector<Worker>& workers,
+                PerFile per_file)
 {
     std::atomic<size_t> next{0}, done{0};
     std::atomic<bool> stop{false};
@@ -72,7 +73,7 @@ Status run_pass(const CalibrationJob& job, const char* stage, size_t files, std:
         stop = true;
     };
     auto body = [&](size_t w) {
-        auto runner = job.make_runner();
+        auto runner = job.make_runner(wanted);
         if (!runner.is_ok()) {
             record(0, runner.status());
             return;
@@ -221,7 +222,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             w.stats.resize(plan.names.size());
             w.seconds.assign(files, 0.0);
         }
-        RETURN_IF_ERROR(run_pass(job, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
+        RETURN_IF_ERROR(run_pass(job, plan.names, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
             const Clock::time_point t = Clock::now();
             Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_absmax(w.stats[b], v, static_cast<long>(i)); });
             w.seconds[i] += seconds_since(t);
@@ -235,7 +236,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
         if (o.method == CalibMethod::Kl) {
             for (Worker& w : workers)
                 for (BlobStats& s : w.stats) s.histogram.assign(kHistogramBins, 0);
-            RETURN_IF_ERROR(run_pass(job, "histogram", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
+            RETURN_IF_ERROR(run_pass(job, plan.names, "histogram", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
                 const Clock::time_point t = Clock::now();
                 Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_histogram(w.stats[b], v, merged[b].absmax); });
                 w.seconds[i] += seconds_since(t);

@@ -30,8 +30,8 @@ public:
                        const std::function<Status(const std::string& blob, const BlobView& view)>& on_blob) = 0;
 };
 
-// Makes one runner per worker thread.
-using RunnerFactory = std::function<Result<std::unique_ptr<ForwardRunner>>()>;
+// Makes one runner per worker thread, planned for the `wanted` blobs.
+using RunnerFactory = std::function<Result<std::unique_ptr<ForwardRunner>>(const std::vector<std::string>& wanted)>;
 
 struct CalibProgress {
     const char* stage = ""; // "absmax", "histogram"

@@ -148,7 +148,7 @@ InputTensor bgr_to_planar(const BgrImage& image, PixelOrder order)
 
 void subtract_mean_normalize(InputTensor& t, const std::vector<float>& mean, const std::vector<float>& norm)
 {
-    const size_t size = t.channel_size();
+    const size_t size = t.plane();
     for (int q = 0; q < t.c; q++) {
         const float s = norm[q];
         const float b = -mean[q] * norm[q];
