@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -101,6 +103,71 @@ inline bool is_weight_key(const std::string& key)
     for (size_t i = p + 7; i < key.size(); i++)
         if (key[i] < '0' || key[i] > '9') return false;
     return true;
+}
+
+} // namespace ncnn_int8::test
+
+namespace ncnn_int8::test {
+
+// The corpus's table_diff.py rules: weight lines identical (as text), no
+// key missing or extra, >= 98 % of activation scales within 1 % of the
+// expected ones and none off by more than 10 %.
+struct TableComparison {
+    size_t weight_lines = 0, weight_identical = 0;
+    size_t activations = 0, within_1pct = 0, over_10pct = 0;
+    std::vector<std::string> problems;
+    bool ok() const
+    {
+        return problems.empty() && weight_identical == weight_lines && over_10pct == 0 && within_1pct * 100 >= activations * 98;
+    }
+};
+
+inline TableComparison compare_tables(const std::string& ours_text, const std::string& expected_text)
+{
+    TableComparison c;
+    const auto ours = table_lines(ours_text);
+    const auto expected = table_lines(expected_text);
+    for (const auto& [key, text] : expected) {
+        auto it = ours.find(key);
+        if (it == ours.end()) {
+            c.problems.push_back("missing " + key);
+            continue;
+        }
+        if (is_weight_key(key)) {
+            c.weight_lines++;
+            if (it->second == text) c.weight_identical++;
+            else c.problems.push_back("weight line " + key + " differs");
+            continue;
+        }
+        c.activations++;
+        const double e = std::strtod(text.c_str(), nullptr), o = std::strtod(it->second.c_str(), nullptr);
+        const double rel = e == o ? 0.0 : (e == 0 ? 1e9 : std::fabs(o - e) / std::fabs(e));
+        if (rel <= 0.01) c.within_1pct++;
+        if (rel > 0.10) {
+            c.over_10pct++;
+            c.problems.push_back("activation " + key + ": expected " + text + "ours " + it->second);
+        }
+    }
+    for (const auto& kv : ours)
+        if (!expected.count(kv.first)) c.problems.push_back("extra " + kv.first);
+    return c;
+}
+
+// The case's lists (list.txt, or list_a.txt, list_b.txt, ...) and args.txt.
+inline std::vector<std::string> case_lists(const fs::path& dir)
+{
+    if (fs::exists(dir / "list.txt")) return {"list.txt"};
+    std::vector<std::string> out;
+    for (char c = 'a'; c <= 'z' && fs::exists(dir / (std::string("list_") + c + ".txt")); c++) out.push_back(std::string("list_") + c + ".txt");
+    return out;
+}
+
+inline std::vector<std::string> case_args(const fs::path& dir)
+{
+    std::istringstream in(slurp(dir / "args.txt"));
+    std::vector<std::string> out;
+    for (std::string a; in >> a;) out.push_back(a);
+    return out;
 }
 
 } // namespace ncnn_int8::test
