@@ -7,6 +7,13 @@ const LayerRegistry& layer_registry()
     static const LayerRegistry registry = [] {
         LayerRegistry r;
         register_structural_layers(r);
+        register_activation_layers(r);
+        register_elementwise_layers(r);
+        register_normalize_layers(r);
+        register_shape_layers(r);
+        register_convolution_layers(r);
+        register_pooling_layers(r);
+        register_dense_layers(r);
         return r;
     }();
     return registry;

@@ -15,5 +15,12 @@ const LayerRegistry& layer_registry();
 
 // One per family file (layers/*.cpp).
 void register_structural_layers(LayerRegistry& r);
+void register_activation_layers(LayerRegistry& r);
+void register_elementwise_layers(LayerRegistry& r);
+void register_normalize_layers(LayerRegistry& r);
+void register_shape_layers(LayerRegistry& r);
+void register_convolution_layers(LayerRegistry& r);
+void register_pooling_layers(LayerRegistry& r);
+void register_dense_layers(LayerRegistry& r);
 
 } // namespace ncnn_int8::engine

@@ -16,29 +16,13 @@
 #include "hwy/targets.h"
 #include "kernels/kernels.h"
 #include "kernels/scalar_reference.h"
+#include "highway_targets.h"
 
 namespace ncnn_int8 {
 namespace {
 
 using scalar::bits_of;
 using scalar::float_of;
-
-// Runs `body` once per Highway target compiled into the kernels and supported here.
-template <typename Body>
-void for_each_target(Body body)
-{
-    const std::vector<int64_t> targets = hwy::SupportedAndGeneratedTargets();
-    ASSERT_FALSE(targets.empty());
-    for (int64_t t : targets) {
-        hwy::SetSupportedTargetsForTest(t);
-        hwy::GetChosenTarget().Update(hwy::SupportedTargets());
-        SCOPED_TRACE(std::string("Highway target ") + hwy::TargetName(t));
-        std::printf("[ target   ] %s (active: %s)\n", hwy::TargetName(t), kernels::active_target());
-        body(t);
-    }
-    hwy::SetSupportedTargetsForTest(0);
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
-}
 
 // Edge values for the conversions and the quantizer.
 std::vector<float> edge_values()
