@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/format.h"
+#include "model/catalog/params.h"
 
 namespace ncnn_int8 {
 
@@ -52,15 +53,18 @@ Result<ScaleLine> conv_weight_line(const ModelLayer& layer, size_t li, const Lay
     int channels = 0, weight_data_size = 0;
     bool six_bit = false;
     if (type == "Convolution") {
-        channels = p.i(0);
-        weight_data_size = p.i(6);
-        six_bit = p.i(1) == 3 && p.i(11) == 3 && p.i(2) == 1 && p.i(12) == 1 && p.i(3) == 1 && p.i(13) == 1;
+        using C = params::Convolution;
+        channels = p.get(C::num_output);
+        weight_data_size = p.get(C::weight_data_size);
+        // int8 winograd F(4,3) wants 6-bit weights
+        six_bit = p.get(C::kernel_w) == 3 && p.get(C::kernel_h) == 3 && p.get(C::dilation_w) == 1 && p.get(C::dilation_h) == 1
+                  && p.get(C::stride_w) == 1 && p.get(C::stride_h) == 1;
     } else if (type == "ConvolutionDepthWise") {
-        channels = p.i(7);
-        weight_data_size = p.i(6);
+        channels = p.get(params::ConvolutionDepthWise::group);
+        weight_data_size = p.get(params::ConvolutionDepthWise::weight_data_size);
     } else {
-        channels = p.i(0);
-        weight_data_size = p.i(2);
+        channels = p.get(params::InnerProduct::num_output);
+        weight_data_size = p.get(params::InnerProduct::weight_data_size);
     }
     if (channels <= 0)
         return Status::failure(layer.label() + ": " + (type == "ConvolutionDepthWise" ? "group" : "num_output") + " must be positive to calibrate");
@@ -95,9 +99,10 @@ Status fixed_lines(const ModelLayer& layer, size_t li, const LayerBlobs& blobs, 
         return Status::ok();
     }
     if (type == "MultiHeadAttention") {
-        const int embed_dim = p.i(0), kdim = p.i(3), vdim = p.i(4);
+        using M = params::MultiHeadAttention;
+        const int embed_dim = p.get(M::embed_dim), kdim = p.get(M::kdim), vdim = p.get(M::vdim);
         if (embed_dim <= 0 || kdim < 0 || vdim < 0) return Status::failure(layer.label() + ": embed_dim, kdim and vdim must be positive to calibrate");
-        const int qdim = p.i(2) / embed_dim;
+        const int qdim = p.get(M::weight_data_size) / embed_dim;
         const char* blobs_qkv[3] = {"q_weight_data", "k_weight_data", "v_weight_data"};
         const int dims[3] = {qdim, kdim, vdim};
         for (int k = 0; k < 3; k++) {
@@ -111,12 +116,23 @@ Status fixed_lines(const ModelLayer& layer, size_t li, const LayerBlobs& blobs, 
         return Status::ok();
     }
     // RNN (1 gate), GRU (3), LSTM (4 gates of hidden_size rows)
-    const int dirs = p.i(2) == 2 ? 2 : 1;
-    const int num_output = p.i(0);
-    const int gates = type == "LSTM" ? 4 : type == "GRU" ? 3 : 1;
-    const int units = type == "LSTM" ? p.i(3) : num_output;
+    int num_output, weight_data_size, direction, units, gates;
+    if (type == "LSTM") {
+        using L = params::LSTM;
+        num_output = p.get(L::num_output), weight_data_size = p.get(L::weight_data_size), direction = p.get(L::direction);
+        units = p.get(L::hidden_size), gates = 4;
+    } else if (type == "GRU") {
+        using G = params::GRU;
+        num_output = p.get(G::num_output), weight_data_size = p.get(G::weight_data_size), direction = p.get(G::direction);
+        units = num_output, gates = 3;
+    } else {
+        using R = params::RNN;
+        num_output = p.get(R::num_output), weight_data_size = p.get(R::weight_data_size), direction = p.get(R::direction);
+        units = num_output, gates = 1;
+    }
+    const int dirs = direction == 2 ? 2 : 1;
     if (units <= 0 || num_output <= 0) return Status::failure(layer.label() + ": num_output (and hidden_size) must be positive to calibrate");
-    const int size = p.i(1) / dirs / units / gates;
+    const int size = weight_data_size / dirs / units / gates;
     ASSIGN_OR_RETURN(std::vector<float> xc, load_f32(layer, blobs, bin, bin_name, "weight_xc_data"));
     ASSIGN_OR_RETURN(std::vector<float> hc, load_f32(layer, blobs, bin, bin_name, "weight_hc_data"));
     const size_t rows = static_cast<size_t>(units) * gates;

@@ -22,13 +22,13 @@ const ParamSpec* NamedParams::spec(const char* name) const
 int NamedParams::i(const char* name) const
 {
     const ParamSpec* p = spec(name);
-    return p ? layer_.params.i(p->id) : 0;
+    return p && layer_.params.has(p->id) ? layer_.params.get(p->id).as_int() : 0;
 }
 
 float NamedParams::f(const char* name) const
 {
     const ParamSpec* p = spec(name);
-    return p ? layer_.params.f(p->id) : 0.f;
+    return p && layer_.params.has(p->id) ? layer_.params.get(p->id).as_float() : 0.f;
 }
 
 std::vector<int> NamedParams::ints(const char* name) const
