@@ -15,6 +15,7 @@ const LayerRegistry& layer_registry()
         register_pooling_layers(r);
         register_dense_layers(r);
         register_spatial_layers(r);
+        register_affine_layers(r);
         return r;
     }();
     return registry;
