@@ -16,6 +16,7 @@ const LayerRegistry& layer_registry()
         register_dense_layers(r);
         register_spatial_layers(r);
         register_affine_layers(r);
+        register_deconvolution_layers(r);
         return r;
     }();
     return registry;

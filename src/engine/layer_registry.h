@@ -24,5 +24,6 @@ void register_pooling_layers(LayerRegistry& r);
 void register_dense_layers(LayerRegistry& r);
 void register_spatial_layers(LayerRegistry& r);
 void register_affine_layers(LayerRegistry& r);
+void register_deconvolution_layers(LayerRegistry& r);
 
 } // namespace ncnn_int8::engine

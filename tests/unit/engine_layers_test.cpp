@@ -323,5 +323,94 @@ TEST(EngineLayers, EltwiseReshapeFlattenMemoryDataAndActivations)
     EXPECT_EQ(blobs["flat"].data, in.data);
 }
 
+TEST(EngineLayers, DeconvolutionMatchesTheScatterDefinition)
+{
+    struct Case { int k, stride, dil, pad, inc, outc, group; };
+    for (const Case& c : {Case{3, 2, 1, 0, 3, 4, 1}, Case{4, 2, 1, 1, 2, 3, 1}, Case{3, 1, 2, 0, 2, 2, 1}, Case{3, 2, 1, 1, 4, 4, 4}}) {
+        const Tensor in = random_tensor(Tensor::make3(5, 4, c.inc), 60);
+        const int icg = c.inc / c.group, ocg = c.outc / c.group, maxk = c.k * c.k;
+        const std::vector<float> w = random_floats(static_cast<size_t>(c.outc) * icg * maxk, 61);
+        const std::vector<float> bias = random_floats(c.outc, 62);
+        const int ext = c.dil * (c.k - 1) + 1;
+        const int fw = (in.w - 1) * c.stride + ext, fh = (in.h - 1) * c.stride + ext;
+        Tensor full = Tensor::make3(fw, fh, c.outc);
+        for (int p = 0; p < c.outc; p++) {
+            const int g = p / ocg;
+            for (size_t i = 0; i < full.plane(); i++) full.channel(p)[i] = bias[p];
+            for (int y = 0; y < in.h; y++)
+                for (int x = 0; x < in.w; x++)
+                    for (int q = 0; q < icg; q++)
+                        for (int ky = 0; ky < c.k; ky++)
+                            for (int kx = 0; kx < c.k; kx++)
+                                full.channel(p)[(y * c.stride + ky * c.dil) * fw + x * c.stride + kx * c.dil] +=
+                                    in.channel(g * icg + q)[y * in.w + x] * w[((static_cast<size_t>(p) * icg + q) * c.k + ky) * c.k + kx];
+        }
+        Tensor want = Tensor::make3(fw - 2 * c.pad, fh - 2 * c.pad, c.outc);
+        for (int p = 0; p < c.outc; p++)
+            for (int y = 0; y < want.h; y++)
+                for (int x = 0; x < want.w; x++) want.channel(p)[y * want.w + x] = full.channel(p)[(y + c.pad) * fw + x + c.pad];
+        const bool dw = c.group > 1;
+        const std::string line = std::string(dw ? "DeconvolutionDepthWise" : "Deconvolution") + " d 1 1 data out 0=" + std::to_string(c.outc) + " 1=" + std::to_string(c.k) +
+                                 " 2=" + std::to_string(c.dil) + " 3=" + std::to_string(c.stride) + " 4=" + std::to_string(c.pad) + " 5=1 6=" + std::to_string(w.size()) +
+                                 (dw ? " 7=" + std::to_string(c.group) : "");
+        BinBuilder bin;
+        bin.fp32(w).raw(bias);
+        SCOPED_TRACE(line);
+        expect_close(run_model("7767517\n2 2\nInput in 0 1 data\n" + line + "\n", bin.bytes, {in})["out"], want);
+    }
+}
+
+TEST(EngineLayers, NormalizationLayers)
+{
+    const Tensor in = random_tensor(Tensor::make3(4, 3, 4), 70);
+    const std::vector<float> slope = {1, 2, 3, 4}, mean = {0.1f, 0.2f, 0.3f, 0.4f}, var = {1, 2, 3, 4}, bias = {-1, 0, 1, 2};
+    const std::vector<float> gamma = {1.5f, 0.5f, 2.f, 1.f}, beta = {0.f, 1.f, -1.f, 0.5f};
+    BinBuilder bin;
+    bin.raw(slope).raw(mean).raw(var).raw(bias).raw(gamma).raw(beta).raw(gamma).raw(beta);
+    auto blobs = run_model("7767517\n5 7\nInput in 0 1 data\nSplit s 1 3 data d0 d1 d2\nBatchNorm bn 1 1 d0 bn 0=4 1=0.001\n"
+                           "GroupNorm gn 1 1 d1 gn 0=2 1=4 2=0.001\nInstanceNorm in 1 1 d2 inorm 0=4 1=0.001\n",
+                           bin.bytes, {in});
+    Tensor bn = in, gn = in, inorm = in;
+    for (int q = 0; q < 4; q++) {
+        const float sd = std::sqrt(var[q] + 0.001f);
+        for (int i = 0; i < 12; i++) bn.channel(q)[i] = (in.channel(q)[i] - mean[q]) / sd * slope[q] + bias[q];
+        double m = 0, v = 0;
+        for (int i = 0; i < 12; i++) m += in.channel(q)[i];
+        m /= 12;
+        for (int i = 0; i < 12; i++) v += (in.channel(q)[i] - m) * (in.channel(q)[i] - m);
+        v /= 12;
+        for (int i = 0; i < 12; i++) inorm.channel(q)[i] = static_cast<float>((in.channel(q)[i] - m) / std::sqrt(v + 0.001) * gamma[q] + beta[q]);
+    }
+    for (int g = 0; g < 2; g++) {
+        double m = 0, v = 0;
+        for (int i = 0; i < 24; i++) m += in.data[g * 24 + i];
+        m /= 24;
+        for (int i = 0; i < 24; i++) v += (in.data[g * 24 + i] - m) * (in.data[g * 24 + i] - m);
+        v /= 24;
+        for (int i = 0; i < 24; i++) gn.data[g * 24 + i] = static_cast<float>((in.data[g * 24 + i] - m) / std::sqrt(v + 0.001) * gamma[g * 2 + i / 12] + beta[g * 2 + i / 12]);
+    }
+    expect_close(blobs["bn"], bn, 1e-5f);
+    expect_close(blobs["gn"], gn, 1e-4f);
+    expect_close(blobs["inorm"], inorm, 1e-4f);
+}
+
+TEST(EngineLayers, LayerNormOverRows)
+{
+    const Tensor in = random_tensor(Tensor::make2(6, 3), 80);
+    const std::vector<float> gamma = random_floats(6, 81), beta = random_floats(6, 82);
+    BinBuilder bin;
+    bin.raw(gamma).raw(beta);
+    Tensor want = in;
+    for (int r = 0; r < 3; r++) {
+        double m = 0, v = 0;
+        for (int i = 0; i < 6; i++) m += in.data[r * 6 + i];
+        m /= 6;
+        for (int i = 0; i < 6; i++) v += (in.data[r * 6 + i] - m) * (in.data[r * 6 + i] - m);
+        v /= 6;
+        for (int i = 0; i < 6; i++) want.data[r * 6 + i] = static_cast<float>((in.data[r * 6 + i] - m) / std::sqrt(v + 1e-5) * gamma[i] + beta[i]);
+    }
+    expect_close(run_model("7767517\n2 2\nInput in 0 1 data\nLayerNorm ln 1 1 data out 0=6 1=1e-5\n", bin.bytes, {in})["out"], want, 1e-4f);
+}
+
 } // namespace
 } // namespace ncnn_int8::test
