@@ -17,6 +17,7 @@ const LayerRegistry& layer_registry()
         register_spatial_layers(r);
         register_affine_layers(r);
         register_deconvolution_layers(r);
+        register_matrix_layers(r);
         return r;
     }();
     return registry;

@@ -412,5 +412,47 @@ TEST(EngineLayers, LayerNormOverRows)
     expect_close(run_model("7767517\n2 2\nInput in 0 1 data\nLayerNorm ln 1 1 data out 0=6 1=1e-5\n", bin.bytes, {in})["out"], want, 1e-4f);
 }
 
+TEST(EngineLayers, GemmWithConstantBTransposedAndBias)
+{
+    // A: 2-D blob M=3 rows of K=4; B constant, transB=1: N=2 rows of K; C per column (1 x N), alpha 2, beta 0.5.
+    const Tensor a = random_tensor(Tensor::make2(4, 3), 90);
+    const std::vector<float> b = random_floats(2 * 4, 91), c = {1.f, -2.f};
+    BinBuilder bin;
+    bin.fp32(b).fp32(c);
+    auto out = run_model("7767517\n2 2\nInput in 0 1 data\nGemm g 1 1 data out 0=2.0 1=0.5 3=1 5=1 6=1 8=2 9=4 10=4\n", bin.bytes, {a})["out"];
+    Tensor want = Tensor::make2(2, 3);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++) {
+            double s = c[j] * 0.5;
+            for (int k = 0; k < 4; k++) s += static_cast<double>(a.data[i * 4 + k]) * b[j * 4 + k];
+            want.data[i * 2 + j] = static_cast<float>(s * 2);
+        }
+    expect_close(out, want);
+}
+
+TEST(EngineLayers, SqueezeExpandDimsAndPixelShuffle)
+{
+    auto blobs = run_model("7767517\n5 6\nInput in 0 1 data\nSplit s 1 2 data d0 d1\nSqueeze sq 1 1 d0 sq 1=1\n"
+                           "ExpandDims ex 1 1 sq ex -23303=1,0\nPixelShuffle ps 1 1 d1 ps 0=2\n",
+                           {}, {Tensor::make3(2, 2, 8)});
+    EXPECT_EQ(blobs["sq"].dims, 3); // h = 2 is not 1: nothing squeezed
+    Tensor one_row = random_tensor(Tensor::make3(3, 1, 8), 96);
+    auto sq = run_model("7767517\n3 3\nInput in 0 1 data\nSqueeze sq 1 1 data sq 1=1\nExpandDims ex 1 1 sq ex -23303=1,1\n", {}, {one_row});
+    EXPECT_EQ(sq["sq"].dims, 2);
+    EXPECT_EQ(sq["sq"].w, 3);
+    EXPECT_EQ(sq["sq"].h, 8);
+    EXPECT_EQ(sq["ex"].dims, 3); // (w=3, h=8) -> axis 1 of [c, h, w]: c=8, h=1, w=3
+    EXPECT_EQ(sq["ex"].c, 8);
+    EXPECT_EQ(sq["ex"].h, 1);
+    EXPECT_EQ(sq["ex"].data, one_row.data);
+    Tensor ps_in = Tensor::make3(1, 1, 4);
+    ps_in.data = {1, 2, 3, 4};
+    auto ps = run_model("7767517\n2 2\nInput in 0 1 data\nPixelShuffle ps 1 1 data out 0=2\n", {}, {ps_in})["out"];
+    EXPECT_EQ(ps.w, 2);
+    EXPECT_EQ(ps.h, 2);
+    EXPECT_EQ(ps.c, 1);
+    EXPECT_EQ(ps.data, (std::vector<float>{1, 2, 3, 4}));
+}
+
 } // namespace
 } // namespace ncnn_int8::test
