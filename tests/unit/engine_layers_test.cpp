@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <random>
 
@@ -452,6 +453,26 @@ TEST(EngineLayers, SqueezeExpandDimsAndPixelShuffle)
     EXPECT_EQ(ps.h, 2);
     EXPECT_EQ(ps.c, 1);
     EXPECT_EQ(ps.data, (std::vector<float>{1, 2, 3, 4}));
+}
+
+TEST(EngineLayers, Pooling1DAndEmbed)
+{
+    Tensor in = Tensor::make2(5, 2);
+    in.data = {1, 5, 2, 4, 3, -1, -5, -2, -4, -3};
+    auto p = run_model("7767517\n2 2\nInput in 0 1 data\nPooling1D p 1 1 data out 0=0 1=2 2=2 5=1\n", {}, {in})["out"];
+    ASSERT_EQ(p.dims, 2);
+    EXPECT_EQ(p.w, 2);
+    EXPECT_EQ(p.h, 2);
+    EXPECT_EQ(p.data, (std::vector<float>{5, 4, -1, -2}));
+    // Embed: word indices as int32 bits; 7 clamps to the last row.
+    Tensor words = Tensor::make1(3);
+    const int32_t ids[] = {1, 0, 7};
+    std::memcpy(words.data.data(), ids, sizeof ids);
+    const std::vector<float> table = {0, 1, 10, 11, 20, 21}, bias = {0.5f, -0.5f};
+    BinBuilder bin;
+    bin.fp32(table).raw(bias);
+    auto e = run_model("7767517\n2 2\nInput in 0 1 data\nEmbed e 1 1 data out 0=2 1=3 2=1 3=6\n", bin.bytes, {words})["out"];
+    EXPECT_EQ(e.data, (std::vector<float>{10.5f, 10.5f, 0.5f, 0.5f, 20.5f, 20.5f}));
 }
 
 } // namespace
