@@ -14,6 +14,10 @@ const LayerRegistry& layer_registry()
         register_convolution_layers(r);
         register_pooling_layers(r);
         register_dense_layers(r);
+        register_spatial_layers(r);
+        register_affine_layers(r);
+        register_deconvolution_layers(r);
+        register_matrix_layers(r);
         return r;
     }();
     return registry;

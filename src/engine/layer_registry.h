@@ -22,5 +22,9 @@ void register_shape_layers(LayerRegistry& r);
 void register_convolution_layers(LayerRegistry& r);
 void register_pooling_layers(LayerRegistry& r);
 void register_dense_layers(LayerRegistry& r);
+void register_spatial_layers(LayerRegistry& r);
+void register_affine_layers(LayerRegistry& r);
+void register_deconvolution_layers(LayerRegistry& r);
+void register_matrix_layers(LayerRegistry& r);
 
 } // namespace ncnn_int8::engine

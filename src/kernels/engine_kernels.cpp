@@ -42,6 +42,12 @@ void axpy_strided_f32(size_t count, float a, const float* x, size_t stride, floa
     scalar::axpy_strided_f32(count, a, x, stride, y);
 }
 
+void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride)
+{
+    if (stride == 1) return axpy_f32(count, 1.f, x, y);
+    scalar::axpy_strided_out_f32(count, x, y, stride);
+}
+
 } // namespace kernels
 } // namespace ncnn_int8
 #endif // HWY_ONCE

@@ -21,4 +21,7 @@ void axpy_f32(size_t count, float a, const float* x, float* y);
 // y[n] += a * x[n * stride] for n < count: a strided input row (stride > 1).
 void axpy_strided_f32(size_t count, float a, const float* x, size_t stride, float* y);
 
+// y[n * stride] += x[n] for n < count: scatter-add of one row (deconvolution).
+void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride);
+
 } // namespace ncnn_int8::kernels

@@ -36,4 +36,9 @@ inline void axpy_strided_f32(size_t count, float a, const float* x, size_t strid
     }
 }
 
+inline void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride)
+{
+    for (size_t n = 0; n < count; n++) y[n * stride] = y[n * stride] + x[n];
+}
+
 } // namespace ncnn_int8::kernels::scalar

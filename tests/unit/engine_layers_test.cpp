@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <random>
 
@@ -321,6 +322,157 @@ TEST(EngineLayers, EltwiseReshapeFlattenMemoryDataAndActivations)
     EXPECT_EQ(blobs["resh"].h, 4);
     EXPECT_EQ(blobs["flat"].dims, 1);
     EXPECT_EQ(blobs["flat"].data, in.data);
+}
+
+TEST(EngineLayers, DeconvolutionMatchesTheScatterDefinition)
+{
+    struct Case { int k, stride, dil, pad, inc, outc, group; };
+    for (const Case& c : {Case{3, 2, 1, 0, 3, 4, 1}, Case{4, 2, 1, 1, 2, 3, 1}, Case{3, 1, 2, 0, 2, 2, 1}, Case{3, 2, 1, 1, 4, 4, 4}}) {
+        const Tensor in = random_tensor(Tensor::make3(5, 4, c.inc), 60);
+        const int icg = c.inc / c.group, ocg = c.outc / c.group, maxk = c.k * c.k;
+        const std::vector<float> w = random_floats(static_cast<size_t>(c.outc) * icg * maxk, 61);
+        const std::vector<float> bias = random_floats(c.outc, 62);
+        const int ext = c.dil * (c.k - 1) + 1;
+        const int fw = (in.w - 1) * c.stride + ext, fh = (in.h - 1) * c.stride + ext;
+        Tensor full = Tensor::make3(fw, fh, c.outc);
+        for (int p = 0; p < c.outc; p++) {
+            const int g = p / ocg;
+            for (size_t i = 0; i < full.plane(); i++) full.channel(p)[i] = bias[p];
+            for (int y = 0; y < in.h; y++)
+                for (int x = 0; x < in.w; x++)
+                    for (int q = 0; q < icg; q++)
+                        for (int ky = 0; ky < c.k; ky++)
+                            for (int kx = 0; kx < c.k; kx++)
+                                full.channel(p)[(y * c.stride + ky * c.dil) * fw + x * c.stride + kx * c.dil] +=
+                                    in.channel(g * icg + q)[y * in.w + x] * w[((static_cast<size_t>(p) * icg + q) * c.k + ky) * c.k + kx];
+        }
+        Tensor want = Tensor::make3(fw - 2 * c.pad, fh - 2 * c.pad, c.outc);
+        for (int p = 0; p < c.outc; p++)
+            for (int y = 0; y < want.h; y++)
+                for (int x = 0; x < want.w; x++) want.channel(p)[y * want.w + x] = full.channel(p)[(y + c.pad) * fw + x + c.pad];
+        const bool dw = c.group > 1;
+        const std::string line = std::string(dw ? "DeconvolutionDepthWise" : "Deconvolution") + " d 1 1 data out 0=" + std::to_string(c.outc) + " 1=" + std::to_string(c.k) +
+                                 " 2=" + std::to_string(c.dil) + " 3=" + std::to_string(c.stride) + " 4=" + std::to_string(c.pad) + " 5=1 6=" + std::to_string(w.size()) +
+                                 (dw ? " 7=" + std::to_string(c.group) : "");
+        BinBuilder bin;
+        bin.fp32(w).raw(bias);
+        SCOPED_TRACE(line);
+        expect_close(run_model("7767517\n2 2\nInput in 0 1 data\n" + line + "\n", bin.bytes, {in})["out"], want);
+    }
+}
+
+TEST(EngineLayers, NormalizationLayers)
+{
+    const Tensor in = random_tensor(Tensor::make3(4, 3, 4), 70);
+    const std::vector<float> slope = {1, 2, 3, 4}, mean = {0.1f, 0.2f, 0.3f, 0.4f}, var = {1, 2, 3, 4}, bias = {-1, 0, 1, 2};
+    const std::vector<float> gamma = {1.5f, 0.5f, 2.f, 1.f}, beta = {0.f, 1.f, -1.f, 0.5f};
+    BinBuilder bin;
+    bin.raw(slope).raw(mean).raw(var).raw(bias).raw(gamma).raw(beta).raw(gamma).raw(beta);
+    auto blobs = run_model("7767517\n5 7\nInput in 0 1 data\nSplit s 1 3 data d0 d1 d2\nBatchNorm bn 1 1 d0 bn 0=4 1=0.001\n"
+                           "GroupNorm gn 1 1 d1 gn 0=2 1=4 2=0.001\nInstanceNorm in 1 1 d2 inorm 0=4 1=0.001\n",
+                           bin.bytes, {in});
+    Tensor bn = in, gn = in, inorm = in;
+    for (int q = 0; q < 4; q++) {
+        const float sd = std::sqrt(var[q] + 0.001f);
+        for (int i = 0; i < 12; i++) bn.channel(q)[i] = (in.channel(q)[i] - mean[q]) / sd * slope[q] + bias[q];
+        double m = 0, v = 0;
+        for (int i = 0; i < 12; i++) m += in.channel(q)[i];
+        m /= 12;
+        for (int i = 0; i < 12; i++) v += (in.channel(q)[i] - m) * (in.channel(q)[i] - m);
+        v /= 12;
+        for (int i = 0; i < 12; i++) inorm.channel(q)[i] = static_cast<float>((in.channel(q)[i] - m) / std::sqrt(v + 0.001) * gamma[q] + beta[q]);
+    }
+    for (int g = 0; g < 2; g++) {
+        double m = 0, v = 0;
+        for (int i = 0; i < 24; i++) m += in.data[g * 24 + i];
+        m /= 24;
+        for (int i = 0; i < 24; i++) v += (in.data[g * 24 + i] - m) * (in.data[g * 24 + i] - m);
+        v /= 24;
+        for (int i = 0; i < 24; i++) gn.data[g * 24 + i] = static_cast<float>((in.data[g * 24 + i] - m) / std::sqrt(v + 0.001) * gamma[g * 2 + i / 12] + beta[g * 2 + i / 12]);
+    }
+    expect_close(blobs["bn"], bn, 1e-5f);
+    expect_close(blobs["gn"], gn, 1e-4f);
+    expect_close(blobs["inorm"], inorm, 1e-4f);
+}
+
+TEST(EngineLayers, LayerNormOverRows)
+{
+    const Tensor in = random_tensor(Tensor::make2(6, 3), 80);
+    const std::vector<float> gamma = random_floats(6, 81), beta = random_floats(6, 82);
+    BinBuilder bin;
+    bin.raw(gamma).raw(beta);
+    Tensor want = in;
+    for (int r = 0; r < 3; r++) {
+        double m = 0, v = 0;
+        for (int i = 0; i < 6; i++) m += in.data[r * 6 + i];
+        m /= 6;
+        for (int i = 0; i < 6; i++) v += (in.data[r * 6 + i] - m) * (in.data[r * 6 + i] - m);
+        v /= 6;
+        for (int i = 0; i < 6; i++) want.data[r * 6 + i] = static_cast<float>((in.data[r * 6 + i] - m) / std::sqrt(v + 1e-5) * gamma[i] + beta[i]);
+    }
+    expect_close(run_model("7767517\n2 2\nInput in 0 1 data\nLayerNorm ln 1 1 data out 0=6 1=1e-5\n", bin.bytes, {in})["out"], want, 1e-4f);
+}
+
+TEST(EngineLayers, GemmWithConstantBTransposedAndBias)
+{
+    // A: 2-D blob M=3 rows of K=4; B constant, transB=1: N=2 rows of K; C per column (1 x N), alpha 2, beta 0.5.
+    const Tensor a = random_tensor(Tensor::make2(4, 3), 90);
+    const std::vector<float> b = random_floats(2 * 4, 91), c = {1.f, -2.f};
+    BinBuilder bin;
+    bin.fp32(b).fp32(c);
+    auto out = run_model("7767517\n2 2\nInput in 0 1 data\nGemm g 1 1 data out 0=2.0 1=0.5 3=1 5=1 6=1 8=2 9=4 10=4\n", bin.bytes, {a})["out"];
+    Tensor want = Tensor::make2(2, 3);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++) {
+            double s = c[j] * 0.5;
+            for (int k = 0; k < 4; k++) s += static_cast<double>(a.data[i * 4 + k]) * b[j * 4 + k];
+            want.data[i * 2 + j] = static_cast<float>(s * 2);
+        }
+    expect_close(out, want);
+}
+
+TEST(EngineLayers, SqueezeExpandDimsAndPixelShuffle)
+{
+    auto blobs = run_model("7767517\n5 6\nInput in 0 1 data\nSplit s 1 2 data d0 d1\nSqueeze sq 1 1 d0 sq 1=1\n"
+                           "ExpandDims ex 1 1 sq ex -23303=1,0\nPixelShuffle ps 1 1 d1 ps 0=2\n",
+                           {}, {Tensor::make3(2, 2, 8)});
+    EXPECT_EQ(blobs["sq"].dims, 3); // h = 2 is not 1: nothing squeezed
+    Tensor one_row = random_tensor(Tensor::make3(3, 1, 8), 96);
+    auto sq = run_model("7767517\n3 3\nInput in 0 1 data\nSqueeze sq 1 1 data sq 1=1\nExpandDims ex 1 1 sq ex -23303=1,1\n", {}, {one_row});
+    EXPECT_EQ(sq["sq"].dims, 2);
+    EXPECT_EQ(sq["sq"].w, 3);
+    EXPECT_EQ(sq["sq"].h, 8);
+    EXPECT_EQ(sq["ex"].dims, 3); // (w=3, h=8) -> axis 1 of [c, h, w]: c=8, h=1, w=3
+    EXPECT_EQ(sq["ex"].c, 8);
+    EXPECT_EQ(sq["ex"].h, 1);
+    EXPECT_EQ(sq["ex"].data, one_row.data);
+    Tensor ps_in = Tensor::make3(1, 1, 4);
+    ps_in.data = {1, 2, 3, 4};
+    auto ps = run_model("7767517\n2 2\nInput in 0 1 data\nPixelShuffle ps 1 1 data out 0=2\n", {}, {ps_in})["out"];
+    EXPECT_EQ(ps.w, 2);
+    EXPECT_EQ(ps.h, 2);
+    EXPECT_EQ(ps.c, 1);
+    EXPECT_EQ(ps.data, (std::vector<float>{1, 2, 3, 4}));
+}
+
+TEST(EngineLayers, Pooling1DAndEmbed)
+{
+    Tensor in = Tensor::make2(5, 2);
+    in.data = {1, 5, 2, 4, 3, -1, -5, -2, -4, -3};
+    auto p = run_model("7767517\n2 2\nInput in 0 1 data\nPooling1D p 1 1 data out 0=0 1=2 2=2 5=1\n", {}, {in})["out"];
+    ASSERT_EQ(p.dims, 2);
+    EXPECT_EQ(p.w, 2);
+    EXPECT_EQ(p.h, 2);
+    EXPECT_EQ(p.data, (std::vector<float>{5, 4, -1, -2}));
+    // Embed: word indices as int32 bits; 7 clamps to the last row.
+    Tensor words = Tensor::make1(3);
+    const int32_t ids[] = {1, 0, 7};
+    std::memcpy(words.data.data(), ids, sizeof ids);
+    const std::vector<float> table = {0, 1, 10, 11, 20, 21}, bias = {0.5f, -0.5f};
+    BinBuilder bin;
+    bin.fp32(table).raw(bias);
+    auto e = run_model("7767517\n2 2\nInput in 0 1 data\nEmbed e 1 1 data out 0=2 1=3 2=1 3=6\n", bin.bytes, {words})["out"];
+    EXPECT_EQ(e.data, (std::vector<float>{10.5f, 10.5f, 0.5f, 0.5f, 20.5f, 20.5f}));
 }
 
 } // namespace

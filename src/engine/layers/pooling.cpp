@@ -19,6 +19,7 @@ struct PoolSpec {
     int pad_left = 0, pad_right = 0, pad_top = 0, pad_bottom = 0;
     bool global = false, adaptive = false, count_include_pad = false;
     int pad_mode = 0, out_w = 0, out_h = 0;
+    bool one_d = false; // Pooling1D: 2-D blobs (w, h = channels)
 };
 
 class Pooling final : public LayerForward {
@@ -26,6 +27,30 @@ public:
     explicit Pooling(PoolSpec s) : s_(s) {}
 
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        if (!s_.one_d) return forward2d(bottoms, tops);
+        // Pooling1D: pool the w x 1 x h view, then give the result back its 2-D shape.
+        const Tensor& in1 = *bottoms.at(0);
+        if (in1.dims != 2) return shape_error("needs a 2-D blob (w, h = channels), got " + in1.shape_text());
+        auto view = std::make_shared<Tensor>(in1);
+        view->dims = 3;
+        view->c = in1.h;
+        view->h = 1;
+        std::vector<TensorPtr> out;
+        RETURN_IF_ERROR(forward2d({view}, out));
+        if (out[0]->dims == 3) {
+            auto o = std::make_shared<Tensor>(*out[0]);
+            o->dims = 2;
+            o->h = o->c;
+            o->c = 1;
+            out[0] = o;
+        }
+        tops.push_back(out[0] == view ? bottoms[0] : out[0]);
+        return Status::ok();
+    }
+
+private:
+    Status forward2d(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const
     {
         const Tensor& in = *bottoms.at(0);
         if (in.dims != 3) return shape_error("needs a 3-D blob, got " + in.shape_text());
@@ -102,7 +127,6 @@ public:
         return Status::ok();
     }
 
-private:
     Status global(const Tensor& in, std::vector<TensorPtr>& tops) const
     {
         Tensor out = Tensor::make1(in.c);
@@ -157,38 +181,48 @@ private:
     PoolSpec s_;
 };
 
-Made make_pooling(const LayerContext& ctx)
+Made make_pool(const LayerContext& ctx, bool one_d)
 {
     const NamedParams& p = ctx.params();
     PoolSpec s;
+    s.one_d = one_d;
     const int type = p.i("pooling_type");
     if (type != 0 && type != 1) return ctx.error("pooling_type " + std::to_string(type) + " is not 0 (max) or 1 (average)");
     s.max = type == 0;
     s.kw = p.i("kernel_w");
-    s.kh = p.i("kernel_h");
     s.sw = p.i("stride_w");
-    s.sh = p.i("stride_h");
     s.pad_left = p.i("pad_left");
     s.pad_right = p.i("pad_right");
-    s.pad_top = p.i("pad_top");
-    s.pad_bottom = p.i("pad_bottom");
+    if (one_d) {
+        s.kh = 1;
+        s.sh = 1;
+    } else {
+        s.kh = p.i("kernel_h");
+        s.sh = p.i("stride_h");
+        s.pad_top = p.i("pad_top");
+        s.pad_bottom = p.i("pad_bottom");
+    }
     s.global = p.i("global_pooling") != 0;
     s.pad_mode = p.i("pad_mode");
     s.count_include_pad = p.i("avgpool_count_include_pad") != 0;
     s.adaptive = p.i("adaptive_pooling") != 0;
     s.out_w = p.i("out_w");
-    s.out_h = p.i("out_h");
+    s.out_h = one_d ? 1 : p.i("out_h");
     if (!s.global && !s.adaptive && (s.kw <= 0 || s.kh <= 0 || s.sw <= 0 || s.sh <= 0))
         return ctx.error("kernel and stride must be positive");
     if (s.pad_mode < 0 || s.pad_mode > 3) return ctx.error("pad_mode " + std::to_string(s.pad_mode) + " is not 0..3");
     return std::unique_ptr<LayerForward>(new Pooling(s));
 }
 
+Made make_pooling(const LayerContext& ctx) { return make_pool(ctx, false); }
+Made make_pooling_1d(const LayerContext& ctx) { return make_pool(ctx, true); }
+
 } // namespace
 
 void register_pooling_layers(LayerRegistry& r)
 {
     r["Pooling"] = make_pooling;
+    r["Pooling1D"] = make_pooling_1d;
 }
 
 } // namespace ncnn_int8::engine

@@ -301,6 +301,109 @@ Made make_memory_data(const LayerContext& ctx)
     return std::unique_ptr<LayerForward>(new MemoryData(std::make_shared<const Tensor>(std::move(t))));
 }
 
+// ---------------------------------------------------------------- Squeeze / ExpandDims
+
+// Axes are ncnn's, outermost first; the data never moves.
+class Squeeze final : public LayerForward {
+public:
+    Squeeze(bool w, bool h, bool d, bool c, std::vector<int> axes) : flags_{c, d, h, w}, axes_(std::move(axes)) {}
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in = *bottoms.at(0);
+        const std::vector<int> ext = axes_of(in);
+        // named flags per axis, outermost first: [c, d, h, w] cut to dims
+        std::vector<bool> drop(in.dims, false);
+        static const int kNames[5][4] = {{}, {3}, {2, 3}, {0, 2, 3}, {0, 1, 2, 3}}; // index into flags_ (c, d, h, w)
+        if (axes_.empty()) {
+            for (int k = 0; k < in.dims; k++) drop[k] = flags_[kNames[in.dims][k]] && ext[k] == 1;
+        } else {
+            for (int a : axes_) {
+                const int axis = a < 0 ? a + in.dims : a;
+                if (axis < 0 || axis >= in.dims) return shape_error("axis " + std::to_string(a) + " is out of range for a " + in.shape_text() + " blob");
+                drop[axis] = ext[axis] == 1;
+            }
+        }
+        std::vector<int> kept;
+        for (int k = 0; k < in.dims; k++)
+            if (!drop[k]) kept.push_back(ext[k]);
+        if (kept.empty()) kept.push_back(1);
+        auto out = std::make_shared<Tensor>(tensor_of(kept));
+        out->data = in.data;
+        tops.push_back(std::move(out));
+        return Status::ok();
+    }
+
+private:
+    bool flags_[4];
+    std::vector<int> axes_;
+};
+
+Made make_squeeze(const LayerContext& ctx)
+{
+    const NamedParams& p = ctx.params();
+    return std::unique_ptr<LayerForward>(new Squeeze(p.i("squeeze_w") != 0, p.i("squeeze_h") != 0, p.i("squeeze_d") != 0, p.i("squeeze_c") != 0, p.ints("axes")));
+}
+
+class ExpandDims final : public LayerForward {
+public:
+    explicit ExpandDims(std::vector<int> axes) : axes_(std::move(axes)) {}
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in = *bottoms.at(0);
+        const int outdims = in.dims + static_cast<int>(axes_.size());
+        if (outdims > 4) return shape_error("expanding a " + in.shape_text() + " blob by " + std::to_string(axes_.size()) + " axes exceeds 4-D");
+        std::vector<bool> added(outdims, false);
+        for (int a : axes_) {
+            const int axis = a < 0 ? a + outdims : a;
+            if (axis < 0 || axis >= outdims) return shape_error("axis " + std::to_string(a) + " is out of range");
+            added[axis] = true;
+        }
+        const std::vector<int> ext = axes_of(in);
+        std::vector<int> out_ext;
+        size_t next = 0;
+        for (int k = 0; k < outdims; k++) out_ext.push_back(added[k] || next >= ext.size() ? 1 : ext[next++]);
+        auto out = std::make_shared<Tensor>(tensor_of(out_ext));
+        if (out->total() != in.total()) return shape_error("axes do not expand a " + in.shape_text() + " blob");
+        out->data = in.data;
+        tops.push_back(std::move(out));
+        return Status::ok();
+    }
+
+private:
+    std::vector<int> axes_;
+};
+
+Made make_expand_dims(const LayerContext& ctx) { return std::unique_ptr<LayerForward>(new ExpandDims(ctx.params().ints("axes"))); }
+
+// ---------------------------------------------------------------- PixelShuffle
+
+class PixelShuffle final : public LayerForward {
+public:
+    PixelShuffle(int r, int mode) : r_(r), mode_(mode) {}
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in = *bottoms.at(0);
+        if (in.dims != 3 || r_ <= 0 || in.c % (r_ * r_) != 0) return shape_error("upscale_factor " + std::to_string(r_) + " does not fit a " + in.shape_text() + " blob");
+        const int outc = in.c / (r_ * r_);
+        Tensor out = Tensor::make3(in.w * r_, in.h * r_, outc);
+        for (int p = 0; p < outc; p++)
+            for (int sh = 0; sh < r_; sh++)
+                for (int sw = 0; sw < r_; sw++) {
+                    const int q = mode_ == 0 ? p * r_ * r_ + sh * r_ + sw : (sh * r_ + sw) * outc + p;
+                    const float* s = in.channel(q);
+                    for (int i = 0; i < in.h; i++)
+                        for (int j = 0; j < in.w; j++) out.channel(p)[static_cast<size_t>(i * r_ + sh) * out.w + j * r_ + sw] = *s++;
+                }
+        tops.push_back(std::make_shared<Tensor>(std::move(out)));
+        return Status::ok();
+    }
+
+private:
+    int r_, mode_;
+};
+
+Made make_pixel_shuffle(const LayerContext& ctx) { return std::unique_ptr<LayerForward>(new PixelShuffle(ctx.params().i("upscale_factor"), ctx.params().i("mode"))); }
+
 } // namespace
 
 void register_shape_layers(LayerRegistry& r)
@@ -312,6 +415,9 @@ void register_shape_layers(LayerRegistry& r)
     r["Permute"] = make_permute;
     r["ShuffleChannel"] = make_shuffle_channel;
     r["MemoryData"] = make_memory_data;
+    r["Squeeze"] = make_squeeze;
+    r["ExpandDims"] = make_expand_dims;
+    r["PixelShuffle"] = make_pixel_shuffle;
 }
 
 } // namespace ncnn_int8::engine
