@@ -190,7 +190,7 @@ Made make_crop(const LayerContext& ctx)
     const NamedParams& p = ctx.params();
     std::string starts_expr;
     if (ctx.layer().params.has(19) || ctx.layer().params.has(20) || ctx.layer().params.has(21))
-        if (!ctx.layer().params.s(19).empty() || !ctx.layer().params.s(20).empty() || !ctx.layer().params.s(21).empty())
+        if (!ctx.layer().params.get(19).text.empty() || !ctx.layer().params.get(20).text.empty() || !ctx.layer().params.get(21).text.empty())
             return ctx.error("Crop with expressions (params 19-21) is not supported by the engine");
     return std::unique_ptr<LayerForward>(new Crop(p));
 }
@@ -297,7 +297,7 @@ Made make_interp(const LayerContext& ctx)
     const NamedParams& p = ctx.params();
     const int type = p.i("resize_type");
     if (type != 1 && type != 2) return ctx.error("resize_type " + std::to_string(type) + " is not supported by the engine (1 nearest, 2 bilinear)");
-    if (!ctx.layer().params.s(9).empty()) return ctx.error("Interp with a size_expr is not supported by the engine");
+    if (!ctx.layer().params.get(9).text.empty()) return ctx.error("Interp with a size_expr is not supported by the engine");
     return std::unique_ptr<LayerForward>(new Interp(type, p.f("height_scale"), p.f("width_scale"), p.i("output_height"), p.i("output_width"), p.i("align_corner") != 0));
 }
 
