@@ -49,7 +49,7 @@ int main(int argc, char** argv)
         if (layer.decl->type != "Input") continue;
         test::FixtureInput in;
         in.blob = layer.decl->tops.at(0);
-        std::vector<int> ext = {layer.params.i(0), layer.params.i(1), layer.params.i(2)};
+        std::vector<int> ext = {layer.params.get(0).as_int(), layer.params.get(1).as_int(), layer.params.get(2).as_int()};
         for (int a = 4; a < argc; a++) {
             const std::string arg = argv[a];
             if (arg.rfind(in.blob + "=", 0) != 0) continue;

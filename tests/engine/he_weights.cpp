@@ -27,7 +27,7 @@ void put(std::vector<uint8_t>& out, const void* p, size_t n)
 // Inputs per output of one weight row: weight_data_size / num_output (per group for depthwise).
 int64_t fan_in(const ModelLayer& layer, uint64_t weight_count)
 {
-    const int num_output = layer.params.i(0);
+    const int num_output = layer.params.get(0).as_int();
     return num_output > 0 ? static_cast<int64_t>(weight_count / num_output) : 1;
 }
 
