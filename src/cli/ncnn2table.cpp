@@ -12,6 +12,7 @@
 #include "calib/list_file.h"
 #include "core/byte_io.h"
 #include "core/diagnostics.h"
+#include "engine/engine.h"
 #include "model/model.h"
 #include "model/param_file.h"
 #include "ncnn_int8.h"
@@ -37,6 +38,7 @@ const char kUsage[] =
     "  precision=full                 write scales with %.9g instead of %f\n"
     "  report=FILE.json               per blob absmax, threshold, scale, share clipped; times\n"
     "\n"
+    "  --layers   the layer types the fp32 engine runs\n"
     "  --help, --version\n";
 
 int fail(const std::string& message)
@@ -69,6 +71,10 @@ int main(int argc, char** argv)
         const std::string a = argv[i];
         if (a == "--help" || a == "-h") {
             std::fputs(kUsage, stdout);
+            return 0;
+        }
+        if (a == "--layers") {
+            for (const std::string& t : engine::supported_layer_types()) std::printf("%s\n", t.c_str());
             return 0;
         }
         if (a == "--version") {
