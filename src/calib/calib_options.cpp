@@ -1,5 +1,6 @@
 #include "calib/calib_options.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -191,7 +192,9 @@ Result<float> parse_reference_decimal(std::string_view text, const std::string& 
         if (i < text.size() && (text[i] == '+' || text[i] == '-')) i++;
         if (i == text.size()) return bad();
         uint64_t expon = 0;
-        for (; i < text.size() && is_digit(text[i]); i++) expon = expon * 10 + static_cast<uint64_t>(text[i] - '0');
+        // Capped: past 10^400 the double scale is inf either way, so the
+        // result is the same and a huge exponent does not loop for hours.
+        for (; i < text.size() && is_digit(text[i]); i++) expon = std::min<uint64_t>(expon * 10 + static_cast<uint64_t>(text[i] - '0'), 400);
         double scale = 1.0;
         while (expon >= 8) {
             scale *= 1e8;
