@@ -5,7 +5,7 @@
 #   options: --jobs J   targets run J at a time (default: the core count)
 #            --no-build skip the configure/build step
 #            --summary  only print the table from the last run's logs
-# Targets: fuzz_param fuzz_table fuzz_bin fuzz_pipeline fuzz_llm_table (tests/fuzz/fuzz_entries.h).
+# Targets: fuzz_param fuzz_table fuzz_bin fuzz_pipeline fuzz_llm_table fuzz_npy fuzz_calib_options (tests/fuzz/fuzz_entries.h).
 # The corpus grows in build-fuzz/corpus/<target>/ (not committed; seeded by
 # fuzz_make_seeds from the model generator), the committed regressions in
 # tests/fuzz/regressions/<target>/ are run first. A crash, leak, timeout (10 s)
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(fuzz_param fuzz_table fuzz_bin fuzz_pipeline fuzz_llm_table)
+all_targets=(fuzz_param fuzz_table fuzz_bin fuzz_pipeline fuzz_llm_table fuzz_npy fuzz_calib_options)
 seconds=""
 jobs=$(nproc 2>/dev/null || echo 2)
 build=1
@@ -60,6 +60,7 @@ max_len() {
   case "$1" in
     fuzz_param|fuzz_table) echo 16384 ;;
     fuzz_bin) echo 16384 ;;
+    fuzz_npy|fuzz_calib_options) echo 4096 ;;
     fuzz_pipeline) echo 400000 ;;
   esac
 }

@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 
 say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
-# Debian packages: compiler and build tools, Highway, GoogleTest, clang's
-# sanitizer/fuzzer runtime, clang-format, GNU time (peak RSS in
+# Debian packages: compiler and build tools, Highway, GoogleTest, stb_image,
+# clang's sanitizer/fuzzer runtime, clang-format, GNU time (peak RSS in
 # tools/bench-llm.sh), Emscripten, Chromium for the browser tests.
-packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libhwy-dev libgtest-dev python3 time)
+packages=(cmake ninja-build g++ clang clang-format libclang-rt-14-dev libhwy-dev libgtest-dev libstb-dev python3 time)
 if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
   packages+=(emscripten chromium)
 fi

@@ -1,10 +1,14 @@
 #include "fuzz_entries.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
+#include "calib/calib_options.h"
+#include "calib/list_file.h"
+#include "calib/npy_reader.h"
 #include "core/byte_io.h"
 #include "core/diagnostics.h"
 #include "model/bin_reader.h"
@@ -220,8 +224,47 @@ int fuzz_pipeline(const uint8_t* data, size_t size)
     return 0;
 }
 
+int fuzz_npy(const uint8_t* data, size_t size)
+{
+    if (size > kMaxInput) return 0;
+    auto a = parse_npy(data, size, "in.npy", uint64_t(1) << 22);
+    if (!a.is_ok()) return 0;
+    uint64_t count = 1;
+    for (uint64_t d : a.value().shape) count *= d;
+    if (count != a.value().data.size()) std::abort(); // the reader's element count must match its header
+    // the shape option that matches, and one that does not
+    std::vector<int> shape;
+    for (size_t i = a.value().shape.size(); i-- > 0;) shape.push_back(static_cast<int>(std::min<uint64_t>(a.value().shape[i], 1 << 30)));
+    (void)check_npy_shape(a.value(), shape, "in.npy");
+    shape.push_back(1);
+    if (check_npy_shape(a.value(), shape, "in.npy").is_ok()) std::abort();
+    return 0;
+}
+
+int fuzz_calib_options(const uint8_t* data, size_t size)
+{
+    if (size > kMaxInput) return 0;
+    const std::string text(reinterpret_cast<const char*>(data), size);
+    std::vector<std::string> args;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('\0', start);
+        if (end == std::string::npos) end = text.size();
+        args.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    auto o = parse_calib_options(args);
+    if (o.is_ok())
+        for (size_t inputs = 0; inputs < 3; inputs++) (void)check_calib_options(o.value(), inputs, true);
+    (void)parse_list_text(text, "in.txt");
+    (void)split_list_argument(text);
+    return 0;
+}
+
 int run_target(std::string_view target, const uint8_t* data, size_t size)
 {
+    if (target == "fuzz_npy") return fuzz_npy(data, size);
+    if (target == "fuzz_calib_options") return fuzz_calib_options(data, size);
     if (target == "fuzz_param") return fuzz_param(data, size);
     if (target == "fuzz_table") return fuzz_table(data, size);
     if (target == "fuzz_bin") return fuzz_bin(data, size);

@@ -9,6 +9,9 @@
 //                  + the fuzzed bytes as the .bin, through quantize_model
 //   fuzz_pipeline  param / bin / table framed in one input, whole quantize_model
 //   fuzz_llm_table an .llm.table applied to a fixed small model (fuzz_llm.cpp)
+//   fuzz_npy       parse_npy + check_npy_shape (ncnn2table's .npy inputs)
+//   fuzz_calib_options  the input as NUL-separated ncnn2table arguments:
+//                  parse_calib_options + check_calib_options, and as a list file
 //
 // Every target returns at once for inputs over kMaxInput. When quantize_model
 // succeeds, its output must load again (parse, resolve, index the .bin);
@@ -33,6 +36,8 @@ int fuzz_table(const uint8_t* data, size_t size);
 int fuzz_bin(const uint8_t* data, size_t size);
 int fuzz_pipeline(const uint8_t* data, size_t size);
 int fuzz_llm_table(const uint8_t* data, size_t size);
+int fuzz_npy(const uint8_t* data, size_t size);
+int fuzz_calib_options(const uint8_t* data, size_t size);
 
 // quantize_model on in-memory inputs named in.param / in.bin / in.table.
 Result<Report> quantize_in_memory(std::string_view param, const uint8_t* bin, size_t bin_size,

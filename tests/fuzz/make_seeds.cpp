@@ -6,6 +6,7 @@
 //   fuzz_make_seeds OUT_DIR
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -213,6 +214,37 @@ int main(int argc, char** argv)
         const std::string name = "snippet" + std::to_string(i++);
         if (!make_bin(s, Tags::Fp32, &bin)) continue;
         ok &= w.add("fuzz_pipeline", name, fuzz::join_pipeline(s, bin, nullptr));
+    }
+    // ncnn2table inputs: small valid .npy files and argument sets (NUL-separated)
+    auto npy = [](const std::string& dict, size_t floats) {
+        std::string header = dict;
+        while ((10 + header.size() + 1) % 16) header += ' ';
+        header += '\n';
+        std::string b = std::string("\x93NUMPY\x01\x00", 8);
+        b += static_cast<char>(header.size() & 0xff);
+        b += static_cast<char>(header.size() >> 8);
+        b += header;
+        for (size_t k = 0; k < floats; k++) {
+            const float f = static_cast<float>(k) - 1.5f;
+            b.append(reinterpret_cast<const char*>(&f), 4);
+        }
+        return b;
+    };
+    ok &= w.add("fuzz_npy", "2d", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }", 12));
+    ok &= w.add("fuzz_npy", "1d", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (5,), }", 5));
+    ok &= w.add("fuzz_npy", "4d", npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 1, 2), }", 4));
+    // arguments separated by '|' here, by NUL in the seed
+    const char* const option_sets[] = {
+        "mean=[104,117,123]|norm=[1,1,1]|shape=[227,0,3]|pixel=BGR|thread=1|method=kl",
+        "mean=[123.675,116.28,103.53]|norm=[0.01712475,0.017507,0.01742919]|shape=[224,224,3]|pixel=RGB|method=aciq",
+        "shape=[96,16],[96,16]|type=1|thread=2|precision=full|report=r.json",
+        "list/a.png\n\n  b.png extra\r\nc.npy",
+    };
+    i = 0;
+    for (const char* o : option_sets) {
+        std::string seed = o;
+        std::replace(seed.begin(), seed.end(), '|', '\0');
+        ok &= w.add("fuzz_calib_options", "set" + std::to_string(i++), seed);
     }
     if (!ok) {
         std::fprintf(stderr, "fuzz_make_seeds: cannot write to %s\n", w.dir.c_str());

@@ -16,7 +16,7 @@
 #include "hwy/targets.h"
 #include "kernels/kernels.h"
 #include "kernels/scalar_reference.h"
-#include "hwy_targets.h"
+#include "highway_targets.h"
 
 namespace ncnn_int8 {
 namespace {

@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-#include "hwy_targets.h"
+#include "highway_targets.h"
 #include "kernels/llm_kernels.h"
 #include "kernels/llm_scalar.h"
 

@@ -1,5 +1,5 @@
-// Runs a test body once per Highway target compiled in and supported by
-// this CPU, so every kernel is checked on every target.
+// Runs a test body once per Highway target compiled into the kernels and
+// supported by this CPU, then restores the default dispatch.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,7 +15,6 @@
 
 namespace ncnn_int8 {
 
-// Runs `body` once per Highway target compiled into the kernels and supported here.
 template <typename Body>
 void for_each_target(Body body)
 {

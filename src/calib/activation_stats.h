@@ -1,0 +1,55 @@
+// Per-blob activation statistics as ncnn2table gathers them, kept so that
+// per-thread partial results merge to the same numbers in any order:
+// absmax (max), 2048-bin histograms of |x| / absmax (integer counts), the
+// element count of the last file in list order (aciq's N), and a coarse
+// magnitude histogram for the report's share of clipped values.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ncnn_int8 {
+
+constexpr int kHistogramBins = 2048;
+constexpr int kMagnitudeBins = 1 << 15; // |x|'s float bits >> 16
+
+// One blob as the engine hands it over (dense, channel after channel).
+struct BlobView {
+    int dims = 0;
+    int w = 0, h = 1, d = 1, c = 1;
+    const float* data = nullptr;
+};
+
+// The values ncnn2table reads of a blob: w * h per channel (for a 4-D blob
+// that is the first depth slice only, as the reference's loops do).
+size_t counted_per_channel(const BlobView& b);
+size_t counted_values(const BlobView& b);
+
+struct BlobStats {
+    float absmax = 0.f;
+    long last_file = -1;   // list index of the file that set last_count
+    int last_count = 0;    // values counted in that file (aciq's N)
+    uint64_t values = 0;   // values counted over all files
+    std::vector<uint64_t> magnitude; // kMagnitudeBins, filled by add_absmax
+    std::vector<uint64_t> histogram; // kHistogramBins, filled by add_histogram
+
+    void merge(const BlobStats& other);
+};
+
+// Pass 1 (every method): absmax, N, magnitude histogram.
+void add_absmax(BlobStats& s, const BlobView& b, long file_index);
+
+// Pass 2 (kl): the reference's histogram against the final absmax; zeros skipped.
+void add_histogram(BlobStats& s, const BlobView& b, float absmax);
+
+// The KL search over thresholds 128..2047 in float, as the reference does
+// it; returns the winning bin (the first on ties).
+int kl_threshold_bin(const std::vector<uint64_t>& histogram);
+
+// The share of counted values whose |x| exceeds `threshold`, from the
+// magnitude histogram (values in the threshold's own bin, within 2^-7
+// relative, count as not clipped).
+double clipped_share(const BlobStats& s, float threshold);
+
+} // namespace ncnn_int8

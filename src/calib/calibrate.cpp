@@ -1,0 +1,343 @@
+#include "calib/calibrate.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "calib/image_input.h"
+#include "calib/npy_reader.h"
+#include "calib/table_writer.h"
+#include "calib/weight_scales.h"
+#include "core/format.h"
+#include "core/json_text.h"
+#include "model/bin_reader.h"
+
+namespace ncnn_int8 {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// The calibrated blobs: each calibrated layer's first bottom, deduplicated.
+struct BlobPlan {
+    std::vector<std::string> names;       // unique, in first-use order
+    std::vector<size_t> layer_blob;       // per calibrated layer: index into names
+    std::map<std::string, size_t> lookup; // name -> index
+};
+
+Result<BlobPlan> plan_blobs(const Model& model, const std::vector<size_t>& layers)
+{
+    BlobPlan plan;
+    for (size_t li : layers) {
+        const LayerDecl& d = *model.layers[li].decl;
+        if (d.bottoms.empty()) return Status::failure(model.file.file_name + ":" + std::to_string(d.line) + ": " + model.layers[li].label() + " has no input blob");
+        auto it = plan.lookup.find(d.bottoms[0]);
+        if (it == plan.lookup.end()) {
+            it = plan.lookup.emplace(d.bottoms[0], plan.names.size()).first;
+            plan.names.push_back(d.bottoms[0]);
+        }
+        plan.layer_blob.push_back(it->second);
+    }
+    return plan;
+}
+
+size_t worker_count(const CalibOptions& o, size_t files)
+{
+    size_t t = o.threads > 0 ? static_cast<size_t>(o.threads) : std::max(1u, std::thread::hardware_concurrency());
+    return std::max<size_t>(1, std::min(t, files));
+}
+
+// Runs `per_file(worker, runner, file)` over every file on `threads`
+// workers. On failure the error of the lowest file index is returned, so
+// the message does not depend on scheduling.
+template <typename Worker, typename PerFile>
+Status run_pass(const CalibrationJob& job, const std::vector<std::string>& wanted, const char* stage, size_t files, std::vector<Worker>& workers,
+                PerFile per_file)
+{
+    std::atomic<size_t> next{0}, done{0};
+    std::atomic<bool> stop{false};
+    std::mutex mu;
+    size_t failed_index = SIZE_MAX;
+    Status failure;
+    auto record = [&](size_t index, Status s) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (index < failed_index) {
+            failed_index = index;
+            failure = std::move(s);
+        }
+        stop = true;
+    };
+    auto body = [&](size_t w) {
+        auto runner = job.make_runner(wanted);
+        if (!runner.is_ok()) {
+            record(0, runner.status());
+            return;
+        }
+        while (!stop) {
+            const size_t i = next++;
+            if (i >= files) break;
+            Status s = per_file(workers[w], *runner.value(), i);
+            if (!s.is_ok()) {
+                record(i, std::move(s));
+                break;
+            }
+            const size_t n = ++done;
+            if (job.on_progress) {
+                std::lock_guard<std::mutex> lock(mu);
+                if (!job.on_progress({stage, n, files})) {
+                    if (failed_index == SIZE_MAX) {
+                        failed_index = SIZE_MAX - 1;
+                        failure = Status::failure("cancelled");
+                    }
+                    stop = true;
+                }
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (size_t w = 1; w < workers.size(); w++) threads.emplace_back(body, w);
+    body(0);
+    for (auto& t : threads) t.join();
+    if (failed_index != SIZE_MAX) return failure;
+    return Status::ok();
+}
+
+struct Worker {
+    std::vector<BlobStats> stats;
+    std::vector<double> seconds; // per file, this pass
+};
+
+Status run_one(const CalibrationJob& job, const BlobPlan& plan, ForwardRunner& runner, size_t file,
+               const std::function<void(size_t blob, const BlobView&)>& use)
+{
+    ASSIGN_OR_RETURN(std::vector<InputTensor> inputs, load_sample(job, file));
+    std::vector<bool> seen(plan.names.size(), false);
+    RETURN_IF_ERROR(runner.run(inputs, plan.names, [&](const std::string& blob, const BlobView& view) -> Status {
+        auto it = plan.lookup.find(blob);
+        if (it == plan.lookup.end()) return Status::ok();
+        seen[it->second] = true;
+        use(it->second, view);
+        return Status::ok();
+    }));
+    for (size_t b = 0; b < seen.size(); b++)
+        if (!seen[b]) return Status::failure("the engine did not produce blob '" + plan.names[b] + "'");
+    return Status::ok();
+}
+
+std::string file_label(const CalibrationJob& job, size_t file)
+{
+    std::string s;
+    for (size_t j = 0; j < job.lists.size(); j++) s += (j ? "," : "") + job.lists[j][file];
+    return s;
+}
+
+} // namespace
+
+std::vector<std::string> model_input_blobs(const Model& model)
+{
+    std::vector<std::string> out;
+    for (const ModelLayer& l : model.layers)
+        if (l.decl->type == "Input" && !l.decl->tops.empty()) out.push_back(l.decl->tops[0]);
+    return out;
+}
+
+Result<std::vector<InputTensor>> load_sample(const CalibrationJob& job, size_t index)
+{
+    std::vector<InputTensor> out;
+    const CalibOptions& o = job.options;
+    for (size_t j = 0; j < job.lists.size(); j++) {
+        const std::string& path = job.lists[j][index];
+        const std::string where = job.list_names[j] + ":" + path;
+        auto bytes = job.read_input(path);
+        if (!bytes.is_ok()) return Status::failure(where + ": " + bytes.status().message());
+        const std::vector<uint8_t>& b = bytes.value();
+        if (o.file_type == 0) {
+            ASSIGN_OR_RETURN(InputTensor t, prepare_image(b.data(), b.size(), path, o.shapes[j], o.pixels[j], o.means[j], o.norms[j]));
+            out.push_back(std::move(t));
+        } else {
+            ASSIGN_OR_RETURN(NpyArray a, parse_npy(b.data(), b.size(), path));
+            RETURN_IF_ERROR(check_npy_shape(a, o.shapes[j], path));
+            const auto& s = o.shapes[j];
+            InputTensor t;
+            t.dims = static_cast<int>(s.size());
+            t.w = s[0];
+            t.h = s.size() > 1 ? s[1] : 1;
+            if (s.size() == 3) t.c = s[2];
+            if (s.size() == 4) {
+                t.d = s[2];
+                t.c = s[3];
+            }
+            t.data = std::move(a.data);
+            out.push_back(std::move(t));
+        }
+    }
+    return out;
+}
+
+Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
+{
+    const Clock::time_point t0 = Clock::now();
+    const Model& model = *job.model;
+    const CalibOptions& o = job.options;
+    CalibrationOutcome out;
+    const bool with_lists = !job.lists.empty();
+    const std::vector<std::string> inputs = model_input_blobs(model);
+    const std::vector<size_t> layers = calibrated_layers(model);
+
+    if (with_lists) {
+        if (job.lists.size() != inputs.size())
+            return Status::failure(format("the model has %zu Input layer%s but %zu list%s were given", inputs.size(), inputs.size() == 1 ? "" : "s",
+                                          job.lists.size(), job.lists.size() == 1 ? "" : "s"));
+        for (size_t j = 1; j < job.lists.size(); j++)
+            if (job.lists[j].size() != job.lists[0].size())
+                return Status::failure(format("%s has %zu files but %s has %zu: line k of every list is one sample", job.list_names[j].c_str(),
+                                              job.lists[j].size(), job.list_names[0].c_str(), job.lists[0].size()));
+        if (o.method == CalibMethod::Eq)
+            return Status::failure("method=eq is not implemented: it needs an int8 forward of each Convolution/InnerProduct as ncnn computes it; use kl or aciq");
+    }
+    RETURN_IF_ERROR(check_calib_options(o, inputs.size(), with_lists));
+
+    ASSIGN_OR_RETURN(std::vector<LayerBlobs> index, index_bin(model, *job.bin, job.bin_name));
+    ASSIGN_OR_RETURN(WeightScales weights, compute_weight_scales(model, index, *job.bin, job.bin_name, o.method, with_lists));
+
+    std::vector<ScaleLine> activation_lines;
+    std::vector<double> file_seconds;
+    size_t threads_used = 0;
+    if (!with_lists && !layers.empty())
+        out.diagnostics.warn("ncnn2table", "", "no calibration lists: the table holds only the weight-only lines (Embed, MultiHeadAttention, RNN, LSTM, GRU); "
+                                               "Convolution/ConvolutionDepthWise/InnerProduct layers stay unquantized");
+    if (with_lists && !layers.empty()) {
+        if (!job.make_runner) return Status::failure("no fp32 engine to run the model");
+        ASSIGN_OR_RETURN(BlobPlan plan, plan_blobs(model, layers));
+        const size_t files = job.lists[0].size();
+        const size_t nthreads = worker_count(o, files);
+        threads_used = nthreads;
+        std::vector<Worker> workers(nthreads);
+        for (Worker& w : workers) {
+            w.stats.resize(plan.names.size());
+            w.seconds.assign(files, 0.0);
+        }
+        RETURN_IF_ERROR(run_pass(job, plan.names, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
+            const Clock::time_point t = Clock::now();
+            Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_absmax(w.stats[b], v, static_cast<long>(i)); });
+            w.seconds[i] += seconds_since(t);
+            return s;
+        }));
+        std::vector<BlobStats> merged(plan.names.size());
+        for (const Worker& w : workers)
+            for (size_t b = 0; b < merged.size(); b++) merged[b].merge(w.stats[b]);
+
+        std::vector<float> thresholds(plan.names.size());
+        if (o.method == CalibMethod::Kl) {
+            for (Worker& w : workers)
+                for (BlobStats& s : w.stats) s.histogram.assign(kHistogramBins, 0);
+            RETURN_IF_ERROR(run_pass(job, plan.names, "histogram", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
+                const Clock::time_point t = Clock::now();
+                Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_histogram(w.stats[b], v, merged[b].absmax); });
+                w.seconds[i] += seconds_since(t);
+                return s;
+            }));
+            for (size_t b = 0; b < merged.size(); b++) {
+                merged[b].histogram.assign(kHistogramBins, 0);
+                for (const Worker& w : workers)
+                    for (int k = 0; k < kHistogramBins; k++) merged[b].histogram[k] += w.stats[b].histogram[k];
+            }
+            // the KL searches are independent per blob
+            std::atomic<size_t> next{0};
+            auto search = [&]() {
+                for (size_t b; (b = next++) < merged.size();) {
+                    const int bin = kl_threshold_bin(merged[b].histogram);
+                    thresholds[b] = (bin + 0.5f) * merged[b].absmax / kHistogramBins;
+                }
+            };
+            std::vector<std::thread> pool;
+            for (size_t t = 1; t < nthreads; t++) pool.emplace_back(search);
+            search();
+            for (auto& t : pool) t.join();
+        } else {
+            for (size_t b = 0; b < merged.size(); b++) thresholds[b] = aciq_threshold(merged[b].absmax, merged[b].last_count, 8);
+        }
+
+        file_seconds.assign(files, 0.0);
+        for (const Worker& w : workers)
+            for (size_t i = 0; i < files; i++) file_seconds[i] += w.seconds[i];
+
+        for (size_t k = 0; k < layers.size(); k++) {
+            const size_t b = plan.layer_blob[k];
+            const float scale = 127 / thresholds[b];
+            activation_lines.push_back({model.layers[layers[k]].decl->name, {scale}, layers[k]});
+            BlobSummary s;
+            s.layer = model.layers[layers[k]].decl->name;
+            s.blob = plan.names[b];
+            s.absmax = merged[b].absmax;
+            s.threshold = thresholds[b];
+            s.scale = scale;
+            s.clipped_share = clipped_share(merged[b], thresholds[b]);
+            s.values = merged[b].values;
+            s.aciq_n = merged[b].last_count;
+            out.blobs.push_back(s);
+        }
+    }
+
+    out.table = write_table(model, weights.conv, activation_lines, weights.fixed, o.full_precision, out.diagnostics);
+
+    std::string& j = out.report_json;
+    j += "{\"tool\":\"ncnn2table\",\"method\":";
+    append_json_string(j, method_name(o.method));
+    j += ",\"threads\":" + std::to_string(threads_used);
+    j += ",\"files\":" + std::to_string(with_lists ? job.lists[0].size() : 0);
+    j += ",\"blobs\":[";
+    for (size_t k = 0; k < out.blobs.size(); k++) {
+        const BlobSummary& s = out.blobs[k];
+        j += k ? ",{" : "{";
+        j += "\"layer\":";
+        append_json_string(j, s.layer);
+        j += ",\"blob\":";
+        append_json_string(j, s.blob);
+        j += ",\"absmax\":";
+        append_json_number(j, s.absmax);
+        j += ",\"threshold\":";
+        append_json_number(j, s.threshold);
+        j += ",\"scale\":";
+        append_json_number(j, s.scale);
+        j += ",\"clipped_share\":";
+        append_json_number(j, s.clipped_share);
+        j += ",\"values\":" + std::to_string(s.values) + "}";
+    }
+    j += "],\"inputs\":[";
+    double total_input_seconds = 0;
+    for (size_t i = 0; i < file_seconds.size(); i++) {
+        j += i ? ",{" : "{";
+        j += "\"files\":";
+        append_json_string(j, file_label(job, i));
+        j += ",\"seconds\":";
+        append_json_number(j, file_seconds[i]);
+        j += "}";
+        total_input_seconds += file_seconds[i];
+    }
+    j += "],\"warnings\":[";
+    for (size_t k = 0; k < out.diagnostics.warnings().size(); k++) {
+        const Warning& w = out.diagnostics.warnings()[k];
+        j += k ? ",{" : "{";
+        j += "\"layer\":";
+        append_json_string(j, w.layer);
+        j += ",\"message\":";
+        append_json_string(j, w.message);
+        j += "}";
+    }
+    j += "],\"totals\":{\"calibrated_layers\":" + std::to_string(activation_lines.size());
+    j += ",\"weight_lines\":" + std::to_string(weights.conv.size() + weights.fixed.size());
+    j += ",\"input_seconds\":";
+    append_json_number(j, total_input_seconds);
+    j += ",\"seconds\":";
+    append_json_number(j, seconds_since(t0));
+    j += "}}\n";
+    return out;
+}
+
+} // namespace ncnn_int8

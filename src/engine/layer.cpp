@@ -1,0 +1,16 @@
+#include "engine/layer.h"
+
+namespace ncnn_int8::engine {
+
+Result<std::vector<float>> LayerContext::weight(const std::string& blob) const
+{
+    const BlobLocation* where = blobs_.find(blob);
+    if (!where) return error("weight blob " + blob + " is not in " + bin_name_);
+    if (where->stored == StoredAs::Int8)
+        return error("weight blob " + blob + " is stored as int8; the engine runs fp32 models (calibrate the fp32 model, before ncnn2int8)");
+    BlobData data;
+    RETURN_IF_ERROR(load_blob(bin_, bin_name_, *where, data));
+    return std::move(data.f32);
+}
+
+} // namespace ncnn_int8::engine

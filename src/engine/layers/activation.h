@@ -1,0 +1,22 @@
+// ncnn's fused activation (activation_type / activation_params of
+// Convolution, InnerProduct, ...): 0 none, 1 ReLU, 2 leaky ReLU, 3 clip,
+// 4 sigmoid, 5 mish, 6 hard swish; the same formulas as the standalone layers.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "engine/layer.h"
+
+namespace ncnn_int8::engine {
+
+struct FusedActivation {
+    int type = 0;
+    std::vector<float> params;
+    void apply(float* x, size_t n) const;
+};
+
+// Reads activation_type / activation_params and checks the param count.
+Result<FusedActivation> read_fused_activation(const LayerContext& ctx);
+
+} // namespace ncnn_int8::engine

@@ -1,0 +1,163 @@
+// Convolution, ConvolutionDepthWise (any group) and Convolution1D: borders
+// as ncnn's make_padding (explicit, -233 SAME_UPPER, -234 SAME_LOWER), then
+// per group im2col + GEMM (kernels::gemm_f32), bias first, then the fused
+// activation. Weights are [group][out][in][kh][kw] as ncnn stores them.
+#include <vector>
+
+#include "engine/layer_registry.h"
+#include "engine/layers/activation.h"
+#include "engine/layers/border.h"
+#include "kernels/engine_kernels.h"
+
+namespace ncnn_int8::engine {
+
+namespace {
+
+using Made = Result<std::unique_ptr<LayerForward>>;
+
+struct ConvSpec {
+    int num_output = 0, group = 1;
+    int kw = 1, kh = 1, dw = 1, dh = 1, sw = 1, sh = 1;
+    int pad_left = 0, pad_right = 0, pad_top = 0, pad_bottom = 0;
+    float pad_value = 0.f;
+    bool one_d = false; // Convolution1D: 2-D blobs (w, h = channels)
+};
+
+Border conv_border(const ConvSpec& s, int w, int h)
+{
+    const int ext_w = s.dw * (s.kw - 1) + 1;
+    const int ext_h = s.dh * (s.kh - 1) + 1;
+    Border b;
+    if (s.pad_left > 0 || s.pad_right > 0 || s.pad_top > 0 || s.pad_bottom > 0) {
+        b = {std::max(s.pad_top, 0), std::max(s.pad_bottom, 0), std::max(s.pad_left, 0), std::max(s.pad_right, 0)};
+    } else if (s.pad_left == -233 || s.pad_left == -234) {
+        const bool upper = s.pad_left == -233;
+        const int wpad = std::max(ext_w + (w - 1) / s.sw * s.sw - w, 0);
+        const int hpad = s.one_d ? 0 : std::max(ext_h + (h - 1) / s.sh * s.sh - h, 0);
+        b.left = upper ? wpad / 2 : wpad - wpad / 2;
+        b.right = wpad - b.left;
+        b.top = upper ? hpad / 2 : hpad - hpad / 2;
+        b.bottom = hpad - b.top;
+    }
+    return b;
+}
+
+class Convolution final : public LayerForward {
+public:
+    Convolution(ConvSpec spec, std::vector<float> weight, std::vector<float> bias, FusedActivation act)
+        : s_(spec), weight_(std::move(weight)), bias_(std::move(bias)), act_(std::move(act))
+    {
+    }
+
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in0 = *bottoms.at(0);
+        // View the input as w x h x channels.
+        Tensor in = in0;
+        if (s_.one_d) {
+            if (in0.dims != 2) return shape_error("needs a 2-D blob (w, h = channels), got " + in0.shape_text());
+            in.dims = 3;
+            in.c = in0.h;
+            in.h = 1;
+        } else if (in0.dims != 3) {
+            return shape_error("needs a 3-D blob, got " + in0.shape_text());
+        }
+        const int channels = in.c;
+        const int in_per_group = channels / s_.group;
+        const int out_per_group = s_.num_output / s_.group;
+        const size_t K = static_cast<size_t>(in_per_group) * s_.kh * s_.kw;
+        if (channels % s_.group != 0 || weight_.size() != K * s_.num_output)
+            return shape_error("weights hold " + std::to_string(weight_.size()) + " values, which does not fit " + std::to_string(channels) + " input channels");
+
+        const Border b = conv_border(s_, in.w, in.h);
+        const Tensor padded = b.any() ? with_border(in, b, s_.pad_value) : Tensor();
+        const Tensor& src = b.any() ? padded : in;
+        const int ext_w = s_.dw * (s_.kw - 1) + 1;
+        const int ext_h = s_.dh * (s_.kh - 1) + 1;
+        const int outw = (src.w - ext_w) / s_.sw + 1;
+        const int outh = (src.h - ext_h) / s_.sh + 1;
+        if (src.w < ext_w || src.h < ext_h || outw <= 0 || outh <= 0)
+            return shape_error("a " + in0.shape_text() + " blob is smaller than the kernel");
+
+        Tensor out = s_.one_d ? Tensor::make2(outw, s_.num_output) : Tensor::make3(outw, outh, s_.num_output);
+        const size_t N = static_cast<size_t>(outw) * outh;
+        std::vector<float> col(K * N);
+        for (int g = 0; g < s_.group; g++) {
+            // im2col: row k = (ic, ky, kx), column = output pixel.
+            float* cp = col.data();
+            for (int ic = 0; ic < in_per_group; ic++) {
+                const float* plane = src.channel(g * in_per_group + ic);
+                for (int ky = 0; ky < s_.kh; ky++)
+                    for (int kx = 0; kx < s_.kw; kx++)
+                        for (int y = 0; y < outh; y++) {
+                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src.w + kx * s_.dw;
+                            if (s_.sw == 1) {
+                                std::copy(row, row + outw, cp);
+                                cp += outw;
+                            } else {
+                                for (int x = 0; x < outw; x++) *cp++ = row[static_cast<size_t>(x) * s_.sw];
+                            }
+                        }
+            }
+            const size_t oc0 = static_cast<size_t>(g) * out_per_group;
+            float* dst = out.data.data() + oc0 * N;
+            kernels::gemm_f32(out_per_group, N, K, weight_.data() + oc0 * K, K, col.data(), N,
+                              bias_.empty() ? nullptr : bias_.data() + oc0, dst, N);
+        }
+        act_.apply(out.data.data(), out.data.size());
+        tops.push_back(std::make_shared<Tensor>(std::move(out)));
+        return Status::ok();
+    }
+
+private:
+    ConvSpec s_;
+    std::vector<float> weight_, bias_;
+    FusedActivation act_;
+};
+
+Made make_conv(const LayerContext& ctx, bool depthwise, bool one_d)
+{
+    const NamedParams& p = ctx.params();
+    ConvSpec s;
+    s.one_d = one_d;
+    s.num_output = p.i("num_output");
+    s.group = depthwise ? p.i("group") : 1;
+    s.kw = p.i("kernel_w");
+    s.dw = p.i("dilation_w");
+    s.sw = p.i("stride_w");
+    s.pad_left = p.i("pad_left");
+    s.pad_right = p.i("pad_right");
+    if (!one_d) {
+        s.kh = p.i("kernel_h");
+        s.dh = p.i("dilation_h");
+        s.sh = p.i("stride_h");
+        s.pad_top = p.i("pad_top");
+        s.pad_bottom = p.i("pad_bottom");
+    }
+    s.pad_value = p.f("pad_value");
+    if (p.i("dynamic_weight") != 0) return ctx.error("dynamic_weight (weights from a second bottom blob) is not supported by the engine");
+    if (s.num_output <= 0 || s.group <= 0 || s.num_output % s.group != 0 || s.kw <= 0 || s.kh <= 0 || s.dw <= 0 || s.dh <= 0 || s.sw <= 0 || s.sh <= 0)
+        return ctx.error("num_output, group, kernel, dilation and stride must be positive (and group must divide num_output)");
+    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation(ctx));
+    ASSIGN_OR_RETURN(std::vector<float> weight, ctx.weight("weight_data"));
+    std::vector<float> bias;
+    if (p.i("bias_term")) {
+        ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
+    }
+    return std::unique_ptr<LayerForward>(new Convolution(s, std::move(weight), std::move(bias), std::move(act)));
+}
+
+Made make_convolution(const LayerContext& ctx) { return make_conv(ctx, false, false); }
+Made make_convolution_dw(const LayerContext& ctx) { return make_conv(ctx, true, false); }
+Made make_convolution_1d(const LayerContext& ctx) { return make_conv(ctx, false, true); }
+
+} // namespace
+
+void register_convolution_layers(LayerRegistry& r)
+{
+    r["Convolution"] = make_convolution;
+    r["ConvolutionDepthWise"] = make_convolution_dw;
+    r["Convolution1D"] = make_convolution_1d;
+}
+
+} // namespace ncnn_int8::engine

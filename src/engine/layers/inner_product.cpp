@@ -1,0 +1,124 @@
+// InnerProduct: a 2-D input whose rows have num_input values is one GEMM
+// row per input row (ncnn's "gemm" path, output num_output x h); any other
+// input is flattened (c, d, h, w order) into one row, output num_output.
+// The weight is transposed once at load so kernels::gemm_f32 vectorizes
+// along the outputs; each output's sum still runs over inputs in order.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "engine/layer_registry.h"
+#include "engine/layers/activation.h"
+#include "kernels/engine_kernels.h"
+
+namespace ncnn_int8::engine {
+
+namespace {
+
+class InnerProduct final : public LayerForward {
+public:
+    InnerProduct(int num_output, int num_input, std::vector<float> wt, std::vector<float> bias, FusedActivation act)
+        : num_output_(num_output), num_input_(num_input), wt_(std::move(wt)), bias_(std::move(bias)), act_(std::move(act))
+    {
+    }
+
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in = *bottoms.at(0);
+        const bool rows = in.dims == 2 && in.w == num_input_;
+        const size_t M = rows ? in.h : 1;
+        if (!rows && in.total() != static_cast<size_t>(num_input_))
+            return shape_error("a " + in.shape_text() + " blob has " + std::to_string(in.total()) + " values, the weights expect " + std::to_string(num_input_));
+        Tensor out = rows ? Tensor::make2(num_output_, in.h) : Tensor::make1(num_output_);
+        // C[M x num_output] = X[M x num_input] * Wt[num_input x num_output], bias per output column.
+        for (size_t m = 0; m < M; m++) {
+            float* dst = out.data.data() + m * num_output_;
+            if (!bias_.empty()) std::copy(bias_.begin(), bias_.end(), dst);
+            else std::fill(dst, dst + num_output_, 0.f);
+            const float* x = in.data.data() + m * num_input_;
+            for (int k = 0; k < num_input_; k++) kernels::axpy_f32(num_output_, x[k], wt_.data() + static_cast<size_t>(k) * num_output_, dst);
+        }
+        act_.apply(out.data.data(), out.data.size());
+        tops.push_back(std::make_shared<Tensor>(std::move(out)));
+        return Status::ok();
+    }
+
+private:
+    int num_output_, num_input_;
+    std::vector<float> wt_, bias_;
+    FusedActivation act_;
+};
+
+Result<std::unique_ptr<LayerForward>> make_inner_product(const LayerContext& ctx)
+{
+    const NamedParams& p = ctx.params();
+    const int num_output = p.i("num_output");
+    const int size = p.i("weight_data_size");
+    if (num_output <= 0 || size <= 0 || size % num_output != 0) return ctx.error("weight_data_size must be a positive multiple of num_output");
+    const int num_input = size / num_output;
+    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation(ctx));
+    ASSIGN_OR_RETURN(std::vector<float> w, ctx.weight("weight_data"));
+    std::vector<float> bias;
+    if (p.i("bias_term")) {
+        ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
+    }
+    std::vector<float> wt(w.size());
+    for (int o = 0; o < num_output; o++)
+        for (int i = 0; i < num_input; i++) wt[static_cast<size_t>(i) * num_output + o] = w[static_cast<size_t>(o) * num_input + i];
+    return std::unique_ptr<LayerForward>(new InnerProduct(num_output, num_input, std::move(wt), std::move(bias), std::move(act)));
+}
+
+// Embed: each input value's int32 bits are a word index (ncnn reads the
+// blob as int), clamped to [0, input_dim); one output row per word.
+class Embed final : public LayerForward {
+public:
+    Embed(int num_output, int input_dim, std::vector<float> weight, std::vector<float> bias)
+        : num_output_(num_output), input_dim_(input_dim), weight_(std::move(weight)), bias_(std::move(bias))
+    {
+    }
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in = *bottoms.at(0);
+        const int words = in.w;
+        Tensor out = Tensor::make2(num_output_, words);
+        for (int q = 0; q < words; q++) {
+            int32_t index;
+            std::memcpy(&index, &in.data[q], 4);
+            index = std::min(std::max(index, 0), input_dim_ - 1);
+            const float* em = weight_.data() + static_cast<size_t>(num_output_) * index;
+            float* o = out.data.data() + static_cast<size_t>(q) * num_output_;
+            for (int p = 0; p < num_output_; p++) o[p] = bias_.empty() ? em[p] : em[p] + bias_[p];
+        }
+        tops.push_back(std::make_shared<Tensor>(std::move(out)));
+        return Status::ok();
+    }
+
+private:
+    int num_output_, input_dim_;
+    std::vector<float> weight_, bias_;
+};
+
+Result<std::unique_ptr<LayerForward>> make_embed(const LayerContext& ctx)
+{
+    const NamedParams& p = ctx.params();
+    const int num_output = p.i("num_output"), input_dim = p.i("input_dim");
+    if (num_output <= 0 || input_dim <= 0) return ctx.error("num_output and input_dim must be positive");
+    ASSIGN_OR_RETURN(std::vector<float> w, ctx.weight("weight_data"));
+    if (w.size() != static_cast<size_t>(num_output) * input_dim) return ctx.error("weight_data_size is not num_output x input_dim");
+    std::vector<float> bias;
+    if (p.i("bias_term")) {
+        ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
+    }
+    return std::unique_ptr<LayerForward>(new Embed(num_output, input_dim, std::move(w), std::move(bias)));
+}
+
+} // namespace
+
+void register_dense_layers(LayerRegistry& r)
+{
+    r["InnerProduct"] = make_inner_product;
+    r["Embed"] = make_embed;
+}
+
+} // namespace ncnn_int8::engine

@@ -1,0 +1,151 @@
+// Gemm (ncnn's fp32 semantics: sum = beta * C + A x B, then times alpha;
+// A and B from the layer's constants or from bottom blobs, either
+// transposed; C as a scalar, per row, per column or full matrix).
+#include <vector>
+
+#include "engine/layer_registry.h"
+#include "kernels/engine_kernels.h"
+
+namespace ncnn_int8::engine {
+
+namespace {
+
+// A 2-D (or 3-D with h == 1, rows = c) blob as rows x cols, dense.
+struct Matrix {
+    const float* data = nullptr;
+    int rows = 0, cols = 0;
+};
+
+bool as_matrix(const Tensor& t, Matrix& m)
+{
+    if (t.dims == 2) m = {t.data.data(), t.h, t.w};
+    else if (t.dims == 3 && t.h == 1 && t.d == 1) m = {t.data.data(), t.c, t.w};
+    else if (t.dims == 1) m = {t.data.data(), 1, t.w};
+    else return false;
+    return true;
+}
+
+class Gemm final : public LayerForward {
+public:
+    struct Spec {
+        float alpha = 1, beta = 1;
+        bool transA = false, transB = false, constA = false, constB = false, constC = false;
+        int M = 0, N = 0, K = 0, broadcast_C = 0;
+        bool output_N1M = false, output_transpose = false;
+    };
+    Gemm(Spec s, Tensor A, Tensor B, Tensor C) : s_(s), A_(std::move(A)), B_(std::move(B)), C_(std::move(C)) {}
+
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        size_t next = 0;
+        const Tensor& A0 = s_.constA ? A_ : *bottoms.at(next++);
+        const Tensor& B0 = s_.constB ? B_ : *bottoms.at(next++);
+        Matrix a, b;
+        if (!as_matrix(A0, a) || !as_matrix(B0, b)) return shape_error("A and B must be 2-D blobs, got " + A0.shape_text() + " and " + B0.shape_text());
+        const int M = s_.transA ? a.cols : a.rows, K = s_.transA ? a.rows : a.cols;
+        const int N = s_.transB ? b.rows : b.cols, KB = s_.transB ? b.cols : b.rows;
+        if (K != KB) return shape_error("A has K = " + std::to_string(K) + ", B has " + std::to_string(KB));
+        // Row-major A (M x K) and B (K x N) for the kernel.
+        std::vector<float> at, bt;
+        const float* pa = a.data;
+        const float* pb = b.data;
+        if (s_.transA) {
+            at.resize(static_cast<size_t>(M) * K);
+            for (int i = 0; i < M; i++)
+                for (int k = 0; k < K; k++) at[static_cast<size_t>(i) * K + k] = a.data[static_cast<size_t>(k) * a.cols + i];
+            pa = at.data();
+        }
+        if (s_.transB) {
+            bt.resize(static_cast<size_t>(K) * N);
+            for (int k = 0; k < K; k++)
+                for (int j = 0; j < N; j++) bt[static_cast<size_t>(k) * N + j] = b.data[static_cast<size_t>(j) * b.cols + k];
+            pb = bt.data();
+        }
+        std::vector<float> ab(static_cast<size_t>(M) * N);
+        kernels::gemm_f32(M, N, K, pa, K, pb, N, nullptr, ab.data(), N);
+
+        // C: constant, or the bottom after A / B.
+        const Tensor* C = s_.constC ? &C_ : (next < bottoms.size() ? bottoms[next].get() : nullptr);
+        int type = s_.broadcast_C;
+        if (C && !s_.constC) {
+            type = 0;
+            if (C->dims == 1 && C->w == M) type = 1;
+            if (C->dims == 1 && C->w == N) type = 4;
+            if (C->dims == 2 && C->w == 1 && C->h == M) type = 2;
+            if (C->dims == 2 && C->w == N && C->h == M) type = 3;
+            if (C->dims == 2 && C->w == N && C->h == 1) type = 4;
+        }
+        if (C && C->data.empty()) C = nullptr;
+        const size_t need[] = {1, static_cast<size_t>(M), static_cast<size_t>(M), static_cast<size_t>(M) * N, static_cast<size_t>(N)};
+        if (C && (type < 0 || type > 4 || C->data.size() < need[type])) return shape_error("C does not match M = " + std::to_string(M) + ", N = " + std::to_string(N));
+
+        Tensor out;
+        if (s_.output_transpose) out = s_.output_N1M ? Tensor::make3(M, 1, N) : Tensor::make2(M, N);
+        else out = s_.output_N1M ? Tensor::make3(N, 1, M) : Tensor::make2(N, M);
+        for (int i = 0; i < M; i++)
+            for (int j = 0; j < N; j++) {
+                float sum = 0.f;
+                if (C) {
+                    const float* c = C->data.data();
+                    sum = type == 0 ? c[0] : type == 1 || type == 2 ? c[i] : type == 3 ? c[static_cast<size_t>(i) * N + j] : c[j];
+                    sum *= s_.beta;
+                }
+                sum = (sum + ab[static_cast<size_t>(i) * N + j]) * s_.alpha;
+                if (s_.output_transpose) out.data[static_cast<size_t>(j) * M + i] = sum;
+                else out.data[static_cast<size_t>(i) * N + j] = sum;
+            }
+        tops.push_back(std::make_shared<Tensor>(std::move(out)));
+        return Status::ok();
+    }
+
+private:
+    Spec s_;
+    Tensor A_, B_, C_;
+};
+
+Result<std::unique_ptr<LayerForward>> make_gemm(const LayerContext& ctx)
+{
+    const NamedParams& p = ctx.params();
+    Gemm::Spec s;
+    s.alpha = p.f("alpha");
+    s.beta = p.f("beta");
+    s.transA = p.i("transA") != 0;
+    s.transB = p.i("transB") != 0;
+    s.constA = p.i("constantA") != 0;
+    s.constB = p.i("constantB") != 0;
+    s.constC = p.i("constantC") != 0 && p.i("constant_broadcast_type_C") != -1;
+    s.M = p.i("constantM");
+    s.N = p.i("constantN");
+    s.K = p.i("constantK");
+    s.broadcast_C = p.i("constant_broadcast_type_C");
+    s.output_N1M = p.i("output_N1M") != 0;
+    s.output_transpose = p.i("output_transpose") != 0;
+    if (p.i("quantize_term") != 0) return ctx.error("a quantized Gemm (quantize_term) is not an fp32 layer");
+    if (p.i("output_elemtype") > 1) return ctx.error("output_elemtype other than fp32 is not supported by the engine");
+    Tensor A, B, C;
+    if (s.constA) {
+        A = s.transA ? Tensor::make2(s.M, s.K) : Tensor::make2(s.K, s.M);
+        ASSIGN_OR_RETURN(A.data, ctx.weight("A_data"));
+    }
+    if (s.constB) {
+        B = s.transB ? Tensor::make2(s.K, s.N) : Tensor::make2(s.N, s.K);
+        ASSIGN_OR_RETURN(B.data, ctx.weight("B_data"));
+    }
+    if (s.constC) {
+        C = Tensor::make1(1);
+        ASSIGN_OR_RETURN(C.data, ctx.weight("C_data"));
+        C.w = static_cast<int>(C.data.size());
+    }
+    const size_t needed = (s.constA ? 0 : 1) + (s.constB ? 0 : 1);
+    if (ctx.bottom_count() < needed) return ctx.error("needs " + std::to_string(needed) + " bottom blobs for its non-constant operands");
+    return std::unique_ptr<LayerForward>(new Gemm(s, std::move(A), std::move(B), std::move(C)));
+}
+
+} // namespace
+
+void register_matrix_layers(LayerRegistry& r)
+{
+    r["Gemm"] = make_gemm;
+}
+
+} // namespace ncnn_int8::engine

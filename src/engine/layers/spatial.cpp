@@ -1,0 +1,313 @@
+// Layers that resample or re-frame the spatial axes: Padding (constant,
+// replicate, reflect; also along channels), Crop (offset form, reference-blob
+// form, numpy-style starts/ends/axes), Interp (nearest and bilinear with
+// ncnn's coefficients: horizontal pass per source row, then vertical).
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "engine/layer_registry.h"
+
+namespace ncnn_int8::engine {
+
+namespace {
+
+using Made = Result<std::unique_ptr<LayerForward>>;
+
+// ---------------------------------------------------------------- Padding
+
+// Source index for output index i of an axis of n values with `before` padding; -1: constant.
+int border_index(int i, int before, int n, int type)
+{
+    int s = i - before;
+    if (s >= 0 && s < n) return s;
+    if (type == 0) return -1;
+    if (type == 1) return s < 0 ? 0 : n - 1;
+    s = std::abs(s); // reflect without repeating the edge
+    return (n - 1) - std::abs(s - (n - 1));
+}
+
+class Padding final : public LayerForward {
+public:
+    Padding(int top, int bottom, int left, int right, int front, int behind, int type, float value, std::vector<float> per_channel)
+        : top_(top), bottom_(bottom), left_(left), right_(right), front_(front), behind_(behind), type_(type), value_(value), per_channel_(std::move(per_channel))
+    {
+    }
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in = *bottoms.at(0);
+        if (top_ == 0 && bottom_ == 0 && left_ == 0 && right_ == 0 && front_ == 0 && behind_ == 0) {
+            tops.push_back(bottoms[0]);
+            return Status::ok();
+        }
+        if (in.dims == 4) return shape_error("4-D padding is not supported by the engine");
+        Tensor out = in;
+        out.w = in.w + left_ + right_;
+        if (in.dims >= 2) out.h = in.h + top_ + bottom_;
+        if (in.dims == 3) out.c = in.c + front_ + behind_;
+        out.data.assign(out.total(), 0.f);
+        if (type_ == 2 && (left_ >= in.w || right_ >= in.w || (in.dims >= 2 && (top_ >= in.h || bottom_ >= in.h))))
+            return shape_error("reflect padding larger than the blob");
+        const int top = in.dims >= 2 ? top_ : 0;
+        const int front = in.dims == 3 ? front_ : 0;
+        for (int q = 0; q < out.c; q++) {
+            const int sq = border_index(q, front, in.c, type_);
+            const float fill = !per_channel_.empty() && q < static_cast<int>(per_channel_.size()) ? per_channel_[q] : value_;
+            float* o = out.channel(q);
+            for (int y = 0; y < out.h; y++)
+                for (int x = 0; x < out.w; x++) {
+                    const int sy = border_index(y, top, in.h, type_), sx = border_index(x, left_, in.w, type_);
+                    *o++ = (sq < 0 || sy < 0 || sx < 0) ? fill : in.channel(sq)[static_cast<size_t>(sy) * in.w + sx];
+                }
+        }
+        tops.push_back(std::make_shared<Tensor>(std::move(out)));
+        return Status::ok();
+    }
+
+private:
+    int top_, bottom_, left_, right_, front_, behind_, type_;
+    float value_;
+    std::vector<float> per_channel_;
+};
+
+Made make_padding(const LayerContext& ctx)
+{
+    const NamedParams& p = ctx.params();
+    const int type = p.i("type");
+    if (type < 0 || type > 2) return ctx.error("type " + std::to_string(type) + " is not 0 (constant), 1 (replicate) or 2 (reflect)");
+    if (ctx.bottom_count() != 1) return ctx.error("Padding with pads from a second bottom blob is not supported by the engine");
+    const int pads[] = {p.i("top"), p.i("bottom"), p.i("left"), p.i("right"), p.i("front"), p.i("behind")};
+    for (int v : pads)
+        if (v < 0) return ctx.error("negative padding is not supported by the engine");
+    std::vector<float> per_channel;
+    if (p.i("per_channel_pad_data_size")) {
+        ASSIGN_OR_RETURN(per_channel, ctx.weight("per_channel_pad_data"));
+    }
+    return std::unique_ptr<LayerForward>(new Padding(pads[0], pads[1], pads[2], pads[3], pads[4], pads[5], type, p.f("value"), std::move(per_channel)));
+}
+
+// ---------------------------------------------------------------- Crop
+
+struct Roi {
+    int x = 0, y = 0, z = 0, q = 0; // offsets along w, h, d, c
+    int w = 0, h = 0, d = 0, c = 0; // extents
+};
+
+class Crop final : public LayerForward {
+public:
+    Crop(const NamedParams& p)
+        : offsets_{p.i("woffset"), p.i("hoffset"), p.i("doffset"), p.i("coffset")},
+          outs_{p.i("outw"), p.i("outh"), p.i("outd"), p.i("outc")},
+          offsets2_{p.i("woffset2"), p.i("hoffset2"), p.i("doffset2"), p.i("coffset2")},
+          starts_(p.ints("starts")), ends_(p.ints("ends")), axes_(p.ints("axes"))
+    {
+    }
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in = *bottoms.at(0);
+        Roi r{0, 0, 0, 0, in.w, in.h, in.d, in.c};
+        if (!starts_.empty() && !ends_.empty()) {
+            // numpy style: axes outermost first ([c, d, h, w] for 4-D).
+            std::vector<int> axes = axes_;
+            if (axes.empty())
+                for (int k = 0; k < in.dims; k++) axes.push_back(k);
+            if (starts_.size() < axes.size() || ends_.size() < axes.size()) return shape_error("starts/ends shorter than axes");
+            for (size_t i = 0; i < axes.size(); i++) {
+                int axis = axes[i] < 0 ? axes[i] + in.dims : axes[i];
+                // map to w / h / d / c
+                int which = -1;
+                if (in.dims == 1 && axis == 0) which = 0;
+                if (in.dims == 2) which = axis == 0 ? 1 : axis == 1 ? 0 : -1;
+                if (in.dims == 3) which = axis == 0 ? 3 : axis == 1 ? 1 : axis == 2 ? 0 : -1;
+                if (in.dims == 4) which = axis == 0 ? 3 : axis == 1 ? 2 : axis == 2 ? 1 : axis == 3 ? 0 : -1;
+                if (which < 0) return shape_error("axis " + std::to_string(axes[i]) + " is out of range for a " + in.shape_text() + " blob");
+                const int n = which == 0 ? in.w : which == 1 ? in.h : which == 2 ? in.d : in.c;
+                int start = starts_[i], end = ends_[i];
+                if (start == -233) start = 0;
+                if (end == -233) end = n;
+                const int off = start >= 0 ? start : n + start;
+                const int ext = std::min(n, end > 0 ? end : n + end) - off;
+                int* offs[] = {&r.x, &r.y, &r.z, &r.q};
+                int* exts[] = {&r.w, &r.h, &r.d, &r.c};
+                *offs[which] = off;
+                *exts[which] = ext;
+            }
+        } else if (bottoms.size() == 2) {
+            const Tensor& ref = *bottoms[1];
+            r = {offsets_[0], offsets_[1], offsets_[2], offsets_[3], ref.w, ref.h, ref.d, ref.c};
+            if (in.dims < 4) r.d = in.d, r.z = 0;
+            if (in.dims < 3) r.c = in.c, r.q = 0;
+            if (in.dims < 2) r.h = in.h, r.y = 0;
+            if (ref.dims != in.dims) { // ncnn crops channels only to a reference of the same rank
+                r.c = in.c;
+                r.q = 0;
+            }
+        } else {
+            const int n[4] = {in.w, in.h, in.d, in.c};
+            int ext[4];
+            for (int k = 0; k < 4; k++) {
+                ext[k] = n[k] - offsets_[k] - offsets2_[k];
+                if (outs_[k] != -233) ext[k] = std::min(outs_[k], ext[k]);
+            }
+            r = {offsets_[0], offsets_[1], offsets_[2], offsets_[3], ext[0], ext[1], ext[2], ext[3]};
+            if (in.dims < 4) r.d = in.d, r.z = 0;
+            if (in.dims < 3) r.c = in.c, r.q = 0;
+            if (in.dims < 2) r.h = in.h, r.y = 0;
+        }
+        if (r.w <= 0 || r.h <= 0 || r.d <= 0 || r.c <= 0 || r.x < 0 || r.y < 0 || r.z < 0 || r.q < 0 || r.x + r.w > in.w || r.y + r.h > in.h ||
+            r.z + r.d > in.d || r.q + r.c > in.c)
+            return shape_error("the crop region does not fit a " + in.shape_text() + " blob");
+        if (r.w == in.w && r.h == in.h && r.d == in.d && r.c == in.c) {
+            tops.push_back(bottoms[0]);
+            return Status::ok();
+        }
+        Tensor out = in;
+        out.w = r.w;
+        out.h = r.h;
+        out.d = r.d;
+        out.c = r.c;
+        out.data.resize(out.total());
+        float* o = out.data.data();
+        for (int q = 0; q < r.c; q++)
+            for (int z = 0; z < r.d; z++)
+                for (int y = 0; y < r.h; y++) {
+                    const float* src = in.channel(r.q + q) + (static_cast<size_t>(r.z + z) * in.h + r.y + y) * in.w + r.x;
+                    std::memcpy(o, src, r.w * sizeof(float));
+                    o += r.w;
+                }
+        tops.push_back(std::make_shared<Tensor>(std::move(out)));
+        return Status::ok();
+    }
+
+private:
+    int offsets_[4], outs_[4], offsets2_[4];
+    std::vector<int> starts_, ends_, axes_;
+};
+
+Made make_crop(const LayerContext& ctx)
+{
+    const NamedParams& p = ctx.params();
+    std::string starts_expr;
+    if (ctx.layer().params.has(19) || ctx.layer().params.has(20) || ctx.layer().params.has(21))
+        if (!ctx.layer().params.get(19).text.empty() || !ctx.layer().params.get(20).text.empty() || !ctx.layer().params.get(21).text.empty())
+            return ctx.error("Crop with expressions (params 19-21) is not supported by the engine");
+    return std::unique_ptr<LayerForward>(new Crop(p));
+}
+
+// ---------------------------------------------------------------- Interp
+
+void linear_coeffs(int w, int outw, std::vector<int>& ofs, std::vector<float>& alpha, bool align_corner)
+{
+    ofs.resize(outw);
+    alpha.resize(outw * 2);
+    double scale = static_cast<double>(w) / outw;
+    if (align_corner) scale = static_cast<double>(w - 1) / (outw - 1);
+    for (int dx = 0; dx < outw; dx++) {
+        float fx = static_cast<float>((dx + 0.5) * scale - 0.5);
+        if (align_corner) fx = static_cast<float>(dx * scale);
+        int sx = static_cast<int>(std::floor(fx));
+        fx -= sx;
+        if (sx < 0) {
+            sx = 0;
+            fx = 0.f;
+        }
+        if (sx >= w - 1) {
+            sx = w - 2;
+            fx = 1.f;
+        }
+        ofs[dx] = sx;
+        alpha[dx * 2] = 1.f - fx;
+        alpha[dx * 2 + 1] = fx;
+    }
+}
+
+class Interp final : public LayerForward {
+public:
+    Interp(int type, float hscale, float wscale, int outh, int outw, bool align)
+        : type_(type), hscale_(hscale), wscale_(wscale), outh_(outh), outw_(outw), align_(align)
+    {
+    }
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        const Tensor& in = *bottoms.at(0);
+        int outw = outw_, outh = outh_;
+        if (bottoms.size() == 2) {
+            outw = bottoms[1]->w;
+            outh = bottoms[1]->h;
+        } else if (outw == 0 || outh == 0) {
+            const int w = in.dims == 1 ? 1 : in.w, h = in.dims == 1 ? 1 : in.h;
+            outw = static_cast<int>(w * wscale_);
+            outh = static_cast<int>(h * hscale_);
+        }
+        if (in.dims != 3) return shape_error("Interp on a " + in.shape_text() + " blob is not supported by the engine");
+        if (outw <= 0 || outh <= 0) return shape_error("output size must be positive");
+        if (outw == in.w && outh == in.h) {
+            tops.push_back(bottoms[0]);
+            return Status::ok();
+        }
+        Tensor out = Tensor::make3(outw, outh, in.c);
+        if (type_ == 1) {
+            // as ncnn: the step is in/out when the layer gives an output size, else 1/scale
+            const float hs = outh_ ? in.h / static_cast<float>(outh) : 1.f / hscale_;
+            const float ws = outw_ ? in.w / static_cast<float>(outw) : 1.f / wscale_;
+            float* o = out.data.data();
+            for (int q = 0; q < in.c; q++) {
+                const float* p = in.channel(q);
+                for (int y = 0; y < outh; y++) {
+                    const int iy = std::min(static_cast<int>(y * hs), in.h - 1);
+                    for (int x = 0; x < outw; x++) *o++ = p[static_cast<size_t>(iy) * in.w + std::min(static_cast<int>(x * ws), in.w - 1)];
+                }
+            }
+        } else {
+            if (in.w < 2 || in.h < 2) return shape_error("bilinear Interp needs at least 2x2 values");
+            std::vector<int> xofs, yofs;
+            std::vector<float> alpha, beta;
+            linear_coeffs(in.w, outw, xofs, alpha, align_);
+            linear_coeffs(in.h, outh, yofs, beta, align_);
+            std::vector<float> rows0(outw), rows1(outw);
+            auto hresize = [&](const float* src, float* dst) {
+                for (int dx = 0; dx < outw; dx++) dst[dx] = src[xofs[dx]] * alpha[dx * 2] + src[xofs[dx] + 1] * alpha[dx * 2 + 1];
+            };
+            for (int q = 0; q < in.c; q++) {
+                const float* p = in.channel(q);
+                float* o = out.channel(q);
+                for (int dy = 0; dy < outh; dy++) {
+                    const int sy = yofs[dy];
+                    hresize(p + static_cast<size_t>(sy) * in.w, rows0.data());
+                    hresize(p + static_cast<size_t>(sy + 1) * in.w, rows1.data());
+                    const float b0 = beta[dy * 2], b1 = beta[dy * 2 + 1];
+                    for (int dx = 0; dx < outw; dx++) *o++ = rows0[dx] * b0 + rows1[dx] * b1;
+                }
+            }
+        }
+        tops.push_back(std::make_shared<Tensor>(std::move(out)));
+        return Status::ok();
+    }
+
+private:
+    int type_;
+    float hscale_, wscale_;
+    int outh_, outw_;
+    bool align_;
+};
+
+Made make_interp(const LayerContext& ctx)
+{
+    const NamedParams& p = ctx.params();
+    const int type = p.i("resize_type");
+    if (type != 1 && type != 2) return ctx.error("resize_type " + std::to_string(type) + " is not supported by the engine (1 nearest, 2 bilinear)");
+    if (!ctx.layer().params.get(9).text.empty()) return ctx.error("Interp with a size_expr is not supported by the engine");
+    return std::unique_ptr<LayerForward>(new Interp(type, p.f("height_scale"), p.f("width_scale"), p.i("output_height"), p.i("output_width"), p.i("align_corner") != 0));
+}
+
+} // namespace
+
+void register_spatial_layers(LayerRegistry& r)
+{
+    r["Padding"] = make_padding;
+    r["Crop"] = make_crop;
+    r["Interp"] = make_interp;
+}
+
+} // namespace ncnn_int8::engine

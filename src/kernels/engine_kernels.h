@@ -1,0 +1,27 @@
+// fp32 kernels of the engine (calibration): plain pointer + count functions.
+// Every vector path accumulates in the same order as the scalar reference
+// (engine_scalar_reference.h), multiply then add, no FMA, so each target's
+// result equals the reference bit for bit.
+#pragma once
+
+#include <cstddef>
+
+namespace ncnn_int8::kernels {
+
+// C[m][n] (+)= sum over k of A[m][k] * B[k][n], k ascending.
+// A: M x K (row stride lda), B: K x N (row stride ldb), C: M x N (row stride ldc).
+// With bias (M values, or nullptr) C starts at bias[m]; without, at 0.
+void gemm_f32(size_t M, size_t N, size_t K, const float* A, size_t lda, const float* B, size_t ldb,
+              const float* bias, float* C, size_t ldc);
+
+// y[n] += a * x[n] for n < count (one k step of the GEMM, for callers that
+// build sums in their own order, e.g. depthwise convolution over taps).
+void axpy_f32(size_t count, float a, const float* x, float* y);
+
+// y[n] += a * x[n * stride] for n < count: a strided input row (stride > 1).
+void axpy_strided_f32(size_t count, float a, const float* x, size_t stride, float* y);
+
+// y[n * stride] += x[n] for n < count: scatter-add of one row (deconvolution).
+void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride);
+
+} // namespace ncnn_int8::kernels

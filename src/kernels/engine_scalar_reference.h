@@ -1,0 +1,44 @@
+// Scalar references of the engine kernels: the order of operations every
+// Highway target must reproduce exactly.
+#pragma once
+
+#include <cstddef>
+
+namespace ncnn_int8::kernels::scalar {
+
+inline void gemm_f32(size_t M, size_t N, size_t K, const float* A, size_t lda, const float* B, size_t ldb,
+                     const float* bias, float* C, size_t ldc)
+{
+    for (size_t m = 0; m < M; m++)
+        for (size_t n = 0; n < N; n++) {
+            float sum = bias ? bias[m] : 0.f;
+            for (size_t k = 0; k < K; k++) {
+                const float p = A[m * lda + k] * B[k * ldb + n];
+                sum = sum + p;
+            }
+            C[m * ldc + n] = sum;
+        }
+}
+
+inline void axpy_f32(size_t count, float a, const float* x, float* y)
+{
+    for (size_t n = 0; n < count; n++) {
+        const float p = a * x[n];
+        y[n] = y[n] + p;
+    }
+}
+
+inline void axpy_strided_f32(size_t count, float a, const float* x, size_t stride, float* y)
+{
+    for (size_t n = 0; n < count; n++) {
+        const float p = a * x[n * stride];
+        y[n] = y[n] + p;
+    }
+}
+
+inline void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride)
+{
+    for (size_t n = 0; n < count; n++) y[n * stride] = y[n * stride] + x[n];
+}
+
+} // namespace ncnn_int8::kernels::scalar

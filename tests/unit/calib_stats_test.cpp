@@ -1,0 +1,114 @@
+// Activation statistics: the values ncnn2table counts, order-independent
+// merging (any thread split gives the same numbers), aciq's N from the last
+// file in list order, the histogram's edge cases and the KL search.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "calib/activation_stats.h"
+#include "calib/weight_scales.h"
+
+namespace ncnn_int8 {
+namespace {
+
+BlobView view(const std::vector<float>& v, int w, int h, int c, int d = 1, int dims = 3)
+{
+    return BlobView{dims, w, h, d, c, v.data()};
+}
+
+std::vector<float> wave(size_t n, float amp, int seed)
+{
+    std::vector<float> v(n);
+    for (size_t i = 0; i < n; i++) v[i] = amp * std::sin(static_cast<float>(i * 7 + seed * 13)) * std::exp(-static_cast<float>(i % 17) / 5.f);
+    return v;
+}
+
+TEST(CalibStats, FourDimensionalBlobsCountTheFirstDepthSliceLikeTheReference)
+{
+    // 2x1 plane, d=2, c=2: per channel only the first w*h of its w*h*d values
+    const std::vector<float> v = {1, -2, 50, 60, 3, 4, -70, 80};
+    BlobStats s;
+    add_absmax(s, view(v, 2, 1, 2, 2, 4), 0);
+    EXPECT_EQ(s.absmax, 4.f);
+    EXPECT_EQ(s.last_count, 4);
+    EXPECT_EQ(counted_values(view(v, 2, 1, 2, 2, 4)), 4u);
+}
+
+TEST(CalibStats, MergedPartsEqualOneSequentialPass)
+{
+    std::vector<std::vector<float>> files;
+    for (int f = 0; f < 7; f++) files.push_back(wave(60 + f * 12, 1.f + f * 0.3f, f)); // different sizes
+    auto shape_w = [&](size_t f) { return static_cast<int>(files[f].size() / 3); };
+
+    BlobStats all;
+    for (size_t f = 0; f < files.size(); f++) add_absmax(all, view(files[f], shape_w(f), 1, 3), static_cast<long>(f));
+    for (size_t f = 0; f < files.size(); f++) add_histogram(all, view(files[f], shape_w(f), 1, 3), all.absmax);
+
+    // three "threads" taking files in another order
+    const std::vector<std::vector<size_t>> parts = {{6, 0}, {3, 5, 1}, {2, 4}};
+    std::vector<BlobStats> partial(parts.size());
+    for (size_t p = 0; p < parts.size(); p++)
+        for (size_t f : parts[p]) add_absmax(partial[p], view(files[f], shape_w(f), 1, 3), static_cast<long>(f));
+    BlobStats merged;
+    for (size_t p = parts.size(); p-- > 0;) merged.merge(partial[p]);
+    std::vector<BlobStats> hist(parts.size());
+    for (size_t p = 0; p < parts.size(); p++)
+        for (size_t f : parts[p]) add_histogram(hist[p], view(files[f], shape_w(f), 1, 3), merged.absmax);
+    for (const BlobStats& h : hist) merged.merge(h);
+
+    EXPECT_EQ(merged.absmax, all.absmax);
+    EXPECT_EQ(merged.values, all.values);
+    EXPECT_EQ(merged.histogram, all.histogram);
+    EXPECT_EQ(merged.magnitude, all.magnitude);
+    // aciq's N: the size of the LAST file in list order (file 6), whoever read it
+    EXPECT_EQ(merged.last_file, 6);
+    EXPECT_EQ(merged.last_count, static_cast<int>(files[6].size()));
+    EXPECT_EQ(aciq_threshold(merged.absmax, merged.last_count, 8), aciq_threshold(all.absmax, all.last_count, 8));
+    EXPECT_EQ(kl_threshold_bin(merged.histogram), kl_threshold_bin(all.histogram));
+}
+
+TEST(CalibStats, HistogramSkipsZerosAndClampsTheTop)
+{
+    const float inf = std::numeric_limits<float>::infinity();
+    const std::vector<float> v = {0.f, 0.f, 1.f, -1.f, 0.5f, 0.25f, inf};
+    BlobStats s;
+    add_histogram(s, view(v, 7, 1, 1), 1.f);
+    uint64_t total = 0;
+    for (uint64_t n : s.histogram) total += n;
+    EXPECT_EQ(total, 5u); // zeros skipped
+    EXPECT_EQ(s.histogram[2047], 3u); // 1, -1 (index 2048 clamped) and inf
+    EXPECT_EQ(s.histogram[1024], 1u);
+    EXPECT_EQ(s.histogram[512], 1u);
+}
+
+TEST(CalibStats, KlSearchRangeAndTies)
+{
+    // (the exact search is checked against the reference's logs in
+    // calib_inputs_corpus_test)
+    std::vector<uint64_t> h(kHistogramBins, 0);
+    for (int i = 0; i < 1000; i++) h[i] = 1000 + i % 7;
+    const int t = kl_threshold_bin(h);
+    EXPECT_GE(t, 128);
+    EXPECT_LT(t, kHistogramBins);
+    EXPECT_EQ(kl_threshold_bin(h), t);
+    // everything in the first bins: the smallest threshold wins
+    std::vector<uint64_t> low(kHistogramBins, 0);
+    low[0] = 10;
+    low[1] = 5;
+    EXPECT_EQ(kl_threshold_bin(low), 128);
+}
+
+TEST(CalibStats, ClippedShareFromTheMagnitudeHistogram)
+{
+    std::vector<float> v(100);
+    for (int i = 0; i < 100; i++) v[i] = static_cast<float>(i + 1) / 100.f; // 0.01 .. 1.00
+    BlobStats s;
+    add_absmax(s, view(v, 100, 1, 1), 0);
+    EXPECT_NEAR(clipped_share(s, 0.8f), 0.2, 0.011);
+    EXPECT_EQ(clipped_share(s, 1.f), 0.0);
+    EXPECT_EQ(clipped_share(s, std::numeric_limits<float>::infinity()), 0.0);
+}
+
+} // namespace
+} // namespace ncnn_int8
