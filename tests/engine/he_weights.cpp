@@ -40,13 +40,16 @@ Result<std::vector<uint8_t>> he_weights_bin(const Model& model, uint64_t seed, c
         const ModelLayer& layer = model.layers[li];
         ASSIGN_OR_RETURN(std::vector<PlannedBlob> blobs, present_blobs(layer, layer.params, model.file.file_name));
         if (blobs.empty()) continue;
-        if (!has_he_weights(layer))
-            return Status::failure(model.file.file_name + ": " + layer.label() + " has weights, which the He fixture weights do not cover");
         auto f = factors.find(layer.decl->name);
         const float factor = f == factors.end() ? 1.f : f->second;
         for (const PlannedBlob& b : blobs) {
             std::vector<float> v(b.count, 0.f);
-            if (b.spec->name == "weight_data") {
+            if (!has_he_weights(layer)) {
+                // Other layers: uniform in [-0.5, 0.5); variances in [0.5, 1.5).
+                v = fixture::symmetric_values(b.count, fixture::sub_seed(seed, li * 16 + (&b - blobs.data())));
+                const float offset = b.spec->name == "var_data" ? 1.f : 0.f;
+                for (float& x : v) x = x * 0.5f + offset;
+            } else if (b.spec->name == "weight_data") {
                 const float bound = std::sqrt(6.f / static_cast<float>(fan_in(layer, b.count)));
                 v = fixture::symmetric_values(b.count, fixture::sub_seed(seed, li));
                 for (float& x : v) x = x * bound * factor;
