@@ -4,12 +4,12 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "model/catalog/shape.h"
 
 namespace ncnn_int8 {
 
 namespace {
 
-constexpr int kLoadTypeParam = 21; // MemoryData
 
 uint64_t align4(uint64_t n) { return (n + 3) & ~uint64_t(3); }
 
@@ -85,7 +85,7 @@ Result<std::vector<PlannedBlob>> present_blobs(const ModelLayer& layer, const La
         ASSIGN_OR_RETURN(uint64_t count, blob_count(layer, spec, params, param_file));
         bool tagged = spec.encoding == BlobEncoding::Tagged;
         if (spec.encoding == BlobEncoding::ByLoadType) {
-            const int32_t load_type = params.i(kLoadTypeParam);
+            const int32_t load_type = params.get(params::MemoryData::load_type);
             if (load_type != 0 && load_type != 1)
                 return Status::failure(param_file + ":" + std::to_string(layer.decl->line) + ": " + layer.label() + ": load_type (param 21) must be 0 or 1, got " + std::to_string(load_type));
             tagged = load_type == 0;

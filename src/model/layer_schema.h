@@ -1,4 +1,5 @@
-// The layer schema: ONE declarative table (layer_catalog.cpp) that says, for
+// The layer schema: ONE declarative table (src/model/catalog/, one file per
+// family, params named by handles in params::<Type>) that says, for
 // every layer type ncnn defines, which params it reads (id, kind, default),
 // how the reference ncnn2int8 prints them, which weight blobs it loads from
 // the .bin (order, tagged or raw, size, condition) and which param values
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "model/layer_params.h"
+#include "model/param_handle.h"
 #include "model/param_value.h"
 
 namespace ncnn_int8 {
@@ -54,12 +56,13 @@ struct ParamSpec {
     WriteRule rule = WriteRule::IfNotDefault;
     int partner = -1;
 
-    // Builders used by the catalog.
-    ParamSpec same_as(int other) const
+    // Builders used by the catalog (the partner is a handle of the same type).
+    template <ValueKind K>
+    ParamSpec same_as(ParamHandle<K> other) const
     {
         ParamSpec p = *this;
         p.def.form = ParamDefault::Form::SameAs;
-        p.def.same_as = other;
+        p.def.same_as = other.id;
         return p;
     }
     ParamSpec computed(ParamValue (*fn)(const LayerParams&)) const
@@ -69,18 +72,20 @@ struct ParamSpec {
         p.def.compute = fn;
         return p;
     }
-    ParamSpec written_if_differs_from(int other) const
+    template <ValueKind K>
+    ParamSpec written_if_differs_from(ParamHandle<K> other) const
     {
         ParamSpec p = *this;
         p.rule = WriteRule::IfDiffersFromPartner;
-        p.partner = other;
+        p.partner = other.id;
         return p;
     }
-    ParamSpec marker_when_set(int other) const
+    template <ValueKind K>
+    ParamSpec marker_when_set(ParamHandle<K> other) const
     {
         ParamSpec p = *this;
         p.rule = WriteRule::MarkerWhenPartnerSet;
-        p.partner = other;
+        p.partner = other.id;
         return p;
     }
     ParamSpec kept() const
@@ -91,51 +96,24 @@ struct ParamSpec {
     }
 };
 
-// Param constructors: I(int), F(float), IA(int array), FA(float array), S(string).
-inline ParamSpec I(int id, const char* name, int32_t def)
+// Param constructors from handles (id, name and kind come from the handle):
+// I(int), F(float), IA(int array), FA(float array), S(string).
+template <ValueKind K>
+ParamSpec spec_of(ParamHandle<K> h, ParamValue def)
 {
     ParamSpec p;
-    p.id = id;
-    p.name = name;
-    p.kind = ValueKind::Int;
-    p.def.constant = ParamValue::from_int(def);
+    p.id = h.id;
+    p.name = h.name;
+    p.kind = K;
+    p.def.constant = std::move(def);
+    if (is_array(K)) p.rule = WriteRule::IfNotEmpty;
     return p;
 }
-inline ParamSpec F(int id, const char* name, float def)
-{
-    ParamSpec p;
-    p.id = id;
-    p.name = name;
-    p.kind = ValueKind::Float;
-    p.def.constant = ParamValue::from_float(def);
-    return p;
-}
-inline ParamSpec IA(int id, const char* name)
-{
-    ParamSpec p;
-    p.id = id;
-    p.name = name;
-    p.kind = ValueKind::IntArray;
-    p.def.constant = ParamValue::empty_array(ValueKind::IntArray);
-    p.rule = WriteRule::IfNotEmpty;
-    return p;
-}
-inline ParamSpec FA(int id, const char* name)
-{
-    ParamSpec p = IA(id, name);
-    p.kind = ValueKind::FloatArray;
-    p.def.constant = ParamValue::empty_array(ValueKind::FloatArray);
-    return p;
-}
-inline ParamSpec S(int id, const char* name)
-{
-    ParamSpec p;
-    p.id = id;
-    p.name = name;
-    p.kind = ValueKind::String;
-    p.def.constant = ParamValue::from_string("");
-    return p;
-}
+inline ParamSpec I(IntParam h, int32_t def) { return spec_of(h, ParamValue::from_int(def)); }
+inline ParamSpec F(FloatParam h, float def) { return spec_of(h, ParamValue::from_float(def)); }
+inline ParamSpec IA(IntArrayParam h) { return spec_of(h, ParamValue::empty_array(ValueKind::IntArray)); }
+inline ParamSpec FA(FloatArrayParam h) { return spec_of(h, ParamValue::empty_array(ValueKind::FloatArray)); }
+inline ParamSpec S(StringParam h) { return spec_of(h, ParamValue::from_string("")); }
 
 // How a blob is stored in the .bin (ncnn ModelBin::load type).
 enum class BlobEncoding : uint8_t {
@@ -174,6 +152,9 @@ struct LoadCheck {
 
 struct LayerSchema {
     std::string type;
+    // The type's param handles (params::<type>::all); every ParamSpec in
+    // `params` must be one of them, checked when the table is built.
+    std::vector<ParamRef> handles;
     // false for the ncnn types the reference writer has no branch for: it
     // writes them without any param; we keep theirs (all params Kept).
     bool reference_writes_params = true;
@@ -205,6 +186,11 @@ inline int64_t count_div(int64_t a, int64_t b)
     if (a < 0 || b <= 0) return kInvalidCount;
     return a / b;
 }
+
+// What is wrong with one entry: duplicate param ids, a param that is not
+// one of the type's handles (wrong type or kind), a handle with no param.
+// Empty when the entry is consistent. all_layer_schemas() aborts on any.
+std::vector<std::string> check_layer_schema(const LayerSchema& schema);
 
 // All layer types of ncnn's src/layer/, and lookup by type name.
 const std::vector<LayerSchema>& all_layer_schemas();

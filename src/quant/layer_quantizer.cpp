@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/catalog/params.h"
+
 namespace ncnn_int8 {
 
 namespace {
@@ -28,25 +30,31 @@ public:
         if (plan_.quantize_weights) {
             switch (plan_.family) {
             case QuantFamily::Convolution:
-                RETURN_IF_ERROR(rows("weight_data", p.i(0), scales("weight_data_int8_scales", 0, p.i(0))));
+                RETURN_IF_ERROR(rows("weight_data", p.get(params::Convolution::num_output),
+                                     scales("weight_data_int8_scales", 0, p.get(params::Convolution::num_output))));
                 set_table_scales("weight_data_int8_scales", 0);
                 set_input_scale();
                 break;
             case QuantFamily::InnerProduct:
-                RETURN_IF_ERROR(rows("weight_data", p.i(0), scales("weight_data_int8_scales", 0, p.i(0))));
+                RETURN_IF_ERROR(rows("weight_data", p.get(params::InnerProduct::num_output),
+                                     scales("weight_data_int8_scales", 0, p.get(params::InnerProduct::num_output))));
                 set_table_scales("weight_data_int8_scales", 0);
                 set_input_scale();
                 break;
             case QuantFamily::ConvolutionDepthWise:
-                RETURN_IF_ERROR(rows("weight_data", p.i(7), scales("weight_data_int8_scales", 0, p.i(7))));
+                RETURN_IF_ERROR(rows("weight_data", p.get(params::ConvolutionDepthWise::group),
+                                     scales("weight_data_int8_scales", 0, p.get(params::ConvolutionDepthWise::group))));
                 set_table_scales("weight_data_int8_scales", 0);
                 set_input_scale();
                 break;
             case QuantFamily::RNN:
             case QuantFamily::LSTM:
             case QuantFamily::GRU: {
-                const int64_t dirs = p.i(2) == 2 ? 2 : 1;
-                const int64_t per_dir = plan_.family == QuantFamily::RNN ? p.i(0) : plan_.family == QuantFamily::LSTM ? int64_t(p.i(3)) * 4 : int64_t(p.i(0)) * 3;
+                // RNN, LSTM and GRU keep num_output, direction and hidden_size at the same ids
+                const int64_t dirs = p.get(params::LSTM::direction) == 2 ? 2 : 1;
+                const int64_t per_dir = plan_.family == QuantFamily::RNN    ? p.get(params::RNN::num_output)
+                                        : plan_.family == QuantFamily::LSTM ? int64_t(p.get(params::LSTM::hidden_size)) * 4
+                                                                            : int64_t(p.get(params::GRU::num_output)) * 3;
                 const size_t n_rows = static_cast<size_t>(per_dir * dirs);
                 RETURN_IF_ERROR(rows("weight_xc_data", n_rows, scales("weight_xc_data_int8_scales", 0, n_rows)));
                 RETURN_IF_ERROR(rows("weight_hc_data", n_rows, scales("weight_hc_data_int8_scales", 1, n_rows)));
@@ -59,7 +67,7 @@ public:
                 set_table_scales("weight_data_int8_scale", 0);
                 break;
             case QuantFamily::MultiHeadAttention: {
-                const size_t embed = static_cast<size_t>(p.i(0));
+                const size_t embed = static_cast<size_t>(p.get(params::MultiHeadAttention::embed_dim));
                 RETURN_IF_ERROR(rows("q_weight_data", embed, scales("q_weight_data_int8_scales", 0, embed)));
                 RETURN_IF_ERROR(rows("k_weight_data", embed, scales("k_weight_data_int8_scales", 1, embed)));
                 RETURN_IF_ERROR(rows("v_weight_data", embed, scales("v_weight_data_int8_scales", 2, embed)));
@@ -174,10 +182,12 @@ private:
     // first when transA=1), one scale per row; constant B one scale.
     Status gemm()
     {
+        using G = params::Gemm;
         const LayerParams& p = layer_.params;
-        const size_t M = static_cast<size_t>(p.i(7)), N = static_cast<size_t>(p.i(8)), K = static_cast<size_t>(p.i(9));
+        const size_t M = static_cast<size_t>(p.get(G::constantM)), N = static_cast<size_t>(p.get(G::constantN)),
+                     K = static_cast<size_t>(p.get(G::constantK));
         if (BlobData* a = blob("A_data")) {
-            if (p.i(2) == 1) transpose(a->f32, K, M); // stored K rows of M
+            if (p.get(G::transA) == 1) transpose(a->f32, K, M); // stored K rows of M
             std::vector<float> s(M);
             for (size_t r = 0; r < M; r++) s[r] = gemm_scale(kernels::abs_max(a->f32.data() + r * K, K));
             RETURN_IF_ERROR(rows("A_data", M, s));
@@ -185,7 +195,7 @@ private:
         }
         if (BlobData* b = blob("B_data")) {
             float scale;
-            if (p.i(3) == 0) {
+            if (p.get(G::transB) == 0) {
                 transpose(b->f32, K, N); // stored K rows of N -> N rows of K
                 scale = gemm_scale(kernels::abs_max(b->f32.data(), b->f32.size()));
                 RETURN_IF_ERROR(whole("B_data", scale));

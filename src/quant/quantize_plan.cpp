@@ -5,6 +5,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "model/catalog/params.h"
+
 namespace ncnn_int8 {
 
 namespace {
@@ -12,23 +14,23 @@ namespace {
 struct FamilyInfo {
     const char* type;
     QuantFamily family;
-    int flag_param;          // int8_scale_term / quantize_term
+    IntParam flag;           // int8_scale_term / quantize_term
     const char* weight_blob; // the blob whose tag says "already int8"
     int table_keys;          // how many _param_<k> the reference reads
     bool needs_input_scale;  // quantized only when the table has the layer's input scale
 };
 
 const FamilyInfo kFamilies[] = {
-    {"Convolution", QuantFamily::Convolution, 8, "weight_data", 1, true},
-    {"ConvolutionDepthWise", QuantFamily::ConvolutionDepthWise, 8, "weight_data", 1, true},
-    {"InnerProduct", QuantFamily::InnerProduct, 8, "weight_data", 1, true},
-    {"RNN", QuantFamily::RNN, 8, "weight_xc_data", 2, false},
-    {"LSTM", QuantFamily::LSTM, 8, "weight_xc_data", 2, false},
-    {"GRU", QuantFamily::GRU, 8, "weight_xc_data", 2, false},
-    {"Embed", QuantFamily::Embed, 18, "weight_data", 1, false},
-    {"MultiHeadAttention", QuantFamily::MultiHeadAttention, 18, "q_weight_data", 4, false},
-    {"Gemm", QuantFamily::Gemm, 18, nullptr, 0, false},
-    {"SDPA", QuantFamily::SDPA, 18, nullptr, 0, false},
+    {"Convolution", QuantFamily::Convolution, params::Convolution::int8_scale_term, "weight_data", 1, true},
+    {"ConvolutionDepthWise", QuantFamily::ConvolutionDepthWise, params::ConvolutionDepthWise::int8_scale_term, "weight_data", 1, true},
+    {"InnerProduct", QuantFamily::InnerProduct, params::InnerProduct::int8_scale_term, "weight_data", 1, true},
+    {"RNN", QuantFamily::RNN, params::RNN::int8_scale_term, "weight_xc_data", 2, false},
+    {"LSTM", QuantFamily::LSTM, params::LSTM::int8_scale_term, "weight_xc_data", 2, false},
+    {"GRU", QuantFamily::GRU, params::GRU::int8_scale_term, "weight_xc_data", 2, false},
+    {"Embed", QuantFamily::Embed, params::Embed::int8_scale_term, "weight_data", 1, false},
+    {"MultiHeadAttention", QuantFamily::MultiHeadAttention, params::MultiHeadAttention::quantize_term, "q_weight_data", 4, false},
+    {"Gemm", QuantFamily::Gemm, params::Gemm::quantize_term, nullptr, 0, false},
+    {"SDPA", QuantFamily::SDPA, params::SDPA::int8_scale_term, nullptr, 0, false},
 };
 
 const FamilyInfo* family_info(const std::string& type)
@@ -38,20 +40,33 @@ const FamilyInfo* family_info(const std::string& type)
     return nullptr;
 }
 
-int directions(const LayerParams& p) { return p.i(2) == 2 ? 2 : 1; }
+template <class P>
+int64_t directions(const LayerParams& p) { return p.get(P::direction) == 2 ? 2 : 1; }
 
 // How many scales each table entry must hold for this layer.
 std::vector<int64_t> expected_scale_counts(QuantFamily family, const LayerParams& p)
 {
     switch (family) {
-    case QuantFamily::Convolution:
-    case QuantFamily::InnerProduct: return {p.i(0)};
-    case QuantFamily::ConvolutionDepthWise: return {p.i(7)};
-    case QuantFamily::RNN: return {int64_t(p.i(0)) * directions(p), int64_t(p.i(0)) * directions(p)};
-    case QuantFamily::LSTM: return {int64_t(p.i(3)) * 4 * directions(p), int64_t(p.i(3)) * 4 * directions(p)};
-    case QuantFamily::GRU: return {int64_t(p.i(0)) * 3 * directions(p), int64_t(p.i(0)) * 3 * directions(p)};
+    case QuantFamily::Convolution: return {p.get(params::Convolution::num_output)};
+    case QuantFamily::InnerProduct: return {p.get(params::InnerProduct::num_output)};
+    case QuantFamily::ConvolutionDepthWise: return {p.get(params::ConvolutionDepthWise::group)};
+    case QuantFamily::RNN: {
+        using P = params::RNN;
+        return {int64_t(p.get(P::num_output)) * directions<P>(p), int64_t(p.get(P::num_output)) * directions<P>(p)};
+    }
+    case QuantFamily::LSTM: {
+        using P = params::LSTM;
+        return {int64_t(p.get(P::hidden_size)) * 4 * directions<P>(p), int64_t(p.get(P::hidden_size)) * 4 * directions<P>(p)};
+    }
+    case QuantFamily::GRU: {
+        using P = params::GRU;
+        return {int64_t(p.get(P::num_output)) * 3 * directions<P>(p), int64_t(p.get(P::num_output)) * 3 * directions<P>(p)};
+    }
     case QuantFamily::Embed: return {1};
-    case QuantFamily::MultiHeadAttention: return {p.i(0), p.i(0), p.i(0), 1};
+    case QuantFamily::MultiHeadAttention: {
+        const int32_t embed_dim = p.get(params::MultiHeadAttention::embed_dim);
+        return {embed_dim, embed_dim, embed_dim, 1};
+    }
     default: return {};
     }
 }
@@ -148,7 +163,7 @@ private:
         const ModelLayer& layer = model_.layers[i];
         const LayerParams& p = layer.params;
         const std::string& name = layer.decl->name;
-        const bool flag_set = p.i(f.flag_param) != 0;
+        const bool flag_set = p.get(f.flag) != 0;
         const BlobLocation* weights = f.weight_blob ? index_[i].find(f.weight_blob) : nullptr;
         const bool stored_int8 = weights && weights->stored == StoredAs::Int8;
 
@@ -156,7 +171,7 @@ private:
             lp.action = LayerAction::Int8;
             lp.reason = flag_set ? "already int8" : "int8 attention (no weights; activations are quantized at run time)";
             if (flag_set) lp.action = LayerAction::Unchanged;
-            lp.out_params.set(18, ParamValue::from_int(2));
+            lp.out_params.set(params::SDPA::int8_scale_term, 2);
             return Status::ok();
         }
         if (f.family == QuantFamily::Gemm) return plan_gemm(i, lp, flag_set);
@@ -172,7 +187,8 @@ private:
         }
         if (input) used_keys_.insert(name);
         const bool named = f.needs_input_scale ? input != nullptr : any_key;
-        const bool dynamic = (f.family == QuantFamily::Convolution || f.family == QuantFamily::ConvolutionDepthWise) && p.i(19) != 0;
+        const bool dynamic = (f.family == QuantFamily::Convolution && p.get(params::Convolution::dynamic_weight) != 0)
+                             || (f.family == QuantFamily::ConvolutionDepthWise && p.get(params::ConvolutionDepthWise::dynamic_weight) != 0);
 
         if (dynamic) {
             lp.action = LayerAction::Unchanged;
@@ -181,11 +197,11 @@ private:
             return Status::ok();
         }
         if (named && (flag_set || stored_int8))
-            return Status::failure(at(i) + " is already int8 (" + (flag_set ? "int8 flag " + std::to_string(p.i(f.flag_param)) : std::string("int8 weights")) + ") but the table " + (table_ ? table_->file_name : "") + " names it; quantizing it again would corrupt it: remove its lines from the table or start from the float model");
+            return Status::failure(at(i) + " is already int8 (" + (flag_set ? "int8 flag " + std::to_string(p.get(f.flag)) : std::string("int8 weights")) + ") but the table " + (table_ ? table_->file_name : "") + " names it; quantizing it again would corrupt it: remove its lines from the table or start from the float model");
         if (stored_int8 && !flag_set) {
             lp.action = LayerAction::Unchanged;
             lp.reason = "int8 weights without an int8 flag; written unchanged";
-            diagnostics_.warn(at(i), layer.label(), "has int8 weights but its int8 flag (param " + std::to_string(f.flag_param) + ") is 0; ncnn cannot run it as int8");
+            diagnostics_.warn(at(i), layer.label(), "has int8 weights but its int8 flag (param " + std::to_string(f.flag.id) + ") is 0; ncnn cannot run it as int8");
             return Status::ok();
         }
         if (flag_set) {
@@ -235,7 +251,7 @@ private:
         lp.int8_weights_after_load = true;
         lp.reason = "quantized with the table's scales";
         const int new_flag = f.family == QuantFamily::ConvolutionDepthWise ? 1 : 2;
-        lp.out_params.set(f.flag_param, ParamValue::from_int(new_flag));
+        lp.out_params.set(f.flag, new_flag);
         return check_shapes(f, i);
     }
 
@@ -243,22 +259,29 @@ private:
     Status check_shapes(const FamilyInfo& f, size_t i)
     {
         const LayerParams& p = model_.layers[i].params;
-        const int64_t wds = f.family == QuantFamily::InnerProduct ? p.i(2) : p.i(6);
         switch (f.family) {
         case QuantFamily::Convolution: {
-            const int64_t per_output = int64_t(p.i(1)) * p.i(11);
-            if (p.i(0) <= 0 || per_output <= 0 || wds % (p.i(0) * per_output) != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(p.i(0)) + ") x kernel (" + std::to_string(p.i(1)) + "x" + std::to_string(p.i(11)) + ") x inputs");
+            using P = params::Convolution;
+            const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
+            const int64_t per_output = int64_t(p.get(P::kernel_w)) * p.get(P::kernel_h);
+            if (num_output <= 0 || per_output <= 0 || wds % (num_output * per_output) != 0)
+                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(num_output) + ") x kernel (" + std::to_string(p.get(P::kernel_w)) + "x" + std::to_string(p.get(P::kernel_h)) + ") x inputs");
             break;
         }
-        case QuantFamily::ConvolutionDepthWise:
-            if (p.i(7) <= 0 || wds % p.i(7) != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of group (" + std::to_string(p.i(7)) + ")");
+        case QuantFamily::ConvolutionDepthWise: {
+            using P = params::ConvolutionDepthWise;
+            const int64_t wds = p.get(P::weight_data_size), group = p.get(P::group);
+            if (group <= 0 || wds % group != 0)
+                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of group (" + std::to_string(group) + ")");
             break;
-        case QuantFamily::InnerProduct:
-            if (p.i(0) <= 0 || wds % p.i(0) != 0)
-                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of num_output (" + std::to_string(p.i(0)) + ")");
+        }
+        case QuantFamily::InnerProduct: {
+            using P = params::InnerProduct;
+            const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
+            if (num_output <= 0 || wds % num_output != 0)
+                return Status::failure(at(i) + ": weight_data_size " + std::to_string(wds) + " is not a multiple of num_output (" + std::to_string(num_output) + ")");
             break;
+        }
         default: break;
         }
         return Status::ok();
@@ -266,8 +289,9 @@ private:
 
     Status plan_gemm(size_t i, LayerPlan& lp, bool flag_set)
     {
+        using G = params::Gemm;
         const LayerParams& p = model_.layers[i].params;
-        const bool constant_a = p.i(4) == 1, constant_b = p.i(5) == 1;
+        const bool constant_a = p.get(G::constantA) == 1, constant_b = p.get(G::constantB) == 1;
         if (table_) {
             for (const std::string& key : {model_.layers[i].decl->name})
                 if (table_->input_scale(key) || table_->weight_scale(key, 0)) {
@@ -280,14 +304,14 @@ private:
             const BlobLocation* a = index_[i].find("A_data");
             const BlobLocation* b = index_[i].find("B_data");
             const bool int8 = (!a || a->stored == StoredAs::Int8) && (!b || b->stored == StoredAs::Int8);
-            if (int8 || p.i(18) >= 100) {
+            if (int8 || p.get(G::quantize_term) >= 100) {
                 lp.action = LayerAction::Unchanged;
                 lp.reason = "already quantized";
                 return Status::ok();
             }
-            return Status::failure(at(i) + ": quantize_term is " + std::to_string(p.i(18)) + " but the constant weights are float; ncnn cannot run such a Gemm");
+            return Status::failure(at(i) + ": quantize_term is " + std::to_string(p.get(G::quantize_term)) + " but the constant weights are float; ncnn cannot run such a Gemm");
         }
-        lp.out_params.set(18, ParamValue::from_int(2));
+        lp.out_params.set(G::quantize_term, 2);
         if (!constant_a && !constant_b) {
             lp.action = LayerAction::Int8;
             lp.reason = "no constant weights; int8 flag set";
@@ -297,8 +321,8 @@ private:
         lp.quantize_weights = true;
         lp.reason = "scales computed from the weights (127 / absmax)";
         // The reference transposes constant A (transA=1) and B (transB=0) first.
-        if (constant_a && p.i(2) == 1) lp.out_params.set(2, ParamValue::from_int(0));
-        if (constant_b && p.i(3) == 0) lp.out_params.set(3, ParamValue::from_int(1));
+        if (constant_a && p.get(G::transA) == 1) lp.out_params.set(G::transA, 0);
+        if (constant_b && p.get(G::transB) == 0) lp.out_params.set(G::transB, 1);
         return Status::ok();
     }
 
@@ -337,11 +361,12 @@ private:
     {
         LayerPlan& lp = plan.layers[i];
         ASSIGN_OR_RETURN(float scale, consumer_input_scale(plan, j));
-        const int32_t term = lp.out_params.i(8);
         const bool depthwise = model_.layers[i].decl->type == "ConvolutionDepthWise";
+        const IntParam flag = depthwise ? params::ConvolutionDepthWise::int8_scale_term : params::Convolution::int8_scale_term;
+        const int32_t term = lp.out_params.get(flag);
         // ncnn reads a depthwise layer's scales only for 1/2/101/102: a
         // depthwise layer already at 101/102 keeps its term, gets the new top scale.
-        if (!(depthwise && term > 100)) lp.out_params.set(8, ParamValue::from_int(term + 100));
+        if (!(depthwise && term > 100)) lp.out_params.set(flag, term + 100);
         lp.top_scale = scale;
         lp.fused_into = via;
         return Status::ok();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "model/catalog/params.h"
 #include "model/model.h"
 #include "test_util.h"
 
@@ -54,19 +55,19 @@ TEST(Defaults, ConvolutionKernelHDefaultsToKernelW)
 {
     Built b = build("Convolution c 1 1 a b 0=8 1=3 6=72");
     const LayerParams& p = params_of(b);
-    EXPECT_EQ(p.i(1), 3);
-    EXPECT_EQ(p.i(11), 3);
-    EXPECT_EQ(p.i(2), 1);  // dilation default
-    EXPECT_EQ(p.i(12), 1); // dilation_h follows
-    EXPECT_EQ(p.i(3), 1);
-    EXPECT_EQ(p.i(13), 1);
-    EXPECT_EQ(p.f(18), 0.f);
-    EXPECT_EQ(p.i(8), 0);
+    EXPECT_EQ(p.get(params::Convolution::kernel_w), 3);
+    EXPECT_EQ(p.get(params::Convolution::kernel_h), 3);
+    EXPECT_EQ(p.get(params::Convolution::dilation_w), 1);  // dilation default
+    EXPECT_EQ(p.get(params::Convolution::dilation_h), 1); // dilation_h follows
+    EXPECT_EQ(p.get(params::Convolution::stride_w), 1);
+    EXPECT_EQ(p.get(params::Convolution::stride_h), 1);
+    EXPECT_EQ(p.get(params::Convolution::pad_value), 0.f);
+    EXPECT_EQ(p.get(params::Convolution::int8_scale_term), 0);
     Built c = build("Convolution c 1 1 a b 0=8 1=3 11=5 2=2 3=2 13=1 6=120");
     const LayerParams& q = params_of(c);
-    EXPECT_EQ(q.i(11), 5);
-    EXPECT_EQ(q.i(12), 2);
-    EXPECT_EQ(q.i(13), 1);
+    EXPECT_EQ(q.get(params::Convolution::kernel_h), 5);
+    EXPECT_EQ(q.get(params::Convolution::dilation_h), 2);
+    EXPECT_EQ(q.get(params::Convolution::stride_h), 1);
 }
 
 TEST(Defaults, ConvolutionPadChain)
@@ -74,38 +75,38 @@ TEST(Defaults, ConvolutionPadChain)
     // pad_bottom -> pad_top -> pad_left; pad_right -> pad_left
     Built a = build("Convolution c 1 1 a b 0=1 1=1 6=1 4=2");
     const LayerParams& p = params_of(a);
-    EXPECT_EQ(p.i(4), 2);
-    EXPECT_EQ(p.i(14), 2);
-    EXPECT_EQ(p.i(15), 2);
-    EXPECT_EQ(p.i(16), 2);
+    EXPECT_EQ(p.get(params::Convolution::pad_left), 2);
+    EXPECT_EQ(p.get(params::Convolution::pad_top), 2);
+    EXPECT_EQ(p.get(params::Convolution::pad_right), 2);
+    EXPECT_EQ(p.get(params::Convolution::pad_bottom), 2);
     Built b = build("Convolution c 1 1 a b 0=1 1=1 6=1 4=2 14=5");
     const LayerParams& q = params_of(b);
-    EXPECT_EQ(q.i(14), 5);
-    EXPECT_EQ(q.i(15), 2);
-    EXPECT_EQ(q.i(16), 5); // follows pad_top, not pad_left
+    EXPECT_EQ(q.get(params::Convolution::pad_top), 5);
+    EXPECT_EQ(q.get(params::Convolution::pad_right), 2);
+    EXPECT_EQ(q.get(params::Convolution::pad_bottom), 5); // follows pad_top, not pad_left
     Built c = build("Convolution c 1 1 a b 0=1 1=1 6=1 16=7");
     const LayerParams& r = params_of(c);
-    EXPECT_EQ(r.i(14), 0);
-    EXPECT_EQ(r.i(16), 7);
+    EXPECT_EQ(r.get(params::Convolution::pad_top), 0);
+    EXPECT_EQ(r.get(params::Convolution::pad_bottom), 7);
     // pad_left may be negative (-233 = SAME padding marker)
     Built d = build("Convolution c 1 1 a b 0=1 1=1 6=1 4=-233");
-    EXPECT_EQ(params_of(d).i(16), -233);
+    EXPECT_EQ(params_of(d).get(params::Convolution::pad_bottom), -233);
 }
 
 TEST(Defaults, MultiHeadAttention)
 {
     Built b = build("MultiHeadAttention m 1 1 a b 0=8 1=2 2=64");
     const LayerParams& p = params_of(b);
-    EXPECT_EQ(p.i(3), 8); // kdim defaults to embed_dim
-    EXPECT_EQ(p.i(4), 8); // vdim too
-    EXPECT_EQ(p.f(6), 0.5f); // 1 / sqrt(8 / 2)
+    EXPECT_EQ(p.get(params::MultiHeadAttention::kdim), 8); // kdim defaults to embed_dim
+    EXPECT_EQ(p.get(params::MultiHeadAttention::vdim), 8); // vdim too
+    EXPECT_EQ(p.get(params::MultiHeadAttention::scale), 0.5f); // 1 / sqrt(8 / 2)
     Built c = build("MultiHeadAttention m 1 1 a b 0=12 1=5 2=144 3=6");
     const LayerParams& q = params_of(c);
-    EXPECT_EQ(q.i(3), 6);
-    EXPECT_EQ(q.i(4), 12);
-    EXPECT_EQ(q.f(6), 1.f / std::sqrt(2.f)); // integer division first: 12 / 5 = 2
+    EXPECT_EQ(q.get(params::MultiHeadAttention::kdim), 6);
+    EXPECT_EQ(q.get(params::MultiHeadAttention::vdim), 12);
+    EXPECT_EQ(q.get(params::MultiHeadAttention::scale), 1.f / std::sqrt(2.f)); // integer division first: 12 / 5 = 2
     Built d = build("MultiHeadAttention m 1 1 a b 0=8 1=2 2=64 6=0.25");
-    EXPECT_EQ(params_of(d).f(6), 0.25f);
+    EXPECT_EQ(params_of(d).get(params::MultiHeadAttention::scale), 0.25f);
     Built e = build("MultiHeadAttention m 1 1 a b 0=8 1=0 2=64");
     EXPECT_FALSE(e.ok);
     EXPECT_TRUE(contains(e.error, "num_heads")) << e.error;
@@ -115,14 +116,14 @@ TEST(Defaults, IntGivenForFloatReinterpretsBits)
 {
     Built b = build("ReLU r 1 1 a b 0=1");
     const LayerParams& p = params_of(b);
-    EXPECT_EQ(p.get(0).kind, ValueKind::Float);
-    EXPECT_EQ(p.get(0).bits, 1u);
-    EXPECT_EQ(p.f(0), std::nextafter(0.f, 1.f)); // the smallest subnormal
+    EXPECT_EQ(p.get(params::ReLU::slope.id).kind, ValueKind::Float);
+    EXPECT_EQ(p.get(params::ReLU::slope.id).bits, 1u);
+    EXPECT_EQ(p.get(params::ReLU::slope), std::nextafter(0.f, 1.f)); // the smallest subnormal
     EXPECT_TRUE(warned(b, "param 0 (slope)")) ;
     EXPECT_TRUE(warned(b, "m.param:3"));
     // and a float given for an int keeps the float's bits
     Built c = build("Concat c 1 1 a b 0=1.0");
-    EXPECT_EQ(params_of(c).i(0), 0x3F800000);
+    EXPECT_EQ(params_of(c).get(params::Concat::axis), 0x3F800000);
     EXPECT_TRUE(warned(c, "axis"));
     // the same kind gives no warning
     Built d = build("ReLU r 1 1 a b 0=0.1");
@@ -199,19 +200,19 @@ TEST(EmptyDict, EvaluatesDefaultsAgainstDefaults)
     const LayerSchema* mha = find_layer_schema("MultiHeadAttention");
     ASSERT_NE(mha, nullptr);
     const LayerParams& e = empty_dict_params(*mha);
-    EXPECT_EQ(e.i(0), 0);
-    EXPECT_EQ(e.i(1), 1);
-    EXPECT_EQ(e.i(3), 0); // kdim = embed_dim's default
-    EXPECT_EQ(e.i(4), 0);
-    EXPECT_TRUE(std::isinf(e.f(6))); // 1 / sqrt(0 / 1)
+    EXPECT_EQ(e.get(params::MultiHeadAttention::embed_dim), 0);
+    EXPECT_EQ(e.get(params::MultiHeadAttention::num_heads), 1);
+    EXPECT_EQ(e.get(params::MultiHeadAttention::kdim), 0); // kdim = embed_dim's default
+    EXPECT_EQ(e.get(params::MultiHeadAttention::vdim), 0);
+    EXPECT_TRUE(std::isinf(e.get(params::MultiHeadAttention::scale))); // 1 / sqrt(0 / 1)
     const LayerSchema* conv = find_layer_schema("Convolution");
     ASSERT_NE(conv, nullptr);
-    EXPECT_EQ(empty_dict_params(*conv).i(11), 0);
-    EXPECT_EQ(empty_dict_params(*conv).i(12), 1);
+    EXPECT_EQ(empty_dict_params(*conv).get(params::Convolution::kernel_h), 0);
+    EXPECT_EQ(empty_dict_params(*conv).get(params::Convolution::dilation_h), 1);
     // default_value follows SameAs against the given params
     LayerParams p = empty_dict_params(*conv);
-    p.set(1, ParamValue::from_int(7));
-    EXPECT_EQ(default_value(*conv->find_param(11), p).as_int(), 7);
+    p.set(params::Convolution::kernel_w, 7);
+    EXPECT_EQ(default_value(*conv->find_param(params::Convolution::kernel_h.id), p).as_int(), 7);
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/bin_reader.h"
+#include "model/catalog/params.h"
 #include "model/layer_schema.h"
 #include "test_util.h"
 
@@ -66,6 +67,69 @@ TEST(Schema, ParamIdsUniqueAndInRange)
     }
 }
 
+TEST(Schema, EveryParamIsOneOfItsTypesHandles)
+{
+    size_t checked = 0;
+    for (const LayerSchema& s : all_layer_schemas()) {
+        const std::vector<std::string> problems = check_layer_schema(s);
+        EXPECT_TRUE(problems.empty()) << s.type << ": " << (problems.empty() ? "" : problems[0]);
+        EXPECT_EQ(s.handles.size(), s.params.size()) << s.type;
+        std::set<std::string> names;
+        for (const ParamRef& h : s.handles) EXPECT_TRUE(names.insert(h.name).second) << s.type << " handle " << h.name << " twice";
+        checked++;
+    }
+    EXPECT_EQ(checked, 110u);
+}
+
+TEST(Schema, CheckFindsForeignHandlesWrongKindsAndDuplicates)
+{
+    LayerSchema s = *find_layer_schema("Convolution");
+    EXPECT_TRUE(check_layer_schema(s).empty());
+
+    // a handle of another type (Deconvolution's output_w is id 20, not a Convolution param)
+    LayerSchema foreign = s;
+    foreign.params.push_back(I(params::Deconvolution::output_w, 0));
+    ASSERT_FALSE(check_layer_schema(foreign).empty());
+    EXPECT_TRUE(contains(check_layer_schema(foreign)[0], "output_w")) << check_layer_schema(foreign)[0];
+
+    // the right id and name with the wrong kind
+    LayerSchema wrong_kind = s;
+    for (ParamSpec& p : wrong_kind.params)
+        if (p.id == params::Convolution::pad_value.id) p.kind = ValueKind::Int;
+    EXPECT_FALSE(check_layer_schema(wrong_kind).empty());
+
+    // two params with one id
+    LayerSchema twice = s;
+    twice.params.push_back(twice.params[0]);
+    EXPECT_FALSE(check_layer_schema(twice).empty());
+
+    // a handle the entry forgot
+    LayerSchema missing = s;
+    missing.params.pop_back();
+    EXPECT_FALSE(check_layer_schema(missing).empty());
+}
+
+TEST(Schema, HandlesReadTypedValues)
+{
+    LayerParams p;
+    p.set(params::Convolution::num_output, 16);
+    p.set(params::Convolution::pad_value, 0.5f);
+    p.set(params::Convolution::activation_params, std::vector<float>{0.1f, 2.f});
+    p.set(params::Reduction::axes, std::vector<int32_t>{1, -2});
+    p.set(params::Reshape::shape_expr, "0w,2");
+    EXPECT_EQ(p.get(params::Convolution::num_output), 16);
+    EXPECT_EQ(p.get(params::Convolution::pad_value), 0.5f);
+    EXPECT_EQ(p.get(params::Convolution::activation_params), (std::vector<float>{0.1f, 2.f}));
+    EXPECT_EQ(p.get(params::Reduction::axes), (std::vector<int32_t>{1, -2}));
+    EXPECT_EQ(p.get(params::Reshape::shape_expr), "0w,2");
+    EXPECT_TRUE(p.has(params::Convolution::num_output));
+    EXPECT_FALSE(p.has(params::Convolution::kernel_w));
+    EXPECT_EQ(p.get(params::Convolution::kernel_w), 0);
+    // an int array read where floats are expected reinterprets the words, as ncnn does
+    EXPECT_EQ(p.get(params::Reduction::axes).size(), 2u);
+    EXPECT_EQ(p.get(FloatArrayParam{params::Reduction::axes.id, "axes"})[0], ParamValue::from_int(1).as_float());
+}
+
 TEST(Schema, SameAsAndPartnerIdsExist)
 {
     for (const LayerSchema& s : all_layer_schemas()) {
@@ -95,11 +159,11 @@ TEST(Schema, KindsOfWellKnownParams)
 {
     const LayerSchema* conv = find_layer_schema("Convolution");
     ASSERT_NE(conv, nullptr);
-    EXPECT_EQ(conv->find_param(18)->kind, ValueKind::Float);
-    EXPECT_EQ(conv->find_param(10)->kind, ValueKind::FloatArray);
-    EXPECT_EQ(conv->find_param(8)->kind, ValueKind::Int);
-    EXPECT_EQ(find_layer_schema("Slice")->find_param(2)->rule, WriteRule::Kept);
-    EXPECT_EQ(find_layer_schema("Input")->find_param(11)->rule, WriteRule::Kept);
+    EXPECT_EQ(conv->find_param(params::Convolution::pad_value.id)->kind, ValueKind::Float);
+    EXPECT_EQ(conv->find_param(params::Convolution::activation_params.id)->kind, ValueKind::FloatArray);
+    EXPECT_EQ(conv->find_param(params::Convolution::int8_scale_term.id)->kind, ValueKind::Int);
+    EXPECT_EQ(find_layer_schema("Slice")->find_param(params::Slice::indices.id)->rule, WriteRule::Kept);
+    EXPECT_EQ(find_layer_schema("Input")->find_param(params::Input::d.id)->rule, WriteRule::Kept);
     EXPECT_FALSE(find_layer_schema("Flip")->reference_writes_params);
     EXPECT_TRUE(find_layer_schema("Convolution")->reference_writes_params);
 }
