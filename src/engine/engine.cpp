@@ -112,7 +112,6 @@ Result<std::unique_ptr<Engine>> Engine::create(const Model& model, ByteSource& b
         LayerContext ctx(layer, model.file.file_name, bin, bin_name, weights[li]);
         auto made = registry.at(layer.decl->type)(ctx);
         if (!made.is_ok()) return made.status();
-        RETURN_IF_ERROR(ctx.params().status());
         PlanStep step;
         step.layer = li;
         step.label = layer_where(model, layer);

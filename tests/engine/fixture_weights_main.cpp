@@ -18,6 +18,7 @@
 #include "fixture_model.h"
 #include "fixture_rng.h"
 #include "he_weights.h"
+#include "model/catalog/params.h"
 
 #ifndef NCNN_INT8_SHARED_DIR
 #error "NCNN_INT8_SHARED_DIR must be defined"
@@ -49,7 +50,7 @@ int main(int argc, char** argv)
         if (layer.decl->type != "Input") continue;
         test::FixtureInput in;
         in.blob = layer.decl->tops.at(0);
-        std::vector<int> ext = {layer.params.i(0), layer.params.i(1), layer.params.i(2)};
+        std::vector<int> ext = {layer.params.get(params::Input::w), layer.params.get(params::Input::h), layer.params.get(params::Input::c)};
         for (int a = 4; a < argc; a++) {
             const std::string arg = argv[a];
             if (arg.rfind(in.blob + "=", 0) != 0) continue;

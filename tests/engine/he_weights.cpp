@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "fixture_rng.h"
 #include "model/bin_reader.h"
+#include "model/catalog/params.h"
 
 namespace ncnn_int8::test {
 
@@ -27,7 +28,11 @@ void put(std::vector<uint8_t>& out, const void* p, size_t n)
 // Inputs per output of one weight row: weight_data_size / num_output (per group for depthwise).
 int64_t fan_in(const ModelLayer& layer, uint64_t weight_count)
 {
-    const int num_output = layer.params.i(0);
+    const std::string& t = layer.decl->type;
+    const int num_output = t == "InnerProduct" ? layer.params.get(params::InnerProduct::num_output)
+                           : t == "Convolution1D" ? layer.params.get(params::Convolution1D::num_output)
+                           : t == "ConvolutionDepthWise" ? layer.params.get(params::ConvolutionDepthWise::num_output)
+                                                         : layer.params.get(params::Convolution::num_output);
     return num_output > 0 ? static_cast<int64_t>(weight_count / num_output) : 1;
 }
 

@@ -54,11 +54,12 @@ private:
 
 Made make_batch_norm(const LayerContext& ctx)
 {
+    using P = params::BatchNorm;
     ASSIGN_OR_RETURN(std::vector<float> slope, ctx.weight("slope_data"));
     ASSIGN_OR_RETURN(std::vector<float> mean, ctx.weight("mean_data"));
     ASSIGN_OR_RETURN(std::vector<float> var, ctx.weight("var_data"));
     ASSIGN_OR_RETURN(std::vector<float> bias, ctx.weight("bias_data"));
-    const float eps = ctx.params().f("eps");
+    const float eps = ctx.params().get(P::eps);
     std::vector<float> a(slope.size()), b(slope.size());
     for (size_t i = 0; i < slope.size(); i++) {
         float sqrt_var = std::sqrt(var[i] + eps);
@@ -71,13 +72,14 @@ Made make_batch_norm(const LayerContext& ctx)
 
 Made make_scale(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    using P = params::Scale;
+    const LayerParams& p = ctx.params();
     std::vector<float> scale, bias;
-    const bool from_blob = p.i("scale_data_size") == -233;
+    const bool from_blob = p.get(P::scale_data_size) == -233;
     if (from_blob && ctx.bottom_count() != 2) return ctx.error("scale_data_size -233 needs a second bottom blob (the scale)");
     if (!from_blob) {
         ASSIGN_OR_RETURN(scale, ctx.weight("scale_data"));
-        if (p.i("bias_term")) {
+        if (p.get(P::bias_term)) {
             ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
         }
     }
@@ -140,15 +142,16 @@ private:
 
 Made make_layer_norm(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    const int size = p.i("affine_size");
+    using P = params::LayerNorm;
+    const LayerParams& p = ctx.params();
+    const int size = p.get(P::affine_size);
     if (size <= 0) return ctx.error("affine_size must be positive");
     std::vector<float> gamma, beta;
-    if (p.i("affine")) {
+    if (p.get(P::affine)) {
         ASSIGN_OR_RETURN(gamma, ctx.weight("gamma_data"));
         ASSIGN_OR_RETURN(beta, ctx.weight("beta_data"));
     }
-    return std::unique_ptr<LayerForward>(new LayerNorm(size, p.f("eps"), std::move(gamma), std::move(beta)));
+    return std::unique_ptr<LayerForward>(new LayerNorm(size, p.get(P::eps), std::move(gamma), std::move(beta)));
 }
 
 // GroupNorm (group channels at a time) and InstanceNorm (one channel at a time).
@@ -203,24 +206,26 @@ private:
 
 Made make_group_norm(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    using P = params::GroupNorm;
+    const LayerParams& p = ctx.params();
     std::vector<float> gamma, beta;
-    if (p.i("affine")) {
+    if (p.get(P::affine)) {
         ASSIGN_OR_RETURN(gamma, ctx.weight("gamma_data"));
         ASSIGN_OR_RETURN(beta, ctx.weight("beta_data"));
     }
-    return std::unique_ptr<LayerForward>(new GroupNorm(p.i("group"), p.f("eps"), std::move(gamma), std::move(beta), false));
+    return std::unique_ptr<LayerForward>(new GroupNorm(p.get(P::group), p.get(P::eps), std::move(gamma), std::move(beta), false));
 }
 
 Made make_instance_norm(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    using P = params::InstanceNorm;
+    const LayerParams& p = ctx.params();
     std::vector<float> gamma, beta;
-    if (p.i("affine")) {
+    if (p.get(P::affine)) {
         ASSIGN_OR_RETURN(gamma, ctx.weight("gamma_data"));
         ASSIGN_OR_RETURN(beta, ctx.weight("beta_data"));
     }
-    return std::unique_ptr<LayerForward>(new GroupNorm(0, p.f("eps"), std::move(gamma), std::move(beta), true));
+    return std::unique_ptr<LayerForward>(new GroupNorm(0, p.get(P::eps), std::move(gamma), std::move(beta), true));
 }
 
 } // namespace

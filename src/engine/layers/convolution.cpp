@@ -2,6 +2,7 @@
 // as ncnn's make_padding (explicit, -233 SAME_UPPER, -234 SAME_LOWER), then
 // per group im2col + GEMM (kernels::gemm_f32), bias first, then the fused
 // activation. Weights are [group][out][in][kh][kw] as ncnn stores them.
+#include <type_traits>
 #include <vector>
 
 #include "engine/layer_registry.h"
@@ -115,41 +116,43 @@ private:
     FusedActivation act_;
 };
 
-Made make_conv(const LayerContext& ctx, bool depthwise, bool one_d)
+template <typename P>
+Made make_conv(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    constexpr bool one_d = std::is_same_v<P, params::Convolution1D>;
+    const LayerParams& p = ctx.params();
     ConvSpec s;
     s.one_d = one_d;
-    s.num_output = p.i("num_output");
-    s.group = depthwise ? p.i("group") : 1;
-    s.kw = p.i("kernel_w");
-    s.dw = p.i("dilation_w");
-    s.sw = p.i("stride_w");
-    s.pad_left = p.i("pad_left");
-    s.pad_right = p.i("pad_right");
-    if (!one_d) {
-        s.kh = p.i("kernel_h");
-        s.dh = p.i("dilation_h");
-        s.sh = p.i("stride_h");
-        s.pad_top = p.i("pad_top");
-        s.pad_bottom = p.i("pad_bottom");
+    s.num_output = p.get(P::num_output);
+    if constexpr (std::is_same_v<P, params::ConvolutionDepthWise>) s.group = p.get(P::group);
+    s.kw = p.get(P::kernel_w);
+    s.dw = p.get(P::dilation_w);
+    s.sw = p.get(P::stride_w);
+    s.pad_left = p.get(P::pad_left);
+    s.pad_right = p.get(P::pad_right);
+    if constexpr (!one_d) {
+        s.kh = p.get(P::kernel_h);
+        s.dh = p.get(P::dilation_h);
+        s.sh = p.get(P::stride_h);
+        s.pad_top = p.get(P::pad_top);
+        s.pad_bottom = p.get(P::pad_bottom);
     }
-    s.pad_value = p.f("pad_value");
-    if (p.i("dynamic_weight") != 0) return ctx.error("dynamic_weight (weights from a second bottom blob) is not supported by the engine");
+    s.pad_value = p.get(P::pad_value);
+    if (p.get(P::dynamic_weight) != 0) return ctx.error("dynamic_weight (weights from a second bottom blob) is not supported by the engine");
     if (s.num_output <= 0 || s.group <= 0 || s.num_output % s.group != 0 || s.kw <= 0 || s.kh <= 0 || s.dw <= 0 || s.dh <= 0 || s.sw <= 0 || s.sh <= 0)
         return ctx.error("num_output, group, kernel, dilation and stride must be positive (and group must divide num_output)");
-    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation(ctx));
+    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation<P>(ctx));
     ASSIGN_OR_RETURN(std::vector<float> weight, ctx.weight("weight_data"));
     std::vector<float> bias;
-    if (p.i("bias_term")) {
+    if (p.get(P::bias_term)) {
         ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
     }
     return std::unique_ptr<LayerForward>(new Convolution(s, std::move(weight), std::move(bias), std::move(act)));
 }
 
-Made make_convolution(const LayerContext& ctx) { return make_conv(ctx, false, false); }
-Made make_convolution_dw(const LayerContext& ctx) { return make_conv(ctx, true, false); }
-Made make_convolution_1d(const LayerContext& ctx) { return make_conv(ctx, false, true); }
+Made make_convolution(const LayerContext& ctx) { return make_conv<params::Convolution>(ctx); }
+Made make_convolution_dw(const LayerContext& ctx) { return make_conv<params::ConvolutionDepthWise>(ctx); }
+Made make_convolution_1d(const LayerContext& ctx) { return make_conv<params::Convolution1D>(ctx); }
 
 } // namespace
 

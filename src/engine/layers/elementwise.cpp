@@ -57,10 +57,11 @@ private:
 
 Made make_eltwise(const LayerContext& ctx)
 {
-    const int op = ctx.params().i("op_type");
+    using P = params::Eltwise;
+    const int op = ctx.params().get(P::op_type);
     if (op < 0 || op > 2) return ctx.error("op_type " + std::to_string(op) + " is not 0 (prod), 1 (sum) or 2 (max)");
     if (ctx.bottom_count() < 2) return ctx.error("Eltwise needs at least two bottom blobs");
-    return std::unique_ptr<LayerForward>(new Eltwise(op, ctx.params().floats("coeffs")));
+    return std::unique_ptr<LayerForward>(new Eltwise(op, ctx.params().get(P::coeffs)));
 }
 
 // ---------------------------------------------------------------- BinaryOp
@@ -173,12 +174,13 @@ private:
 
 Made make_binary_op(const LayerContext& ctx)
 {
-    const int op = ctx.params().i("op_type");
+    using P = params::BinaryOp;
+    const int op = ctx.params().get(P::op_type);
     BinaryFn fn = binary_fn(op);
     if (!fn) return ctx.error("op_type " + std::to_string(op) + " is not one ncnn defines (0..18)");
-    const bool with_scalar = ctx.params().i("with_scalar") != 0;
+    const bool with_scalar = ctx.params().get(P::with_scalar) != 0;
     if (ctx.bottom_count() != (with_scalar ? 1u : 2u)) return ctx.error(with_scalar ? "with_scalar takes one bottom blob" : "needs two bottom blobs");
-    return std::unique_ptr<LayerForward>(new BinaryOp(fn, with_scalar, ctx.params().f("b")));
+    return std::unique_ptr<LayerForward>(new BinaryOp(fn, with_scalar, ctx.params().get(P::b)));
 }
 
 // ---------------------------------------------------------------- UnaryOp
@@ -237,7 +239,8 @@ private:
 
 Made make_unary_op(const LayerContext& ctx)
 {
-    const int op = ctx.params().i("op_type");
+    using P = params::UnaryOp;
+    const int op = ctx.params().get(P::op_type);
     UnaryFn fn = unary_fn(op);
     if (!fn) return ctx.error("op_type " + std::to_string(op) + " is not one ncnn defines (0..27)");
     if (ctx.bottom_count() != 1) return ctx.error("takes one bottom blob");

@@ -105,23 +105,24 @@ private:
 
 Result<std::unique_ptr<LayerForward>> make_gemm(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    using P = params::Gemm;
+    const LayerParams& p = ctx.params();
     Gemm::Spec s;
-    s.alpha = p.f("alpha");
-    s.beta = p.f("beta");
-    s.transA = p.i("transA") != 0;
-    s.transB = p.i("transB") != 0;
-    s.constA = p.i("constantA") != 0;
-    s.constB = p.i("constantB") != 0;
-    s.constC = p.i("constantC") != 0 && p.i("constant_broadcast_type_C") != -1;
-    s.M = p.i("constantM");
-    s.N = p.i("constantN");
-    s.K = p.i("constantK");
-    s.broadcast_C = p.i("constant_broadcast_type_C");
-    s.output_N1M = p.i("output_N1M") != 0;
-    s.output_transpose = p.i("output_transpose") != 0;
-    if (p.i("quantize_term") != 0) return ctx.error("a quantized Gemm (quantize_term) is not an fp32 layer");
-    if (p.i("output_elemtype") > 1) return ctx.error("output_elemtype other than fp32 is not supported by the engine");
+    s.alpha = p.get(P::alpha);
+    s.beta = p.get(P::beta);
+    s.transA = p.get(P::transA) != 0;
+    s.transB = p.get(P::transB) != 0;
+    s.constA = p.get(P::constantA) != 0;
+    s.constB = p.get(P::constantB) != 0;
+    s.constC = p.get(P::constantC) != 0 && p.get(P::constant_broadcast_type_C) != -1;
+    s.M = p.get(P::constantM);
+    s.N = p.get(P::constantN);
+    s.K = p.get(P::constantK);
+    s.broadcast_C = p.get(P::constant_broadcast_type_C);
+    s.output_N1M = p.get(P::output_N1M) != 0;
+    s.output_transpose = p.get(P::output_transpose) != 0;
+    if (p.get(P::quantize_term) != 0) return ctx.error("a quantized Gemm (quantize_term) is not an fp32 layer");
+    if (p.get(P::output_elemtype) > 1) return ctx.error("output_elemtype other than fp32 is not supported by the engine");
     Tensor A, B, C;
     if (s.constA) {
         A = s.transA ? Tensor::make2(s.M, s.K) : Tensor::make2(s.K, s.M);

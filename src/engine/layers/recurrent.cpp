@@ -4,6 +4,7 @@
 // sums' order follow ncnn: LSTM I F O G, GRU R U N with N's hidden part
 // scaled by R before the input part is added.
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "engine/layer_registry.h"
@@ -104,15 +105,17 @@ private:
     std::vector<float> xc_, bias_, hc_, hr_;
 };
 
+template <typename P>
 Result<std::unique_ptr<LayerForward>> make_recurrent(const LayerContext& ctx, Cell cell)
 {
-    const NamedParams& p = ctx.params();
-    const int num_output = p.i("num_output");
-    const int direction = p.i("direction");
-    const int hidden = cell == Cell::Lstm ? p.i("hidden_size") : num_output;
+    const LayerParams& p = ctx.params();
+    const int num_output = p.get(P::num_output);
+    const int direction = p.get(P::direction);
+    int hidden = num_output;
+    if constexpr (std::is_same_v<P, params::LSTM>) hidden = p.get(P::hidden_size);
     if (num_output <= 0 || hidden <= 0) return ctx.error("num_output (and hidden_size) must be positive");
     if (direction < 0 || direction > 2) return ctx.error("direction must be 0, 1 or 2");
-    if (p.i("int8_scale_term")) return ctx.error("an int8 recurrent layer is not an fp32 layer");
+    if (p.get(P::int8_scale_term)) return ctx.error("an int8 recurrent layer is not an fp32 layer");
     if (ctx.bottom_count() != 1 || ctx.top_count() != 1) return ctx.error("initial or final hidden states as extra blobs are not supported by the engine");
     ASSIGN_OR_RETURN(std::vector<float> xc, ctx.weight("weight_xc_data"));
     ASSIGN_OR_RETURN(std::vector<float> bias, ctx.weight("bias_c_data"));
@@ -126,9 +129,9 @@ Result<std::unique_ptr<LayerForward>> make_recurrent(const LayerContext& ctx, Ce
     return std::unique_ptr<LayerForward>(std::move(layer));
 }
 
-Result<std::unique_ptr<LayerForward>> make_rnn(const LayerContext& ctx) { return make_recurrent(ctx, Cell::Rnn); }
-Result<std::unique_ptr<LayerForward>> make_lstm(const LayerContext& ctx) { return make_recurrent(ctx, Cell::Lstm); }
-Result<std::unique_ptr<LayerForward>> make_gru(const LayerContext& ctx) { return make_recurrent(ctx, Cell::Gru); }
+Result<std::unique_ptr<LayerForward>> make_rnn(const LayerContext& ctx) { return make_recurrent<params::RNN>(ctx, Cell::Rnn); }
+Result<std::unique_ptr<LayerForward>> make_lstm(const LayerContext& ctx) { return make_recurrent<params::LSTM>(ctx, Cell::Lstm); }
+Result<std::unique_ptr<LayerForward>> make_gru(const LayerContext& ctx) { return make_recurrent<params::GRU>(ctx, Cell::Gru); }
 
 } // namespace
 
