@@ -19,6 +19,7 @@ const LayerRegistry& layer_registry()
         register_deconvolution_layers(r);
         register_matrix_layers(r);
         register_recurrent_layers(r);
+        register_attention_layers(r);
         return r;
     }();
     return registry;

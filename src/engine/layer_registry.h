@@ -27,5 +27,6 @@ void register_affine_layers(LayerRegistry& r);
 void register_deconvolution_layers(LayerRegistry& r);
 void register_matrix_layers(LayerRegistry& r);
 void register_recurrent_layers(LayerRegistry& r);
+void register_attention_layers(LayerRegistry& r);
 
 } // namespace ncnn_int8::engine
