@@ -2,6 +2,7 @@
 // as ncnn does: b = slope / sqrt(var + eps), a = bias - slope * mean / sqrt),
 // Scale, Bias, LayerNorm, GroupNorm, InstanceNorm. "Channel" is ncnn's
 // per-blob axis: w for 1-D, h (rows) for 2-D, c for 3-D/4-D.
+#include <algorithm>
 #include <cmath>
 
 #include "engine/layer_registry.h"
@@ -228,10 +229,76 @@ Made make_instance_norm(const LayerContext& ctx)
     return std::unique_ptr<LayerForward>(new GroupNorm(0, p.get(P::eps), std::move(gamma), std::move(beta), true));
 }
 
+
+// Normalize (L2): across space and channels, across space per channel, or
+// across channels per position; eps as caffe (0), pytorch (1) or
+// tensorflow (2) apply it; then a per-channel (or shared) scale.
+class Normalize final : public LayerForward {
+public:
+    Normalize(bool spatial, bool channel, bool shared, float eps, int eps_mode, std::vector<float> scale)
+        : spatial_(spatial), channel_(channel), shared_(shared), eps_(eps), eps_mode_(eps_mode), scale_(std::move(scale))
+    {
+    }
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        auto out = std::make_shared<Tensor>(*bottoms.at(0));
+        Tensor& t = *out;
+        const size_t size = t.plane();
+        if (!shared_ && scale_.size() < static_cast<size_t>(t.c)) return shape_error("scale_data has fewer values than channels");
+        auto inv = [&](float ssum) {
+            if (eps_mode_ == 0) return 1.f / std::sqrt(ssum + eps_);
+            if (eps_mode_ == 1) return 1.f / std::max(std::sqrt(ssum), eps_);
+            return 1.f / std::sqrt(std::max(ssum, eps_));
+        };
+        auto scale_of = [&](int q) { return shared_ ? scale_[0] : scale_[q]; };
+        if (spatial_) {
+            std::vector<float> sums(t.c);
+            for (int q = 0; q < t.c; q++) {
+                float s = 0.f;
+                for (size_t i = 0; i < size; i++) s += t.channel(q)[i] * t.channel(q)[i];
+                sums[q] = s;
+            }
+            float total = 0.f;
+            for (float s : sums) total += s;
+            for (int q = 0; q < t.c; q++) {
+                const float k = (channel_ ? inv(total) : inv(sums[q])) * scale_of(q);
+                for (size_t i = 0; i < size; i++) t.channel(q)[i] *= k;
+            }
+        } else {
+            for (size_t i = 0; i < size; i++) {
+                float s = 0.f;
+                for (int q = 0; q < t.c; q++) s += t.channel(q)[i] * t.channel(q)[i];
+                const float a = inv(s);
+                for (int q = 0; q < t.c; q++) t.channel(q)[i] = t.channel(q)[i] * (a * scale_of(q));
+            }
+        }
+        tops.push_back(std::move(out));
+        return Status::ok();
+    }
+
+private:
+    bool spatial_, channel_, shared_;
+    float eps_;
+    int eps_mode_;
+    std::vector<float> scale_;
+};
+
+Made make_normalize(const LayerContext& ctx)
+{
+    using P = params::Normalize;
+    const LayerParams& p = ctx.params();
+    const bool spatial = p.get(P::across_spatial) != 0, channel = p.get(P::across_channel) != 0;
+    if (!spatial && !channel) return ctx.error("Normalize across neither space nor channels is not supported by the engine");
+    ASSIGN_OR_RETURN(std::vector<float> scale, ctx.weight("scale_data"));
+    if (scale.empty()) return ctx.error("scale_data is empty");
+    return std::unique_ptr<LayerForward>(new Normalize(spatial, channel, p.get(P::channel_shared) != 0, p.get(P::eps), p.get(P::eps_mode), std::move(scale)));
+}
+
 } // namespace
 
 void register_affine_layers(LayerRegistry& r)
 {
+    r["Normalize"] = make_normalize;
     r["BatchNorm"] = make_batch_norm;
     r["Scale"] = make_scale;
     r["Bias"] = make_bias;
