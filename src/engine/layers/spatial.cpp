@@ -51,15 +51,21 @@ public:
             return shape_error("reflect padding larger than the blob");
         const int top = in.dims >= 2 ? top_ : 0;
         const int front = in.dims == 3 ? front_ : 0;
+        std::vector<int> xs(out.w);
+        for (int x = 0; x < out.w; x++) xs[x] = border_index(x, left_, in.w, type_);
         for (int q = 0; q < out.c; q++) {
             const int sq = border_index(q, front, in.c, type_);
             const float fill = !per_channel_.empty() && q < static_cast<int>(per_channel_.size()) ? per_channel_[q] : value_;
             float* o = out.channel(q);
-            for (int y = 0; y < out.h; y++)
-                for (int x = 0; x < out.w; x++) {
-                    const int sy = border_index(y, top, in.h, type_), sx = border_index(x, left_, in.w, type_);
-                    *o++ = (sq < 0 || sy < 0 || sx < 0) ? fill : in.channel(sq)[static_cast<size_t>(sy) * in.w + sx];
+            for (int y = 0; y < out.h; y++, o += out.w) {
+                const int sy = border_index(y, top, in.h, type_);
+                if (sq < 0 || sy < 0) {
+                    std::fill(o, o + out.w, fill);
+                    continue;
                 }
+                const float* row = in.channel(sq) + static_cast<size_t>(sy) * in.w;
+                for (int x = 0; x < out.w; x++) o[x] = xs[x] < 0 ? fill : row[xs[x]];
+            }
         }
         tops.push_back(std::make_shared<Tensor>(std::move(out)));
         return Status::ok();
