@@ -102,8 +102,16 @@ public:
             tops.push_back(std::make_shared<Tensor>(std::move(out)));
             return Status::ok();
         }
-        std::vector<float> col(K * N);
+        // A 1x1 stride-1 kernel reads the input planes as they are: no im2col.
+        const bool direct = s_.kw == 1 && s_.kh == 1 && s_.sw == 1 && s_.sh == 1 && outw == src.w && outh == src.h;
+        std::vector<float> col(direct ? 0 : K * N);
         for (int g = 0; g < s_.group; g++) {
+            if (direct) {
+                const size_t oc0 = static_cast<size_t>(g) * out_per_group;
+                kernels::gemm_f32(out_per_group, N, K, weight_.data() + oc0 * K, K, src.channel(g * in_per_group), N,
+                                  bias_.empty() ? nullptr : bias_.data() + oc0, out.data.data() + oc0 * N, N);
+                continue;
+            }
             // im2col: row k = (ic, ky, kx), column = output pixel.
             float* cp = col.data();
             for (int ic = 0; ic < in_per_group; ic++) {
