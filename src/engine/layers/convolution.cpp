@@ -54,31 +54,35 @@ public:
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& in0 = *bottoms.at(0);
-        // View the input as w x h x channels.
-        Tensor in = in0;
-        if (s_.one_d) {
-            if (in0.dims != 2) return shape_error("needs a 2-D blob (w, h = channels), got " + in0.shape_text());
-            in.dims = 3;
-            in.c = in0.h;
-            in.h = 1;
-        } else if (in0.dims != 3) {
-            return shape_error("needs a 3-D blob, got " + in0.shape_text());
-        }
-        const int channels = in.c;
+        if (s_.one_d ? in0.dims != 2 : in0.dims != 3)
+            return shape_error(std::string(s_.one_d ? "needs a 2-D blob (w, h = channels), got " : "needs a 3-D blob, got ") + in0.shape_text());
+        // The input as w x h x channels (a 1-D convolution's rows are its channels).
+        const int channels = s_.one_d ? in0.h : in0.c;
         const int in_per_group = channels / s_.group;
         const int out_per_group = s_.num_output / s_.group;
         const size_t K = static_cast<size_t>(in_per_group) * s_.kh * s_.kw;
         if (channels % s_.group != 0 || weight_.size() != K * s_.num_output)
             return shape_error("weights hold " + std::to_string(weight_.size()) + " values, which does not fit " + std::to_string(channels) + " input channels");
 
-        const Border b = conv_border(s_, in.w, in.h);
-        const Tensor padded = b.any() ? with_border(in, b, s_.pad_value) : Tensor();
-        const Tensor& src = b.any() ? padded : in;
+        const Border b = conv_border(s_, in0.w, s_.one_d ? 1 : in0.h);
+        Tensor padded;
+        if (b.any()) {
+            Tensor view = in0; // copied only when a border is needed anyway
+            view.dims = 3;
+            view.h = s_.one_d ? 1 : in0.h;
+            view.c = channels;
+            padded = with_border(view, b, s_.pad_value);
+        }
+        const int src_w = b.any() ? padded.w : in0.w;
+        const int src_h = b.any() ? padded.h : (s_.one_d ? 1 : in0.h);
+        const float* src_data = b.any() ? padded.data.data() : in0.data.data();
+        const size_t src_plane = static_cast<size_t>(src_w) * src_h;
+        auto src_channel = [&](int q) { return src_data + src_plane * q; };
         const int ext_w = s_.dw * (s_.kw - 1) + 1;
         const int ext_h = s_.dh * (s_.kh - 1) + 1;
-        const int outw = (src.w - ext_w) / s_.sw + 1;
-        const int outh = (src.h - ext_h) / s_.sh + 1;
-        if (src.w < ext_w || src.h < ext_h || outw <= 0 || outh <= 0)
+        const int outw = (src_w - ext_w) / s_.sw + 1;
+        const int outh = (src_h - ext_h) / s_.sh + 1;
+        if (src_w < ext_w || src_h < ext_h || outw <= 0 || outh <= 0)
             return shape_error("a " + in0.shape_text() + " blob is smaller than the kernel");
 
         Tensor out = s_.one_d ? Tensor::make2(outw, s_.num_output) : Tensor::make3(outw, outh, s_.num_output);
@@ -89,12 +93,12 @@ public:
             for (int q = 0; q < channels; q++) {
                 float* o = out.data.data() + q * N;
                 std::fill(o, o + N, bias_.empty() ? 0.f : bias_[q]);
-                const float* plane = src.channel(q);
+                const float* plane = src_channel(q);
                 const float* wq = weight_.data() + static_cast<size_t>(q) * s_.kh * s_.kw;
                 for (int ky = 0; ky < s_.kh; ky++)
                     for (int kx = 0; kx < s_.kw; kx++)
                         for (int y = 0; y < outh; y++) {
-                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src.w + kx * s_.dw;
+                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src_w + kx * s_.dw;
                             kernels::axpy_strided_f32(outw, wq[ky * s_.kw + kx], row, s_.sw, o + static_cast<size_t>(y) * outw);
                         }
             }
@@ -103,23 +107,25 @@ public:
             return Status::ok();
         }
         // A 1x1 stride-1 kernel reads the input planes as they are: no im2col.
-        const bool direct = s_.kw == 1 && s_.kh == 1 && s_.sw == 1 && s_.sh == 1 && outw == src.w && outh == src.h;
-        std::vector<float> col(direct ? 0 : K * N);
+        const bool direct = s_.kw == 1 && s_.kh == 1 && s_.sw == 1 && s_.sh == 1 && outw == src_w && outh == src_h;
+        // im2col scratch kept across runs (an Engine runs one input at a time).
+        std::vector<float>& col = col_;
+        if (!direct && col.size() < K * N) col.resize(K * N);
         for (int g = 0; g < s_.group; g++) {
             if (direct) {
                 const size_t oc0 = static_cast<size_t>(g) * out_per_group;
-                kernels::gemm_f32(out_per_group, N, K, weight_.data() + oc0 * K, K, src.channel(g * in_per_group), N,
+                kernels::gemm_f32(out_per_group, N, K, weight_.data() + oc0 * K, K, src_channel(g * in_per_group), N,
                                   bias_.empty() ? nullptr : bias_.data() + oc0, out.data.data() + oc0 * N, N);
                 continue;
             }
             // im2col: row k = (ic, ky, kx), column = output pixel.
             float* cp = col.data();
             for (int ic = 0; ic < in_per_group; ic++) {
-                const float* plane = src.channel(g * in_per_group + ic);
+                const float* plane = src_channel(g * in_per_group + ic);
                 for (int ky = 0; ky < s_.kh; ky++)
                     for (int kx = 0; kx < s_.kw; kx++)
                         for (int y = 0; y < outh; y++) {
-                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src.w + kx * s_.dw;
+                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src_w + kx * s_.dw;
                             if (s_.sw == 1) {
                                 std::copy(row, row + outw, cp);
                                 cp += outw;
@@ -142,6 +148,7 @@ private:
     ConvSpec s_;
     std::vector<float> weight_, bias_;
     FusedActivation act_;
+    mutable std::vector<float> col_;
 };
 
 template <typename P>
