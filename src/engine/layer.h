@@ -1,6 +1,7 @@
 // One forward per layer type. A factory, registered against the catalog's
-// type name, reads the layer's params by name and its weights once, and
-// returns a LayerForward that maps bottom tensors to top tensors.
+// type name, reads the layer's params through the catalog's handles and its
+// weights once, and returns a LayerForward that maps bottom tensors to top
+// tensors.
 #pragma once
 
 #include <memory>
@@ -9,7 +10,7 @@
 
 #include "core/byte_io.h"
 #include "core/status.h"
-#include "engine/layer_params.h"
+#include "model/catalog/params.h"
 #include "engine/tensor.h"
 #include "model/bin_reader.h"
 #include "model/model.h"
@@ -30,14 +31,16 @@ public:
 class LayerContext {
 public:
     LayerContext(const ModelLayer& layer, const std::string& param_file, ByteSource& bin, const std::string& bin_name, const LayerBlobs& blobs)
-        : layer_(layer), params_(layer, param_file), bin_(bin), bin_name_(bin_name), blobs_(blobs)
+        : layer_(layer), param_file_(param_file), bin_(bin), bin_name_(bin_name), blobs_(blobs)
     {
     }
     const ModelLayer& layer() const { return layer_; }
-    const NamedParams& params() const { return params_; }
+    // Params through the catalog's handles: params().get(params::Convolution::num_output).
+    const LayerParams& params() const { return layer_.params; }
     size_t bottom_count() const { return layer_.decl->bottoms.size(); }
     size_t top_count() const { return layer_.decl->tops.size(); }
-    std::string where() const { return params_.where(); }
+    // "model.param:12: Convolution 'conv1': " for messages.
+    std::string where() const { return param_file_ + ":" + std::to_string(layer_.decl->line) + ": " + layer_.label() + ": "; }
 
     bool has_weight(const std::string& blob) const { return blobs_.find(blob) != nullptr; }
     // The catalog blob `blob` as fp32 values (fp16 / lookup-table data
@@ -48,7 +51,7 @@ public:
 
 private:
     const ModelLayer& layer_;
-    NamedParams params_;
+    const std::string& param_file_;
     ByteSource& bin_;
     const std::string& bin_name_;
     const LayerBlobs& blobs_;

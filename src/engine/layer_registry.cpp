@@ -18,6 +18,8 @@ const LayerRegistry& layer_registry()
         register_affine_layers(r);
         register_deconvolution_layers(r);
         register_matrix_layers(r);
+        register_recurrent_layers(r);
+        register_attention_layers(r);
         return r;
     }();
     return registry;

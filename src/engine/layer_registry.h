@@ -26,5 +26,7 @@ void register_spatial_layers(LayerRegistry& r);
 void register_affine_layers(LayerRegistry& r);
 void register_deconvolution_layers(LayerRegistry& r);
 void register_matrix_layers(LayerRegistry& r);
+void register_recurrent_layers(LayerRegistry& r);
+void register_attention_layers(LayerRegistry& r);
 
 } // namespace ncnn_int8::engine

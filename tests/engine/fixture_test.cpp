@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
+#include <set>
 
 #include "core/byte_io.h"
 #include "engine/engine.h"
@@ -97,18 +98,22 @@ void run_fixture(const std::string& name)
     auto loaded = load_fixture_case(f, NCNN_INT8_SHARED_DIR, NCNN_INT8_FIXTURE_DIR);
     ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
     FixtureCase& c = loaded.value();
-    // Post-processing layers the engine does not implement (PriorBox,
-    // DetectionOutput, ...) are left out with their blobs; a layer the
-    // engine does implement that depends on one makes create() fail.
+    // Post-processing the engine does not implement (PriorBox,
+    // DetectionOutput, ...) is left out with every blob that depends on it;
+    // calibration never needs those blobs.
     const std::vector<std::string> supported = engine::supported_layer_types();
-    std::map<std::string, std::string> producer_type;
-    for (const ModelLayer& l : c.model->layers)
-        for (const std::string& t : l.decl->tops) producer_type[t] = l.decl->type;
+    std::set<std::string> post_processing;
+    for (const ModelLayer& l : c.model->layers) {
+        bool tainted = !std::binary_search(supported.begin(), supported.end(), l.decl->type);
+        for (const std::string& b : l.decl->bottoms) tainted = tainted || post_processing.count(b);
+        if (tainted)
+            for (const std::string& t : l.decl->tops) post_processing.insert(t);
+    }
     std::map<std::string, const FixtureBlob*> by_name;
     std::vector<std::string> wanted;
     size_t left_out = 0;
     for (const FixtureBlob& b : f.blobs) {
-        if (!std::binary_search(supported.begin(), supported.end(), producer_type[b.name])) {
+        if (post_processing.count(b.name)) {
             left_out++;
             continue;
         }

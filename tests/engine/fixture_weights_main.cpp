@@ -2,6 +2,8 @@
 // inputs) and the model's .bin for tools/ref_blobs:
 //
 //   ncnn_int8_engine_fixture_weights MODEL SEED|file OUT.bin [BLOB=w,h,c ...]
+//   ncnn_int8_engine_fixture_weights --from FIXTURE OUT.bin   (the weights
+//       an existing fixture names, e.g. for the benchmark)
 //
 // MODEL is conformance/NAME, calibration/NAME or local/NAME. With a SEED the
 // weights are He weights rescaled per layer on the fixture input (the
@@ -15,9 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "core/byte_io.h"
 #include "fixture_model.h"
 #include "fixture_rng.h"
 #include "he_weights.h"
+#include "model/catalog/params.h"
 
 #ifndef NCNN_INT8_SHARED_DIR
 #error "NCNN_INT8_SHARED_DIR must be defined"
@@ -28,8 +32,29 @@
 
 using namespace ncnn_int8;
 
+// Writes the weights an existing fixture describes.
+int weights_from_fixture(const char* fixture_path, const char* out_path)
+{
+    auto text = read_whole_file(fixture_path);
+    test::Fixture f;
+    std::string error;
+    if (!text.is_ok() || !test::parse_fixture(text.value(), f, error)) {
+        std::fprintf(stderr, "%s: %s\n", fixture_path, text.is_ok() ? error.c_str() : text.status().message().c_str());
+        return 1;
+    }
+    auto c = test::load_fixture_case(f, NCNN_INT8_SHARED_DIR, NCNN_INT8_FIXTURE_DIR);
+    if (!c.is_ok()) {
+        std::fprintf(stderr, "%s\n", c.status().message().c_str());
+        return 1;
+    }
+    std::ofstream out(out_path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(c.value().bin.data()), static_cast<std::streamsize>(c.value().bin.size()));
+    return out ? 0 : 1;
+}
+
 int main(int argc, char** argv)
 {
+    if (argc == 4 && std::strcmp(argv[1], "--from") == 0) return weights_from_fixture(argv[2], argv[3]);
     if (argc < 4) {
         std::fprintf(stderr, "usage: %s MODEL SEED|file OUT.bin [BLOB=w[,h[,c]] ...]\n", argv[0]);
         return 2;
@@ -49,7 +74,7 @@ int main(int argc, char** argv)
         if (layer.decl->type != "Input") continue;
         test::FixtureInput in;
         in.blob = layer.decl->tops.at(0);
-        std::vector<int> ext = {layer.params.get(0).as_int(), layer.params.get(1).as_int(), layer.params.get(2).as_int()};
+        std::vector<int> ext = {layer.params.get(params::Input::w), layer.params.get(params::Input::h), layer.params.get(params::Input::c)};
         for (int a = 4; a < argc; a++) {
             const std::string arg = argv[a];
             if (arg.rfind(in.blob + "=", 0) != 0) continue;

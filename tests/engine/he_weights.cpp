@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "fixture_rng.h"
 #include "model/bin_reader.h"
+#include "model/catalog/params.h"
 
 namespace ncnn_int8::test {
 
@@ -27,7 +28,11 @@ void put(std::vector<uint8_t>& out, const void* p, size_t n)
 // Inputs per output of one weight row: weight_data_size / num_output (per group for depthwise).
 int64_t fan_in(const ModelLayer& layer, uint64_t weight_count)
 {
-    const int num_output = layer.params.get(0).as_int();
+    const std::string& t = layer.decl->type;
+    const int num_output = t == "InnerProduct" ? layer.params.get(params::InnerProduct::num_output)
+                           : t == "Convolution1D" ? layer.params.get(params::Convolution1D::num_output)
+                           : t == "ConvolutionDepthWise" ? layer.params.get(params::ConvolutionDepthWise::num_output)
+                                                         : layer.params.get(params::Convolution::num_output);
     return num_output > 0 ? static_cast<int64_t>(weight_count / num_output) : 1;
 }
 
@@ -40,13 +45,16 @@ Result<std::vector<uint8_t>> he_weights_bin(const Model& model, uint64_t seed, c
         const ModelLayer& layer = model.layers[li];
         ASSIGN_OR_RETURN(std::vector<PlannedBlob> blobs, present_blobs(layer, layer.params, model.file.file_name));
         if (blobs.empty()) continue;
-        if (!has_he_weights(layer))
-            return Status::failure(model.file.file_name + ": " + layer.label() + " has weights, which the He fixture weights do not cover");
         auto f = factors.find(layer.decl->name);
         const float factor = f == factors.end() ? 1.f : f->second;
         for (const PlannedBlob& b : blobs) {
             std::vector<float> v(b.count, 0.f);
-            if (b.spec->name == "weight_data") {
+            if (!has_he_weights(layer)) {
+                // Other layers: uniform in [-0.5, 0.5); variances in [0.5, 1.5).
+                v = fixture::symmetric_values(b.count, fixture::sub_seed(seed, li * 16 + (&b - blobs.data())));
+                const float offset = b.spec->name == "var_data" ? 1.f : 0.f;
+                for (float& x : v) x = x * 0.5f + offset;
+            } else if (b.spec->name == "weight_data") {
                 const float bound = std::sqrt(6.f / static_cast<float>(fan_in(layer, b.count)));
                 v = fixture::symmetric_values(b.count, fixture::sub_seed(seed, li));
                 for (float& x : v) x = x * bound * factor;

@@ -20,10 +20,11 @@ namespace ncnn_int8::test {
 using LayerFactors = std::map<std::string, float>;
 
 // The layers that get He weights: Convolution, ConvolutionDepthWise,
-// Convolution1D, InnerProduct (every other layer must have no weights).
+// Convolution1D, InnerProduct. Every other layer's blobs are uniform in
+// [-0.5, 0.5) (var_data in [0.5, 1.5)), unscaled.
 bool has_he_weights(const ModelLayer& layer);
 
-// The .bin for `model`: fp32-tagged weights, raw zero biases.
+// The .bin for `model`: tagged blobs as fp32, raw blobs untagged; He layers' biases zero.
 Result<std::vector<uint8_t>> he_weights_bin(const Model& model, uint64_t seed, const LayerFactors& factors);
 
 // Factors in layer order: each weighted layer's output RMS on `inputs` -> 1.

@@ -2,14 +2,18 @@
 // reference ncnn (fp32: fp16/bf16 off, packing on, light mode, one thread).
 //
 //   ref_blobs MODEL.param MODEL.bin HEADER > FIXTURE
+//   ref_blobs MODEL.param MODEL.bin HEADER --time=N,BLOB   (benchmark:
+//       prints milliseconds per forward to BLOB, best of N runs)
 //
 // HEADER is the fixture's first part (see tests/engine/README.md); its
 // `input` lines say each input's shape and seed. The fixture is HEADER
 // followed by one `blob` line per blob of the graph: shape, sum, sum of
 // squares, absmax and the values at 48 fixed positions of the dense
 // (unpacked, no channel padding) data.
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -55,10 +59,13 @@ std::vector<float> dense(const ncnn::Mat& m)
 
 int main(int argc, char** argv)
 {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: ref_blobs MODEL.param MODEL.bin HEADER > FIXTURE\n");
+    if (argc != 4 && !(argc == 5 && std::strncmp(argv[4], "--time=", 7) == 0)) {
+        std::fprintf(stderr, "usage: ref_blobs MODEL.param MODEL.bin HEADER [--time=N] > FIXTURE\n");
         return 2;
     }
+    const int time_runs = argc == 5 ? std::atoi(argv[4] + 7) : 0;
+    const char* comma = argc == 5 ? std::strchr(argv[4], ',') : nullptr;
+    const std::string time_blob = comma ? comma + 1 : "";
     std::vector<InputSpec> inputs;
     std::ifstream header(argv[3]);
     if (!header) {
@@ -67,7 +74,7 @@ int main(int argc, char** argv)
     }
     std::string line;
     while (std::getline(header, line)) {
-        std::cout << line << "\n";
+        if (!time_runs) std::cout << line << "\n";
         std::istringstream is(line);
         std::string key;
         is >> key;
@@ -94,6 +101,20 @@ int main(int argc, char** argv)
         return 1;
     }
     const std::vector<ncnn::Blob>& blobs = net.blobs();
+    if (time_runs > 0) {
+        double best = 1e30;
+        for (int r = 0; r < time_runs; r++) {
+            const auto t0 = std::chrono::steady_clock::now();
+            ncnn::Extractor ex = net.create_extractor();
+            for (const InputSpec& s : inputs) ex.input(s.blob.c_str(), make_input(s));
+            ncnn::Mat out;
+            if (ex.extract(time_blob.c_str(), out) != 0) return 1;
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            best = std::min(best, ms);
+        }
+        std::printf("%.3f\n", best);
+        return 0;
+    }
     for (size_t b = 0; b < blobs.size(); b++) {
         ncnn::Extractor ex = net.create_extractor();
         for (const InputSpec& s : inputs) ex.input(s.blob.c_str(), make_input(s));

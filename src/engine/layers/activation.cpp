@@ -55,11 +55,30 @@ Made elementwise(const LayerContext& ctx, std::function<float(float)> fn)
     return std::unique_ptr<LayerForward>(new Elementwise(std::move(fn)));
 }
 
+// ReLU is everywhere: an inlined loop rather than a call per value.
+class Relu final : public LayerForward {
+public:
+    explicit Relu(float slope) : slope_(slope) {}
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        auto out = std::make_shared<Tensor>(*bottoms.at(0));
+        if (slope_ == 0.f)
+            for (float& v : out->data) v = v < 0.f ? 0.f : v;
+        else
+            for (float& v : out->data) v = v < 0.f ? v * slope_ : v;
+        tops.push_back(std::move(out));
+        return Status::ok();
+    }
+
+private:
+    float slope_;
+};
+
 Made make_relu(const LayerContext& ctx)
 {
-    const float slope = ctx.params().f("slope");
-    if (slope == 0.f) return elementwise(ctx, [](float v) { return v < 0.f ? 0.f : v; });
-    return elementwise(ctx, [slope](float v) { return v < 0.f ? v * slope : v; });
+    using P = params::ReLU;
+    if (ctx.bottom_count() != 1 || ctx.top_count() != 1) return ctx.error("takes one bottom and one top blob");
+    return std::unique_ptr<LayerForward>(new Relu(ctx.params().get(P::slope)));
 }
 
 Made make_sigmoid(const LayerContext& ctx) { return elementwise(ctx, sigmoid); }
@@ -70,13 +89,15 @@ Made make_swish(const LayerContext& ctx) { return elementwise(ctx, [](float v) {
 
 Made make_clip(const LayerContext& ctx)
 {
-    const float lo = ctx.params().f("min"), hi = ctx.params().f("max");
+    using P = params::Clip;
+    const float lo = ctx.params().get(P::min), hi = ctx.params().get(P::max);
     return elementwise(ctx, [lo, hi](float v) { return v < lo ? lo : (v > hi ? hi : v); });
 }
 
 Made make_hard_sigmoid(const LayerContext& ctx)
 {
-    const float alpha = ctx.params().f("alpha"), beta = ctx.params().f("beta");
+    using P = params::HardSigmoid;
+    const float alpha = ctx.params().get(P::alpha), beta = ctx.params().get(P::beta);
     const float lower = -beta / alpha;
     const float upper = (1.f / alpha) + lower;
     return elementwise(ctx, [=](float v) { return v < lower ? 0.f : (v > upper ? 1.f : v * alpha + beta); });
@@ -84,19 +105,22 @@ Made make_hard_sigmoid(const LayerContext& ctx)
 
 Made make_hard_swish(const LayerContext& ctx)
 {
-    const float alpha = ctx.params().f("alpha"), beta = ctx.params().f("beta");
+    using P = params::HardSwish;
+    const float alpha = ctx.params().get(P::alpha), beta = ctx.params().get(P::beta);
     return elementwise(ctx, [=](float v) { return hard_swish(v, alpha, beta); });
 }
 
 Made make_elu(const LayerContext& ctx)
 {
-    const float alpha = ctx.params().f("alpha");
+    using P = params::ELU;
+    const float alpha = ctx.params().get(P::alpha);
     return elementwise(ctx, [alpha](float v) { return v < 0.f ? alpha * (std::exp(v) - 1.f) : v; });
 }
 
 Made make_gelu(const LayerContext& ctx)
 {
-    if (ctx.params().i("fast_gelu"))
+    using P = params::GELU;
+    if (ctx.params().get(P::fast_gelu))
         return elementwise(ctx, [](float v) {
             return 0.5f * v * (1.0f + std::tanh(0.79788452f * (v + 0.044715f * v * v * v)));
         });
@@ -105,7 +129,8 @@ Made make_gelu(const LayerContext& ctx)
 
 Made make_dropout(const LayerContext& ctx)
 {
-    const float scale = ctx.params().f("scale");
+    using P = params::Dropout;
+    const float scale = ctx.params().get(P::scale);
     if (scale == 1.f) return elementwise(ctx, [](float v) { return v; });
     return elementwise(ctx, [scale](float v) { return v * scale; });
 }
@@ -169,11 +194,11 @@ void FusedActivation::apply(float* x, size_t n) const
     }
 }
 
-Result<FusedActivation> read_fused_activation(const LayerContext& ctx)
+Result<FusedActivation> checked_activation(const LayerContext& ctx, int type, const std::vector<float>& params)
 {
     FusedActivation a;
-    a.type = ctx.params().i("activation_type");
-    a.params = ctx.params().floats("activation_params");
+    a.type = type;
+    a.params = params;
     static const size_t kNeeded[] = {0, 0, 1, 2, 0, 0, 2};
     if (a.type < 0 || a.type > 6) return ctx.error("activation_type " + std::to_string(a.type) + " is not one ncnn defines (0..6)");
     if (a.params.size() < kNeeded[a.type])

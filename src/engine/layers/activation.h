@@ -16,7 +16,14 @@ struct FusedActivation {
     void apply(float* x, size_t n) const;
 };
 
-// Reads activation_type / activation_params and checks the param count.
-Result<FusedActivation> read_fused_activation(const LayerContext& ctx);
+// The activation after checking its param count.
+Result<FusedActivation> checked_activation(const LayerContext& ctx, int type, const std::vector<float>& params);
+
+// Reads P::activation_type / P::activation_params (P: the layer's params struct).
+template <typename P>
+Result<FusedActivation> read_fused_activation(const LayerContext& ctx)
+{
+    return checked_activation(ctx, ctx.params().get(P::activation_type), ctx.params().get(P::activation_params));
+}
 
 } // namespace ncnn_int8::engine

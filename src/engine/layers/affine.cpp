@@ -2,6 +2,7 @@
 // as ncnn does: b = slope / sqrt(var + eps), a = bias - slope * mean / sqrt),
 // Scale, Bias, LayerNorm, GroupNorm, InstanceNorm. "Channel" is ncnn's
 // per-blob axis: w for 1-D, h (rows) for 2-D, c for 3-D/4-D.
+#include <algorithm>
 #include <cmath>
 
 #include "engine/layer_registry.h"
@@ -54,11 +55,12 @@ private:
 
 Made make_batch_norm(const LayerContext& ctx)
 {
+    using P = params::BatchNorm;
     ASSIGN_OR_RETURN(std::vector<float> slope, ctx.weight("slope_data"));
     ASSIGN_OR_RETURN(std::vector<float> mean, ctx.weight("mean_data"));
     ASSIGN_OR_RETURN(std::vector<float> var, ctx.weight("var_data"));
     ASSIGN_OR_RETURN(std::vector<float> bias, ctx.weight("bias_data"));
-    const float eps = ctx.params().f("eps");
+    const float eps = ctx.params().get(P::eps);
     std::vector<float> a(slope.size()), b(slope.size());
     for (size_t i = 0; i < slope.size(); i++) {
         float sqrt_var = std::sqrt(var[i] + eps);
@@ -71,13 +73,14 @@ Made make_batch_norm(const LayerContext& ctx)
 
 Made make_scale(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    using P = params::Scale;
+    const LayerParams& p = ctx.params();
     std::vector<float> scale, bias;
-    const bool from_blob = p.i("scale_data_size") == -233;
+    const bool from_blob = p.get(P::scale_data_size) == -233;
     if (from_blob && ctx.bottom_count() != 2) return ctx.error("scale_data_size -233 needs a second bottom blob (the scale)");
     if (!from_blob) {
         ASSIGN_OR_RETURN(scale, ctx.weight("scale_data"));
-        if (p.i("bias_term")) {
+        if (p.get(P::bias_term)) {
             ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
         }
     }
@@ -140,15 +143,16 @@ private:
 
 Made make_layer_norm(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    const int size = p.i("affine_size");
+    using P = params::LayerNorm;
+    const LayerParams& p = ctx.params();
+    const int size = p.get(P::affine_size);
     if (size <= 0) return ctx.error("affine_size must be positive");
     std::vector<float> gamma, beta;
-    if (p.i("affine")) {
+    if (p.get(P::affine)) {
         ASSIGN_OR_RETURN(gamma, ctx.weight("gamma_data"));
         ASSIGN_OR_RETURN(beta, ctx.weight("beta_data"));
     }
-    return std::unique_ptr<LayerForward>(new LayerNorm(size, p.f("eps"), std::move(gamma), std::move(beta)));
+    return std::unique_ptr<LayerForward>(new LayerNorm(size, p.get(P::eps), std::move(gamma), std::move(beta)));
 }
 
 // GroupNorm (group channels at a time) and InstanceNorm (one channel at a time).
@@ -203,30 +207,98 @@ private:
 
 Made make_group_norm(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    using P = params::GroupNorm;
+    const LayerParams& p = ctx.params();
     std::vector<float> gamma, beta;
-    if (p.i("affine")) {
+    if (p.get(P::affine)) {
         ASSIGN_OR_RETURN(gamma, ctx.weight("gamma_data"));
         ASSIGN_OR_RETURN(beta, ctx.weight("beta_data"));
     }
-    return std::unique_ptr<LayerForward>(new GroupNorm(p.i("group"), p.f("eps"), std::move(gamma), std::move(beta), false));
+    return std::unique_ptr<LayerForward>(new GroupNorm(p.get(P::group), p.get(P::eps), std::move(gamma), std::move(beta), false));
 }
 
 Made make_instance_norm(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    using P = params::InstanceNorm;
+    const LayerParams& p = ctx.params();
     std::vector<float> gamma, beta;
-    if (p.i("affine")) {
+    if (p.get(P::affine)) {
         ASSIGN_OR_RETURN(gamma, ctx.weight("gamma_data"));
         ASSIGN_OR_RETURN(beta, ctx.weight("beta_data"));
     }
-    return std::unique_ptr<LayerForward>(new GroupNorm(0, p.f("eps"), std::move(gamma), std::move(beta), true));
+    return std::unique_ptr<LayerForward>(new GroupNorm(0, p.get(P::eps), std::move(gamma), std::move(beta), true));
+}
+
+
+// Normalize (L2): across space and channels, across space per channel, or
+// across channels per position; eps as caffe (0), pytorch (1) or
+// tensorflow (2) apply it; then a per-channel (or shared) scale.
+class Normalize final : public LayerForward {
+public:
+    Normalize(bool spatial, bool channel, bool shared, float eps, int eps_mode, std::vector<float> scale)
+        : spatial_(spatial), channel_(channel), shared_(shared), eps_(eps), eps_mode_(eps_mode), scale_(std::move(scale))
+    {
+    }
+    Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
+    {
+        auto out = std::make_shared<Tensor>(*bottoms.at(0));
+        Tensor& t = *out;
+        const size_t size = t.plane();
+        if (!shared_ && scale_.size() < static_cast<size_t>(t.c)) return shape_error("scale_data has fewer values than channels");
+        auto inv = [&](float ssum) {
+            if (eps_mode_ == 0) return 1.f / std::sqrt(ssum + eps_);
+            if (eps_mode_ == 1) return 1.f / std::max(std::sqrt(ssum), eps_);
+            return 1.f / std::sqrt(std::max(ssum, eps_));
+        };
+        auto scale_of = [&](int q) { return shared_ ? scale_[0] : scale_[q]; };
+        if (spatial_) {
+            std::vector<float> sums(t.c);
+            for (int q = 0; q < t.c; q++) {
+                float s = 0.f;
+                for (size_t i = 0; i < size; i++) s += t.channel(q)[i] * t.channel(q)[i];
+                sums[q] = s;
+            }
+            float total = 0.f;
+            for (float s : sums) total += s;
+            for (int q = 0; q < t.c; q++) {
+                const float k = (channel_ ? inv(total) : inv(sums[q])) * scale_of(q);
+                for (size_t i = 0; i < size; i++) t.channel(q)[i] *= k;
+            }
+        } else {
+            for (size_t i = 0; i < size; i++) {
+                float s = 0.f;
+                for (int q = 0; q < t.c; q++) s += t.channel(q)[i] * t.channel(q)[i];
+                const float a = inv(s);
+                for (int q = 0; q < t.c; q++) t.channel(q)[i] = t.channel(q)[i] * (a * scale_of(q));
+            }
+        }
+        tops.push_back(std::move(out));
+        return Status::ok();
+    }
+
+private:
+    bool spatial_, channel_, shared_;
+    float eps_;
+    int eps_mode_;
+    std::vector<float> scale_;
+};
+
+Made make_normalize(const LayerContext& ctx)
+{
+    using P = params::Normalize;
+    const LayerParams& p = ctx.params();
+    const bool spatial = p.get(P::across_spatial) != 0, channel = p.get(P::across_channel) != 0;
+    if (!spatial && !channel) return ctx.error("Normalize across neither space nor channels is not supported by the engine");
+    ASSIGN_OR_RETURN(std::vector<float> scale, ctx.weight("scale_data"));
+    if (scale.empty()) return ctx.error("scale_data is empty");
+    return std::unique_ptr<LayerForward>(new Normalize(spatial, channel, p.get(P::channel_shared) != 0, p.get(P::eps), p.get(P::eps_mode), std::move(scale)));
 }
 
 } // namespace
 
 void register_affine_layers(LayerRegistry& r)
 {
+    r["Normalize"] = make_normalize;
     r["BatchNorm"] = make_batch_norm;
     r["Scale"] = make_scale;
     r["Bias"] = make_bias;

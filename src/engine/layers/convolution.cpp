@@ -2,6 +2,8 @@
 // as ncnn's make_padding (explicit, -233 SAME_UPPER, -234 SAME_LOWER), then
 // per group im2col + GEMM (kernels::gemm_f32), bias first, then the fused
 // activation. Weights are [group][out][in][kh][kw] as ncnn stores them.
+#include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "engine/layer_registry.h"
@@ -52,45 +54,78 @@ public:
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& in0 = *bottoms.at(0);
-        // View the input as w x h x channels.
-        Tensor in = in0;
-        if (s_.one_d) {
-            if (in0.dims != 2) return shape_error("needs a 2-D blob (w, h = channels), got " + in0.shape_text());
-            in.dims = 3;
-            in.c = in0.h;
-            in.h = 1;
-        } else if (in0.dims != 3) {
-            return shape_error("needs a 3-D blob, got " + in0.shape_text());
-        }
-        const int channels = in.c;
+        if (s_.one_d ? in0.dims != 2 : in0.dims != 3)
+            return shape_error(std::string(s_.one_d ? "needs a 2-D blob (w, h = channels), got " : "needs a 3-D blob, got ") + in0.shape_text());
+        // The input as w x h x channels (a 1-D convolution's rows are its channels).
+        const int channels = s_.one_d ? in0.h : in0.c;
         const int in_per_group = channels / s_.group;
         const int out_per_group = s_.num_output / s_.group;
         const size_t K = static_cast<size_t>(in_per_group) * s_.kh * s_.kw;
         if (channels % s_.group != 0 || weight_.size() != K * s_.num_output)
             return shape_error("weights hold " + std::to_string(weight_.size()) + " values, which does not fit " + std::to_string(channels) + " input channels");
 
-        const Border b = conv_border(s_, in.w, in.h);
-        const Tensor padded = b.any() ? with_border(in, b, s_.pad_value) : Tensor();
-        const Tensor& src = b.any() ? padded : in;
+        const Border b = conv_border(s_, in0.w, s_.one_d ? 1 : in0.h);
+        Tensor padded;
+        if (b.any()) {
+            Tensor view = in0; // copied only when a border is needed anyway
+            view.dims = 3;
+            view.h = s_.one_d ? 1 : in0.h;
+            view.c = channels;
+            padded = with_border(view, b, s_.pad_value);
+        }
+        const int src_w = b.any() ? padded.w : in0.w;
+        const int src_h = b.any() ? padded.h : (s_.one_d ? 1 : in0.h);
+        const float* src_data = b.any() ? padded.data.data() : in0.data.data();
+        const size_t src_plane = static_cast<size_t>(src_w) * src_h;
+        auto src_channel = [&](int q) { return src_data + src_plane * q; };
         const int ext_w = s_.dw * (s_.kw - 1) + 1;
         const int ext_h = s_.dh * (s_.kh - 1) + 1;
-        const int outw = (src.w - ext_w) / s_.sw + 1;
-        const int outh = (src.h - ext_h) / s_.sh + 1;
-        if (src.w < ext_w || src.h < ext_h || outw <= 0 || outh <= 0)
+        const int outw = (src_w - ext_w) / s_.sw + 1;
+        const int outh = (src_h - ext_h) / s_.sh + 1;
+        if (src_w < ext_w || src_h < ext_h || outw <= 0 || outh <= 0)
             return shape_error("a " + in0.shape_text() + " blob is smaller than the kernel");
 
         Tensor out = s_.one_d ? Tensor::make2(outw, s_.num_output) : Tensor::make3(outw, outh, s_.num_output);
         const size_t N = static_cast<size_t>(outw) * outh;
-        std::vector<float> col(K * N);
-        for (int g = 0; g < s_.group; g++) {
-            // im2col: row k = (ic, ky, kx), column = output pixel.
-            float* cp = col.data();
-            for (int ic = 0; ic < in_per_group; ic++) {
-                const float* plane = src.channel(g * in_per_group + ic);
+        if (in_per_group == 1 && out_per_group == 1) {
+            // Depthwise: each output row adds one strided input row per tap,
+            // in tap order after the bias (the GEMM path's order, without im2col).
+            for (int q = 0; q < channels; q++) {
+                float* o = out.data.data() + q * N;
+                std::fill(o, o + N, bias_.empty() ? 0.f : bias_[q]);
+                const float* plane = src_channel(q);
+                const float* wq = weight_.data() + static_cast<size_t>(q) * s_.kh * s_.kw;
                 for (int ky = 0; ky < s_.kh; ky++)
                     for (int kx = 0; kx < s_.kw; kx++)
                         for (int y = 0; y < outh; y++) {
-                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src.w + kx * s_.dw;
+                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src_w + kx * s_.dw;
+                            kernels::axpy_strided_f32(outw, wq[ky * s_.kw + kx], row, s_.sw, o + static_cast<size_t>(y) * outw);
+                        }
+            }
+            act_.apply(out.data.data(), out.data.size());
+            tops.push_back(std::make_shared<Tensor>(std::move(out)));
+            return Status::ok();
+        }
+        // A 1x1 stride-1 kernel reads the input planes as they are: no im2col.
+        const bool direct = s_.kw == 1 && s_.kh == 1 && s_.sw == 1 && s_.sh == 1 && outw == src_w && outh == src_h;
+        // im2col scratch kept across runs (an Engine runs one input at a time).
+        std::vector<float>& col = col_;
+        if (!direct && col.size() < K * N) col.resize(K * N);
+        for (int g = 0; g < s_.group; g++) {
+            if (direct) {
+                const size_t oc0 = static_cast<size_t>(g) * out_per_group;
+                kernels::gemm_f32(out_per_group, N, K, weight_.data() + oc0 * K, K, src_channel(g * in_per_group), N,
+                                  bias_.empty() ? nullptr : bias_.data() + oc0, out.data.data() + oc0 * N, N);
+                continue;
+            }
+            // im2col: row k = (ic, ky, kx), column = output pixel.
+            float* cp = col.data();
+            for (int ic = 0; ic < in_per_group; ic++) {
+                const float* plane = src_channel(g * in_per_group + ic);
+                for (int ky = 0; ky < s_.kh; ky++)
+                    for (int kx = 0; kx < s_.kw; kx++)
+                        for (int y = 0; y < outh; y++) {
+                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src_w + kx * s_.dw;
                             if (s_.sw == 1) {
                                 std::copy(row, row + outw, cp);
                                 cp += outw;
@@ -113,43 +148,46 @@ private:
     ConvSpec s_;
     std::vector<float> weight_, bias_;
     FusedActivation act_;
+    mutable std::vector<float> col_;
 };
 
-Made make_conv(const LayerContext& ctx, bool depthwise, bool one_d)
+template <typename P>
+Made make_conv(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    constexpr bool one_d = std::is_same_v<P, params::Convolution1D>;
+    const LayerParams& p = ctx.params();
     ConvSpec s;
     s.one_d = one_d;
-    s.num_output = p.i("num_output");
-    s.group = depthwise ? p.i("group") : 1;
-    s.kw = p.i("kernel_w");
-    s.dw = p.i("dilation_w");
-    s.sw = p.i("stride_w");
-    s.pad_left = p.i("pad_left");
-    s.pad_right = p.i("pad_right");
-    if (!one_d) {
-        s.kh = p.i("kernel_h");
-        s.dh = p.i("dilation_h");
-        s.sh = p.i("stride_h");
-        s.pad_top = p.i("pad_top");
-        s.pad_bottom = p.i("pad_bottom");
+    s.num_output = p.get(P::num_output);
+    if constexpr (std::is_same_v<P, params::ConvolutionDepthWise>) s.group = p.get(P::group);
+    s.kw = p.get(P::kernel_w);
+    s.dw = p.get(P::dilation_w);
+    s.sw = p.get(P::stride_w);
+    s.pad_left = p.get(P::pad_left);
+    s.pad_right = p.get(P::pad_right);
+    if constexpr (!one_d) {
+        s.kh = p.get(P::kernel_h);
+        s.dh = p.get(P::dilation_h);
+        s.sh = p.get(P::stride_h);
+        s.pad_top = p.get(P::pad_top);
+        s.pad_bottom = p.get(P::pad_bottom);
     }
-    s.pad_value = p.f("pad_value");
-    if (p.i("dynamic_weight") != 0) return ctx.error("dynamic_weight (weights from a second bottom blob) is not supported by the engine");
+    s.pad_value = p.get(P::pad_value);
+    if (p.get(P::dynamic_weight) != 0) return ctx.error("dynamic_weight (weights from a second bottom blob) is not supported by the engine");
     if (s.num_output <= 0 || s.group <= 0 || s.num_output % s.group != 0 || s.kw <= 0 || s.kh <= 0 || s.dw <= 0 || s.dh <= 0 || s.sw <= 0 || s.sh <= 0)
         return ctx.error("num_output, group, kernel, dilation and stride must be positive (and group must divide num_output)");
-    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation(ctx));
+    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation<P>(ctx));
     ASSIGN_OR_RETURN(std::vector<float> weight, ctx.weight("weight_data"));
     std::vector<float> bias;
-    if (p.i("bias_term")) {
+    if (p.get(P::bias_term)) {
         ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
     }
     return std::unique_ptr<LayerForward>(new Convolution(s, std::move(weight), std::move(bias), std::move(act)));
 }
 
-Made make_convolution(const LayerContext& ctx) { return make_conv(ctx, false, false); }
-Made make_convolution_dw(const LayerContext& ctx) { return make_conv(ctx, true, false); }
-Made make_convolution_1d(const LayerContext& ctx) { return make_conv(ctx, false, true); }
+Made make_convolution(const LayerContext& ctx) { return make_conv<params::Convolution>(ctx); }
+Made make_convolution_dw(const LayerContext& ctx) { return make_conv<params::ConvolutionDepthWise>(ctx); }
+Made make_convolution_1d(const LayerContext& ctx) { return make_conv<params::Convolution1D>(ctx); }
 
 } // namespace
 

@@ -3,6 +3,7 @@
 // adds each tap into the full output (bias first), which is then cut as
 // ncnn's cut_padding does (explicit pads, or output_w/h with -233 / -234).
 // Weights are [group][out][in][kh][kw], as ncnn stores them.
+#include <type_traits>
 #include <vector>
 
 #include "engine/layer_registry.h"
@@ -104,40 +105,41 @@ private:
     FusedActivation act_;
 };
 
-Result<std::unique_ptr<LayerForward>> make_deconv(const LayerContext& ctx, bool depthwise)
+template <typename P>
+Result<std::unique_ptr<LayerForward>> make_deconv(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    const LayerParams& p = ctx.params();
     DeconvSpec s;
-    s.num_output = p.i("num_output");
-    s.group = depthwise ? p.i("group") : 1;
-    s.kw = p.i("kernel_w");
-    s.kh = p.i("kernel_h");
-    s.dw = p.i("dilation_w");
-    s.dh = p.i("dilation_h");
-    s.sw = p.i("stride_w");
-    s.sh = p.i("stride_h");
-    s.pad_left = p.i("pad_left");
-    s.pad_right = p.i("pad_right");
-    s.pad_top = p.i("pad_top");
-    s.pad_bottom = p.i("pad_bottom");
-    s.out_pad_right = p.i("output_pad_right");
-    s.out_pad_bottom = p.i("output_pad_bottom");
-    s.output_w = p.i("output_w");
-    s.output_h = p.i("output_h");
-    if (p.i("dynamic_weight") != 0) return ctx.error("dynamic_weight (weights from a second bottom blob) is not supported by the engine");
+    s.num_output = p.get(P::num_output);
+    if constexpr (std::is_same_v<P, params::DeconvolutionDepthWise>) s.group = p.get(P::group);
+    s.kw = p.get(P::kernel_w);
+    s.kh = p.get(P::kernel_h);
+    s.dw = p.get(P::dilation_w);
+    s.dh = p.get(P::dilation_h);
+    s.sw = p.get(P::stride_w);
+    s.sh = p.get(P::stride_h);
+    s.pad_left = p.get(P::pad_left);
+    s.pad_right = p.get(P::pad_right);
+    s.pad_top = p.get(P::pad_top);
+    s.pad_bottom = p.get(P::pad_bottom);
+    s.out_pad_right = p.get(P::output_pad_right);
+    s.out_pad_bottom = p.get(P::output_pad_bottom);
+    s.output_w = p.get(P::output_w);
+    s.output_h = p.get(P::output_h);
+    if (p.get(P::dynamic_weight) != 0) return ctx.error("dynamic_weight (weights from a second bottom blob) is not supported by the engine");
     if (s.num_output <= 0 || s.group <= 0 || s.num_output % s.group != 0 || s.kw <= 0 || s.kh <= 0 || s.dw <= 0 || s.dh <= 0 || s.sw <= 0 || s.sh <= 0)
         return ctx.error("num_output, group, kernel, dilation and stride must be positive (and group must divide num_output)");
-    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation(ctx));
+    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation<P>(ctx));
     ASSIGN_OR_RETURN(std::vector<float> weight, ctx.weight("weight_data"));
     std::vector<float> bias;
-    if (p.i("bias_term")) {
+    if (p.get(P::bias_term)) {
         ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
     }
     return std::unique_ptr<LayerForward>(new Deconvolution(s, std::move(weight), std::move(bias), std::move(act)));
 }
 
-Result<std::unique_ptr<LayerForward>> make_deconvolution(const LayerContext& ctx) { return make_deconv(ctx, false); }
-Result<std::unique_ptr<LayerForward>> make_deconvolution_dw(const LayerContext& ctx) { return make_deconv(ctx, true); }
+Result<std::unique_ptr<LayerForward>> make_deconvolution(const LayerContext& ctx) { return make_deconv<params::Deconvolution>(ctx); }
+Result<std::unique_ptr<LayerForward>> make_deconvolution_dw(const LayerContext& ctx) { return make_deconv<params::DeconvolutionDepthWise>(ctx); }
 
 } // namespace
 

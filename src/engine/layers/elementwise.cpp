@@ -57,10 +57,11 @@ private:
 
 Made make_eltwise(const LayerContext& ctx)
 {
-    const int op = ctx.params().i("op_type");
+    using P = params::Eltwise;
+    const int op = ctx.params().get(P::op_type);
     if (op < 0 || op > 2) return ctx.error("op_type " + std::to_string(op) + " is not 0 (prod), 1 (sum) or 2 (max)");
     if (ctx.bottom_count() < 2) return ctx.error("Eltwise needs at least two bottom blobs");
-    return std::unique_ptr<LayerForward>(new Eltwise(op, ctx.params().floats("coeffs")));
+    return std::unique_ptr<LayerForward>(new Eltwise(op, ctx.params().get(P::coeffs)));
 }
 
 // ---------------------------------------------------------------- BinaryOp
@@ -127,7 +128,7 @@ Tensor expand_rank(const Tensor& t, const Tensor& other, int outdims)
 
 class BinaryOp final : public LayerForward {
 public:
-    BinaryOp(BinaryFn fn, bool with_scalar, float b) : fn_(fn), with_scalar_(with_scalar), b_(b) {}
+    BinaryOp(int op, BinaryFn fn, bool with_scalar, float b) : op_(op), fn_(fn), with_scalar_(with_scalar), b_(b) {}
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         if (with_scalar_) {
@@ -139,6 +140,23 @@ public:
         if (bottoms.size() != 2) return shape_error("needs two bottom blobs without with_scalar");
         const Tensor& A = *bottoms[0];
         const Tensor& B = *bottoms[1];
+        if (A.same_shape(B) && op_ <= 5) { // the common case, inlined
+            auto out = std::make_shared<Tensor>(Tensor::like(A));
+            float* o = out->data.data();
+            const float* a = A.data.data();
+            const float* b = B.data.data();
+            const size_t n = A.total();
+            switch (op_) {
+            case 0: for (size_t i = 0; i < n; i++) o[i] = a[i] + b[i]; break;
+            case 1: for (size_t i = 0; i < n; i++) o[i] = a[i] - b[i]; break;
+            case 2: for (size_t i = 0; i < n; i++) o[i] = a[i] * b[i]; break;
+            case 3: for (size_t i = 0; i < n; i++) o[i] = a[i] / b[i]; break;
+            case 4: for (size_t i = 0; i < n; i++) o[i] = std::max(a[i], b[i]); break;
+            default: for (size_t i = 0; i < n; i++) o[i] = std::min(a[i], b[i]); break;
+            }
+            tops.push_back(std::move(out));
+            return Status::ok();
+        }
         const int outdims = std::max(A.dims, B.dims);
         const Tensor a = expand_rank(A, B, outdims);
         const Tensor b = expand_rank(B, A, outdims);
@@ -166,6 +184,7 @@ public:
     }
 
 private:
+    int op_;
     BinaryFn fn_;
     bool with_scalar_;
     float b_;
@@ -173,12 +192,13 @@ private:
 
 Made make_binary_op(const LayerContext& ctx)
 {
-    const int op = ctx.params().i("op_type");
+    using P = params::BinaryOp;
+    const int op = ctx.params().get(P::op_type);
     BinaryFn fn = binary_fn(op);
     if (!fn) return ctx.error("op_type " + std::to_string(op) + " is not one ncnn defines (0..18)");
-    const bool with_scalar = ctx.params().i("with_scalar") != 0;
+    const bool with_scalar = ctx.params().get(P::with_scalar) != 0;
     if (ctx.bottom_count() != (with_scalar ? 1u : 2u)) return ctx.error(with_scalar ? "with_scalar takes one bottom blob" : "needs two bottom blobs");
-    return std::unique_ptr<LayerForward>(new BinaryOp(fn, with_scalar, ctx.params().f("b")));
+    return std::unique_ptr<LayerForward>(new BinaryOp(op, fn, with_scalar, ctx.params().get(P::b)));
 }
 
 // ---------------------------------------------------------------- UnaryOp
@@ -237,7 +257,8 @@ private:
 
 Made make_unary_op(const LayerContext& ctx)
 {
-    const int op = ctx.params().i("op_type");
+    using P = params::UnaryOp;
+    const int op = ctx.params().get(P::op_type);
     UnaryFn fn = unary_fn(op);
     if (!fn) return ctx.error("op_type " + std::to_string(op) + " is not one ncnn defines (0..27)");
     if (ctx.bottom_count() != 1) return ctx.error("takes one bottom blob");

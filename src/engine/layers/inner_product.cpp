@@ -52,15 +52,16 @@ private:
 
 Result<std::unique_ptr<LayerForward>> make_inner_product(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    const int num_output = p.i("num_output");
-    const int size = p.i("weight_data_size");
+    using P = params::InnerProduct;
+    const LayerParams& p = ctx.params();
+    const int num_output = p.get(P::num_output);
+    const int size = p.get(P::weight_data_size);
     if (num_output <= 0 || size <= 0 || size % num_output != 0) return ctx.error("weight_data_size must be a positive multiple of num_output");
     const int num_input = size / num_output;
-    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation(ctx));
+    ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation<P>(ctx));
     ASSIGN_OR_RETURN(std::vector<float> w, ctx.weight("weight_data"));
     std::vector<float> bias;
-    if (p.i("bias_term")) {
+    if (p.get(P::bias_term)) {
         ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
     }
     std::vector<float> wt(w.size());
@@ -101,13 +102,14 @@ private:
 
 Result<std::unique_ptr<LayerForward>> make_embed(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    const int num_output = p.i("num_output"), input_dim = p.i("input_dim");
+    using P = params::Embed;
+    const LayerParams& p = ctx.params();
+    const int num_output = p.get(P::num_output), input_dim = p.get(P::input_dim);
     if (num_output <= 0 || input_dim <= 0) return ctx.error("num_output and input_dim must be positive");
     ASSIGN_OR_RETURN(std::vector<float> w, ctx.weight("weight_data"));
     if (w.size() != static_cast<size_t>(num_output) * input_dim) return ctx.error("weight_data_size is not num_output x input_dim");
     std::vector<float> bias;
-    if (p.i("bias_term")) {
+    if (p.get(P::bias_term)) {
         ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
     }
     return std::unique_ptr<LayerForward>(new Embed(num_output, input_dim, std::move(w), std::move(bias)));

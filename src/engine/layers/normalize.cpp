@@ -46,7 +46,8 @@ private:
 
 Made make_softmax(const LayerContext& ctx)
 {
-    return std::unique_ptr<LayerForward>(new Softmax(ctx.params().i("axis")));
+    using P = params::Softmax;
+    return std::unique_ptr<LayerForward>(new Softmax(ctx.params().get(P::axis)));
 }
 
 // ncnn Reduction operations.
@@ -139,10 +140,11 @@ private:
 
 Made make_reduction(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    const int op = p.i("operation");
+    using P = params::Reduction;
+    const LayerParams& p = ctx.params();
+    const int op = p.get(P::operation);
     if (op < 0 || op > 10) return ctx.error("operation " + std::to_string(op) + " is not one ncnn defines (0..10)");
-    return std::unique_ptr<LayerForward>(new Reduction(op, p.i("reduce_all") != 0, p.f("coeff"), p.ints("axes"), p.i("keepdims") != 0));
+    return std::unique_ptr<LayerForward>(new Reduction(op, p.get(P::reduce_all) != 0, p.get(P::coeff), p.get(P::axes), p.get(P::keepdims) != 0));
 }
 
 } // namespace

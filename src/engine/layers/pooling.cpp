@@ -3,6 +3,7 @@
 // 2 SAME_UPPER, 3 SAME_LOWER) and both avgpool_count_include_pad rules.
 #include <algorithm>
 #include <cfloat>
+#include <type_traits>
 
 #include "engine/layer_registry.h"
 #include "engine/layers/border.h"
@@ -181,41 +182,44 @@ private:
     PoolSpec s_;
 };
 
-Made make_pool(const LayerContext& ctx, bool one_d)
+template <typename P>
+Made make_pool(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
+    constexpr bool one_d = std::is_same_v<P, params::Pooling1D>;
+    const LayerParams& p = ctx.params();
     PoolSpec s;
     s.one_d = one_d;
-    const int type = p.i("pooling_type");
+    const int type = p.get(P::pooling_type);
     if (type != 0 && type != 1) return ctx.error("pooling_type " + std::to_string(type) + " is not 0 (max) or 1 (average)");
     s.max = type == 0;
-    s.kw = p.i("kernel_w");
-    s.sw = p.i("stride_w");
-    s.pad_left = p.i("pad_left");
-    s.pad_right = p.i("pad_right");
-    if (one_d) {
+    s.kw = p.get(P::kernel_w);
+    s.sw = p.get(P::stride_w);
+    s.pad_left = p.get(P::pad_left);
+    s.pad_right = p.get(P::pad_right);
+    if constexpr (one_d) {
         s.kh = 1;
         s.sh = 1;
     } else {
-        s.kh = p.i("kernel_h");
-        s.sh = p.i("stride_h");
-        s.pad_top = p.i("pad_top");
-        s.pad_bottom = p.i("pad_bottom");
+        s.kh = p.get(P::kernel_h);
+        s.sh = p.get(P::stride_h);
+        s.pad_top = p.get(P::pad_top);
+        s.pad_bottom = p.get(P::pad_bottom);
     }
-    s.global = p.i("global_pooling") != 0;
-    s.pad_mode = p.i("pad_mode");
-    s.count_include_pad = p.i("avgpool_count_include_pad") != 0;
-    s.adaptive = p.i("adaptive_pooling") != 0;
-    s.out_w = p.i("out_w");
-    s.out_h = one_d ? 1 : p.i("out_h");
+    s.global = p.get(P::global_pooling) != 0;
+    s.pad_mode = p.get(P::pad_mode);
+    s.count_include_pad = p.get(P::avgpool_count_include_pad) != 0;
+    s.adaptive = p.get(P::adaptive_pooling) != 0;
+    s.out_w = p.get(P::out_w);
+    if constexpr (one_d) s.out_h = 1;
+    else s.out_h = p.get(P::out_h);
     if (!s.global && !s.adaptive && (s.kw <= 0 || s.kh <= 0 || s.sw <= 0 || s.sh <= 0))
         return ctx.error("kernel and stride must be positive");
     if (s.pad_mode < 0 || s.pad_mode > 3) return ctx.error("pad_mode " + std::to_string(s.pad_mode) + " is not 0..3");
     return std::unique_ptr<LayerForward>(new Pooling(s));
 }
 
-Made make_pooling(const LayerContext& ctx) { return make_pool(ctx, false); }
-Made make_pooling_1d(const LayerContext& ctx) { return make_pool(ctx, true); }
+Made make_pooling(const LayerContext& ctx) { return make_pool<params::Pooling>(ctx); }
+Made make_pooling_1d(const LayerContext& ctx) { return make_pool<params::Pooling1D>(ctx); }
 
 } // namespace
 

@@ -53,7 +53,7 @@ private:
     int axis_;
 };
 
-Made make_concat(const LayerContext& ctx) { return std::unique_ptr<LayerForward>(new Concat(ctx.params().i("axis"))); }
+Made make_concat(const LayerContext& ctx) { using P = params::Concat; return std::unique_ptr<LayerForward>(new Concat(ctx.params().get(P::axis))); }
 
 // ---------------------------------------------------------------- Slice
 
@@ -105,13 +105,14 @@ private:
 
 Made make_slice(const LayerContext& ctx)
 {
-    std::vector<int> slices = ctx.params().ints("slices");
-    std::vector<int> indices = ctx.params().ints("indices");
+    using P = params::Slice;
+    std::vector<int> slices = ctx.params().get(P::slices);
+    std::vector<int> indices = ctx.params().get(P::indices);
     if (indices.empty() && slices.size() < ctx.top_count())
         return ctx.error("has " + std::to_string(slices.size()) + " slices for " + std::to_string(ctx.top_count()) + " top blobs");
     if (!indices.empty() && indices.size() + 1 < ctx.top_count())
         return ctx.error("has " + std::to_string(indices.size()) + " indices for " + std::to_string(ctx.top_count()) + " top blobs");
-    return std::unique_ptr<LayerForward>(new Slice(std::move(slices), std::move(indices), ctx.params().i("axis"), ctx.top_count()));
+    return std::unique_ptr<LayerForward>(new Slice(std::move(slices), std::move(indices), ctx.params().get(P::axis), ctx.top_count()));
 }
 
 // ---------------------------------------------------------------- Flatten / Reshape
@@ -170,11 +171,12 @@ private:
 
 Made make_reshape(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    if (p.i("input_batch_axis") != 233 || p.i("output_batch_axis") != 233)
+    using P = params::Reshape;
+    const LayerParams& p = ctx.params();
+    if (p.get(P::input_batch_axis) != 233 || p.get(P::output_batch_axis) != 233)
         return ctx.error("batch-axis reshapes (params 12/13) are not supported by the engine");
     if (ctx.bottom_count() != 1) return ctx.error("Reshape with a shape_expr over several bottoms is not supported by the engine");
-    const int w = p.i("w"), h = p.i("h"), d = p.i("d"), c = p.i("c");
+    const int w = p.get(P::w), h = p.get(P::h), d = p.get(P::d), c = p.get(P::c);
     int ndim = 4;
     if (d == -233) ndim = 3;
     if (c == -233) ndim = 2;
@@ -245,7 +247,7 @@ private:
     int order_;
 };
 
-Made make_permute(const LayerContext& ctx) { return std::unique_ptr<LayerForward>(new Permute(ctx.params().i("order_type"))); }
+Made make_permute(const LayerContext& ctx) { using P = params::Permute; return std::unique_ptr<LayerForward>(new Permute(ctx.params().get(P::order_type))); }
 
 // ---------------------------------------------------------------- ShuffleChannel
 
@@ -272,7 +274,8 @@ private:
 
 Made make_shuffle_channel(const LayerContext& ctx)
 {
-    return std::unique_ptr<LayerForward>(new ShuffleChannel(ctx.params().i("group"), ctx.params().i("reverse") != 0));
+    using P = params::ShuffleChannel;
+    return std::unique_ptr<LayerForward>(new ShuffleChannel(ctx.params().get(P::group), ctx.params().get(P::reverse) != 0));
 }
 
 // ---------------------------------------------------------------- MemoryData
@@ -292,8 +295,9 @@ private:
 
 Made make_memory_data(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    const int w = p.i("w"), h = p.i("h"), d = p.i("d"), c = p.i("c");
+    using P = params::MemoryData;
+    const LayerParams& p = ctx.params();
+    const int w = p.get(P::w), h = p.get(P::h), d = p.get(P::d), c = p.get(P::c);
     Tensor t = d != 0 ? Tensor::make4(w, h, d, c) : c != 0 ? Tensor::make3(w, h, c) : h != 0 ? Tensor::make2(w, h) : Tensor::make1(w);
     if (t.total() == 0) return ctx.error("MemoryData without a shape");
     ASSIGN_OR_RETURN(t.data, ctx.weight("data"));
@@ -340,8 +344,9 @@ private:
 
 Made make_squeeze(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    return std::unique_ptr<LayerForward>(new Squeeze(p.i("squeeze_w") != 0, p.i("squeeze_h") != 0, p.i("squeeze_d") != 0, p.i("squeeze_c") != 0, p.ints("axes")));
+    using P = params::Squeeze;
+    const LayerParams& p = ctx.params();
+    return std::unique_ptr<LayerForward>(new Squeeze(p.get(P::squeeze_w) != 0, p.get(P::squeeze_h) != 0, p.get(P::squeeze_d) != 0, p.get(P::squeeze_c) != 0, p.get(P::axes)));
 }
 
 class ExpandDims final : public LayerForward {
@@ -373,7 +378,7 @@ private:
     std::vector<int> axes_;
 };
 
-Made make_expand_dims(const LayerContext& ctx) { return std::unique_ptr<LayerForward>(new ExpandDims(ctx.params().ints("axes"))); }
+Made make_expand_dims(const LayerContext& ctx) { using P = params::ExpandDims; return std::unique_ptr<LayerForward>(new ExpandDims(ctx.params().get(P::axes))); }
 
 // ---------------------------------------------------------------- PixelShuffle
 
@@ -402,7 +407,7 @@ private:
     int r_, mode_;
 };
 
-Made make_pixel_shuffle(const LayerContext& ctx) { return std::unique_ptr<LayerForward>(new PixelShuffle(ctx.params().i("upscale_factor"), ctx.params().i("mode"))); }
+Made make_pixel_shuffle(const LayerContext& ctx) { using P = params::PixelShuffle; return std::unique_ptr<LayerForward>(new PixelShuffle(ctx.params().get(P::upscale_factor), ctx.params().get(P::mode))); }
 
 } // namespace
 

@@ -51,15 +51,21 @@ public:
             return shape_error("reflect padding larger than the blob");
         const int top = in.dims >= 2 ? top_ : 0;
         const int front = in.dims == 3 ? front_ : 0;
+        std::vector<int> xs(out.w);
+        for (int x = 0; x < out.w; x++) xs[x] = border_index(x, left_, in.w, type_);
         for (int q = 0; q < out.c; q++) {
             const int sq = border_index(q, front, in.c, type_);
             const float fill = !per_channel_.empty() && q < static_cast<int>(per_channel_.size()) ? per_channel_[q] : value_;
             float* o = out.channel(q);
-            for (int y = 0; y < out.h; y++)
-                for (int x = 0; x < out.w; x++) {
-                    const int sy = border_index(y, top, in.h, type_), sx = border_index(x, left_, in.w, type_);
-                    *o++ = (sq < 0 || sy < 0 || sx < 0) ? fill : in.channel(sq)[static_cast<size_t>(sy) * in.w + sx];
+            for (int y = 0; y < out.h; y++, o += out.w) {
+                const int sy = border_index(y, top, in.h, type_);
+                if (sq < 0 || sy < 0) {
+                    std::fill(o, o + out.w, fill);
+                    continue;
                 }
+                const float* row = in.channel(sq) + static_cast<size_t>(sy) * in.w;
+                for (int x = 0; x < out.w; x++) o[x] = xs[x] < 0 ? fill : row[xs[x]];
+            }
         }
         tops.push_back(std::make_shared<Tensor>(std::move(out)));
         return Status::ok();
@@ -73,18 +79,19 @@ private:
 
 Made make_padding(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    const int type = p.i("type");
+    using P = params::Padding;
+    const LayerParams& p = ctx.params();
+    const int type = p.get(P::type);
     if (type < 0 || type > 2) return ctx.error("type " + std::to_string(type) + " is not 0 (constant), 1 (replicate) or 2 (reflect)");
     if (ctx.bottom_count() != 1) return ctx.error("Padding with pads from a second bottom blob is not supported by the engine");
-    const int pads[] = {p.i("top"), p.i("bottom"), p.i("left"), p.i("right"), p.i("front"), p.i("behind")};
+    const int pads[] = {p.get(P::top), p.get(P::bottom), p.get(P::left), p.get(P::right), p.get(P::front), p.get(P::behind)};
     for (int v : pads)
         if (v < 0) return ctx.error("negative padding is not supported by the engine");
     std::vector<float> per_channel;
-    if (p.i("per_channel_pad_data_size")) {
+    if (p.get(P::per_channel_pad_data_size)) {
         ASSIGN_OR_RETURN(per_channel, ctx.weight("per_channel_pad_data"));
     }
-    return std::unique_ptr<LayerForward>(new Padding(pads[0], pads[1], pads[2], pads[3], pads[4], pads[5], type, p.f("value"), std::move(per_channel)));
+    return std::unique_ptr<LayerForward>(new Padding(pads[0], pads[1], pads[2], pads[3], pads[4], pads[5], type, p.get(P::value), std::move(per_channel)));
 }
 
 // ---------------------------------------------------------------- Crop
@@ -95,12 +102,14 @@ struct Roi {
 };
 
 class Crop final : public LayerForward {
+    using P = params::Crop;
+
 public:
-    Crop(const NamedParams& p)
-        : offsets_{p.i("woffset"), p.i("hoffset"), p.i("doffset"), p.i("coffset")},
-          outs_{p.i("outw"), p.i("outh"), p.i("outd"), p.i("outc")},
-          offsets2_{p.i("woffset2"), p.i("hoffset2"), p.i("doffset2"), p.i("coffset2")},
-          starts_(p.ints("starts")), ends_(p.ints("ends")), axes_(p.ints("axes"))
+    explicit Crop(const LayerParams& p)
+        : offsets_{p.get(P::woffset), p.get(P::hoffset), p.get(P::doffset), p.get(P::coffset)},
+          outs_{p.get(P::outw), p.get(P::outh), p.get(P::outd), p.get(P::outc)},
+          offsets2_{p.get(P::woffset2), p.get(P::hoffset2), p.get(P::doffset2), p.get(P::coffset2)},
+          starts_(p.get(P::starts)), ends_(p.get(P::ends)), axes_(p.get(P::axes))
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -187,11 +196,10 @@ private:
 
 Made make_crop(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    std::string starts_expr;
-    if (ctx.layer().params.has(19) || ctx.layer().params.has(20) || ctx.layer().params.has(21))
-        if (!ctx.layer().params.get(19).text.empty() || !ctx.layer().params.get(20).text.empty() || !ctx.layer().params.get(21).text.empty())
-            return ctx.error("Crop with expressions (params 19-21) is not supported by the engine");
+    using P = params::Crop;
+    const LayerParams& p = ctx.params();
+    if (!p.get(P::starts_expr).empty() || !p.get(P::ends_expr).empty() || !p.get(P::axes_expr).empty())
+        return ctx.error("Crop with expressions (starts_expr / ends_expr / axes_expr) is not supported by the engine");
     return std::unique_ptr<LayerForward>(new Crop(p));
 }
 
@@ -294,11 +302,12 @@ private:
 
 Made make_interp(const LayerContext& ctx)
 {
-    const NamedParams& p = ctx.params();
-    const int type = p.i("resize_type");
+    using P = params::Interp;
+    const LayerParams& p = ctx.params();
+    const int type = p.get(P::resize_type);
     if (type != 1 && type != 2) return ctx.error("resize_type " + std::to_string(type) + " is not supported by the engine (1 nearest, 2 bilinear)");
-    if (!ctx.layer().params.get(9).text.empty()) return ctx.error("Interp with a size_expr is not supported by the engine");
-    return std::unique_ptr<LayerForward>(new Interp(type, p.f("height_scale"), p.f("width_scale"), p.i("output_height"), p.i("output_width"), p.i("align_corner") != 0));
+    if (!p.get(P::size_expr).empty()) return ctx.error("Interp with a size_expr is not supported by the engine");
+    return std::unique_ptr<LayerForward>(new Interp(type, p.get(P::height_scale), p.get(P::width_scale), p.get(P::output_height), p.get(P::output_width), p.get(P::align_corner) != 0));
 }
 
 } // namespace
