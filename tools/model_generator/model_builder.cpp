@@ -21,15 +21,15 @@ std::string table_line(const std::string& key, const std::vector<float>& values)
 
 } // namespace
 
-ParamList& ParamList::i(int id, int value)
+ParamList& ParamList::set(IntParam param, int value)
 {
-    text_ += format(" %d=%d", id, value);
+    text_ += format(" %d=%d", param.id, value);
     return *this;
 }
 
-ParamList& ParamList::f(int id, float value)
+ParamList& ParamList::set(FloatParam param, float value)
 {
-    text_ += format(" %d=%e", id, value);
+    text_ += format(" %d=%e", param.id, value);
     return *this;
 }
 
