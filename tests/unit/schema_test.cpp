@@ -99,8 +99,11 @@ TEST(Schema, Int8FactsOnExactlyTheTenQuantizedTypes)
     p.set(params::LSTM::direction, 2);
     ASSERT_EQ(lstm.int8->weights.size(), 2u);
     for (const Int8Weight& w : lstm.int8->weights) EXPECT_EQ(w.rows(p), 4 * 5 * 2) << w.weight;
-    for (const BlobSpec& b : lstm.blobs)
-        if (b.name == "weight_xc_data_int8_scales" || b.name == "weight_hc_data_int8_scales") EXPECT_EQ(b.count(p), 4 * 5 * 2) << b.name;
+    for (const BlobSpec& b : lstm.blobs) {
+        if (b.name == "weight_xc_data_int8_scales" || b.name == "weight_hc_data_int8_scales") {
+            EXPECT_EQ(b.count(p), 4 * 5 * 2) << b.name;
+        }
+    }
 
     // ConvolutionDepthWise: flag 1, one row per group, its term above 100 kept when fused
     const Int8Facts& dw = *find_layer_schema("ConvolutionDepthWise")->int8;

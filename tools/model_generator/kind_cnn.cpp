@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kinds.h"
+#include "model/catalog/params.h"
 #include "layers.h"
 
 namespace ncnn_int8::generator {
@@ -35,7 +36,7 @@ Status add_bottleneck(ModelBuilder& b, const std::string& prefix, const std::str
         RETURN_IF_ERROR(add_convolution(b, projection));
         shortcut = projection.top;
     }
-    b.add_layer("BinaryOp", prefix + "_add", {expand.top, shortcut}, {prefix + "_add"}, ParamList().i(0, 0));
+    b.add_layer("BinaryOp", prefix + "_add", {expand.top, shortcut}, {prefix + "_add"}, ParamList().set(params::BinaryOp::op_type, 0));
     b.add_layer("ReLU", prefix + "_relu", {prefix + "_add"}, {prefix + "_relu"});
     *output = prefix + "_relu";
     return Status::ok();
@@ -45,11 +46,11 @@ Status add_bottleneck(ModelBuilder& b, const std::string& prefix, const std::str
 
 Status build_cnn(ModelBuilder& b)
 {
-    b.add_layer("Input", "data", {}, {"data"}, ParamList().i(0, 224).i(1, 224).i(2, 3));
+    b.add_layer("Input", "data", {}, {"data"}, ParamList().set(params::Input::w, 224).set(params::Input::h, 224).set(params::Input::c, 3));
     ConvSpec stem{"conv1", "data", "conv1", 3, 64, 7, 0, 2, 3};
     stem.relu = true;
     RETURN_IF_ERROR(add_convolution(b, stem));
-    b.add_layer("Pooling", "pool1", {"conv1"}, {"pool1"}, ParamList().i(0, 0).i(1, 3).i(2, 2).i(3, 1));
+    b.add_layer("Pooling", "pool1", {"conv1"}, {"pool1"}, ParamList().set(params::Pooling::pooling_type, 0).set(params::Pooling::kernel_w, 3).set(params::Pooling::stride_w, 2).set(params::Pooling::pad_left, 1));
 
     const int blocks_per_stage[4] = {3, 4, 6, 3};
     const int widths[4] = {64, 128, 256, 512};
@@ -63,7 +64,7 @@ Status build_cnn(ModelBuilder& b)
             channels = widths[stage] * 4;
         }
     }
-    b.add_layer("Pooling", "pool5", {x}, {"pool5"}, ParamList().i(0, 1).i(4, 1));
+    b.add_layer("Pooling", "pool5", {x}, {"pool5"}, ParamList().set(params::Pooling::pooling_type, 1).set(params::Pooling::global_pooling, 1));
     RETURN_IF_ERROR(add_inner_product(b, "fc", "pool5", "fc", channels, 1000, true));
     b.add_layer("Softmax", "prob", {"fc"}, {"prob"});
     return Status::ok();

@@ -10,10 +10,14 @@
 
 #include "kinds.h"
 #include "layers.h"
+#include "model/catalog/params.h"
 
 namespace ncnn_int8::generator {
 
 namespace {
+
+using G = params::Gemm;
+using R = params::Reshape;
 
 struct DecoderSize {
     int hidden, heads, kv_heads, head_dim, mlp, blocks;
@@ -24,7 +28,7 @@ Status add_linear(ModelBuilder& b, const std::string& name, const std::string& b
                   int out_features, bool bias)
 {
     b.add_layer("Gemm", name, {bottom}, {top},
-                ParamList().i(3, 1).i(5, 1).i(6, 1).i(8, out_features).i(9, in_features).i(10, bias ? 4 : -1));
+                ParamList().set(G::transB, 1).set(G::constantB, 1).set(G::constantC, 1).set(G::constantN, out_features).set(G::constantK, in_features).set(G::constant_broadcast_type_C, bias ? 4 : -1));
     RETURN_IF_ERROR(b.add_tagged_blob(size_t(out_features) * size_t(in_features), size_t(out_features)).status());
     if (bias) RETURN_IF_ERROR(b.add_tagged_blob(size_t(out_features), 1).status());
     return Status::ok();
@@ -32,7 +36,7 @@ Status add_linear(ModelBuilder& b, const std::string& name, const std::string& b
 
 Status add_rms_norm(ModelBuilder& b, const std::string& name, const std::string& bottom, const std::string& top, int size)
 {
-    b.add_layer("RMSNorm", name, {bottom}, {top}, ParamList().i(0, size).f(1, 1e-6f));
+    b.add_layer("RMSNorm", name, {bottom}, {top}, ParamList().set(params::RMSNorm::affine_size, size).set(params::RMSNorm::eps, 1e-6f));
     return b.add_raw_blob(size_t(size), 0.5f, 1.5f);
 }
 
@@ -49,14 +53,14 @@ Status add_block(ModelBuilder& b, const DecoderSize& z, int index, const BlockIn
     const std::vector<std::string> x = add_split(b, p + "split_norm1", p + "norm1", 3);
 
     RETURN_IF_ERROR(add_linear(b, p + "q_proj", x[2], p + "q", z.hidden, q_dim, true));
-    b.add_layer("Reshape", p + "q_heads", {p + "q"}, {p + "q_heads"}, ParamList().i(0, z.head_dim).i(1, z.heads).i(2, -1));
-    b.add_layer("Permute", p + "q_perm", {p + "q_heads"}, {p + "q_perm"}, ParamList().i(0, 2));
+    b.add_layer("Reshape", p + "q_heads", {p + "q"}, {p + "q_heads"}, ParamList().set(R::w, z.head_dim).set(R::h, z.heads).set(R::c, -1));
+    b.add_layer("Permute", p + "q_perm", {p + "q_heads"}, {p + "q_perm"}, ParamList().set(params::Permute::order_type, 2));
     RETURN_IF_ERROR(add_linear(b, p + "k_proj", x[1], p + "k", z.hidden, kv_dim, true));
-    b.add_layer("Reshape", p + "k_heads", {p + "k"}, {p + "k_heads"}, ParamList().i(0, z.head_dim).i(1, z.kv_heads).i(2, -1));
-    b.add_layer("Permute", p + "k_perm", {p + "k_heads"}, {p + "k_perm"}, ParamList().i(0, 2));
+    b.add_layer("Reshape", p + "k_heads", {p + "k"}, {p + "k_heads"}, ParamList().set(R::w, z.head_dim).set(R::h, z.kv_heads).set(R::c, -1));
+    b.add_layer("Permute", p + "k_perm", {p + "k_heads"}, {p + "k_perm"}, ParamList().set(params::Permute::order_type, 2));
     RETURN_IF_ERROR(add_linear(b, p + "v_proj", x[0], p + "v", z.hidden, kv_dim, true));
-    b.add_layer("Reshape", p + "v_heads", {p + "v"}, {p + "v_heads"}, ParamList().i(0, z.head_dim).i(1, z.kv_heads).i(2, -1));
-    b.add_layer("Permute", p + "v_perm", {p + "v_heads"}, {p + "v_perm"}, ParamList().i(0, 2));
+    b.add_layer("Reshape", p + "v_heads", {p + "v"}, {p + "v_heads"}, ParamList().set(R::w, z.head_dim).set(R::h, z.kv_heads).set(R::c, -1));
+    b.add_layer("Permute", p + "v_perm", {p + "v_heads"}, {p + "v_perm"}, ParamList().set(params::Permute::order_type, 2));
 
     b.add_layer("RotaryEmbed", p + "rope_q", {p + "q_perm", in.cos_q, in.sin_q}, {p + "q_rope"});
     b.add_layer("RotaryEmbed", p + "rope_k", {p + "k_perm", in.cos_k, in.sin_k}, {p + "k_rope"});
@@ -64,15 +68,15 @@ Status add_block(ModelBuilder& b, const DecoderSize& z, int index, const BlockIn
     for (const char* kv : {"k", "v"}) {
         const std::string src = std::string(kv) == "k" ? p + "k_rope" : p + "v_perm";
         const std::string e = p + kv + "_expand";
-        b.add_layer("ExpandDims", e + "_dims", {src}, {e + "_dims"}, ParamList().ia(3, {1}));
-        b.add_layer("Tile", e + "_tile", {e + "_dims"}, {e + "_tile"}, ParamList().ia(2, {1, group, 1, 1}));
-        b.add_layer("Reshape", e, {e + "_tile"}, {e}, ParamList().i(0, z.head_dim).i(1, -1).i(2, z.heads));
+        b.add_layer("ExpandDims", e + "_dims", {src}, {e + "_dims"}, ParamList().set(params::ExpandDims::axes, {1}));
+        b.add_layer("Tile", e + "_tile", {e + "_dims"}, {e + "_tile"}, ParamList().set(params::Tile::repeats, {1, group, 1, 1}));
+        b.add_layer("Reshape", e, {e + "_tile"}, {e}, ParamList().set(R::w, z.head_dim).set(R::h, -1).set(R::c, z.heads));
     }
     b.add_layer("SDPA", p + "sdpa", {p + "q_rope", p + "k_expand", p + "v_expand", in.mask, in.cache_k, in.cache_v},
                 {p + "attn", p + "out_cache_k", p + "out_cache_v"},
-                ParamList().i(5, 1).f(6, 1.f / std::sqrt(float(z.head_dim))).i(7, 1));
-    b.add_layer("Permute", p + "attn_perm", {p + "attn"}, {p + "attn_perm"}, ParamList().i(0, 2));
-    b.add_layer("Reshape", p + "attn_flat", {p + "attn_perm"}, {p + "attn_flat"}, ParamList().i(0, q_dim).i(1, -1));
+                ParamList().set(params::SDPA::attn_mask, 1).set(params::SDPA::scale, 1.f / std::sqrt(float(z.head_dim))).set(params::SDPA::kv_cache, 1));
+    b.add_layer("Permute", p + "attn_perm", {p + "attn"}, {p + "attn_perm"}, ParamList().set(params::Permute::order_type, 2));
+    b.add_layer("Reshape", p + "attn_flat", {p + "attn_perm"}, {p + "attn_flat"}, ParamList().set(R::w, q_dim).set(R::h, -1));
     RETURN_IF_ERROR(add_linear(b, p + "o_proj", p + "attn_flat", p + "o", q_dim, z.hidden, false));
     b.add_layer("BinaryOp", p + "add_attn", {residual[0], p + "o"}, {p + "add_attn"});
 
@@ -82,7 +86,7 @@ Status add_block(ModelBuilder& b, const DecoderSize& z, int index, const BlockIn
     RETURN_IF_ERROR(add_linear(b, p + "gate_proj", y[1], p + "gate", z.hidden, z.mlp, false));
     b.add_layer("Swish", p + "silu", {p + "gate"}, {p + "silu"});
     RETURN_IF_ERROR(add_linear(b, p + "up_proj", y[0], p + "up", z.hidden, z.mlp, false));
-    b.add_layer("BinaryOp", p + "mul", {p + "silu", p + "up"}, {p + "mul"}, ParamList().i(0, 2));
+    b.add_layer("BinaryOp", p + "mul", {p + "silu", p + "up"}, {p + "mul"}, ParamList().set(params::BinaryOp::op_type, 2));
     RETURN_IF_ERROR(add_linear(b, p + "down_proj", p + "mul", p + "down", z.mlp, z.hidden, false));
     b.add_layer("BinaryOp", p + "add_mlp", {residual2[0], p + "down"}, {p + "add_mlp"});
     *output = p + "add_mlp";

@@ -3,6 +3,7 @@
 // LSTM projection, MHA kdim/vdim, Gemm transposes, ...), plus float layers.
 // Layers read their own Inputs: the graph is for quantizing, not running.
 #include "kinds.h"
+#include "model/catalog/params.h"
 #include "layers.h"
 
 namespace ncnn_int8::generator {
@@ -11,7 +12,7 @@ namespace {
 
 Status add_convolutions(ModelBuilder& b)
 {
-    b.add_layer("Input", "in_image", {}, {"in_image"}, ParamList().i(0, 24).i(1, 24).i(2, 8));
+    b.add_layer("Input", "in_image", {}, {"in_image"}, ParamList().set(params::Input::w, 24).set(params::Input::h, 24).set(params::Input::c, 8));
     ConvSpec no_bias{"conv_nobias", "in_image", "conv_nobias", 8, 16, 3, 1};
     no_bias.bias = false;
     no_bias.pad = 1;
@@ -48,16 +49,16 @@ Status add_convolutions(ModelBuilder& b)
     RETURN_IF_ERROR(add_batch_norm(b, "bn", "conv_group4", "bn", 32));
     RETURN_IF_ERROR(add_scale(b, "scale", "bn", "scale", 32, true));
     RETURN_IF_ERROR(add_prelu(b, "prelu", "scale", "prelu", 32));
-    b.add_layer("Pooling", "gap", {"prelu"}, {"gap"}, ParamList().i(0, 1).i(4, 1));
+    b.add_layer("Pooling", "gap", {"prelu"}, {"gap"}, ParamList().set(params::Pooling::pooling_type, 1).set(params::Pooling::global_pooling, 1));
     return add_inner_product(b, "fc", "gap", "fc", 32, 10, true);
 }
 
 Status add_sequence_models(ModelBuilder& b)
 {
-    b.add_layer("Input", "in_vector", {}, {"in_vector"}, ParamList().i(0, 64));
+    b.add_layer("Input", "in_vector", {}, {"in_vector"}, ParamList().set(params::Input::w, 64));
     RETURN_IF_ERROR(add_inner_product(b, "fc_nobias", "in_vector", "fc_nobias", 64, 48, false));
 
-    b.add_layer("Input", "in_sequence", {}, {"in_sequence"}, ParamList().i(0, 24).i(1, 10));
+    b.add_layer("Input", "in_sequence", {}, {"in_sequence"}, ParamList().set(params::Input::w, 24).set(params::Input::h, 10));
     const std::vector<std::string> seq = add_split(b, "splitncnn_1", "in_sequence", 4);
     RETURN_IF_ERROR(add_recurrent(b, {RecurrentType::RNN, "rnn", seq[0], "rnn", 24, 16, 0, 0}));
     RETURN_IF_ERROR(add_recurrent(b, {RecurrentType::LSTM, "lstm_proj_bi", seq[1], "lstm_proj_bi", 24, 16, 32, 2}));
@@ -65,20 +66,20 @@ Status add_sequence_models(ModelBuilder& b)
     RETURN_IF_ERROR(add_recurrent(b, {RecurrentType::GRU, "gru_bi", seq[3], "gru_bi", 24, 20, 0, 2}));
     RETURN_IF_ERROR(add_layer_norm(b, "layernorm", "gru_bi", "layernorm", 40));
 
-    b.add_layer("Input", "in_tokens", {}, {"in_tokens"}, ParamList().i(0, 10));
+    b.add_layer("Input", "in_tokens", {}, {"in_tokens"}, ParamList().set(params::Input::w, 10));
     return add_embed(b, "embed", "in_tokens", "embed", 100, 32, true);
 }
 
 Status add_attention_and_gemm(ModelBuilder& b)
 {
-    b.add_layer("Input", "in_query", {}, {"in_query"}, ParamList().i(0, 64).i(1, 10));
-    b.add_layer("Input", "in_key", {}, {"in_key"}, ParamList().i(0, 48).i(1, 12));
-    b.add_layer("Input", "in_value", {}, {"in_value"}, ParamList().i(0, 40).i(1, 12));
+    b.add_layer("Input", "in_query", {}, {"in_query"}, ParamList().set(params::Input::w, 64).set(params::Input::h, 10));
+    b.add_layer("Input", "in_key", {}, {"in_key"}, ParamList().set(params::Input::w, 48).set(params::Input::h, 12));
+    b.add_layer("Input", "in_value", {}, {"in_value"}, ParamList().set(params::Input::w, 40).set(params::Input::h, 12));
     const std::vector<std::string> q = add_split(b, "splitncnn_2", "in_query", 2);
     RETURN_IF_ERROR(add_multi_head_attention(b, {"mha_cross", {q[0], "in_key", "in_value"}, "mha_cross", 64, 4, 48, 40}));
     RETURN_IF_ERROR(add_multi_head_attention(b, {"mha_self", {q[1]}, "mha_self", 64, 8, 0, 0}));
 
-    b.add_layer("Input", "in_matrix", {}, {"in_matrix"}, ParamList().i(0, 32).i(1, 16));
+    b.add_layer("Input", "in_matrix", {}, {"in_matrix"}, ParamList().set(params::Input::w, 32).set(params::Input::h, 16));
     const std::vector<std::string> m = add_split(b, "splitncnn_3", "in_matrix", 3);
     GemmSpec a_transposed{"gemm_const_a", {m[0]}, "gemm_const_a", 16, 0, 32};
     a_transposed.constant_a = true;
@@ -93,9 +94,9 @@ Status add_attention_and_gemm(ModelBuilder& b)
     b_transposed.trans_b = true;
     RETURN_IF_ERROR(add_gemm(b, b_transposed));
 
-    b.add_layer("Input", "in_sdpa_q", {}, {"in_sdpa_q"}, ParamList().i(0, 16).i(1, 10).i(2, 4));
-    b.add_layer("Input", "in_sdpa_k", {}, {"in_sdpa_k"}, ParamList().i(0, 16).i(1, 12).i(2, 4));
-    b.add_layer("Input", "in_sdpa_v", {}, {"in_sdpa_v"}, ParamList().i(0, 16).i(1, 12).i(2, 4));
+    b.add_layer("Input", "in_sdpa_q", {}, {"in_sdpa_q"}, ParamList().set(params::Input::w, 16).set(params::Input::h, 10).set(params::Input::c, 4));
+    b.add_layer("Input", "in_sdpa_k", {}, {"in_sdpa_k"}, ParamList().set(params::Input::w, 16).set(params::Input::h, 12).set(params::Input::c, 4));
+    b.add_layer("Input", "in_sdpa_v", {}, {"in_sdpa_v"}, ParamList().set(params::Input::w, 16).set(params::Input::h, 12).set(params::Input::c, 4));
     b.add_layer("SDPA", "sdpa", {"in_sdpa_q", "in_sdpa_k", "in_sdpa_v"}, {"sdpa"});
     return Status::ok();
 }

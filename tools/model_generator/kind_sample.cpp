@@ -1,13 +1,14 @@
 // The demo model: a small conv net with a conv -> conv chain and a
 // conv -> Split -> convs branch, so requantize fusion shows up.
 #include "kinds.h"
+#include "model/catalog/params.h"
 #include "layers.h"
 
 namespace ncnn_int8::generator {
 
 Status build_sample(ModelBuilder& b)
 {
-    b.add_layer("Input", "data", {}, {"data"}, ParamList().i(0, 64).i(1, 64).i(2, 3));
+    b.add_layer("Input", "data", {}, {"data"}, ParamList().set(params::Input::w, 64).set(params::Input::h, 64).set(params::Input::c, 3));
     RETURN_IF_ERROR(add_convolution(b, {"conv1", "data", "conv1", 3, 32, 3, 0, 2, 1}));
     b.add_layer("ReLU", "relu1", {"conv1"}, {"relu1"});
     ConvSpec dw{"conv_dw1", "relu1", "conv_dw1", 32, 32, 3, 0, 1, 1};
@@ -23,8 +24,8 @@ Status build_sample(ModelBuilder& b)
     branch_b.relu = true;
     RETURN_IF_ERROR(add_convolution(b, branch_a));
     RETURN_IF_ERROR(add_convolution(b, branch_b));
-    b.add_layer("BinaryOp", "add", {"conv3a", "conv3b"}, {"add"}, ParamList().i(0, 0));
-    b.add_layer("Pooling", "gap", {"add"}, {"gap"}, ParamList().i(0, 1).i(4, 1));
+    b.add_layer("BinaryOp", "add", {"conv3a", "conv3b"}, {"add"}, ParamList().set(params::BinaryOp::op_type, 0));
+    b.add_layer("Pooling", "gap", {"add"}, {"gap"}, ParamList().set(params::Pooling::pooling_type, 1).set(params::Pooling::global_pooling, 1));
     RETURN_IF_ERROR(add_inner_product(b, "fc", "gap", "fc", 32, 100, true));
     b.add_layer("Softmax", "prob", {"fc"}, {"prob"});
     return Status::ok();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kinds.h"
+#include "model/catalog/params.h"
 #include "layers.h"
 
 namespace ncnn_int8::generator {
@@ -34,14 +35,14 @@ Status add_block(ModelBuilder& b, const std::string& prefix, const std::string& 
     const std::vector<std::string> attention_in = add_split(b, prefix + "_split0", input, 2);
     RETURN_IF_ERROR(add_layer_norm(b, prefix + "_ln1", attention_in[0], prefix + "_ln1", kEmbed));
     RETURN_IF_ERROR(add_multi_head_attention(b, {prefix + "_attn", {prefix + "_ln1"}, prefix + "_attn", kEmbed, kHeads, 0, 0}));
-    b.add_layer("BinaryOp", prefix + "_add0", {prefix + "_attn", attention_in[1]}, {prefix + "_add0"}, ParamList().i(0, 0));
+    b.add_layer("BinaryOp", prefix + "_add0", {prefix + "_attn", attention_in[1]}, {prefix + "_add0"}, ParamList().set(params::BinaryOp::op_type, 0));
 
     const std::vector<std::string> mlp_in = add_split(b, prefix + "_split1", prefix + "_add0", 2);
     RETURN_IF_ERROR(add_layer_norm(b, prefix + "_ln2", mlp_in[0], prefix + "_ln2", kEmbed));
     RETURN_IF_ERROR(add_gemm(b, linear(prefix + "_fc1", prefix + "_ln2", kEmbed, kMlp)));
     b.add_layer("GELU", prefix + "_gelu", {prefix + "_fc1"}, {prefix + "_gelu"});
     RETURN_IF_ERROR(add_gemm(b, linear(prefix + "_fc2", prefix + "_gelu", kMlp, kEmbed)));
-    b.add_layer("BinaryOp", prefix + "_add1", {prefix + "_fc2", mlp_in[1]}, {prefix + "_add1"}, ParamList().i(0, 0));
+    b.add_layer("BinaryOp", prefix + "_add1", {prefix + "_fc2", mlp_in[1]}, {prefix + "_add1"}, ParamList().set(params::BinaryOp::op_type, 0));
     *output = prefix + "_add1";
     return Status::ok();
 }
@@ -50,23 +51,23 @@ Status add_block(ModelBuilder& b, const std::string& prefix, const std::string& 
 
 Status build_vit(ModelBuilder& b)
 {
-    b.add_layer("Input", "image", {}, {"image"}, ParamList().i(0, 224).i(1, 224).i(2, 3));
+    b.add_layer("Input", "image", {}, {"image"}, ParamList().set(params::Input::w, 224).set(params::Input::h, 224).set(params::Input::c, 3));
     RETURN_IF_ERROR(add_convolution(b, {"patch_embed", "image", "patch_embed", 3, kEmbed, 16, 0, 16, 0}));
-    b.add_layer("Reshape", "patch_flatten", {"patch_embed"}, {"patch_flatten"}, ParamList().i(0, kPatches).i(1, kEmbed));
-    b.add_layer("Permute", "patch_tokens", {"patch_flatten"}, {"patch_tokens"}, ParamList().i(0, 1));
+    b.add_layer("Reshape", "patch_flatten", {"patch_embed"}, {"patch_flatten"}, ParamList().set(params::Reshape::w, kPatches).set(params::Reshape::h, kEmbed));
+    b.add_layer("Permute", "patch_tokens", {"patch_flatten"}, {"patch_tokens"}, ParamList().set(params::Permute::order_type, 1));
 
-    b.add_layer("MemoryData", "cls_token", {}, {"cls_token"}, ParamList().i(0, kEmbed).i(1, 1));
+    b.add_layer("MemoryData", "cls_token", {}, {"cls_token"}, ParamList().set(params::MemoryData::w, kEmbed).set(params::MemoryData::h, 1));
     RETURN_IF_ERROR(b.add_raw_blob(kEmbed, -0.02f, 0.02f));
     b.add_layer("Concat", "tokens", {"cls_token", "patch_tokens"}, {"tokens"});
-    b.add_layer("MemoryData", "pos_embed", {}, {"pos_embed"}, ParamList().i(0, kEmbed).i(1, kTokens));
+    b.add_layer("MemoryData", "pos_embed", {}, {"pos_embed"}, ParamList().set(params::MemoryData::w, kEmbed).set(params::MemoryData::h, kTokens));
     RETURN_IF_ERROR(b.add_raw_blob(size_t(kEmbed) * kTokens, -0.02f, 0.02f));
-    b.add_layer("BinaryOp", "embedded", {"tokens", "pos_embed"}, {"embedded"}, ParamList().i(0, 0));
+    b.add_layer("BinaryOp", "embedded", {"tokens", "pos_embed"}, {"embedded"}, ParamList().set(params::BinaryOp::op_type, 0));
 
     std::string x = "embedded";
     const int blocks = b.blocks(kBlocks); // ~28 MB each: 145 make a 4 GB model
     for (int i = 0; i < blocks; i++) RETURN_IF_ERROR(add_block(b, "block" + std::to_string(i), x, &x));
     RETURN_IF_ERROR(add_layer_norm(b, "norm", x, "norm", kEmbed));
-    b.add_layer("Crop", "cls_select", {"norm"}, {"cls_select"}, ParamList().i(1, 0).i(3, kEmbed).i(4, 1));
+    b.add_layer("Crop", "cls_select", {"norm"}, {"cls_select"}, ParamList().set(params::Crop::hoffset, 0).set(params::Crop::outw, kEmbed).set(params::Crop::outh, 1));
     RETURN_IF_ERROR(add_inner_product(b, "head", "cls_select", "head", kEmbed, 1000, true));
     return Status::ok();
 }

@@ -1,5 +1,7 @@
 #include "layers.h"
 
+#include "model/catalog/builders.h"
+
 namespace ncnn_int8::generator {
 
 namespace {
@@ -7,17 +9,20 @@ namespace {
 int kernel_h_of(const ConvSpec& s) { return s.kernel_h ? s.kernel_h : s.kernel_w; }
 
 // Convolution-family params in ncnnoptimize's order, non-defaults only.
+template <class P>
 ParamList conv_params(const ConvSpec& s, int weight_count)
 {
     ParamList p;
-    p.i(0, s.out_channels).i(1, s.kernel_w);
-    if (kernel_h_of(s) != s.kernel_w) p.i(11, kernel_h_of(s));
-    if (s.stride != 1) p.i(3, s.stride);
-    if (s.pad != 0) p.i(4, s.pad);
-    if (s.bias) p.i(5, 1);
-    p.i(6, weight_count);
-    if (s.group > 1) p.i(7, s.group);
-    if (s.relu) p.i(9, 1);
+    p.set(P::num_output, s.out_channels).set(P::kernel_w, s.kernel_w);
+    if (kernel_h_of(s) != s.kernel_w) p.set(P::kernel_h, kernel_h_of(s));
+    if (s.stride != 1) p.set(P::stride_w, s.stride);
+    if (s.pad != 0) p.set(P::pad_left, s.pad);
+    if (s.bias) p.set(P::bias_term, 1);
+    p.set(P::weight_data_size, weight_count);
+    if constexpr (catalog::has_group<P>::value) {
+        if (s.group > 1) p.set(P::group, s.group);
+    }
+    if (s.relu) p.set(P::activation_type, 1);
     return p;
 }
 
@@ -39,7 +44,10 @@ Status add_convolution(ModelBuilder& b, const ConvSpec& s)
 {
     RETURN_IF_ERROR(check_conv(s));
     const int weight_count = conv_weight_count(s);
-    b.add_layer(s.group > 1 ? "ConvolutionDepthWise" : "Convolution", s.name, {s.bottom}, {s.top}, conv_params(s, weight_count));
+    if (s.group > 1)
+        b.add_layer(params::ConvolutionDepthWise::layer_type, s.name, {s.bottom}, {s.top}, conv_params<params::ConvolutionDepthWise>(s, weight_count));
+    else
+        b.add_layer(params::Convolution::layer_type, s.name, {s.bottom}, {s.top}, conv_params<params::Convolution>(s, weight_count));
     // The quantizer scales Convolution per output channel, ConvolutionDepthWise per group.
     const size_t rows = s.group > 1 ? size_t(s.group) : size_t(s.out_channels);
     ASSIGN_OR_RETURN(std::vector<float> absmax, b.add_tagged_blob(size_t(weight_count), rows));
@@ -55,7 +63,7 @@ Status add_deconvolution(ModelBuilder& b, const ConvSpec& s)
 {
     if (s.group != 1) return Status::failure("generator: " + s.name + ": only plain Deconvolution is generated");
     const int weight_count = conv_weight_count(s);
-    b.add_layer("Deconvolution", s.name, {s.bottom}, {s.top}, conv_params(s, weight_count));
+    b.add_layer("Deconvolution", s.name, {s.bottom}, {s.top}, conv_params<params::Deconvolution>(s, weight_count));
     ASSIGN_OR_RETURN(std::vector<float> absmax, b.add_tagged_blob(size_t(weight_count), 1));
     (void)absmax;
     if (s.bias) RETURN_IF_ERROR(b.add_raw_blob(size_t(s.out_channels), -0.1f, 0.1f));
@@ -67,9 +75,10 @@ Status add_inner_product(ModelBuilder& b, const std::string& name, const std::st
 {
     const int weight_count = in_features * out_features;
     ParamList p;
-    p.i(0, out_features);
-    if (bias) p.i(1, 1);
-    p.i(2, weight_count);
+    using P = params::InnerProduct;
+    p.set(P::num_output, out_features);
+    if (bias) p.set(P::bias_term, 1);
+    p.set(P::weight_data_size, weight_count);
     b.add_layer("InnerProduct", name, {bottom}, {top}, p);
     ASSIGN_OR_RETURN(std::vector<float> absmax, b.add_tagged_blob(size_t(weight_count), size_t(out_features)));
     if (bias) RETURN_IF_ERROR(b.add_raw_blob(size_t(out_features), -0.1f, 0.1f));
@@ -92,9 +101,13 @@ Status add_recurrent(ModelBuilder& b, const RecurrentSpec& s)
     const size_t weight_count = size_t(s.input_size) * rows;
 
     ParamList p;
-    p.i(0, s.num_output).i(1, int(weight_count));
-    if (s.direction != 0) p.i(2, s.direction);
-    if (s.type == RecurrentType::LSTM && hidden != output) p.i(3, int(hidden));
+    // RNN, LSTM and GRU keep these params at the same ids (hidden_size: LSTM only)
+    using R = params::LSTM;
+    static_assert(params::RNN::weight_data_size.id == R::weight_data_size.id && params::GRU::weight_data_size.id == R::weight_data_size.id);
+    static_assert(params::RNN::direction.id == R::direction.id && params::GRU::direction.id == R::direction.id);
+    p.set(R::num_output, s.num_output).set(R::weight_data_size, int(weight_count));
+    if (s.direction != 0) p.set(R::direction, s.direction);
+    if (s.type == RecurrentType::LSTM && hidden != output) p.set(R::hidden_size, int(hidden));
     const char* type = s.type == RecurrentType::LSTM ? "LSTM" : s.type == RecurrentType::GRU ? "GRU" : "RNN";
     b.add_layer(type, s.name, {s.bottom}, {s.top}, p);
 
@@ -116,9 +129,10 @@ Status add_embed(ModelBuilder& b, const std::string& name, const std::string& bo
 {
     const int weight_count = input_dim * num_output;
     ParamList p;
-    p.i(0, num_output).i(1, input_dim);
-    if (bias) p.i(2, 1);
-    p.i(3, weight_count);
+    using P = params::Embed;
+    p.set(P::num_output, num_output).set(P::input_dim, input_dim);
+    if (bias) p.set(P::bias_term, 1);
+    p.set(P::weight_data_size, weight_count);
     b.add_layer("Embed", name, {bottom}, {top}, p);
     // Embed is quantized with one scale for the whole table.
     ASSIGN_OR_RETURN(std::vector<float> absmax, b.add_tagged_blob(size_t(weight_count), 1));
@@ -134,9 +148,10 @@ Status add_multi_head_attention(ModelBuilder& b, const AttentionSpec& s)
     const size_t kdim = s.kdim ? size_t(s.kdim) : embed;
     const size_t vdim = s.vdim ? size_t(s.vdim) : embed;
     ParamList p;
-    p.i(0, s.embed_dim).i(1, s.num_heads).i(2, int(embed * qdim));
-    if (kdim != embed) p.i(3, int(kdim));
-    if (vdim != embed) p.i(4, int(vdim));
+    using P = params::MultiHeadAttention;
+    p.set(P::embed_dim, s.embed_dim).set(P::num_heads, s.num_heads).set(P::weight_data_size, int(embed * qdim));
+    if (kdim != embed) p.set(P::kdim, int(kdim));
+    if (vdim != embed) p.set(P::vdim, int(vdim));
     b.add_layer("MultiHeadAttention", s.name, s.bottoms, {s.top}, p);
 
     // q/k/v: embed_dim rows each (one scale per row); out: one scale.
@@ -155,15 +170,16 @@ Status add_multi_head_attention(ModelBuilder& b, const AttentionSpec& s)
 Status add_gemm(ModelBuilder& b, const GemmSpec& s)
 {
     ParamList p;
-    if (s.trans_a) p.i(2, 1);
-    if (s.trans_b) p.i(3, 1);
-    if (s.constant_a) p.i(4, 1);
-    if (s.constant_b) p.i(5, 1);
-    if (s.constant_c_broadcast >= 0) p.i(6, 1);
-    if (s.M) p.i(7, s.M);
-    if (s.N) p.i(8, s.N);
-    if (s.K) p.i(9, s.K);
-    if (s.constant_c_broadcast > 0) p.i(10, s.constant_c_broadcast);
+    using G = params::Gemm;
+    if (s.trans_a) p.set(G::transA, 1);
+    if (s.trans_b) p.set(G::transB, 1);
+    if (s.constant_a) p.set(G::constantA, 1);
+    if (s.constant_b) p.set(G::constantB, 1);
+    if (s.constant_c_broadcast >= 0) p.set(G::constantC, 1);
+    if (s.M) p.set(G::constantM, s.M);
+    if (s.N) p.set(G::constantN, s.N);
+    if (s.K) p.set(G::constantK, s.K);
+    if (s.constant_c_broadcast > 0) p.set(G::constant_broadcast_type_C, s.constant_c_broadcast);
     b.add_layer("Gemm", s.name, s.bottoms, {s.top}, p);
 
     // Gemm scales come from the weights themselves: no table lines.
@@ -180,14 +196,14 @@ Status add_gemm(ModelBuilder& b, const GemmSpec& s)
 
 Status add_layer_norm(ModelBuilder& b, const std::string& name, const std::string& bottom, const std::string& top, int size)
 {
-    b.add_layer("LayerNorm", name, {bottom}, {top}, ParamList().i(0, size).f(1, 1e-5f));
+    b.add_layer("LayerNorm", name, {bottom}, {top}, ParamList().set(params::LayerNorm::affine_size, size).set(params::LayerNorm::eps, 1e-5f));
     RETURN_IF_ERROR(b.add_raw_blob(size_t(size), 0.5f, 1.5f)); // gamma
     return b.add_raw_blob(size_t(size), -0.1f, 0.1f);         // beta
 }
 
 Status add_batch_norm(ModelBuilder& b, const std::string& name, const std::string& bottom, const std::string& top, int channels)
 {
-    b.add_layer("BatchNorm", name, {bottom}, {top}, ParamList().i(0, channels).f(1, 1e-5f));
+    b.add_layer("BatchNorm", name, {bottom}, {top}, ParamList().set(params::BatchNorm::channels, channels).set(params::BatchNorm::eps, 1e-5f));
     RETURN_IF_ERROR(b.add_raw_blob(size_t(channels), 0.5f, 1.5f));  // slope
     RETURN_IF_ERROR(b.add_raw_blob(size_t(channels), -0.5f, 0.5f)); // mean
     RETURN_IF_ERROR(b.add_raw_blob(size_t(channels), 0.5f, 2.0f));  // var (positive)
@@ -197,8 +213,8 @@ Status add_batch_norm(ModelBuilder& b, const std::string& name, const std::strin
 Status add_scale(ModelBuilder& b, const std::string& name, const std::string& bottom, const std::string& top, int channels, bool bias)
 {
     ParamList p;
-    p.i(0, channels);
-    if (bias) p.i(1, 1);
+    p.set(params::Scale::scale_data_size, channels);
+    if (bias) p.set(params::Scale::bias_term, 1);
     b.add_layer("Scale", name, {bottom}, {top}, p);
     RETURN_IF_ERROR(b.add_raw_blob(size_t(channels), 0.5f, 1.5f));
     if (bias) RETURN_IF_ERROR(b.add_raw_blob(size_t(channels), -0.1f, 0.1f));
@@ -207,7 +223,7 @@ Status add_scale(ModelBuilder& b, const std::string& name, const std::string& bo
 
 Status add_prelu(ModelBuilder& b, const std::string& name, const std::string& bottom, const std::string& top, int channels)
 {
-    b.add_layer("PReLU", name, {bottom}, {top}, ParamList().i(0, channels));
+    b.add_layer("PReLU", name, {bottom}, {top}, ParamList().set(params::PReLU::num_slope, channels));
     return b.add_raw_blob(size_t(channels), 0.0f, 0.3f);
 }
 

@@ -21,21 +21,21 @@ std::string table_line(const std::string& key, const std::vector<float>& values)
 
 } // namespace
 
-ParamList& ParamList::i(int id, int value)
+ParamList& ParamList::set(IntParam param, int value)
 {
-    text_ += format(" %d=%d", id, value);
+    text_ += format(" %d=%d", param.id, value);
     return *this;
 }
 
-ParamList& ParamList::f(int id, float value)
+ParamList& ParamList::set(FloatParam param, float value)
 {
-    text_ += format(" %d=%e", id, value);
+    text_ += format(" %d=%e", param.id, value);
     return *this;
 }
 
-ParamList& ParamList::ia(int id, const std::vector<int>& values)
+ParamList& ParamList::set(IntArrayParam param, const std::vector<int>& values)
 {
-    text_ += format(" %d=%d", -23300 - id, int(values.size()));
+    text_ += format(" %d=%d", -23300 - param.id, int(values.size()));
     for (int v : values) text_ += format(",%d", v);
     return *this;
 }

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+
+#include "model/param_handle.h"
 #include <unordered_set>
 #include <vector>
 
@@ -17,10 +19,11 @@ namespace ncnn_int8::generator {
 // The params of one layer line, printed as ncnnoptimize prints them.
 class ParamList {
 public:
-    ParamList& i(int id, int value);
-    ParamList& f(int id, float value);
+    // ` id=value`, the id from the type's param handle (params::<Type>::<name>).
+    ParamList& set(IntParam param, int value);
+    ParamList& set(FloatParam param, float value);
     // An int array, printed as ncnn's `-23300-id=n,v0,v1...`.
-    ParamList& ia(int id, const std::vector<int>& values);
+    ParamList& set(IntArrayParam param, const std::vector<int>& values);
     const std::string& text() const { return text_; }
 
 private:
