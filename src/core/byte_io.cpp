@@ -72,6 +72,7 @@ Result<size_t> BufferedSource::read_at(uint64_t offset, void* dst, size_t size)
 {
     if (size == 0 || offset >= this->size()) return size_t(0);
     if (size >= kSmallRead) return counted_read(offset, dst, size);
+    std::lock_guard<std::mutex> lock(window_mutex_);
     const bool in_window = offset >= window_offset_ && offset + size <= window_offset_ + window_size_;
     if (!in_window) {
         if (window_.empty()) window_.resize(kWindow);

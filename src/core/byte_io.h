@@ -3,9 +3,11 @@
 // browser File (through a callback) can feed it.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -70,10 +72,13 @@ protected:
 
 private:
     Result<size_t> counted_read(uint64_t offset, void* dst, size_t size);
+    // Sources are shared by threads (the calibration engines load weights
+    // concurrently): the window is guarded, the counter atomic.
+    std::mutex window_mutex_;
     std::vector<uint8_t> window_;
     uint64_t window_offset_ = 0;
     size_t window_size_ = 0; // valid bytes in window_
-    uint64_t raw_reads_ = 0;
+    std::atomic<uint64_t> raw_reads_{0};
 };
 
 class FileSource final : public BufferedSource {
