@@ -20,7 +20,7 @@ set(NCNN_INT8_JS_DIR "${CMAKE_CURRENT_SOURCE_DIR}/cmake")
 set(NCNN_INT8_EXTERN_PRE "${NCNN_INT8_JS_DIR}/esm-node-shim.extern-pre.js")
 set(NCNN_INT8_PRE "${NCNN_INT8_JS_DIR}/node-wasm-file.pre.js")
 
-add_executable(ncnn_int8_wasm src/wasm/bindings.cpp src/wasm/llm_bindings.cpp src/cli/cli_args.cpp)
+add_executable(ncnn_int8_wasm src/wasm/bindings.cpp src/wasm/llm_bindings.cpp src/cli/cli_args.cpp src/cli/warning_summary.cpp)
 target_link_libraries(ncnn_int8_wasm PRIVATE ncnn_int8_core)
 target_compile_options(ncnn_int8_wasm PRIVATE ${NCNN_INT8_WASM_EH})
 set_target_properties(ncnn_int8_wasm PROPERTIES

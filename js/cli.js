@@ -70,11 +70,7 @@ async function main(argv) {
       out?.discard();
     }
   }
-  if (args.quiet) {
-    for (const w of result.report.warnings) process.stderr.write(`warning: ${w.where}: ${w.layer ? w.layer + ': ' : ''}${w.message}\n`);
-  } else {
-    process.stderr.write(result.reportText);
-  }
+  process.stderr.write(args.quiet ? result.warningText : result.reportText);
   return 0;
 }
 

@@ -72,7 +72,7 @@ export function asUint8Array(v) {
 // end); `writeBin(chunk)` gets the next piece of the output. Both views are
 // of wasm memory, valid only during the call (no copy on the way). Callback exceptions are caught here (a JS
 // exception must not unwind through wasm) and rethrown after the call.
-// Returns {param: Uint8Array, report: string, reportText: string}.
+// Returns {param: Uint8Array, report: string, reportText: string, warningText: string}.
 export async function runCore({ param, table, binSize, readBin, writeBin, onProgress, names }) {
   const M = await getModule();
   let callbackError = null;
@@ -118,14 +118,22 @@ export async function runCore({ param, table, binSize, readBin, writeBin, onProg
   }
   if (r.error !== null) {
     if (callbackError) throw callbackError;
-    const err = new Error(r.error);
-    if (r.error === 'cancelled') err.name = 'AbortError';
-    throw err;
+    throw coreError(r);
   }
-  return { param: r.param, report: r.report, reportText: r.reportText };
+  return { param: r.param, report: r.report, reportText: r.reportText, warningText: r.warningText };
 }
 
 export async function coreVersion() {
   const M = await getModule();
   return M.version();
+}
+
+// The core's failure as an Error: the message names the file and the layer or
+// line; `code` is the core's error code ('input', 'io', 'cancelled',
+// 'out_of_memory', 'unsupported'); a cancelled run is an AbortError.
+export function coreError(r) {
+  const err = new Error(r.error);
+  err.code = r.errorCode ?? 'input';
+  if (err.code === 'cancelled') err.name = 'AbortError';
+  return err;
 }

@@ -90,13 +90,24 @@ export interface QuantizeResult {
   /** The int8 .bin (undefined when it was streamed to `writeBin`). */
   bin: Uint8Array | undefined;
   report: Report;
-  /** The summary the CLI prints (warnings, counts, sizes). */
+  /** The summary the CLI prints (warnings of one kind on one line, counts, sizes). */
   reportText: string;
+  /** The warnings alone, grouped as the CLI prints them (what `--quiet` prints). */
+  warningText: string;
+}
+
+/** The kinds of failure the core reports (`CoreError.code`). */
+export type CoreErrorCode = 'input' | 'io' | 'cancelled' | 'out_of_memory' | 'unsupported';
+
+/** A failure of the core: bad input, an I/O error, a cancelled run (an AbortError), out of memory, an unsupported model. */
+export interface CoreError extends Error {
+  code: CoreErrorCode;
 }
 
 /**
- * Quantizes a model. Rejects with an Error whose message is the core's
- * (file, layer or line, reason), with a TypeError for arguments of the wrong
+ * Quantizes a model. Rejects with a CoreError whose message is the core's
+ * (file, layer or line, reason) and whose `code` says what kind of failure it
+ * is, with a TypeError for arguments of the wrong
  * type, with an AbortError when onProgress returned false, or with the error
  * onProgress threw. The WebAssembly instance is created on the first call
  * and reused. The work itself is synchronous: in a browser, call it from a

@@ -11,7 +11,7 @@ export { llmQuantize, llmTable } from './llm.js';
 
 /**
  * Quantizes a model held in memory (or, for bin, a Blob/File).
- * Resolves to {param, paramBytes, bin, report, reportText}; rejects with an
+ * Resolves to {param, paramBytes, bin, report, reportText, warningText}; rejects with an
  * Error carrying the core's message (file, layer or line, reason). With
  * `writeBin(chunk)` the output .bin is handed over piece by piece as it is
  * made (`chunk` is valid only during the call) and `bin` is undefined.
@@ -58,6 +58,7 @@ export async function quantize(options) {
     bin: writeBin ? undefined : concat(chunks, total),
     report: JSON.parse(r.report),
     reportText: r.reportText,
+    warningText: r.warningText,
   };
 }
 

@@ -3,7 +3,7 @@
 // blocks of 32/64/128 with one scale per block. Same outputs, byte for byte,
 // as the native tools. Runs single-threaded inside the instance: in a
 // browser, call it from a worker.
-import { asUint8Array, checkProgress, describe, getModule } from './core.js';
+import { asUint8Array, checkProgress, coreError, describe, getModule } from './core.js';
 import { binSource, concat, textBytes } from './inputs.js';
 
 const LLM_NAMES = { param: 'model.param', bin: 'model.bin', table: 'model.llm.table' };
@@ -55,9 +55,7 @@ function progressCallback(g, onProgress) {
 function finish(r, g) {
   if (r.error !== null) {
     if (g.error) throw g.error;
-    const err = new Error(r.error);
-    if (r.error === 'cancelled') err.name = 'AbortError';
-    throw err;
+    throw coreError(r);
   }
 }
 

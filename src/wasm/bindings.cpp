@@ -33,6 +33,7 @@
 #include "wasm/js_io.h"
 #include "ncnn_int8.h"
 #include "quant/report.h"
+#include "cli/warning_summary.h"
 
 using emscripten::typed_memory_view;
 using emscripten::val;
@@ -47,6 +48,8 @@ struct Outcome {
     std::string report;
     std::string report_text;
     std::string error;
+    ErrorCode error_code = ErrorCode::Input;
+    std::string warning_text; // the warnings alone, grouped as the CLI prints them
 };
 
 Outcome run(const val& param, double bin_size, const val& read_bin, const val& table, const val& write_bin, const val& progress, const val& names)
@@ -95,11 +98,13 @@ Outcome run(const val& param, double bin_size, const val& read_bin, const val& t
     Result<Report> result = quantize_model(request, param_sink, bin_sink);
     if (!result.is_ok()) {
         out.error = result.status().message();
+        out.error_code = result.status().code();
         return out;
     }
     out.param.assign(param_sink.bytes().begin(), param_sink.bytes().end());
     out.report = report_to_json(result.value());
-    out.report_text = report_to_text(result.value());
+    out.report_text = cli_summary(result.value());
+    out.warning_text = warning_summary(result.value().warnings);
     return out;
 }
 
@@ -111,9 +116,11 @@ val quantize(val param, double bin_size, val read_bin, val table, val write_bin,
     } catch (const std::bad_alloc&) {
         outcome = Outcome{};
         outcome.error = "out of memory: the model does not fit in this WebAssembly instance (4 GB at most)";
+        outcome.error_code = ErrorCode::OutOfMemory;
     } catch (const std::length_error&) {
         outcome = Outcome{};
         outcome.error = "out of memory: a size exceeds what this WebAssembly instance can hold";
+        outcome.error_code = ErrorCode::OutOfMemory;
     } catch (const std::exception& e) {
         outcome = Outcome{};
         outcome.error = std::string("internal error: ") + e.what();
@@ -123,12 +130,16 @@ val quantize(val param, double bin_size, val read_bin, val table, val write_bin,
         o.set("param", val::global("Uint8Array").new_(typed_memory_view(outcome.param.size(), reinterpret_cast<const uint8_t*>(outcome.param.data()))));
         o.set("report", outcome.report);
         o.set("reportText", outcome.report_text);
+        o.set("warningText", outcome.warning_text);
         o.set("error", val::null());
+        o.set("errorCode", val::null());
     } else {
         o.set("param", val::null());
         o.set("report", val::null());
         o.set("reportText", val::null());
+        o.set("warningText", val::null());
         o.set("error", outcome.error);
+        o.set("errorCode", std::string(error_code_name(outcome.error_code)));
     }
     return o;
 }

@@ -50,12 +50,13 @@ std::function<bool(const Progress&)> progress_of(const val& progress)
 
 bool valid_size(double size) { return size >= 0 && size <= 9007199254740991.0 && size == double(uint64_t(size)); }
 
-val error_object(const std::string& message)
+val error_object(const std::string& message, ErrorCode code = ErrorCode::Input)
 {
     val o = val::object();
     o.set("param", val::null());
     o.set("report", val::null());
     o.set("error", message);
+    o.set("errorCode", std::string(error_code_name(code)));
     return o;
 }
 
@@ -66,9 +67,9 @@ val guarded(Body body)
     try {
         return body();
     } catch (const std::bad_alloc&) {
-        return error_object("out of memory: the model does not fit in this WebAssembly instance (4 GB at most)");
+        return error_object("out of memory: the model does not fit in this WebAssembly instance (4 GB at most)", ErrorCode::OutOfMemory);
     } catch (const std::length_error&) {
-        return error_object("out of memory: a size exceeds what this WebAssembly instance can hold");
+        return error_object("out of memory: a size exceeds what this WebAssembly instance can hold", ErrorCode::OutOfMemory);
     } catch (const std::exception& e) {
         return error_object(std::string("internal error: ") + e.what());
     }
@@ -92,7 +93,7 @@ val llm_table(val param, double bin_size, val read_bin, val options, val write_t
         request.measure_error = measure_error_of(options);
         request.on_progress = progress_of(progress);
         Result<LlmReport> r = make_llm_table(request, table_sink);
-        if (!r.is_ok()) return error_object(r.status().message());
+        if (!r.is_ok()) return error_object(r.status().message(), r.status().code());
         val o = val::object();
         o.set("param", val::null());
         o.set("report", llm_report_to_json(r.value()));
@@ -135,7 +136,7 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
             return bytes_of(r);
         };
         Result<LlmReport> r = llm_quantize(request, param_sink, bin_sink);
-        if (!r.is_ok()) return error_object(r.status().message());
+        if (!r.is_ok()) return error_object(r.status().message(), r.status().code());
         val o = val::object();
         o.set("param", val::global("Uint8Array").new_(typed_memory_view(param_sink.bytes().size(), param_sink.bytes().data())));
         o.set("report", llm_report_to_json(r.value()));

@@ -74,3 +74,21 @@ test('cli: usage, options and file errors match the native CLI', (t) => {
   }
   assert.deepEqual(fs.readdirSync(out), []);
 });
+
+test('cli: warnings of one kind on one line, as the native CLI prints them', { skip: noConformance }, (t) => {
+  const c = cases().find((c) => c.name === 'mobilenet_ssd');
+  assert.ok(c, 'the mobilenet_ssd case (30 zero input scales) is in the corpus');
+  const withoutTarget = (text) => text.replace(/SIMD target \S+/g, 'SIMD target');
+  for (const quiet of [false, true]) {
+    const args = (dir) => {
+      const a = [path.join(c.dir, 'model.param'), path.join(c.dir, 'model.bin'), path.join(dir, 'o.param'), path.join(dir, 'o.bin'), c.table];
+      return quiet ? [...a, '--quiet'] : a;
+    };
+    const r = run(process.execPath, [JS_CLI, ...args(tempDir(t))]);
+    assert.equal(r.code, 0, r.stderr);
+    const zeroScale = r.stderr.split('\n').filter((l) => l.includes('input scale is 0'));
+    assert.equal(zeroScale.length, 1, r.stderr);
+    assert.match(zeroScale[0], /\(\d+ times: /);
+    if (haveNative) assert.equal(withoutTarget(r.stderr), withoutTarget(run(NATIVE_CLI, args(tempDir(t))).stderr));
+  }
+});

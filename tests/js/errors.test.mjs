@@ -55,6 +55,7 @@ test('bad input rejects clearly and the module stays usable', { skip: noConforma
     const lines = m.table.split('\n');
     const bad = [lines[0].split(' ')[0] + ' 1.0 nan', ...lines.slice(1)].join('\n');
     await assert.rejects(quantize({ param: m.param, bin: m.bin, table: bad }), /model\.table:1: /);
+    await assert.rejects(quantize({ param: m.param, bin: m.bin, table: bad }), { code: 'input' });
     await assert.rejects(quantize({ param: m.param, bin: m.bin, table: bad, names: { table: 'my.table' } }), /my\.table:1: /);
     await stillWorks(m);
   });
@@ -67,7 +68,7 @@ test('bad input rejects clearly and the module stays usable', { skip: noConforma
 
   await t.test('cancel from onProgress', async () => {
     let calls = 0;
-    await assert.rejects(quantize({ param: m.param, bin: m.bin, table: m.table, onProgress: () => ++calls < 3 && undefined }), { name: 'AbortError', message: 'cancelled' });
+    await assert.rejects(quantize({ param: m.param, bin: m.bin, table: m.table, onProgress: () => ++calls < 3 && undefined }), { name: 'AbortError', message: 'cancelled', code: 'cancelled' });
     assert.equal(calls, 3);
     const boom = new Error('boom from onProgress');
     await assert.rejects(quantize({ param: m.param, bin: m.bin, table: m.table, onProgress: () => { throw boom; } }), (e) => e === boom);
@@ -99,7 +100,7 @@ test('bad input rejects clearly and the module stays usable', { skip: noConforma
         onProgress: null,
         names: { param: 'model.param', bin: 'model.bin', table: 'model.table' },
       }),
-      /^Error: out of memory/
+      (e) => /^out of memory/.test(e.message) && e.code === 'out_of_memory'
     );
     await stillWorks(m);
   });
