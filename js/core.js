@@ -132,8 +132,7 @@ export async function coreVersion() {
 // line; `code` is the core's error code ('input', 'io', 'cancelled',
 // 'out_of_memory', 'unsupported'); a cancelled run is an AbortError.
 export function coreError(r) {
-  const err = new Error(r.error);
-  err.code = r.errorCode ?? 'input';
+  const err = Object.assign(new Error(r.error), { code: r.errorCode ?? 'input' });
   if (err.code === 'cancelled') err.name = 'AbortError';
   return err;
 }

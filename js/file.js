@@ -146,7 +146,7 @@ function checkPath(v, key, required = true) {
 
 /**
  * quantizeFiles({paramPath, binPath, tablePath?, outParamPath, outBinPath,
- * onProgress?}) -> {report, reportJson, reportText}. The error checks and
+ * onProgress?}) -> {report, reportJson, reportText, warningText}. The error checks and
  * their order are the native CLI's.
  */
 export async function quantizeFiles(options) {
@@ -181,7 +181,7 @@ export async function quantizeFiles(options) {
     paramOut.write(r.param);
     binOut.commit(); // the order of the native sinks: .bin, then .param
     paramOut.commit();
-    return { report: JSON.parse(r.report), reportJson: r.report, reportText: r.reportText };
+    return { report: JSON.parse(r.report), reportJson: r.report, reportText: r.reportText, warningText: r.warningText };
   } finally {
     bin.close();
     paramOut?.discard();

@@ -5,6 +5,9 @@ import fs from 'node:fs';
 import { AtomicFile, BinFile, readWholeFile } from './file.js';
 import { llmQuantize, llmTable } from './llm.js';
 
+// ncnnllm2table's calibration options (awq / gptq): accepted, then refused with the method.
+const CALIBRATION_KEYS = ['type', 'shape', 'awq_steps', 'awq_samples', 'awq_max_scale', 'awq_inner', 'gptq_samples', 'gptq_damp'];
+
 const USAGE = {
   ncnnllm2table:
     'usage: ncnnllm2table IN.param IN.bin OUT.llm.table [key=value...] [--report FILE.json] [--quiet]\n' +
@@ -58,8 +61,7 @@ async function run(tool, argv) {
     if (k === 'method') opts.method = v;
     else if (k === 'bits' || k === 'block') opts[k] = integer(tool, k, v);
     else if (k === 'thread') integer(tool, k, v); // one thread in WebAssembly
-    else if (tool === 'ncnnllm2table' && ['type', 'shape', 'awq_steps', 'awq_samples', 'awq_max_scale', 'awq_inner', 'gptq_samples', 'gptq_damp'].includes(k));
-    else throw new Error(`unrecognized arg ${k}`);
+    else if (!(tool === 'ncnnllm2table' && CALIBRATION_KEYS.includes(k))) throw new Error(`unrecognized arg ${k}`);
   }
   const p = a.positional;
   if (tool === 'ncnnllm2table' && p.length === 4)

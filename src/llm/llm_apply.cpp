@@ -180,7 +180,7 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
         }
         progress.layers_done = li + 1;
         progress.bytes_done += lm.index[li].bytes;
-        if (request.on_progress && !request.on_progress(progress)) return Status::failure("cancelled");
+        if (request.on_progress && !request.on_progress(progress)) return Status::error(ErrorCode::Cancelled, {}, "cancelled");
     }
 
     const std::string param_text = write_param_text(model, out_params);

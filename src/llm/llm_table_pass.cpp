@@ -98,7 +98,7 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
             lr.sqnr_db = sqnr_db(signal, noise);
         }
         report.layers.push_back(std::move(lr));
-        if (request.on_progress && !request.on_progress(progress)) return Status::failure("cancelled");
+        if (request.on_progress && !request.on_progress(progress)) return Status::error(ErrorCode::Cancelled, {}, "cancelled");
     }
     report.log.push_back(format("ncnn llm quant table created %d rows", report.table_rows));
     RETURN_IF_ERROR(table_out.commit());
