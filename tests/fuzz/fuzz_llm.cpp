@@ -18,7 +18,7 @@ namespace ncnn_int8::fuzz {
 
 const char kLlmTargetParam[] =
     "7767517\n"
-    "5 6\n"
+    "5 5\n"
     "Input                    in0                      0 1 in0\n"
     "Input                    in1                      0 1 in1\n"
     "MultiHeadAttention       mha_0                    3 1 in0 in1 in1 a0 0=8 1=2 2=48 3=10 4=10\n"

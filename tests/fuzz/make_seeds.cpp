@@ -159,7 +159,11 @@ bool add_llm_seeds(Writer& w)
             request.options.bits = bits;
             request.options.block = 32;
             request.options.threads = 1;
-            if (!make_llm_table(request, table).is_ok()) return false;
+            const Status made = make_llm_table(request, table).status();
+            if (!made.is_ok()) {
+                std::fprintf(stderr, "fuzz_make_seeds: the LLM target model gives no table: %s\n", made.message().c_str());
+                return false;
+            }
             ok &= w.add("fuzz_llm_table", std::string(method) + std::to_string(bits), std::string(table.bytes().begin(), table.bytes().end()));
         }
     ok &= w.add("fuzz_llm_table", "qweight", "gemm_0_param_1 bits=4 block=32 qweight=zero.qw 1 1 1 1\n");
