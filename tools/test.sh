@@ -8,6 +8,9 @@ tools/setup.sh
 
 say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
+say "format check (tools/format.sh --check)"
+tools/format.sh --check
+
 say "native tests"
 ctest --preset native
 

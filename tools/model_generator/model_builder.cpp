@@ -41,7 +41,9 @@ ParamList& ParamList::set(IntArrayParam param, const std::vector<int>& values)
 }
 
 ModelBuilder::ModelBuilder(ByteSink& bin, WeightEncoding encoding, uint64_t seed)
-    : bin_(bin), encoding_(encoding), random_(seed)
+    : bin_(bin),
+      encoding_(encoding),
+      random_(seed)
 {
 }
 

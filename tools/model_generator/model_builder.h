@@ -31,7 +31,8 @@ private:
 };
 
 // How tagged (ModelBin type 0) blobs are stored.
-enum class WeightEncoding { Fp32, Fp16 };
+enum class WeightEncoding { Fp32,
+                            Fp16 };
 
 class ModelBuilder {
 public:
@@ -73,8 +74,8 @@ private:
     std::unordered_set<std::string> known_blobs_;
     std::string weight_scale_lines_, input_scale_lines_;
     uint64_t bin_bytes_ = 0;
-    std::vector<float> values_;     // one blob, reused
-    std::vector<uint16_t> halves_;  // its fp16 form
+    std::vector<float> values_;    // one blob, reused
+    std::vector<uint16_t> halves_; // its fp16 form
 };
 
 } // namespace ncnn_int8::generator

@@ -36,10 +36,14 @@ struct InputSpec {
 ncnn::Mat make_input(const InputSpec& s)
 {
     ncnn::Mat m;
-    if (s.dims == 1) m.create(s.w);
-    else if (s.dims == 2) m.create(s.w, s.h);
-    else if (s.dims == 3) m.create(s.w, s.h, s.c);
-    else m.create(s.w, s.h, s.d, s.c);
+    if (s.dims == 1)
+        m.create(s.w);
+    else if (s.dims == 2)
+        m.create(s.w, s.h);
+    else if (s.dims == 3)
+        m.create(s.w, s.h, s.c);
+    else
+        m.create(s.w, s.h, s.d, s.c);
     const size_t plane = static_cast<size_t>(s.w) * s.h * s.d;
     const std::vector<float> v = ncnn_int8::fixture::symmetric_values(plane * s.c, s.seed);
     for (int q = 0; q < s.c; q++) std::memcpy(m.channel(q).data, v.data() + plane * q, plane * sizeof(float));
@@ -135,7 +139,8 @@ int main(int argc, char** argv)
         std::printf("blob %s %d %d %d %d %d %.17g %.17g %.9g %zu", blobs[b].name.c_str(), out.dims, out.w, out.h, out.d, out.c, sum, sumsq, absmax, k);
         ncnn_int8::fixture::Rng pick(ncnn_int8::fixture::sub_seed(0x5EED, b));
         for (size_t i = 0; i < k; i++) {
-            const size_t at = i == 0 ? 0 : i == 1 ? v.size() - 1 : static_cast<size_t>(pick.next() % v.size());
+            const size_t at = i == 0 ? 0 : i == 1 ? v.size() - 1
+                                                  : static_cast<size_t>(pick.next() % v.size());
             std::printf(" %zu:%.9g", at, v[at]);
         }
         std::printf("\n");
