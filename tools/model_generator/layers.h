@@ -12,7 +12,8 @@
 namespace ncnn_int8::generator {
 
 // Whether a quantizable layer gets table entries (or stays float: fp16).
-enum class Calibrate { Yes, No };
+enum class Calibrate { Yes,
+                       No };
 
 struct ConvSpec {
     std::string name, bottom, top;
@@ -32,7 +33,9 @@ Status add_deconvolution(ModelBuilder& b, const ConvSpec& s);
 Status add_inner_product(ModelBuilder& b, const std::string& name, const std::string& bottom, const std::string& top,
                          int in_features, int out_features, bool bias, Calibrate calibrate = Calibrate::Yes);
 
-enum class RecurrentType { RNN, LSTM, GRU };
+enum class RecurrentType { RNN,
+                           LSTM,
+                           GRU };
 struct RecurrentSpec {
     RecurrentType type = RecurrentType::RNN;
     std::string name, bottom, top;
