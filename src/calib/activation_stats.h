@@ -28,9 +28,9 @@ size_t counted_values(const BlobView& b);
 
 struct BlobStats {
     float absmax = 0.f;
-    long last_file = -1;   // list index of the file that set last_count
-    int last_count = 0;    // values counted in that file (aciq's N)
-    uint64_t values = 0;   // values counted over all files
+    long last_file = -1;             // list index of the file that set last_count
+    int last_count = 0;              // values counted in that file (aciq's N)
+    uint64_t values = 0;             // values counted over all files
     std::vector<uint64_t> magnitude; // kMagnitudeBins, filled by add_absmax
     std::vector<uint64_t> histogram; // kHistogramBins, filled by add_histogram
 

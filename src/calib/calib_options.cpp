@@ -143,11 +143,16 @@ Result<std::vector<PixelOrder>> parse_pixels(std::string_view value, const std::
     while (true) {
         const size_t comma = value.find(',', start);
         const std::string_view name = value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-        if (name == "RGB") out.push_back(PixelOrder::Rgb);
-        else if (name == "BGR") out.push_back(PixelOrder::Bgr);
-        else if (name == "GRAY") out.push_back(PixelOrder::Gray);
-        else if (name == "RGBA") out.push_back(PixelOrder::Rgba);
-        else if (name == "BGRA") out.push_back(PixelOrder::Bgra);
+        if (name == "RGB")
+            out.push_back(PixelOrder::Rgb);
+        else if (name == "BGR")
+            out.push_back(PixelOrder::Bgr);
+        else if (name == "GRAY")
+            out.push_back(PixelOrder::Gray);
+        else if (name == "RGBA")
+            out.push_back(PixelOrder::Rgba);
+        else if (name == "BGRA")
+            out.push_back(PixelOrder::Bgra);
         else if (name == "RAW")
             return Status::failure(what + ": RAW is not supported (ncnn2table converts nothing for it and calibrates on empty inputs); "
                                           "images are decoded as BGR: use BGR, RGB, GRAY, RGBA or BGRA");
@@ -242,18 +247,25 @@ Result<CalibOptions> parse_calib_options(const std::vector<std::string>& args)
             ASSIGN_OR_RETURN(o.threads, parse_int(value, what));
             if (o.threads < 0) return Status::failure(what + ": must be 0 (every core) or more, got " + std::string(value));
         } else if (key == "method") {
-            if (value == "kl") o.method = CalibMethod::Kl;
-            else if (value == "aciq") o.method = CalibMethod::Aciq;
-            else if (value == "eq") o.method = CalibMethod::Eq;
-            else return Status::failure(what + ": unknown method '" + std::string(value) + "' (expected kl, aciq or eq)");
+            if (value == "kl")
+                o.method = CalibMethod::Kl;
+            else if (value == "aciq")
+                o.method = CalibMethod::Aciq;
+            else if (value == "eq")
+                o.method = CalibMethod::Eq;
+            else
+                return Status::failure(what + ": unknown method '" + std::string(value) + "' (expected kl, aciq or eq)");
         } else if (key == "type") {
             ASSIGN_OR_RETURN(o.file_type, parse_int(value, what));
             if (o.file_type != 0 && o.file_type != 1)
                 return Status::failure(what + ": expected 0 (images) or 1 (npy), got " + std::string(value));
         } else if (key == "precision") {
-            if (value == "full") o.full_precision = true;
-            else if (value == "f") o.full_precision = false;
-            else return Status::failure(what + ": expected 'f' (the reference's %f) or 'full', got '" + std::string(value) + "'");
+            if (value == "full")
+                o.full_precision = true;
+            else if (value == "f")
+                o.full_precision = false;
+            else
+                return Status::failure(what + ": expected 'f' (the reference's %f) or 'full', got '" + std::string(value) + "'");
         } else if (key == "report") {
             if (value.empty()) return Status::failure(what + ": needs a file name");
             o.report_path = std::string(value);

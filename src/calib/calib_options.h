@@ -11,24 +11,30 @@
 
 namespace ncnn_int8 {
 
-enum class CalibMethod { Kl, Aciq, Eq };
+enum class CalibMethod { Kl,
+                         Aciq,
+                         Eq };
 
 // The pixel order the model wants; images are always decoded as BGR.
-enum class PixelOrder { Rgb, Bgr, Gray, Rgba, Bgra };
+enum class PixelOrder { Rgb,
+                        Bgr,
+                        Gray,
+                        Rgba,
+                        Bgra };
 
 const char* method_name(CalibMethod m);
 const char* pixel_order_name(PixelOrder p);
 int pixel_order_channels(PixelOrder p);
 
 struct CalibOptions {
-    std::vector<std::vector<float>> means;  // one array per input
+    std::vector<std::vector<float>> means; // one array per input
     std::vector<std::vector<float>> norms;
-    std::vector<std::vector<int>> shapes;   // [w,h(,c)] or npy [w(,h(,c(,d))))]
+    std::vector<std::vector<int>> shapes; // [w,h(,c)] or npy [w(,h(,c(,d))))]
     std::vector<PixelOrder> pixels;
     bool has_mean = false, has_norm = false, has_shape = false, has_pixel = false;
     int threads = 0; // 0: every core
     CalibMethod method = CalibMethod::Kl;
-    int file_type = 0; // 0: images, 1: float32 .npy
+    int file_type = 0;           // 0: images, 1: float32 .npy
     bool full_precision = false; // precision=full: %.9g instead of %f
     std::string report_path;     // report=FILE.json
 };

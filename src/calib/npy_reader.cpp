@@ -15,7 +15,8 @@ constexpr size_t kMaxHeader = 65536;
 // {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
 class HeaderReader {
 public:
-    HeaderReader(std::string_view text, const std::string& name) : s_(text), name_(name) {}
+    HeaderReader(std::string_view text, const std::string& name) : s_(text),
+                                                                   name_(name) {}
 
     Status parse(std::string& descr, bool& fortran, std::vector<uint64_t>& shape)
     {
@@ -34,9 +35,12 @@ public:
                 RETURN_IF_ERROR(quoted(descr));
                 has_descr = true;
             } else if (key == "fortran_order") {
-                if (take("True")) fortran = true;
-                else if (take("False")) fortran = false;
-                else return fail("fortran_order is not True or False");
+                if (take("True"))
+                    fortran = true;
+                else if (take("False"))
+                    fortran = false;
+                else
+                    return fail("fortran_order is not True or False");
                 has_fortran = true;
             } else if (key == "shape") {
                 RETURN_IF_ERROR(tuple(shape));

@@ -22,7 +22,7 @@ void append_line(std::string& out, const Model& model, const ScaleLine& line, bo
     if (zero_printed)
         diagnostics.warn("table", model.layers[line.layer].label(),
                          "scale '" + line.key + "' is not 0 but prints as 0.000000 (the int8 model would be unusable); "
-                         "precision=full writes it exactly");
+                                                "precision=full writes it exactly");
 }
 
 } // namespace

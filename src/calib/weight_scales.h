@@ -17,9 +17,9 @@
 namespace ncnn_int8 {
 
 struct ScaleLine {
-    std::string key;            // "conv1_param_0", or the layer name for an activation scale
+    std::string key; // "conv1_param_0", or the layer name for an activation scale
     std::vector<float> values;
-    size_t layer = 0;           // index into Model::layers
+    size_t layer = 0; // index into Model::layers
 };
 
 // The layers ncnn2table calibrates, in layer order.

@@ -32,7 +32,8 @@ CliArgs error(int exit_code, std::string message)
 std::string resolved_path(const std::string& path, const RealDir& real_dir)
 {
     const size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/"
+                                                                          : path.substr(0, slash);
     const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
     const std::optional<std::string> real = real_dir(dir);
     return real ? *real + "/" + name : path;

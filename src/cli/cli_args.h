@@ -16,7 +16,10 @@ struct CliArgs {
     // Run: quantize. Help/Version: print and exit 0. Error: print `message`
     // and exit with `exit_code` (1: a bad option or value, 2: bad usage, the
     // usage text is the message).
-    enum class Action { Run, Help, Version, Error };
+    enum class Action { Run,
+                        Help,
+                        Version,
+                        Error };
     Action action = Action::Run;
     int exit_code = 0;
     std::string message;

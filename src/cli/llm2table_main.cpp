@@ -36,8 +36,7 @@ int main(int argc, char** argv)
         return 0;
     }
     if (args.positional.size() == 4)
-        return cli::llm_fail(kTool, "calibration list " + args.positional[2] +
-                                        ": method=awq/gptq need calibration data, which is not supported yet; use method=minmax or mseclip");
+        return cli::llm_fail(kTool, "calibration list " + args.positional[2] + ": method=awq/gptq need calibration data, which is not supported yet; use method=minmax or mseclip");
     if (args.positional.size() != 3) {
         std::fputs(kUsage, stderr);
         return cli::kExitFailure;
@@ -45,17 +44,19 @@ int main(int argc, char** argv)
     LlmTableRequest request;
     for (const auto& kv : args.keys) {
         const std::string& k = kv.first;
-        if (k == "method") request.options.method = kv.second;
-        else if (k == "bits") request.options.bits = cli::atoi_option(kv.second);
-        else if (k == "block") request.options.block = cli::atoi_option(kv.second);
+        if (k == "method")
+            request.options.method = kv.second;
+        else if (k == "bits")
+            request.options.bits = cli::atoi_option(kv.second);
+        else if (k == "block")
+            request.options.block = cli::atoi_option(kv.second);
         else if (k == "thread") {
             request.options.threads = cli::atoi_option(kv.second);
             if (request.options.threads < 1) return cli::llm_fail(kTool, "malformed thread " + std::to_string(request.options.threads));
-        }
-        else if (k == "type" || k == "shape" || k == "awq_steps" || k == "awq_samples" || k == "awq_max_scale" || k == "awq_inner" ||
-                 k == "gptq_samples" || k == "gptq_damp")
+        } else if (k == "type" || k == "shape" || k == "awq_steps" || k == "awq_samples" || k == "awq_max_scale" || k == "awq_inner" || k == "gptq_samples" || k == "gptq_damp")
             continue; // calibration options: only meaningful with a calibration list
-        else return cli::llm_fail(kTool, "unrecognized arg " + k);
+        else
+            return cli::llm_fail(kTool, "unrecognized arg " + k);
     }
     const std::string &in_param = args.positional[0], &in_bin = args.positional[1], &out_table = args.positional[2];
     if (in_bin == "null") return cli::llm_fail(kTool, "IN.bin 'null' (random weights) is not supported: give the model's weights");

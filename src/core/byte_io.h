@@ -35,7 +35,8 @@ public:
 
 class MemorySource final : public ByteSource {
 public:
-    MemorySource(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+    MemorySource(const uint8_t* data, size_t size) : data_(data),
+                                                     size_(size) {}
     uint64_t size() const override { return size_; }
     Result<size_t> read_at(uint64_t offset, void* dst, size_t size) override;
 

@@ -42,7 +42,9 @@ struct Location {
 
     Location() = default;
     Location(std::string file_, int line_ = 0, std::string layer_ = std::string())
-        : file(std::move(file_)), line(line_), layer(std::move(layer_))
+        : file(std::move(file_)),
+          line(line_),
+          layer(std::move(layer_))
     {
     }
 };
@@ -131,10 +133,10 @@ private:
 #define NI8_CONCAT_INNER(a, b) a##b
 #define NI8_CONCAT(a, b) NI8_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                  \
-    do {                                       \
-        ::ncnn_int8::Status status_ = (expr);  \
-        if (!status_.is_ok()) return status_;  \
+#define RETURN_IF_ERROR(expr)                 \
+    do {                                      \
+        ::ncnn_int8::Status status_ = (expr); \
+        if (!status_.is_ok()) return status_; \
     } while (0)
 
 #define ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

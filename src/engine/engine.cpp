@@ -22,7 +22,10 @@ namespace {
 class FlushDenormals {
 public:
 #ifdef NI8_HAS_MXCSR
-    FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }
+    FlushDenormals() : saved_(_mm_getcsr())
+    {
+        _mm_setcsr(saved_ | 0x8040);
+    }
     ~FlushDenormals() { _mm_setcsr(saved_); }
 
 private:

@@ -10,9 +10,9 @@
 
 #include "core/byte_io.h"
 #include "core/status.h"
-#include "model/catalog/params.h"
 #include "engine/tensor.h"
 #include "model/bin_reader.h"
+#include "model/catalog/params.h"
 #include "model/model.h"
 
 namespace ncnn_int8::engine {
@@ -31,7 +31,11 @@ public:
 class LayerContext {
 public:
     LayerContext(const ModelLayer& layer, const std::string& param_file, ByteSource& bin, const std::string& bin_name, const LayerBlobs& blobs)
-        : layer_(layer), param_file_(param_file), bin_(bin), bin_name_(bin_name), blobs_(blobs)
+        : layer_(layer),
+          param_file_(param_file),
+          bin_(bin),
+          bin_name_(bin_name),
+          blobs_(blobs)
     {
     }
     const ModelLayer& layer() const { return layer_; }

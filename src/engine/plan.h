@@ -13,7 +13,7 @@
 namespace ncnn_int8::engine {
 
 struct PlanStep {
-    size_t layer = 0; // index into Model::layers
+    size_t layer = 0;  // index into Model::layers
     std::string label; // "model.param:12: Convolution 'conv1'"
     std::unique_ptr<LayerForward> forward;
     std::vector<int> bottoms; // blob ids
@@ -28,7 +28,7 @@ struct ExecutionPlan {
     std::vector<std::string> input_names; // Input layers' tops, .param order
     std::vector<BlobShape> input_hints;
     std::vector<int> input_ids;
-    std::vector<bool> wanted;             // blob id -> planned for on_blob
+    std::vector<bool> wanted; // blob id -> planned for on_blob
 };
 
 } // namespace ncnn_int8::engine

@@ -46,7 +46,8 @@ void llm_candidate_errors(const float* w, size_t n, const float* scales, size_t 
     }
     float s[kMaxPadded], e[kMaxPadded];
     for (size_t c = 0; c < padded; c++) s[c] = c < count ? scales[c] : 1.f;
-    NI8_LLM_DISPATCH(LlmCandidateErrorsLanes)(w, n, s, padded, qmax, e);
+    NI8_LLM_DISPATCH(LlmCandidateErrorsLanes)
+    (w, n, s, padded, qmax, e);
     std::memcpy(errors, e, count * sizeof(float));
 }
 
@@ -58,8 +59,10 @@ void llm_pack_row(const int8_t* q, size_t k, int bits, uint8_t* out)
         return;
     }
     size_t done = 0;
-    if (bits == 4) done = NI8_LLM_DISPATCH(LlmPack4Lanes)(q, k, out);
-    else if (bits == 6) done = NI8_LLM_DISPATCH(LlmPack6Lanes)(q, k, out);
+    if (bits == 4)
+        done = NI8_LLM_DISPATCH(LlmPack4Lanes)(q, k, out);
+    else if (bits == 6)
+        done = NI8_LLM_DISPATCH(LlmPack6Lanes)(q, k, out);
     // `done` values fill whole bytes; the rest goes through the reference loop.
     const size_t first = done * size_t(bits) / 8;
     std::memset(out + first, 0, bytes - first);

@@ -16,7 +16,8 @@ inline int llm_quantize_value(float w, float scale, int qmax)
     const float r = std::roundf(w * scale);
     if (!(r >= -2147483648.f && r < 2147483648.f)) return -qmax;
     const int q = static_cast<int>(r);
-    return q > qmax ? qmax : q < -qmax ? -qmax : q;
+    return q > qmax ? qmax : q < -qmax ? -qmax
+                                       : q;
 }
 
 // Sum over the block, in k order and in fp32, of (w - q / scale)^2.

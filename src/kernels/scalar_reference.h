@@ -32,7 +32,8 @@ inline int8_t quantize_vector_lane(float x, float scale)
     const float a = p + std::copysign(0.5f, p);
     if (!(std::fabs(a) < 2147483648.f)) return -127;
     const int32_t i = static_cast<int32_t>(a);
-    return static_cast<int8_t>(i > 127 ? 127 : i < -127 ? -127 : i);
+    return static_cast<int8_t>(i > 127 ? 127 : i < -127 ? -127
+                                                        : i);
 }
 
 // int8 rounding of the reference's scalar tail: C round() (half away from
@@ -42,7 +43,8 @@ inline int8_t quantize_tail(float x, float scale)
     const float r = std::round(x * scale);
     if (!(std::fabs(r) < 2147483648.f)) return -127;
     const int32_t i = static_cast<int32_t>(r);
-    return static_cast<int8_t>(i > 127 ? 127 : i < -127 ? -127 : i);
+    return static_cast<int8_t>(i > 127 ? 127 : i < -127 ? -127
+                                                        : i);
 }
 
 // fp32 -> fp16 as F16C's vcvtps2ph with round-to-nearest-even: subnormals

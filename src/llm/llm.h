@@ -19,7 +19,7 @@ struct LlmOptions {
     std::string method = "minmax"; // minmax or mseclip (awq/gptq need calibration data)
     int bits = 6;                  // 4, 6 or 8
     int block = 64;                // 32, 64 or 128
-    int threads = 0; // 0: one per hardware thread (results never depend on it)
+    int threads = 0;               // 0: one per hardware thread (results never depend on it)
 };
 
 struct LlmLayerReport {
@@ -49,7 +49,7 @@ struct LlmTableRequest {
     std::string bin_name;
     ByteSource* bin = nullptr;
     LlmOptions options;
-    bool measure_error = false; // also quantize to report each layer's SQNR
+    bool measure_error = false;                       // also quantize to report each layer's SQNR
     std::function<bool(const Progress&)> on_progress; // false cancels
 };
 
@@ -64,7 +64,7 @@ struct LlmQuantizeRequest {
     LlmOptions options;
     // Reads a gptq qweight file named by the table (resolved path).
     std::function<Result<std::string>(const std::string& path)> read_file;
-    bool measure_error = false; // SQNR per layer in the report (costs a little time)
+    bool measure_error = false;                       // SQNR per layer in the report (costs a little time)
     std::function<bool(const Progress&)> on_progress; // false cancels
 };
 

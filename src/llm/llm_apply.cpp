@@ -148,8 +148,10 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
             const BlobLocation& loc = lm.index[li].blobs[b];
             bool quantized_weight = false;
             for (const LlmWeightPlan& wp : lp.weights) quantized_weight |= lp.quantize && wp.weight.blob == loc.spec->name;
-            if (quantized_weight) blobs.blobs[b].spec = loc.spec; // read by quantize_weights
-            else RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, loc, blobs.blobs[b]));
+            if (quantized_weight)
+                blobs.blobs[b].spec = loc.spec; // read by quantize_weights
+            else
+                RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, loc, blobs.blobs[b]));
         }
         LlmLayerReport lr;
         lr.type = layer.decl->type;
@@ -160,7 +162,9 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
             lr.action = "quantized";
             lr.bits = lp.bits;
             lr.block = lp.block;
-            lr.method = !lp.from_table ? llm_method_name(method) : lp.input_scales ? "awq" : !lp.weights[0].qweight.empty() ? "gptq" : "table";
+            lr.method = !lp.from_table ? llm_method_name(method) : lp.input_scales              ? "awq"
+                                                               : !lp.weights[0].qweight.empty() ? "gptq"
+                                                                                                : "table";
             RETURN_IF_ERROR(quantize_weights(context, li, lp, blobs, prefetch, lr));
             out_params.back() = llm_quantized_params(layer, lp.bits, lp.block, lp.input_scales);
         } else if (llm_kind(layer) != LlmKind::None) {

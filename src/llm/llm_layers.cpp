@@ -54,7 +54,9 @@ LayerParams llm_quantized_params(const ModelLayer& layer, int bits, int block, b
 
 int llm_quantize_term(int bits, int block, bool input_scales)
 {
-    const int code = block == 32 ? 0 : block == 64 ? 1 : block == 128 ? 2 : -1;
+    const int code = block == 32 ? 0 : block == 64 ? 1
+                                   : block == 128  ? 2
+                                                   : -1;
     if ((bits != 4 && bits != 6 && bits != 8) || code < 0) return 0;
     return bits * 100 + (input_scales ? 10 : 0) + code;
 }

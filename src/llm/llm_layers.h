@@ -13,7 +13,9 @@
 namespace ncnn_int8 {
 
 // Gemm and MultiHeadAttention get the reference's own messages and loops.
-enum class LlmKind { None, Gemm, MultiHeadAttention };
+enum class LlmKind { None,
+                     Gemm,
+                     MultiHeadAttention };
 LlmKind llm_kind(const ModelLayer& layer);
 
 // One quantizable weight: its table key and the blobs it reads and writes.

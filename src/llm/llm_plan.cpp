@@ -160,8 +160,7 @@ Result<int> plan_attention(const Model& model, const std::vector<LayerBlobs>& in
             continue;
         }
         if (present != 4)
-            return Status::failure(t.name + ": MultiHeadAttention " + name + " requires all table rows " + weights[0].key + " " +
-                                   weights[1].key + " " + weights[2].key + " " + weights[3].key);
+            return Status::failure(t.name + ": MultiHeadAttention " + name + " requires all table rows " + weights[0].key + " " + weights[1].key + " " + weights[2].key + " " + weights[3].key);
         if (!llm_supported(layer, index[li]))
             return Status::failure(t.name + ": table rows target unsupported MultiHeadAttention " + name);
         for (int j = 0; j < 4; j++) {
@@ -169,9 +168,7 @@ Result<int> plan_attention(const Model& model, const std::vector<LayerBlobs>& in
             if (input_rows[j] != t.table.end()) input_present++;
         }
         if (input_present != 0 && input_present != 4)
-            return Status::failure(t.name + ": MultiHeadAttention " + name + " requires all input scale table rows " + weights[0].key +
-                                   "_input_scale " + weights[1].key + "_input_scale " + weights[2].key + "_input_scale " +
-                                   weights[3].key + "_input_scale");
+            return Status::failure(t.name + ": MultiHeadAttention " + name + " requires all input scale table rows " + weights[0].key + "_input_scale " + weights[1].key + "_input_scale " + weights[2].key + "_input_scale " + weights[3].key + "_input_scale");
         int bits[4], block[4];
         std::vector<LlmWeightPlan> wps;
         for (int j = 0; j < 4; j++) {
@@ -216,8 +213,7 @@ Result<LlmMethod> parse_llm_method(const std::string& method, bool table_maker)
     if (method == "mseclip") return LlmMethod::MseClip;
     if (method == "awq" || method == "gptq") {
         if (table_maker)
-            return Status::failure("method=" + method +
-                                   " needs calibration data (activation statistics from a calibration list), which is not supported yet; use minmax or mseclip");
+            return Status::failure("method=" + method + " needs calibration data (activation statistics from a calibration list), which is not supported yet; use minmax or mseclip");
         return Status::failure("method=" + method + " requires llm.table");
     }
     return Status::failure("unsupported method=" + method);

@@ -10,7 +10,8 @@
 
 namespace ncnn_int8 {
 
-enum class LlmMethod { MinMax, MseClip };
+enum class LlmMethod { MinMax,
+                       MseClip };
 const char* llm_method_name(LlmMethod m);
 
 // scales[n * blocks + b] for every row n and block b: minmax qmax/absmax, or

@@ -15,9 +15,9 @@
 namespace ncnn_int8 {
 
 struct LlmTableRow {
-    int line = 0;     // 1-based, for messages
-    int bits = 0;     // 0: not given
-    int block = 0;    // 0: not given
+    int line = 0;        // 1-based, for messages
+    int bits = 0;        // 0: not given
+    int block = 0;       // 0: not given
     std::string qweight; // resolved path of a gptq qweight file, empty if none
     std::vector<float> coeffs;
 };

@@ -74,8 +74,7 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
             ASSIGN_OR_RETURN(const WeightBuffer* buffer, prefetch.next());
             const WeightBuffer& weights = *buffer;
             if (weights.size() != size_t(w.n) * size_t(w.k))
-                return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " +
-                                       std::to_string(w.k));
+                return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
             const int blocks = llm_block_count(w.k, opt.block);
             scales.resize(size_t(w.n) * size_t(blocks));
             llm_make_scales(weights.data(), w.n, w.k, opt.block, opt.bits, method, opt.threads, scales.data());

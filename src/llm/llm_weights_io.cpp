@@ -12,8 +12,7 @@ Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLoca
         float* dst = out.reserve(size_t(where.count));
         ASSIGN_OR_RETURN(size_t got, bin.read_at(offset, dst, bytes));
         if (got != bytes)
-            return Status::failure(bin_name + ": truncated: weight blob " + where.spec->name + " needs " + std::to_string(bytes) +
-                                   " bytes at offset " + std::to_string(offset) + ", the file has " + std::to_string(bin.size()));
+            return Status::failure(bin_name + ": truncated: weight blob " + where.spec->name + " needs " + std::to_string(bytes) + " bytes at offset " + std::to_string(offset) + ", the file has " + std::to_string(bin.size()));
         return Status::ok();
     }
     RETURN_IF_ERROR(load_blob(bin, bin_name, where, scratch));
@@ -27,7 +26,10 @@ Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLoca
 namespace ncnn_int8 {
 
 WeightPrefetcher::WeightPrefetcher(ByteSource& bin, std::string bin_name, std::vector<const BlobLocation*> order, bool background)
-    : bin_(bin), bin_name_(std::move(bin_name)), order_(std::move(order)), background_(background)
+    : bin_(bin),
+      bin_name_(std::move(bin_name)),
+      order_(std::move(order)),
+      background_(background)
 {
     if (background_ && !order_.empty()) start(0);
 }

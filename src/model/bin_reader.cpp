@@ -10,7 +10,6 @@ namespace ncnn_int8 {
 
 namespace {
 
-
 uint64_t align4(uint64_t n) { return (n + 3) & ~uint64_t(3); }
 
 std::string hex32(uint32_t v)

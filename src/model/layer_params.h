@@ -38,7 +38,10 @@ public:
     const std::vector<float>& get(FloatArrayParam h) const { return array_view(h.id).floats; }
     const std::string& get(StringParam h) const { return values_[h.id].text; }
     template <ValueKind K>
-    bool has(ParamHandle<K> h) const { return has(h.id); }
+    bool has(ParamHandle<K> h) const
+    {
+        return has(h.id);
+    }
 
     void set(IntParam h, int32_t v) { set(h.id, ParamValue::from_int(v)); }
     void set(FloatParam h, float v) { set(h.id, ParamValue::from_float(v)); }

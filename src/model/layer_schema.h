@@ -23,10 +23,12 @@ namespace ncnn_int8 {
 
 // How a param gets its value when the .param line does not give it.
 struct ParamDefault {
-    enum class Form : uint8_t { Constant, SameAs, Computed };
+    enum class Form : uint8_t { Constant,
+                                SameAs,
+                                Computed };
     Form form = Form::Constant;
-    ParamValue constant;                       // Constant
-    int same_as = -1;                          // SameAs: copy this param's value
+    ParamValue constant;                                 // Constant
+    int same_as = -1;                                    // SameAs: copy this param's value
     ParamValue (*compute)(const LayerParams&) = nullptr; // Computed from other params
 };
 
@@ -156,9 +158,9 @@ struct LoadCheck {
 // One weight blob quantized row by row, with one scale per row from one key
 // of the calibration table, kept in a raw scale blob.
 struct Int8Weight {
-    std::string weight;    // the blob made int8
-    std::string scales;    // the raw blob that holds its scales
-    int table_key = 0;     // the table's "<layer>_param_<table_key>"
+    std::string weight;     // the blob made int8
+    std::string scales;     // the raw blob that holds its scales
+    int table_key = 0;      // the table's "<layer>_param_<table_key>"
     CountFn rows = nullptr; // rows of the weight = values of the table key (1: one scale for the whole blob)
 };
 
@@ -170,8 +172,8 @@ enum class Int8Scheme : uint8_t {
 
 struct Int8Facts {
     Int8Scheme scheme = Int8Scheme::TableScales;
-    IntParam flag{-1, ""};  // the int8 flag param (int8_scale_term / quantize_term)
-    int32_t flag_value = 2; // the flag's value once quantized
+    IntParam flag{-1, ""};           // the int8 flag param (int8_scale_term / quantize_term)
+    int32_t flag_value = 2;          // the flag's value once quantized
     std::vector<Int8Weight> weights; // TableScales: in table-key order; weights[0] tells "already int8"
     // Quantized only when the table also gives the layer's input scale,
     // stored in "bottom_blob_int8_scales".

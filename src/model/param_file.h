@@ -12,7 +12,7 @@
 namespace ncnn_int8 {
 
 // ncnn's generic params, valid for every layer type.
-constexpr int kShapeHintId = 30;  // written as -23330=...: per-top shapes
+constexpr int kShapeHintId = 30;   // written as -23330=...: per-top shapes
 constexpr int kFeatureMaskId = 31; // features ncnn must not use for this layer
 
 // A blob shape as ncnn's Mat holds it after reading a shape hint.

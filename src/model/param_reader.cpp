@@ -17,7 +17,7 @@ namespace ncnn_int8 {
 namespace {
 
 constexpr int kMagic = 7767517;
-constexpr size_t kMaxValueChars = 15;  // ncnn scans values with %15[^,\n ]
+constexpr size_t kMaxValueChars = 15; // ncnn scans values with %15[^,\n ]
 constexpr size_t kMaxStringChars = 255;
 
 struct LineCursor {
@@ -59,7 +59,8 @@ struct LineCursor {
 
 class LineReader {
 public:
-    LineReader(const std::string& file, int line) : file_(file), line_(line) {}
+    LineReader(const std::string& file, int line) : file_(file),
+                                                    line_(line) {}
 
     Status fail(const std::string& why) const
     {
@@ -295,9 +296,7 @@ Result<ParamFile> read_param_text(std::string_view text, const std::string& file
             auto [it, inserted] = known_blobs.emplace(t, BlobSeen{file.layers.size(), true});
             if (!inserted) {
                 const LayerDecl& first = it->second.layer < file.layers.size() ? file.layers[it->second.layer] : layer;
-                return Status::error(ErrorCode::Input, {file_name, layer.line, layer.type + " '" + layer.name + "'"}, "output blob '" + t + "' " +
-                                       (it->second.produced ? "is already an output of " : "is already an input of ") + first.type + " '" + first.name + "' (line " +
-                                       std::to_string(first.line) + "); ncnn would connect every reader to the first blob of that name");
+                return Status::error(ErrorCode::Input, {file_name, layer.line, layer.type + " '" + layer.name + "'"}, "output blob '" + t + "' " + (it->second.produced ? "is already an output of " : "is already an input of ") + first.type + " '" + first.name + "' (line " + std::to_string(first.line) + "); ncnn would connect every reader to the first blob of that name");
             }
             ncnn_blob_count++;
         }

@@ -10,7 +10,11 @@
 
 namespace ncnn_int8 {
 
-enum class ValueKind : uint8_t { Int, Float, IntArray, FloatArray, String };
+enum class ValueKind : uint8_t { Int,
+                                 Float,
+                                 IntArray,
+                                 FloatArray,
+                                 String };
 
 inline bool is_array(ValueKind k) { return k == ValueKind::IntArray || k == ValueKind::FloatArray; }
 

@@ -60,8 +60,10 @@ void append_param(std::string& out, int id, ValueKind kind, const ParamValue& v)
         append_int(out, static_cast<int32_t>(v.items.size()));
         for (size_t i = 0; i < v.items.size(); i++) {
             out += ',';
-            if (kind == ValueKind::IntArray) append_int(out, v.item_int(i));
-            else append_float(out, v.item_float(i));
+            if (kind == ValueKind::IntArray)
+                append_int(out, v.item_int(i));
+            else
+                append_float(out, v.item_float(i));
         }
         break;
     }

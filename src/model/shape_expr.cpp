@@ -101,8 +101,7 @@ float float_binary(const std::string& t, float a, float b)
     if (t == "atan2") return atan2f(a, b);
     if (t == "fmod") return fmodf(a, b);
     if (t == "pow") return powf(a, b);
-    if (t == "remainder")
-    {
+    if (t == "remainder") {
         float r = fmodf(a, b);
         if (a * b < 0) r += b;
         return r;
@@ -118,15 +117,11 @@ bool shape_expr_loads(const std::string& expr)
 
     std::vector<std::string> tokens;
     std::string t;
-    for (char ch : expr)
-    {
-        if (ch == '(' || ch == ')' || ch == ',')
-        {
+    for (char ch : expr) {
+        if (ch == '(' || ch == ')' || ch == ',') {
             if (!t.empty()) tokens.push_back(t);
             t.clear();
-        }
-        else
-        {
+        } else {
             t += ch;
         }
     }
@@ -140,112 +135,113 @@ bool shape_expr_loads(const std::string& expr)
         return true;
     };
 
-    for (size_t n = tokens.size(); n-- > 0;)
-    {
+    for (size_t n = tokens.size(); n-- > 0;) {
         const std::string& tok = tokens[n];
         ExprValue a, b;
-        if (is_blob_ref(tok))
-        {
+        if (is_blob_ref(tok)) {
             // reference blobs are empty Mats: w/h/d/c are 0, the batch count is 1
             stack.push_back(ExprValue::of_int(tok[1] == 'n' ? 1 : 0));
-        }
-        else if (is_one_of(tok, {"+", "-", "*", "//", "max", "min"}))
-        {
+        } else if (is_one_of(tok, {"+", "-", "*", "//", "max", "min"})) {
             if (!pop(a) || !pop(b)) return false;
-            if (!a.is_float && !b.is_float)
-            {
+            if (!a.is_float && !b.is_float) {
                 int32_t r;
-                if (tok == "+") r = wrap(int64_t(a.i) + b.i);
-                else if (tok == "-") r = wrap(int64_t(a.i) - b.i);
-                else if (tok == "*") r = wrap(int64_t(a.i) * b.i);
-                else if (tok == "//")
-                {
+                if (tok == "+")
+                    r = wrap(int64_t(a.i) + b.i);
+                else if (tok == "-")
+                    r = wrap(int64_t(a.i) - b.i);
+                else if (tok == "*")
+                    r = wrap(int64_t(a.i) * b.i);
+                else if (tok == "//") {
                     if (!int_div_ok(a.i, b.i)) return false;
                     r = a.i / b.i;
-                }
-                else if (tok == "max") r = a.i > b.i ? a.i : b.i;
-                else r = a.i < b.i ? a.i : b.i;
+                } else if (tok == "max")
+                    r = a.i > b.i ? a.i : b.i;
+                else
+                    r = a.i < b.i ? a.i : b.i;
                 stack.push_back(ExprValue::of_int(r));
-            }
-            else
-            {
+            } else {
                 const float x = a.as_float(), y = b.as_float();
                 float r;
-                if (tok == "+") r = x + y;
-                else if (tok == "-") r = x - y;
-                else if (tok == "*") r = x * y;
-                else if (tok == "//") r = floorf(x / y);
-                else if (tok == "max") r = x < y ? y : x;
-                else r = y < x ? y : x;
+                if (tok == "+")
+                    r = x + y;
+                else if (tok == "-")
+                    r = x - y;
+                else if (tok == "*")
+                    r = x * y;
+                else if (tok == "//")
+                    r = floorf(x / y);
+                else if (tok == "max")
+                    r = x < y ? y : x;
+                else
+                    r = y < x ? y : x;
                 stack.push_back(ExprValue::of_float(r));
             }
-        }
-        else if (is_one_of(tok, {"abs", "neg", "sign", "square"}))
-        {
+        } else if (is_one_of(tok, {"abs", "neg", "sign", "square"})) {
             if (!pop(a)) return false;
-            if (!a.is_float)
-            {
+            if (!a.is_float) {
                 const int32_t v = a.i;
                 int32_t r;
-                if (tok == "abs") r = v > 0 ? v : wrap(-int64_t(v));
-                else if (tok == "neg") r = wrap(-int64_t(v));
-                else if (tok == "sign") r = v > 0 ? 1 : (v == 0 ? 0 : -1);
-                else r = wrap(int64_t(v) * v);
+                if (tok == "abs")
+                    r = v > 0 ? v : wrap(-int64_t(v));
+                else if (tok == "neg")
+                    r = wrap(-int64_t(v));
+                else if (tok == "sign")
+                    r = v > 0 ? 1 : (v == 0 ? 0 : -1);
+                else
+                    r = wrap(int64_t(v) * v);
                 stack.push_back(ExprValue::of_int(r));
-            }
-            else
-            {
+            } else {
                 const float v = a.f;
                 float r;
-                if (tok == "abs") r = fabsf(v);
-                else if (tok == "neg") r = -v;
-                else if (tok == "sign") r = v > 0.f ? 1.f : (v == 0.f ? 0.f : -1.f);
-                else r = v * v;
+                if (tok == "abs")
+                    r = fabsf(v);
+                else if (tok == "neg")
+                    r = -v;
+                else if (tok == "sign")
+                    r = v > 0.f ? 1.f : (v == 0.f ? 0.f : -1.f);
+                else
+                    r = v * v;
                 stack.push_back(ExprValue::of_float(r));
             }
-        }
-        else if (is_one_of(tok, {"trunc", "ceil", "floor", "round"}))
-        {
+        } else if (is_one_of(tok, {"trunc", "ceil", "floor", "round"})) {
             if (!pop(a)) return false;
-            if (!a.is_float)
-            {
+            if (!a.is_float) {
                 stack.push_back(a);
-            }
-            else
-            {
+            } else {
                 double r;
-                if (tok == "trunc") r = a.f;
-                else if (tok == "ceil") r = std::ceil(static_cast<double>(a.f));
-                else if (tok == "floor") r = std::floor(static_cast<double>(a.f));
-                else r = std::round(static_cast<double>(a.f));
+                if (tok == "trunc")
+                    r = a.f;
+                else if (tok == "ceil")
+                    r = std::ceil(static_cast<double>(a.f));
+                else if (tok == "floor")
+                    r = std::floor(static_cast<double>(a.f));
+                else
+                    r = std::round(static_cast<double>(a.f));
                 stack.push_back(ExprValue::of_int(float_to_int(r)));
             }
-        }
-        else if (is_one_of(tok, {"acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "erf", "exp",
-                                 "log", "log10", "reciprocal", "rsqrt", "sin", "sinh", "sqrt", "tan", "tanh"}))
-        {
+        } else if (is_one_of(tok, {"acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "erf", "exp",
+                                   "log", "log10", "reciprocal", "rsqrt", "sin", "sinh", "sqrt", "tan", "tanh"})) {
             if (!pop(a)) return false;
             stack.push_back(ExprValue::of_float(float_unary(tok, a.as_float())));
-        }
-        else if (is_one_of(tok, {"/", "atan2", "fmod", "pow", "remainder", "logaddexp"}))
-        {
+        } else if (is_one_of(tok, {"/", "atan2", "fmod", "pow", "remainder", "logaddexp"})) {
             if (!pop(a) || !pop(b)) return false;
             stack.push_back(ExprValue::of_float(float_binary(tok, a.as_float(), b.as_float())));
-        }
-        else if (is_one_of(tok, {"and", "or", "xor", "lshift", "rshift"}))
-        {
+        } else if (is_one_of(tok, {"and", "or", "xor", "lshift", "rshift"})) {
             if (!pop(a) || !pop(b)) return false;
             const int32_t x = a.raw_int(), y = b.raw_int();
             int32_t r;
-            if (tok == "and") r = x & y;
-            else if (tok == "or") r = x | y;
-            else if (tok == "xor") r = x ^ y;
-            else if (tok == "lshift") r = wrap(int64_t(static_cast<uint32_t>(x) << (y & 31)));
-            else r = x >> (y & 31);
+            if (tok == "and")
+                r = x & y;
+            else if (tok == "or")
+                r = x | y;
+            else if (tok == "xor")
+                r = x ^ y;
+            else if (tok == "lshift")
+                r = wrap(int64_t(static_cast<uint32_t>(x) << (y & 31)));
+            else
+                r = x >> (y & 31);
             stack.push_back(ExprValue::of_int(r));
-        }
-        else
-        {
+        } else {
             // literal: an int when %d and %f agree, else a float, else malformed
             int vi = 0;
             float vf = 0.f;

@@ -20,7 +20,12 @@ class LayerQuantizer {
 public:
     LayerQuantizer(const ModelLayer& layer, const LayerPlan& plan, LayerBlobSet& blobs, const std::string& where,
                    Diagnostics& diagnostics, kernels::ErrorSums& error)
-        : layer_(layer), plan_(plan), blobs_(blobs), where_(where), diagnostics_(diagnostics), error_(error)
+        : layer_(layer),
+          plan_(plan),
+          blobs_(blobs),
+          where_(where),
+          diagnostics_(diagnostics),
+          error_(error)
     {
     }
 

@@ -22,7 +22,12 @@ class Planner {
 public:
     Planner(const Model& model, const CalibrationTable* table, const std::vector<LayerBlobs>& index, ByteSource& bin,
             const std::string& bin_name, Diagnostics& diagnostics)
-        : model_(model), table_(table), index_(index), bin_(bin), bin_name_(bin_name), diagnostics_(diagnostics)
+        : model_(model),
+          table_(table),
+          index_(index),
+          bin_(bin),
+          bin_name_(bin_name),
+          diagnostics_(diagnostics)
     {
     }
 
@@ -70,8 +75,7 @@ private:
                 layers += std::string(k ? ", " : "") + l.label() + " (" + model_.file.file_name + ":" + std::to_string(l.decl->line) + ")";
             }
             if (it->second.size() > 3) layers += ", ...";
-            return Status::error(ErrorCode::Input, {table_->file_name, e.line}, "'" + key + "' names " + std::to_string(it->second.size()) + " layers called '" + layer_name + "': " + layers +
-                                   "; the table cannot say which one it means: give the layers unique names");
+            return Status::error(ErrorCode::Input, {table_->file_name, e.line}, "'" + key + "' names " + std::to_string(it->second.size()) + " layers called '" + layer_name + "': " + layers + "; the table cannot say which one it means: give the layers unique names");
         };
         for (const auto& [key, e] : table_->input_scales) RETURN_IF_ERROR(check(key, e, key));
         for (const auto& [key, e] : table_->weight_scales) RETURN_IF_ERROR(check(key, e, key.substr(0, key.rfind("_param_"))));

@@ -27,9 +27,9 @@ const char* action_name(LayerAction a);
 struct LayerPlan {
     LayerAction action = LayerAction::Unchanged;
     std::string reason;
-    const Int8Facts* int8 = nullptr; // the layer type's int8 facts (catalog), null: not quantized
-    bool quantize_weights = false;   // this run quantizes float weights
-    bool scales_from_bin = false;    // int8 flag already set: use the stored scales
+    const Int8Facts* int8 = nullptr;      // the layer type's int8 facts (catalog), null: not quantized
+    bool quantize_weights = false;        // this run quantizes float weights
+    bool scales_from_bin = false;         // int8 flag already set: use the stored scales
     bool int8_weights_after_load = false; // weights are int8 once ncnn loads the output (for fusion)
     LayerParams out_params;
     std::vector<std::vector<float>> weight_scales; // table _param_0.._param_3

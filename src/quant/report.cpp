@@ -12,9 +12,12 @@ namespace {
 std::string human_bytes(uint64_t n)
 {
     char buf[32];
-    if (n >= 1024 * 1024) std::snprintf(buf, sizeof buf, "%.2f MiB", n / 1048576.0);
-    else if (n >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
-    else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+    if (n >= 1024 * 1024)
+        std::snprintf(buf, sizeof buf, "%.2f MiB", n / 1048576.0);
+    else if (n >= 1024)
+        std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
+    else
+        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
     return buf;
 }
 

@@ -29,11 +29,11 @@
 #include <vector>
 
 #include "cli/cli_args.h"
+#include "cli/warning_summary.h"
 #include "core/byte_io.h"
-#include "wasm/js_io.h"
 #include "ncnn_int8.h"
 #include "quant/report.h"
-#include "cli/warning_summary.h"
+#include "wasm/js_io.h"
 
 using emscripten::typed_memory_view;
 using emscripten::val;
@@ -160,7 +160,9 @@ val parse_cli(val args, val real_dir)
         return r.as<std::string>();
     });
     val o = val::object();
-    const char* action = a.action == CliArgs::Action::Run ? "run" : a.action == CliArgs::Action::Help ? "help" : a.action == CliArgs::Action::Version ? "version" : "error";
+    const char* action = a.action == CliArgs::Action::Run ? "run" : a.action == CliArgs::Action::Help  ? "help"
+                                                                : a.action == CliArgs::Action::Version ? "version"
+                                                                                                       : "error";
     o.set("action", std::string(action));
     o.set("exitCode", a.exit_code);
     o.set("message", a.message);
@@ -176,7 +178,8 @@ val parse_cli(val args, val real_dir)
 
 } // namespace
 
-EMSCRIPTEN_BINDINGS(ncnn_int8) {
+EMSCRIPTEN_BINDINGS(ncnn_int8)
+{
     emscripten::function("quantize", &quantize);
     emscripten::function("version", &version);
     emscripten::function("cliUsage", &cli_usage);

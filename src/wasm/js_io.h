@@ -24,7 +24,7 @@ constexpr size_t kReadChunk = size_t(4) << 20;
 // Output is handed to JS in pieces of about this size.
 constexpr size_t kWriteChunk = size_t(4) << 20;
 
-inline bool is_uint8_array(const val& v) { return v.instanceof(val::global("Uint8Array")); }
+inline bool is_uint8_array(const val& v) { return v.instanceof (val::global("Uint8Array")); }
 
 inline std::string bytes_of(const val& u8)
 {
@@ -47,7 +47,9 @@ inline std::string string_field(const val& obj, const char* key, const char* fal
 // Buffered: each raw read is a call out to JS (and there a File slice read).
 class JsSource final : public BufferedSource {
 public:
-    JsSource(uint64_t size, val read, std::string name) : size_(size), read_(std::move(read)), name_(std::move(name)) {}
+    JsSource(uint64_t size, val read, std::string name) : size_(size),
+                                                          read_(std::move(read)),
+                                                          name_(std::move(name)) {}
     uint64_t size() const override { return size_; }
 
 private:

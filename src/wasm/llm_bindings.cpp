@@ -147,7 +147,8 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
 
 } // namespace
 
-EMSCRIPTEN_BINDINGS(ncnn_int8_llm) {
+EMSCRIPTEN_BINDINGS(ncnn_int8_llm)
+{
     emscripten::function("llmTable", &llm_table);
     emscripten::function("llmQuantize", &llm_quantize_js);
 }

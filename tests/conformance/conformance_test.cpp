@@ -187,8 +187,7 @@ Command run_command(const std::string& cmd)
 
 Command run_cli(const fs::path& dir, bool with_table, const fs::path& out_dir)
 {
-    std::string cmd = quote(NCNN_INT8_CLI) + " " + quote((dir / "model.param").string()) + " " + quote((dir / "model.bin").string()) + " " +
-                      quote((out_dir / "out.param").string()) + " " + quote((out_dir / "out.bin").string());
+    std::string cmd = quote(NCNN_INT8_CLI) + " " + quote((dir / "model.param").string()) + " " + quote((dir / "model.bin").string()) + " " + quote((out_dir / "out.param").string()) + " " + quote((out_dir / "out.bin").string());
     if (with_table) cmd += " " + quote((dir / "model.table").string());
     return run_command(cmd + " --quiet");
 }
@@ -206,11 +205,11 @@ bool in_ci()
     return ci && std::string(ci) == "true";
 }
 
-#define SKIP_WITHOUT_CORPUS(name)                                                                                           \
-    if (!corpus_present(name)) {                                                                                            \
-        if (in_ci()) GTEST_FAIL() << "CI=true but the conformance corpus is missing at " << corpus_dir().string();        \
-        GTEST_SKIP() << "conformance corpus not found at " << corpus_dir().string()                                         \
-                     << " (expected <source>/../shared/conformance); the project's own unit tests stand alone";           \
+#define SKIP_WITHOUT_CORPUS(name)                                                                                  \
+    if (!corpus_present(name)) {                                                                                   \
+        if (in_ci()) GTEST_FAIL() << "CI=true but the conformance corpus is missing at " << corpus_dir().string(); \
+        GTEST_SKIP() << "conformance corpus not found at " << corpus_dir().string()                                \
+                     << " (expected <source>/../shared/conformance); the project's own unit tests stand alone";    \
     }
 
 // --- the main corpus ---------------------------------------------------------------
@@ -287,8 +286,7 @@ CheckResult check_divergent(const std::string& param_text, const fs::path& case_
         std::ofstream out(ours, std::ios::binary);
         out << param_text;
     }
-    const Command c = run_command(quote(NCNN_INT8_PYTHON3) + " " + quote((divergent_dir() / "check.py").string()) + " " +
-                                  quote(ours.string()) + " " + quote(case_dir.string()));
+    const Command c = run_command(quote(NCNN_INT8_PYTHON3) + " " + quote((divergent_dir() / "check.py").string()) + " " + quote(ours.string()) + " " + quote(case_dir.string()));
     return {c.exit_code, c.output};
 }
 
@@ -318,13 +316,16 @@ void expect_check_passes(const std::string& case_name, const std::string& ours_p
         std::vector<std::string> complaints;
         while (std::getline(in, line))
             if (!line.empty()) complaints.push_back(line);
-        ASSERT_EQ(complaints.size(), 1u) << "check.py may only complain about flip_0 param 0:\n" << check.output;
+        ASSERT_EQ(complaints.size(), 1u) << "check.py may only complain about flip_0 param 0:\n"
+                                         << check.output;
         EXPECT_NE(complaints[0].find("flip_0 must keep param 0="), std::string::npos)
-            << "check.py may only complain about flip_0 param 0:\n" << check.output;
+            << "check.py may only complain about flip_0 param 0:\n"
+            << check.output;
         EXPECT_NE(layer_line(ours_param, "flip_0").find(" -23300=2,0,1"), std::string::npos) << layer_line(ours_param, "flip_0");
         return;
     }
-    ADD_FAILURE() << "check.py failed (exit " << check.exit_code << "):\n" << check.output;
+    ADD_FAILURE() << "check.py failed (exit " << check.exit_code << "):\n"
+                  << check.output;
 }
 
 class Divergent : public ::testing::TestWithParam<std::string> {};

@@ -49,7 +49,8 @@ struct Cli : ::testing::Test {
     void expect_refused(const std::string& tool, const std::string& args, const std::string& message)
     {
         std::string log;
-        EXPECT_EQ(run(tool, args, &log), 255) << args << "\n" << log;
+        EXPECT_EQ(run(tool, args, &log), 255) << args << "\n"
+                                              << log;
         EXPECT_NE(log.find(message), std::string::npos) << log;
         EXPECT_TRUE(fs::is_empty(out)) << "no output after a refusal: " << args;
     }
@@ -95,8 +96,7 @@ TEST_F(Cli, TableRouteEqualsDirectFormAndReportIsWritten)
     std::string log;
     ASSERT_EQ(run(NCNN_INT8_LLM2TABLE, model() + " " + (out / "t.llm.table").string() + " method=mseclip bits=4 block=32 thread=2", &log), 0) << log;
     EXPECT_NE(log.find("ncnn llm quant table created 14 rows"), std::string::npos) << log;
-    ASSERT_EQ(run(NCNN_INT8_LLM2INT, model() + " " + (out / "a.param").string() + " " + (out / "a.bin").string() + " " + (out / "t.llm.table").string() +
-                                         " --report " + (out / "r.json").string(),
+    ASSERT_EQ(run(NCNN_INT8_LLM2INT, model() + " " + (out / "a.param").string() + " " + (out / "a.bin").string() + " " + (out / "t.llm.table").string() + " --report " + (out / "r.json").string(),
                   &log),
               0)
         << log;

@@ -87,9 +87,12 @@ LlmOptions options_of(const std::string& args)
     while (ss >> kv) {
         const size_t eq = kv.find('=');
         const std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
-        if (k == "method") o.method = v;
-        else if (k == "bits") o.bits = std::stoi(v);
-        else if (k == "block") o.block = std::stoi(v);
+        if (k == "method")
+            o.method = v;
+        else if (k == "bits")
+            o.bits = std::stoi(v);
+        else if (k == "block")
+            o.block = std::stoi(v);
     }
     return o;
 }
@@ -185,14 +188,12 @@ TEST_P(LlmConformance, CliByteIdentical)
     const fs::path out = fs::temp_directory_path() / ("ncnn_int8_llm_" + std::to_string(::getpid()) + "_" + GetParam());
     fs::remove_all(out);
     fs::create_directories(out);
-    const std::string model = quote((corpus() / "models" / (f.info.model + ".param")).string()) + " " +
-                              quote((corpus() / "models" / (f.info.bin + ".bin")).string());
+    const std::string model = quote((corpus() / "models" / (f.info.model + ".param")).string()) + " " + quote((corpus() / "models" / (f.info.bin + ".bin")).string());
     std::string log;
     if (f.info.kind == "std") {
         ASSERT_EQ(run_command(quote(NCNN_INT8_LLM2TABLE) + " " + model + " " + quote((out / "t.llm.table").string()) + " " + f.info.args, &log), 0) << log;
         EXPECT_TRUE(read_file(out / "t.llm.table") == read_file(f.dir / "expected.llm.table")) << "table differs";
-        ASSERT_EQ(run_command(quote(NCNN_INT8_LLM2INT) + " " + model + " " + quote((out / "d.param").string()) + " " + quote((out / "d.bin").string()) +
-                                  " " + f.info.args,
+        ASSERT_EQ(run_command(quote(NCNN_INT8_LLM2INT) + " " + model + " " + quote((out / "d.param").string()) + " " + quote((out / "d.bin").string()) + " " + f.info.args,
                               &log),
                   0)
             << log;
@@ -200,8 +201,7 @@ TEST_P(LlmConformance, CliByteIdentical)
         EXPECT_TRUE(read_file(out / "d.bin") == read_file(f.dir / "expected.bin")) << "direct .bin differs";
     }
     log.clear();
-    const int rc = run_command(quote(NCNN_INT8_LLM2INT) + " " + model + " " + quote((out / "e.param").string()) + " " + quote((out / "e.bin").string()) +
-                                   " " + quote(f.table.string()),
+    const int rc = run_command(quote(NCNN_INT8_LLM2INT) + " " + model + " " + quote((out / "e.param").string()) + " " + quote((out / "e.bin").string()) + " " + quote(f.table.string()),
                                &log);
     if (f.info.expect == "ok") {
         ASSERT_EQ(rc, 0) << log;

@@ -83,9 +83,12 @@ Tensor tensor_from_npy(const NpyArray& a)
 {
     Tensor t;
     const auto& s = a.shape;
-    if (s.size() == 1) t = Tensor::make1(s[0]);
-    else if (s.size() == 2) t = Tensor::make2(s[1], s[0]);
-    else t = Tensor::make3(s[2], s[1], s[0]);
+    if (s.size() == 1)
+        t = Tensor::make1(s[0]);
+    else if (s.size() == 2)
+        t = Tensor::make2(s[1], s[0]);
+    else
+        t = Tensor::make3(s[2], s[1], s[0]);
     t.data = a.data;
     return t;
 }

@@ -49,8 +49,10 @@ int main(int argc, char** argv)
         bool tainted = !std::binary_search(supported.begin(), supported.end(), l.decl->type);
         for (const std::string& b : l.decl->bottoms) tainted = tainted || post_processing.count(b);
         for (const std::string& t : l.decl->tops) {
-            if (tainted) post_processing.insert(t);
-            else last = t;
+            if (tainted)
+                post_processing.insert(t);
+            else
+                last = t;
         }
     }
     MemorySource src(c.value().bin.data(), c.value().bin.size());

@@ -31,8 +31,8 @@ struct FixtureBlob {
 };
 
 struct Fixture {
-    std::string model;     // "conformance/squeezenet"
-    bool he = false;       // weights: he
+    std::string model; // "conformance/squeezenet"
+    bool he = false;   // weights: he
     uint64_t he_seed = 0;
     std::map<std::string, float> factors;
     std::vector<FixtureInput> inputs;
@@ -57,8 +57,10 @@ inline bool parse_fixture(const std::string& text, Fixture& f, std::string& erro
             std::string kind;
             is >> kind;
             f.he = kind == "he";
-            if (f.he) ok = static_cast<bool>(is >> f.he_seed);
-            else ok = kind == "file";
+            if (f.he)
+                ok = static_cast<bool>(is >> f.he_seed);
+            else
+                ok = kind == "file";
         } else if (key == "factor") {
             std::string layer, hex;
             ok = static_cast<bool>(is >> layer >> hex);

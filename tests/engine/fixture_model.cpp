@@ -26,7 +26,7 @@ Result<std::unique_ptr<Model>> load_model_file(const std::string& param_path)
 
 engine::Tensor fixture_input(const FixtureInput& in)
 {
-    engine::Tensor t = in.dims == 1 ? engine::Tensor::make1(in.w)
+    engine::Tensor t = in.dims == 1   ? engine::Tensor::make1(in.w)
                        : in.dims == 2 ? engine::Tensor::make2(in.w, in.h)
                        : in.dims == 3 ? engine::Tensor::make3(in.w, in.h, in.c)
                                       : engine::Tensor::make4(in.w, in.h, in.d, in.c);

@@ -87,7 +87,8 @@ int main(int argc, char** argv)
                 p++;
             }
         }
-        in.dims = ext[2] > 0 ? 3 : ext[1] > 0 ? 2 : 1;
+        in.dims = ext[2] > 0 ? 3 : ext[1] > 0 ? 2
+                                              : 1;
         in.w = ext[0];
         in.h = ext[1] > 0 ? ext[1] : 1;
         in.c = ext[2] > 0 ? ext[2] : 1;
@@ -129,8 +130,10 @@ int main(int argc, char** argv)
         return 1;
     }
     std::printf("model %s\n", f.model.c_str());
-    if (f.he) std::printf("weights he %llu\n", static_cast<unsigned long long>(f.he_seed));
-    else std::printf("weights file\n");
+    if (f.he)
+        std::printf("weights he %llu\n", static_cast<unsigned long long>(f.he_seed));
+    else
+        std::printf("weights file\n");
     for (const ModelLayer& layer : m.layers) {
         auto it = f.factors.find(layer.decl->name);
         if (it != f.factors.end()) std::printf("factor %s %a\n", it->first.c_str(), it->second);

@@ -29,8 +29,8 @@ void put(std::vector<uint8_t>& out, const void* p, size_t n)
 int64_t fan_in(const ModelLayer& layer, uint64_t weight_count)
 {
     const std::string& t = layer.decl->type;
-    const int num_output = t == "InnerProduct" ? layer.params.get(params::InnerProduct::num_output)
-                           : t == "Convolution1D" ? layer.params.get(params::Convolution1D::num_output)
+    const int num_output = t == "InnerProduct"           ? layer.params.get(params::InnerProduct::num_output)
+                           : t == "Convolution1D"        ? layer.params.get(params::Convolution1D::num_output)
                            : t == "ConvolutionDepthWise" ? layer.params.get(params::ConvolutionDepthWise::num_output)
                                                          : layer.params.get(params::Convolution::num_output);
     return num_output > 0 ? static_cast<int64_t>(weight_count / num_output) : 1;

@@ -61,8 +61,8 @@ std::string llm_target_bin()
     raw(bin, 8);
     tagged(bin, 6 * 8, 0.25f);
     raw(bin, 6);
-    tagged(bin, 4 * 8, 1.5f); // gemm_0 B
-    tagged(bin, 4, 1.f);      // gemm_0 C
+    tagged(bin, 4 * 8, 1.5f);   // gemm_0 B
+    tagged(bin, 4, 1.f);        // gemm_0 C
     tagged(bin, 3 * 41, 0.75f); // gemm_1 B
     return bin;
 }

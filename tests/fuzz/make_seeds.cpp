@@ -15,8 +15,8 @@
 
 #include "core/byte_io.h"
 #include "fuzz_entries.h"
-#include "llm/llm.h"
 #include "kernels/kernels.h"
+#include "llm/llm.h"
 #include "model/bin_reader.h"
 #include "model/model.h"
 #include "model/param_file.h"
@@ -68,7 +68,9 @@ float next_value()
     return (static_cast<int>((rng_state >> 8) % 2001) - 1000) / 250.f;
 }
 
-enum class Tags { Fp32, Fp16, Mixed };
+enum class Tags { Fp32,
+                  Fp16,
+                  Mixed };
 
 // A .bin for `param`: every present blob, tagged ones as `tags` says.
 bool make_bin(const std::string& param, Tags tags, std::string* out)

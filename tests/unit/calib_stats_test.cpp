@@ -76,7 +76,7 @@ TEST(CalibStats, HistogramSkipsZerosAndClampsTheTop)
     add_histogram(s, view(v, 7, 1, 1), 1.f);
     uint64_t total = 0;
     for (uint64_t n : s.histogram) total += n;
-    EXPECT_EQ(total, 5u); // zeros skipped
+    EXPECT_EQ(total, 5u);             // zeros skipped
     EXPECT_EQ(s.histogram[2047], 3u); // 1, -1 (index 2048 clamped) and inf
     EXPECT_EQ(s.histogram[1024], 1u);
     EXPECT_EQ(s.histogram[512], 1u);

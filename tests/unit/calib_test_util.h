@@ -27,13 +27,13 @@ namespace fs = std::filesystem;
 inline fs::path calibration_cases_dir() { return fs::path(NCNN_INT8_CALIBRATION_DIR) / "cases"; }
 
 // The corpus must be there in CI; elsewhere its absence skips the test.
-#define REQUIRE_CALIBRATION_CORPUS()                                                                        \
-    do {                                                                                                    \
-        if (!fs::exists(::ncnn_int8::test::calibration_cases_dir())) {                                      \
-            const char* ci = std::getenv("CI");                                                             \
+#define REQUIRE_CALIBRATION_CORPUS()                                                                                 \
+    do {                                                                                                             \
+        if (!fs::exists(::ncnn_int8::test::calibration_cases_dir())) {                                               \
+            const char* ci = std::getenv("CI");                                                                      \
             if (ci && std::string(ci) == "true") FAIL() << "missing " << ::ncnn_int8::test::calibration_cases_dir(); \
-            GTEST_SKIP() << "no calibration corpus at " << ::ncnn_int8::test::calibration_cases_dir();      \
-        }                                                                                                   \
+            GTEST_SKIP() << "no calibration corpus at " << ::ncnn_int8::test::calibration_cases_dir();               \
+        }                                                                                                            \
     } while (0)
 
 inline std::vector<std::string> calibration_case_names()
@@ -135,8 +135,10 @@ inline TableComparison compare_tables(const std::string& ours_text, const std::s
         }
         if (is_weight_key(key)) {
             c.weight_lines++;
-            if (it->second == text) c.weight_identical++;
-            else c.problems.push_back("weight line " + key + " differs");
+            if (it->second == text)
+                c.weight_identical++;
+            else
+                c.problems.push_back("weight line " + key + " differs");
             continue;
         }
         c.activations++;

@@ -145,8 +145,8 @@ TEST(CalibWeightScales, FixedLinesForEmbedAttentionAndRecurrent)
         "LSTM lstm 1 1 r l 0=1 1=16 3=2\n"
         "GRU gru 1 1 l g 0=1 1=6\n";
     BinBuilder bb;
-    bb.fp32({0.f, 0.f, 0.f, 0.f, 0.f, 0.f});                               // embed: all zero -> 1
-    bb.fp32({1, -2, 3, 4}).raw({0, 0}).fp32({-8, 1, 1, 2}).raw({0, 0});     // q, k
+    bb.fp32({0.f, 0.f, 0.f, 0.f, 0.f, 0.f});                                  // embed: all zero -> 1
+    bb.fp32({1, -2, 3, 4}).raw({0, 0}).fp32({-8, 1, 1, 2}).raw({0, 0});       // q, k
     bb.fp32({0.5f, 0.25f, 0, 0}).raw({0, 0}).fp32({1, 2, 3, -4}).raw({0, 0}); // v (row 1 zero -> 1), out
     // RNN: num_output 2, bidirectional, input size 2: xc 2x2x2, bias 2x2, hc 2x2x2
     bb.fp32({1, 2, 3, 4, 5, 6, 7, 8}).fp32({0, 0, 0, 0}).fp32({-1, 0, 0, 2, 4, 0, 0, 8});

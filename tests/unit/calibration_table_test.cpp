@@ -31,8 +31,10 @@ Read read(const std::string& text)
     Read r;
     Result<CalibrationTable> t = read_calibration_table(text, "m.table", r.diag);
     r.ok = t.is_ok();
-    if (r.ok) r.table = std::move(t).value();
-    else r.error = t.status().message();
+    if (r.ok)
+        r.table = std::move(t).value();
+    else
+        r.error = t.status().message();
     return r;
 }
 
@@ -85,7 +87,7 @@ TEST(CalibrationTable, StopsAtFirstEmptyLineWithWarning)
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_NE(r.table.input_scale("a"), nullptr);
     EXPECT_EQ(r.table.input_scale("b"), nullptr);
-    EXPECT_TRUE(r.warned("m.table:2")) ;
+    EXPECT_TRUE(r.warned("m.table:2"));
     EXPECT_TRUE(r.warned("ignored"));
     // whitespace-only lines are empty too (also with CR)
     const Read crlf = read("a 1\r\n  \r\nb 2\r\n");

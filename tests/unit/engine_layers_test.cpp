@@ -76,16 +76,16 @@ Tensor naive_conv(const Tensor& in, const std::vector<float>& w, const std::vect
 
 TEST(EngineLayers, ConvolutionMatchesTheDefinition)
 {
-    struct Case { int k, stride, dil, pad, inc, outc, group; };
+    struct Case {
+        int k, stride, dil, pad, inc, outc, group;
+    };
     for (const Case& c : {Case{3, 1, 1, 1, 3, 8, 1}, Case{3, 2, 1, 1, 5, 7, 1}, Case{3, 1, 2, 2, 4, 6, 1}, Case{1, 1, 1, 0, 16, 9, 1}, Case{5, 2, 1, 2, 2, 3, 1},
                           Case{3, 1, 1, 1, 6, 6, 6}, Case{3, 2, 1, 1, 4, 4, 4}, Case{3, 1, 1, 1, 4, 8, 2}}) {
         const Tensor in = random_tensor(Tensor::make3(11, 9, c.inc), 3);
         const std::vector<float> w = random_floats(static_cast<size_t>(c.outc) * c.inc / c.group * c.k * c.k, 4);
         const std::vector<float> bias = random_floats(c.outc, 5);
         const bool dw = c.group > 1;
-        const std::string line = std::string(dw ? "ConvolutionDepthWise" : "Convolution") + " conv 1 1 data out 0=" + std::to_string(c.outc) + " 1=" + std::to_string(c.k) +
-                                 " 2=" + std::to_string(c.dil) + " 3=" + std::to_string(c.stride) + " 4=" + std::to_string(c.pad) + " 5=1 6=" + std::to_string(w.size()) +
-                                 (dw ? " 7=" + std::to_string(c.group) : "");
+        const std::string line = std::string(dw ? "ConvolutionDepthWise" : "Convolution") + " conv 1 1 data out 0=" + std::to_string(c.outc) + " 1=" + std::to_string(c.k) + " 2=" + std::to_string(c.dil) + " 3=" + std::to_string(c.stride) + " 4=" + std::to_string(c.pad) + " 5=1 6=" + std::to_string(w.size()) + (dw ? " 7=" + std::to_string(c.group) : "");
         BinBuilder bin;
         bin.fp32(w).raw(bias);
         auto blobs = run_model("7767517\n2 2\nInput in 0 1 data\n" + line + "\n", bin.bytes, {in});
@@ -187,18 +187,18 @@ TEST(EngineLayers, BinaryOpBroadcastForms)
     Tensor per_w = Tensor::make1(4);
     per_w.data = {1.f, 2.f, 3.f, 4.f};
     const std::string param = "7767517\n3 3\nInput a 0 1 a\nInput b 0 1 b\nBinaryOp op 2 1 a b out 0=0\n";
-    {   // 1-D of c values: per channel.
+    { // 1-D of c values: per channel.
         Tensor want = a3;
         for (int q = 0; q < 2; q++)
             for (size_t i = 0; i < 12; i++) want.channel(q)[i] += per_c.data[q];
         expect_close(run_model(param, {}, {a3, per_c})["out"], want);
     }
-    {   // 1-D of w values: per column.
+    { // 1-D of w values: per column.
         Tensor want = a3;
         for (size_t i = 0; i < want.data.size(); i++) want.data[i] += per_w.data[i % 4];
         expect_close(run_model(param, {}, {a3, per_w})["out"], want);
     }
-    {   // 2-D (w=3, h=2) into 3-D: becomes (w=1, h=3, c=2): one value per row of each channel.
+    { // 2-D (w=3, h=2) into 3-D: becomes (w=1, h=3, c=2): one value per row of each channel.
         Tensor b2 = random_tensor(Tensor::make2(3, 2), 22);
         Tensor want = a3;
         for (int q = 0; q < 2; q++)
@@ -206,7 +206,7 @@ TEST(EngineLayers, BinaryOpBroadcastForms)
                 for (int x = 0; x < 4; x++) want.channel(q)[y * 4 + x] += b2.data[q * 3 + y];
         expect_close(run_model(param, {}, {a3, b2})["out"], want);
     }
-    {   // 2-D with 1-D whose length equals A.h: per row; and the reverse operand order.
+    { // 2-D with 1-D whose length equals A.h: per row; and the reverse operand order.
         Tensor a2 = random_tensor(Tensor::make2(5, 3), 23);
         Tensor rows = Tensor::make1(3);
         rows.data = {1.f, -2.f, 3.f};
@@ -215,7 +215,7 @@ TEST(EngineLayers, BinaryOpBroadcastForms)
             for (int x = 0; x < 5; x++) want.data[y * 5 + x] = rows.data[y] - a2.data[y * 5 + x];
         expect_close(run_model("7767517\n3 3\nInput a 0 1 a\nInput b 0 1 b\nBinaryOp op 2 1 b a out 0=1\n", {}, {a2, rows})["out"], want);
     }
-    {   // Same rank, extents of 1 repeat: (4,1,2) * (1,3,1).
+    { // Same rank, extents of 1 repeat: (4,1,2) * (1,3,1).
         Tensor x = random_tensor(Tensor::make3(4, 1, 2), 24), y = random_tensor(Tensor::make3(1, 3, 1), 25);
         Tensor want = Tensor::make3(4, 3, 2);
         for (int q = 0; q < 2; q++)
@@ -223,7 +223,7 @@ TEST(EngineLayers, BinaryOpBroadcastForms)
                 for (int c = 0; c < 4; c++) want.channel(q)[r * 4 + c] = x.channel(q)[c] * y.data[r];
         expect_close(run_model("7767517\n3 3\nInput a 0 1 a\nInput b 0 1 b\nBinaryOp op 2 1 a b out 0=2\n", {}, {x, y})["out"], want);
     }
-    {   // with_scalar rsub: b - x.
+    { // with_scalar rsub: b - x.
         Tensor want = a3;
         for (float& v : want.data) v = 2.5f - v;
         expect_close(run_model("7767517\n2 2\nInput a 0 1 a\nBinaryOp op 1 1 a out 0=7 1=1 2=2.5\n", {}, {a3})["out"], want);
@@ -326,7 +326,9 @@ TEST(EngineLayers, EltwiseReshapeFlattenMemoryDataAndActivations)
 
 TEST(EngineLayers, DeconvolutionMatchesTheScatterDefinition)
 {
-    struct Case { int k, stride, dil, pad, inc, outc, group; };
+    struct Case {
+        int k, stride, dil, pad, inc, outc, group;
+    };
     for (const Case& c : {Case{3, 2, 1, 0, 3, 4, 1}, Case{4, 2, 1, 1, 2, 3, 1}, Case{3, 1, 2, 0, 2, 2, 1}, Case{3, 2, 1, 1, 4, 4, 4}}) {
         const Tensor in = random_tensor(Tensor::make3(5, 4, c.inc), 60);
         const int icg = c.inc / c.group, ocg = c.outc / c.group, maxk = c.k * c.k;
@@ -351,9 +353,7 @@ TEST(EngineLayers, DeconvolutionMatchesTheScatterDefinition)
             for (int y = 0; y < want.h; y++)
                 for (int x = 0; x < want.w; x++) want.channel(p)[y * want.w + x] = full.channel(p)[(y + c.pad) * fw + x + c.pad];
         const bool dw = c.group > 1;
-        const std::string line = std::string(dw ? "DeconvolutionDepthWise" : "Deconvolution") + " d 1 1 data out 0=" + std::to_string(c.outc) + " 1=" + std::to_string(c.k) +
-                                 " 2=" + std::to_string(c.dil) + " 3=" + std::to_string(c.stride) + " 4=" + std::to_string(c.pad) + " 5=1 6=" + std::to_string(w.size()) +
-                                 (dw ? " 7=" + std::to_string(c.group) : "");
+        const std::string line = std::string(dw ? "DeconvolutionDepthWise" : "Deconvolution") + " d 1 1 data out 0=" + std::to_string(c.outc) + " 1=" + std::to_string(c.k) + " 2=" + std::to_string(c.dil) + " 3=" + std::to_string(c.stride) + " 4=" + std::to_string(c.pad) + " 5=1 6=" + std::to_string(w.size()) + (dw ? " 7=" + std::to_string(c.group) : "");
         BinBuilder bin;
         bin.fp32(w).raw(bias);
         SCOPED_TRACE(line);

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "highway_targets.h"
 #include "hwy/highway.h"
 #include "hwy/targets.h"
 #include "kernels/kernels.h"
 #include "kernels/scalar_reference.h"
-#include "highway_targets.h"
 
 namespace ncnn_int8 {
 namespace {
@@ -30,24 +30,79 @@ std::vector<float> edge_values()
     const float inf = std::numeric_limits<float>::infinity();
     const float nan = std::numeric_limits<float>::quiet_NaN();
     std::vector<float> v = {
-        0.f, -0.f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 126.5f, -126.5f, 127.5f, -127.5f, 0.49999997f, -0.49999997f,
-        1.4999999f, -1.4999999f, std::nextafter(0.5f, 0.f), std::nextafter(2.5f, 0.f), std::nextafter(-3.5f, 0.f),
-        std::nextafter(0.5f, 1.f), nan, -nan, inf, -inf, 3e9f, -3e9f, 2147483520.f, 2147483648.f, -2147483648.f,
-        1e-40f, -1e-40f, std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::min(),
-        std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(),
+        0.f,
+        -0.f,
+        0.5f,
+        -0.5f,
+        1.5f,
+        -1.5f,
+        2.5f,
+        -2.5f,
+        126.5f,
+        -126.5f,
+        127.5f,
+        -127.5f,
+        0.49999997f,
+        -0.49999997f,
+        1.4999999f,
+        -1.4999999f,
+        std::nextafter(0.5f, 0.f),
+        std::nextafter(2.5f, 0.f),
+        std::nextafter(-3.5f, 0.f),
+        std::nextafter(0.5f, 1.f),
+        nan,
+        -nan,
+        inf,
+        -inf,
+        3e9f,
+        -3e9f,
+        2147483520.f,
+        2147483648.f,
+        -2147483648.f,
+        1e-40f,
+        -1e-40f,
+        std::numeric_limits<float>::denorm_min(),
+        std::numeric_limits<float>::min(),
+        std::numeric_limits<float>::max(),
+        -std::numeric_limits<float>::max(),
         // fp16 limits
-        65504.f, -65504.f, 65519.996f, 65520.f, -65520.f, 65536.f, 65505.f, 65535.f,
+        65504.f,
+        -65504.f,
+        65519.996f,
+        65520.f,
+        -65520.f,
+        65536.f,
+        65505.f,
+        65535.f,
         // fp16 subnormal range
-        std::ldexp(1.f, -24), std::ldexp(1.f, -25), std::ldexp(3.f, -26), std::ldexp(1.f, -15), std::ldexp(1.f, -14),
-        std::nextafter(std::ldexp(1.f, -14), 0.f), std::nextafter(std::ldexp(1.f, -25), 1.f), std::ldexp(5.f, -26),
-        -std::ldexp(1.f, -24), -std::ldexp(3.f, -26), std::ldexp(1.f, -26), std::ldexp(1023.f, -24),
-        std::ldexp(2047.f, -25), std::ldexp(1.f, -30),
+        std::ldexp(1.f, -24),
+        std::ldexp(1.f, -25),
+        std::ldexp(3.f, -26),
+        std::ldexp(1.f, -15),
+        std::ldexp(1.f, -14),
+        std::nextafter(std::ldexp(1.f, -14), 0.f),
+        std::nextafter(std::ldexp(1.f, -25), 1.f),
+        std::ldexp(5.f, -26),
+        -std::ldexp(1.f, -24),
+        -std::ldexp(3.f, -26),
+        std::ldexp(1.f, -26),
+        std::ldexp(1023.f, -24),
+        std::ldexp(2047.f, -25),
+        std::ldexp(1.f, -30),
         // rounding ties for fp16 (1 + k*2^-11)
-        1.f + std::ldexp(1.f, -11), 1.f + std::ldexp(3.f, -11), 1.f + std::ldexp(1.f, -11) + std::ldexp(1.f, -23),
+        1.f + std::ldexp(1.f, -11),
+        1.f + std::ldexp(3.f, -11),
+        1.f + std::ldexp(1.f, -11) + std::ldexp(1.f, -23),
         // flush threshold
-        1e-30f, -1e-30f, std::nextafter(1e-30f, 0.f), 1e-31f, 1e-29f,
+        1e-30f,
+        -1e-30f,
+        std::nextafter(1e-30f, 0.f),
+        1e-31f,
+        1e-29f,
         // signaling NaN
-        float_of(0x7F800001u), float_of(0xFFA00000u), float_of(0x7FBFFFFFu),
+        float_of(0x7F800001u),
+        float_of(0xFFA00000u),
+        float_of(0x7FBFFFFFu),
     };
     return v;
 }
@@ -387,7 +442,8 @@ TEST(ScalarReference, Fp16ToFp32ExactAgainstLdexp)
         const uint32_t e = (h >> 10) & 0x1F, m = h & 0x3FF;
         const float got = scalar::fp16_to_fp32_exact(static_cast<uint16_t>(h));
         if (e == 0x1F) {
-            if (m == 0) EXPECT_TRUE(std::isinf(got)) << h;
+            if (m == 0)
+                EXPECT_TRUE(std::isinf(got)) << h;
             else {
                 EXPECT_TRUE(std::isnan(got)) << h;
                 EXPECT_EQ((bits_of(got) >> 13) & 0x3FF, m) << "payload kept, h=" << h;
@@ -407,7 +463,8 @@ TEST(ScalarReference, QuantizeTailIsClampedRound)
     std::uniform_real_distribution<float> dist(-300.f, 300.f);
     for (int i = 0; i < 200000; i++) {
         const float x = dist(rng);
-        const float scale = i % 3 == 0 ? 1.f : i % 3 == 1 ? 0.37f : 2.5f;
+        const float scale = i % 3 == 0 ? 1.f : i % 3 == 1 ? 0.37f
+                                                          : 2.5f;
         const float p = x * scale;
         const double r = std::round(static_cast<double>(p));
         const int want = static_cast<int>(std::max(-127.0, std::min(127.0, r)));

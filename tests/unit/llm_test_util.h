@@ -16,7 +16,7 @@ struct LlmRun {
     bool ok = false;
     std::string error;
     LlmReport report;
-    std::string text;      // table, or .param
+    std::string text; // table, or .param
     std::vector<uint8_t> bin;
     int commits = 0;
 };
@@ -35,8 +35,10 @@ inline LlmRun llm_table_in_memory(const std::string& param, const std::vector<ui
     Result<LlmReport> r = make_llm_table(request, table);
     LlmRun run;
     run.ok = r.is_ok();
-    if (run.ok) run.report = r.value();
-    else run.error = r.status().message();
+    if (run.ok)
+        run.report = r.value();
+    else
+        run.error = r.status().message();
     run.text.assign(table.bytes.begin(), table.bytes.end());
     run.commits = table.commits;
     return run;
@@ -64,8 +66,10 @@ inline LlmRun llm_quantize_in_memory(const std::string& param, const std::vector
     Result<LlmReport> r = llm_quantize(request, param_out, bin_out);
     LlmRun run;
     run.ok = r.is_ok();
-    if (run.ok) run.report = r.value();
-    else run.error = r.status().message();
+    if (run.ok)
+        run.report = r.value();
+    else
+        run.error = r.status().message();
     run.text.assign(param_out.bytes.begin(), param_out.bytes.end());
     run.bin = bin_out.bytes;
     run.commits = param_out.commits + bin_out.commits;

@@ -32,8 +32,10 @@ Built build(const std::string& line)
     }
     Result<Model> m = build_model(std::move(f).value(), b.diag);
     b.ok = m.is_ok();
-    if (b.ok) b.model = std::move(m).value();
-    else b.error = m.status().message();
+    if (b.ok)
+        b.model = std::move(m).value();
+    else
+        b.error = m.status().message();
     return b;
 }
 
@@ -57,7 +59,7 @@ TEST(Defaults, ConvolutionKernelHDefaultsToKernelW)
     const LayerParams& p = params_of(b);
     EXPECT_EQ(p.get(params::Convolution::kernel_w), 3);
     EXPECT_EQ(p.get(params::Convolution::kernel_h), 3);
-    EXPECT_EQ(p.get(params::Convolution::dilation_w), 1);  // dilation default
+    EXPECT_EQ(p.get(params::Convolution::dilation_w), 1); // dilation default
     EXPECT_EQ(p.get(params::Convolution::dilation_h), 1); // dilation_h follows
     EXPECT_EQ(p.get(params::Convolution::stride_w), 1);
     EXPECT_EQ(p.get(params::Convolution::stride_h), 1);
@@ -97,8 +99,8 @@ TEST(Defaults, MultiHeadAttention)
 {
     Built b = build("MultiHeadAttention m 1 1 a b 0=8 1=2 2=64");
     const LayerParams& p = params_of(b);
-    EXPECT_EQ(p.get(params::MultiHeadAttention::kdim), 8); // kdim defaults to embed_dim
-    EXPECT_EQ(p.get(params::MultiHeadAttention::vdim), 8); // vdim too
+    EXPECT_EQ(p.get(params::MultiHeadAttention::kdim), 8);     // kdim defaults to embed_dim
+    EXPECT_EQ(p.get(params::MultiHeadAttention::vdim), 8);     // vdim too
     EXPECT_EQ(p.get(params::MultiHeadAttention::scale), 0.5f); // 1 / sqrt(8 / 2)
     Built c = build("MultiHeadAttention m 1 1 a b 0=12 1=5 2=144 3=6");
     const LayerParams& q = params_of(c);
@@ -119,7 +121,7 @@ TEST(Defaults, IntGivenForFloatReinterpretsBits)
     EXPECT_EQ(p.get(params::ReLU::slope.id).kind, ValueKind::Float);
     EXPECT_EQ(p.get(params::ReLU::slope.id).bits, 1u);
     EXPECT_EQ(p.get(params::ReLU::slope), std::nextafter(0.f, 1.f)); // the smallest subnormal
-    EXPECT_TRUE(warned(b, "param 0 (slope)")) ;
+    EXPECT_TRUE(warned(b, "param 0 (slope)"));
     EXPECT_TRUE(warned(b, "m.param:3"));
     // and a float given for an int keeps the float's bits
     Built c = build("Concat c 1 1 a b 0=1.0");

@@ -38,7 +38,8 @@ ParamFile must_read(const std::string& text)
 std::string error_of(const std::string& text)
 {
     Result<ParamFile> r = read(text);
-    EXPECT_FALSE(r.is_ok()) << "expected an error for:\n" << text;
+    EXPECT_FALSE(r.is_ok()) << "expected an error for:\n"
+                            << text;
     return r.is_ok() ? "" : r.status().message();
 }
 
@@ -245,8 +246,8 @@ TEST(ParamReader, MixedArrayKindIsTheLastElements)
 TEST(ParamReader, ValuesLongerThan15CharsAreRejected)
 {
     EXPECT_FALSE(contains(error_of(one_layer("Custom c 0 1 out 0=123456789012345")), "15 characters")); // 15 digits: length ok, but not an int32
-    must_read(one_layer("Custom c 0 1 out 0=0.1234567890123"));         // 15 chars
-    std::string e = error_of(one_layer("Custom c 0 1 out 0=0.12345678901234")); // 16
+    must_read(one_layer("Custom c 0 1 out 0=0.1234567890123"));                                         // 15 chars
+    std::string e = error_of(one_layer("Custom c 0 1 out 0=0.12345678901234"));                         // 16
     EXPECT_TRUE(contains(e, "15")) << e;
     EXPECT_TRUE(contains(e, "m.param:3")) << e;
     e = error_of(one_layer("Custom c 0 1 out 1=1,0.12345678901234"));

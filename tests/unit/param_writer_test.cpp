@@ -104,9 +104,7 @@ TEST(ParamWriter, LayerLinePaddingAndHeader)
                                       "Convolution a_very_long_convolution_name 1 1 data conv 0=2 1=1 6=6\n"
                                       "ReLU relu 1 1 conv out\n");
     // %-24s: padded to 24, longer names are written whole
-    const std::string want = "7767517\n3 3\n" + pad24("Input") + " " + pad24("in") + " 0 1 data 0=4 1=4 2=3\n" +
-                             pad24("Convolution") + " a_very_long_convolution_name 1 1 data conv 0=2 1=1 6=6\n" +
-                             pad24("ReLU") + " " + pad24("relu") + " 1 1 conv out\n";
+    const std::string want = "7767517\n3 3\n" + pad24("Input") + " " + pad24("in") + " 0 1 data 0=4 1=4 2=3\n" + pad24("Convolution") + " a_very_long_convolution_name 1 1 data conv 0=2 1=1 6=6\n" + pad24("ReLU") + " " + pad24("relu") + " 1 1 conv out\n";
     EXPECT_EQ(out, want);
 }
 

@@ -21,9 +21,8 @@ using test::BinCursor;
 using test::contains;
 using test::expected_fp16;
 using test::expected_row;
-using test::RunResult;
 using test::run_quantize;
-
+using test::RunResult;
 
 // A .param with the header counted as ncnn's loader counts blobs.
 std::string model(const std::vector<std::string>& lines)
@@ -83,7 +82,8 @@ void expect_ok(const RunResult& r)
 
 void expect_error(const RunResult& r, const std::vector<std::string>& parts)
 {
-    ASSERT_FALSE(r.ok) << "expected an error; output param:\n" << r.param;
+    ASSERT_FALSE(r.ok) << "expected an error; output param:\n"
+                       << r.param;
     for (const std::string& p : parts) EXPECT_TRUE(contains(r.error, p)) << "'" << p << "' not in: " << r.error;
     EXPECT_EQ(r.param_commits, 0) << "nothing may be committed on error";
     EXPECT_EQ(r.bin_commits, 0) << "nothing may be committed on error";
@@ -198,10 +198,10 @@ TEST(QuantizeRecurrent, RnnLstmGruRowsAndScales)
         size_t xc, bias, hc, hr, rows;
     };
     const Layer layers[] = {
-        {"rnn", 6, 2, 4, 0, 2},      // input 3: xc 3x2, hc 2x2
-        {"lstm", 24, 8, 16, 0, 8},   // input 3: 8 rows of 3, hc 8 rows of 2
+        {"rnn", 6, 2, 4, 0, 2},       // input 3: xc 3x2, hc 2x2
+        {"lstm", 24, 8, 16, 0, 8},    // input 3: 8 rows of 3, hc 8 rows of 2
         {"lstmp", 24, 12, 24, 6, 12}, // hidden 3, proj 2: input 2
-        {"gru", 24, 16, 24, 0, 12},  // bidirectional: 2 x 3 gates x 2 units, bias 4 rows per direction
+        {"gru", 24, 16, 24, 0, 12},   // bidirectional: 2 x 3 gates x 2 units, bias 4 rows per direction
     };
     BinBuilder b;
     std::string table;
@@ -289,8 +289,7 @@ TEST(QuantizeMultiHeadAttention, QkvRowsAndOutScale)
         bias.push_back(values(4, 50 + k));
         b.fp32(w.back()).raw(bias.back());
     }
-    const std::string table = scale_line("mha_param_0", 4, 10.f) + scale_line("mha_param_1", 4, 20.f) +
-                              scale_line("mha_param_2", 4, 30.f) + "mha_param_3 40.0\n";
+    const std::string table = scale_line("mha_param_0", 4, 10.f) + scale_line("mha_param_1", 4, 20.f) + scale_line("mha_param_2", 4, 30.f) + "mha_param_3 40.0\n";
     const RunResult r = run_quantize(param, b.bytes, table);
     expect_ok(r);
     EXPECT_EQ(r.params_of("mha"), " 0=4 1=2 2=16 3=4 4=4 6=7.071068e-01 18=2");
@@ -370,7 +369,7 @@ TEST(QuantizeGemm, TransposedBUsesFirstRowAbsmax)
     BinCursor c(r.bin);
     const std::vector<int8_t> q = c.int8(12);
     EXPECT_EQ(q, rows(bw, {s, s, s}));
-    EXPECT_EQ(q[4], 127);  // 2 * 127 clamps
+    EXPECT_EQ(q[4], 127); // 2 * 127 clamps
     EXPECT_EQ(q[5], -127);
     EXPECT_EQ(c.raw(1), (std::vector<float>{s}));
     EXPECT_TRUE(c.at_end());

@@ -8,8 +8,8 @@
 
 #include "model/bin_reader.h"
 #include "model/catalog/params.h"
-#include "model/model.h"
 #include "model/layer_schema.h"
+#include "model/model.h"
 #include "test_util.h"
 
 namespace ncnn_int8 {
@@ -19,19 +19,116 @@ using test::contains;
 
 // `git show HEAD:src/CMakeLists.txt | grep ncnn_add_layer` in Tencent/ncnn.
 const std::vector<std::string> kNcnnLayers = {
-    "AbsVal", "ArgMax", "BatchNorm", "Bias", "BNLL", "Concat", "Convolution", "Crop", "Deconvolution", "Dropout",
-    "Eltwise", "ELU", "Embed", "Exp", "Flatten", "InnerProduct", "Input", "Log", "LRN", "MemoryData", "MVN",
-    "Pooling", "Power", "PReLU", "Proposal", "Reduction", "ReLU", "Reshape", "ROIPooling", "Scale", "Sigmoid",
-    "Slice", "Softmax", "Split", "SPP", "TanH", "Threshold", "Tile", "RNN", "LSTM", "BinaryOp", "UnaryOp",
-    "ConvolutionDepthWise", "Padding", "Squeeze", "ExpandDims", "Normalize", "Permute", "PriorBox",
-    "DetectionOutput", "Interp", "DeconvolutionDepthWise", "ShuffleChannel", "InstanceNorm", "Clip", "Reorg",
-    "YoloDetectionOutput", "Quantize", "Dequantize", "Yolov3DetectionOutput", "PSROIPooling", "ROIAlign", "Packing",
-    "Requantize", "Cast", "HardSigmoid", "SELU", "HardSwish", "Noop", "PixelShuffle", "DeepCopy", "Mish",
-    "StatisticsPooling", "Swish", "Gemm", "GroupNorm", "LayerNorm", "Softplus", "GRU", "MultiHeadAttention", "GELU",
-    "Convolution1D", "Pooling1D", "ConvolutionDepthWise1D", "Convolution3D", "ConvolutionDepthWise3D", "Pooling3D",
-    "MatMul", "Deconvolution1D", "DeconvolutionDepthWise1D", "Deconvolution3D", "DeconvolutionDepthWise3D", "Einsum",
-    "DeformableConv2D", "GLU", "Fold", "Unfold", "GridSample", "CumulativeSum", "CopyTo", "Erf", "Diag", "CELU",
-    "Shrink", "RMSNorm", "Spectrogram", "InverseSpectrogram", "Flip", "SDPA", "RotaryEmbed",
+    "AbsVal",
+    "ArgMax",
+    "BatchNorm",
+    "Bias",
+    "BNLL",
+    "Concat",
+    "Convolution",
+    "Crop",
+    "Deconvolution",
+    "Dropout",
+    "Eltwise",
+    "ELU",
+    "Embed",
+    "Exp",
+    "Flatten",
+    "InnerProduct",
+    "Input",
+    "Log",
+    "LRN",
+    "MemoryData",
+    "MVN",
+    "Pooling",
+    "Power",
+    "PReLU",
+    "Proposal",
+    "Reduction",
+    "ReLU",
+    "Reshape",
+    "ROIPooling",
+    "Scale",
+    "Sigmoid",
+    "Slice",
+    "Softmax",
+    "Split",
+    "SPP",
+    "TanH",
+    "Threshold",
+    "Tile",
+    "RNN",
+    "LSTM",
+    "BinaryOp",
+    "UnaryOp",
+    "ConvolutionDepthWise",
+    "Padding",
+    "Squeeze",
+    "ExpandDims",
+    "Normalize",
+    "Permute",
+    "PriorBox",
+    "DetectionOutput",
+    "Interp",
+    "DeconvolutionDepthWise",
+    "ShuffleChannel",
+    "InstanceNorm",
+    "Clip",
+    "Reorg",
+    "YoloDetectionOutput",
+    "Quantize",
+    "Dequantize",
+    "Yolov3DetectionOutput",
+    "PSROIPooling",
+    "ROIAlign",
+    "Packing",
+    "Requantize",
+    "Cast",
+    "HardSigmoid",
+    "SELU",
+    "HardSwish",
+    "Noop",
+    "PixelShuffle",
+    "DeepCopy",
+    "Mish",
+    "StatisticsPooling",
+    "Swish",
+    "Gemm",
+    "GroupNorm",
+    "LayerNorm",
+    "Softplus",
+    "GRU",
+    "MultiHeadAttention",
+    "GELU",
+    "Convolution1D",
+    "Pooling1D",
+    "ConvolutionDepthWise1D",
+    "Convolution3D",
+    "ConvolutionDepthWise3D",
+    "Pooling3D",
+    "MatMul",
+    "Deconvolution1D",
+    "DeconvolutionDepthWise1D",
+    "Deconvolution3D",
+    "DeconvolutionDepthWise3D",
+    "Einsum",
+    "DeformableConv2D",
+    "GLU",
+    "Fold",
+    "Unfold",
+    "GridSample",
+    "CumulativeSum",
+    "CopyTo",
+    "Erf",
+    "Diag",
+    "CELU",
+    "Shrink",
+    "RMSNorm",
+    "Spectrogram",
+    "InverseSpectrogram",
+    "Flip",
+    "SDPA",
+    "RotaryEmbed",
 };
 
 TEST(Schema, Exactly110NcnnLayerTypes)
@@ -88,7 +185,7 @@ TEST(Schema, Int8FactsOnExactlyTheTenQuantizedTypes)
     for (const LayerSchema& s : all_layer_schemas())
         if (s.int8) with_int8.insert(s.type);
     const std::set<std::string> expected = {"Convolution", "ConvolutionDepthWise", "InnerProduct", "RNN", "LSTM",
-                                             "GRU", "Embed", "MultiHeadAttention", "Gemm", "SDPA"};
+                                            "GRU", "Embed", "MultiHeadAttention", "Gemm", "SDPA"};
     EXPECT_EQ(with_int8, expected);
 
     // LSTM: 4 gates x hidden_size x directions, for both blobs and their scale blobs
@@ -226,8 +323,10 @@ std::vector<Planned> plan(const std::string& line, std::string* error = nullptr)
     if (m.layers.empty()) return out;
     Result<std::vector<PlannedBlob>> r = present_blobs(m.layers[0], m.layers[0].params, "m.param");
     if (!r.is_ok()) {
-        if (error) *error = r.status().message();
-        else ADD_FAILURE() << r.status().message();
+        if (error)
+            *error = r.status().message();
+        else
+            ADD_FAILURE() << r.status().message();
         return out;
     }
     for (const PlannedBlob& b : r.value()) out.push_back({b.spec->name, b.count, b.tagged});

@@ -170,8 +170,7 @@ struct RunResult {
             // type (padded), then name
             size_t p = line.find(' ');
             while (p != std::string::npos && p < line.size() && line[p] == ' ') p++;
-            if (p != std::string::npos && line.compare(p, name.size(), name) == 0 &&
-                (p + name.size() == line.size() || line[p + name.size()] == ' '))
+            if (p != std::string::npos && line.compare(p, name.size(), name) == 0 && (p + name.size() == line.size() || line[p + name.size()] == ' '))
                 return line;
             start = end + 1;
         }
@@ -213,8 +212,10 @@ inline RunResult run_quantize(const std::string& param, const std::vector<uint8_
     RecordingSink param_sink, bin_sink;
     Result<Report> result = quantize_model(request, param_sink, bin_sink);
     r.ok = result.is_ok();
-    if (r.ok) r.report = result.value();
-    else r.error = result.status().message();
+    if (r.ok)
+        r.report = result.value();
+    else
+        r.error = result.status().message();
     r.param.assign(param_sink.bytes.begin(), param_sink.bytes.end());
     r.bin = bin_sink.bytes;
     r.param_commits = param_sink.commits;

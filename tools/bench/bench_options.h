@@ -10,10 +10,10 @@
 namespace ncnn_int8::bench {
 
 struct BenchOptions {
-    std::string models_dir;                 // where the generated models are kept between runs
+    std::string models_dir; // where the generated models are kept between runs
     std::vector<std::string> kinds{"vit", "cnn"};
     int repeats = 3;
-    std::string json_path;                  // empty: no JSON file
+    std::string json_path; // empty: no JSON file
     uint64_t seed = 1;
     bool help = false;
 };

@@ -22,8 +22,8 @@ struct ModelResult {
     IoBound io;
     std::vector<QuantizeRun> runs;
 
-    double quantize_seconds() const;  // median
-    uint64_t peak_rss_kb() const;     // max over runs
+    double quantize_seconds() const; // median
+    uint64_t peak_rss_kb() const;    // max over runs
     uint64_t rss_limit_kb() const { return (kRssAllowanceBytes + stats.largest_layer_fp32_bytes) / 1024; }
 };
 

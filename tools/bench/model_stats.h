@@ -11,7 +11,7 @@ namespace ncnn_int8::bench {
 struct ModelStats {
     size_t layers = 0;
     uint64_t bin_bytes = 0;
-    std::string largest_layer; // "Type 'name'"
+    std::string largest_layer;             // "Type 'name'"
     uint64_t largest_layer_fp32_bytes = 0; // sum of its blobs' element counts x 4
 };
 

@@ -11,10 +11,10 @@
 namespace ncnn_int8::bench {
 
 struct QuantizeRun {
-    double seconds = 0;          // read param/table, open, quantize_model, commit
-    uint64_t peak_rss_kb = 0;    // the child's getrusage ru_maxrss (from wait4)
-    uint64_t vm_hwm_kb = 0;      // the child's /proc/self/status VmHWM at the end
-    uint64_t start_rss_kb = 0;   // the child's VmRSS right after fork (inherited)
+    double seconds = 0;        // read param/table, open, quantize_model, commit
+    uint64_t peak_rss_kb = 0;  // the child's getrusage ru_maxrss (from wait4)
+    uint64_t vm_hwm_kb = 0;    // the child's /proc/self/status VmHWM at the end
+    uint64_t start_rss_kb = 0; // the child's VmRSS right after fork (inherited)
     uint64_t bin_bytes_in = 0, bin_bytes_out = 0;
     size_t warnings = 0;
 };

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "kinds.h"
-#include "model/catalog/params.h"
 #include "layers.h"
+#include "model/catalog/params.h"
 
 namespace ncnn_int8::generator {
 

@@ -3,8 +3,8 @@
 // LSTM projection, MHA kdim/vdim, Gemm transposes, ...), plus float layers.
 // Layers read their own Inputs: the graph is for quantizing, not running.
 #include "kinds.h"
-#include "model/catalog/params.h"
 #include "layers.h"
+#include "model/catalog/params.h"
 
 namespace ncnn_int8::generator {
 

@@ -1,8 +1,8 @@
 // The demo model: a small conv net with a conv -> conv chain and a
 // conv -> Split -> convs branch, so requantize fusion shows up.
 #include "kinds.h"
-#include "model/catalog/params.h"
 #include "layers.h"
+#include "model/catalog/params.h"
 
 namespace ncnn_int8::generator {
 

@@ -94,7 +94,8 @@ Status add_recurrent(ModelBuilder& b, const RecurrentSpec& s)
     const size_t dirs = s.direction == 2 ? 2 : 1;
     const size_t output = size_t(s.num_output);
     const size_t hidden = s.type == RecurrentType::LSTM && s.hidden_size ? size_t(s.hidden_size) : output;
-    const size_t gates = s.type == RecurrentType::LSTM ? 4 : s.type == RecurrentType::GRU ? 3 : 1;
+    const size_t gates = s.type == RecurrentType::LSTM ? 4 : s.type == RecurrentType::GRU ? 3
+                                                                                          : 1;
     const size_t bias_rows = s.type == RecurrentType::GRU ? 4 : gates; // GRU keeps 4 bias rows per direction
     // One quantized row per gate unit and direction; xc rows read the input, hc rows the output.
     const size_t rows = hidden * gates * dirs;
@@ -108,7 +109,8 @@ Status add_recurrent(ModelBuilder& b, const RecurrentSpec& s)
     p.set(R::num_output, s.num_output).set(R::weight_data_size, int(weight_count));
     if (s.direction != 0) p.set(R::direction, s.direction);
     if (s.type == RecurrentType::LSTM && hidden != output) p.set(R::hidden_size, int(hidden));
-    const char* type = s.type == RecurrentType::LSTM ? "LSTM" : s.type == RecurrentType::GRU ? "GRU" : "RNN";
+    const char* type = s.type == RecurrentType::LSTM ? "LSTM" : s.type == RecurrentType::GRU ? "GRU"
+                                                                                             : "RNN";
     b.add_layer(type, s.name, {s.bottom}, {s.top}, p);
 
     ASSIGN_OR_RETURN(std::vector<float> xc_absmax, b.add_tagged_blob(weight_count, rows));
@@ -198,7 +200,7 @@ Status add_layer_norm(ModelBuilder& b, const std::string& name, const std::strin
 {
     b.add_layer("LayerNorm", name, {bottom}, {top}, ParamList().set(params::LayerNorm::affine_size, size).set(params::LayerNorm::eps, 1e-5f));
     RETURN_IF_ERROR(b.add_raw_blob(size_t(size), 0.5f, 1.5f)); // gamma
-    return b.add_raw_blob(size_t(size), -0.1f, 0.1f);         // beta
+    return b.add_raw_blob(size_t(size), -0.1f, 0.1f);          // beta
 }
 
 Status add_batch_norm(ModelBuilder& b, const std::string& name, const std::string& bottom, const std::string& top, int channels)
@@ -207,7 +209,7 @@ Status add_batch_norm(ModelBuilder& b, const std::string& name, const std::strin
     RETURN_IF_ERROR(b.add_raw_blob(size_t(channels), 0.5f, 1.5f));  // slope
     RETURN_IF_ERROR(b.add_raw_blob(size_t(channels), -0.5f, 0.5f)); // mean
     RETURN_IF_ERROR(b.add_raw_blob(size_t(channels), 0.5f, 2.0f));  // var (positive)
-    return b.add_raw_blob(size_t(channels), -0.1f, 0.1f);          // bias
+    return b.add_raw_blob(size_t(channels), -0.1f, 0.1f);           // bias
 }
 
 Status add_scale(ModelBuilder& b, const std::string& name, const std::string& bottom, const std::string& top, int channels, bool bias)

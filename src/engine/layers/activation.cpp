@@ -82,10 +82,19 @@ Made make_relu(const LayerContext& ctx)
 }
 
 Made make_sigmoid(const LayerContext& ctx) { return elementwise(ctx, sigmoid); }
-Made make_tanh(const LayerContext& ctx) { return elementwise(ctx, [](float v) { return std::tanh(v); }); }
+Made make_tanh(const LayerContext& ctx)
+{
+    return elementwise(ctx, [](float v) { return std::tanh(v); });
+}
 Made make_mish(const LayerContext& ctx) { return elementwise(ctx, mish); }
-Made make_absval(const LayerContext& ctx) { return elementwise(ctx, [](float v) { return std::fabs(v); }); }
-Made make_swish(const LayerContext& ctx) { return elementwise(ctx, [](float v) { return v / (1.f + std::exp(-v)); }); }
+Made make_absval(const LayerContext& ctx)
+{
+    return elementwise(ctx, [](float v) { return std::fabs(v); });
+}
+Made make_swish(const LayerContext& ctx)
+{
+    return elementwise(ctx, [](float v) { return v / (1.f + std::exp(-v)); });
+}
 
 Made make_clip(const LayerContext& ctx)
 {
@@ -143,7 +152,8 @@ public:
     {
         auto out = std::make_shared<Tensor>(*bottoms.at(0));
         Tensor& t = *out;
-        const size_t groups = t.dims == 1 ? t.w : t.dims == 2 ? t.h : t.c;
+        const size_t groups = t.dims == 1 ? t.w : t.dims == 2 ? t.h
+                                                              : t.c;
         const size_t inner = t.total() / std::max<size_t>(groups, 1);
         if (slopes_.size() != 1 && slopes_.size() != groups)
             return shape_error("has " + std::to_string(slopes_.size()) + " slopes for a " + t.shape_text() + " blob");

@@ -16,7 +16,8 @@ using Made = Result<std::unique_ptr<LayerForward>>;
 // groups x inner, where a group is one ncnn "channel".
 void channel_split(const Tensor& t, size_t& groups, size_t& inner)
 {
-    groups = t.dims == 1 ? t.w : t.dims == 2 ? t.h : t.c;
+    groups = t.dims == 1 ? t.w : t.dims == 2 ? t.h
+                                             : t.c;
     inner = t.total() / (groups ? groups : 1);
 }
 
@@ -24,7 +25,9 @@ void channel_split(const Tensor& t, size_t& groups, size_t& inner)
 class ChannelAffine final : public LayerForward {
 public:
     ChannelAffine(std::vector<float> b, std::vector<float> a, bool scale_from_blob)
-        : b_(std::move(b)), a_(std::move(a)), scale_from_blob_(scale_from_blob)
+        : b_(std::move(b)),
+          a_(std::move(a)),
+          scale_from_blob_(scale_from_blob)
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -111,7 +114,10 @@ void mean_var(const float* p, size_t n, float& mean, float& var)
 class LayerNorm final : public LayerForward {
 public:
     LayerNorm(int size, float eps, std::vector<float> gamma, std::vector<float> beta)
-        : size_(size), eps_(eps), gamma_(std::move(gamma)), beta_(std::move(beta))
+        : size_(size),
+          eps_(eps),
+          gamma_(std::move(gamma)),
+          beta_(std::move(beta))
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -159,7 +165,11 @@ Made make_layer_norm(const LayerContext& ctx)
 class GroupNorm final : public LayerForward {
 public:
     GroupNorm(int group, float eps, std::vector<float> gamma, std::vector<float> beta, bool instance)
-        : group_(group), eps_(eps), gamma_(std::move(gamma)), beta_(std::move(beta)), instance_(instance)
+        : group_(group),
+          eps_(eps),
+          gamma_(std::move(gamma)),
+          beta_(std::move(beta)),
+          instance_(instance)
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -229,14 +239,18 @@ Made make_instance_norm(const LayerContext& ctx)
     return std::unique_ptr<LayerForward>(new GroupNorm(0, p.get(P::eps), std::move(gamma), std::move(beta), true));
 }
 
-
 // Normalize (L2): across space and channels, across space per channel, or
 // across channels per position; eps as caffe (0), pytorch (1) or
 // tensorflow (2) apply it; then a per-channel (or shared) scale.
 class Normalize final : public LayerForward {
 public:
     Normalize(bool spatial, bool channel, bool shared, float eps, int eps_mode, std::vector<float> scale)
-        : spatial_(spatial), channel_(channel), shared_(shared), eps_(eps), eps_mode_(eps_mode), scale_(std::move(scale))
+        : spatial_(spatial),
+          channel_(channel),
+          shared_(shared),
+          eps_(eps),
+          eps_mode_(eps_mode),
+          scale_(std::move(scale))
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override

@@ -15,7 +15,8 @@ namespace {
 
 class Sdpa final : public LayerForward {
 public:
-    Sdpa(bool mask, float scale) : mask_(mask), scale_(scale) {}
+    Sdpa(bool mask, float scale) : mask_(mask),
+                                   scale_(scale) {}
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& q = *bottoms.at(0);
@@ -81,7 +82,6 @@ Result<std::unique_ptr<LayerForward>> make_sdpa(const LayerContext& ctx)
     return std::unique_ptr<LayerForward>(new Sdpa(mask, p.get(P::scale)));
 }
 
-
 // MultiHeadAttention (no kv cache): q/k/v projections (q scaled), per head
 // softmax(q k^T + mask) v, then the output projection. Inputs are 2-D
 // (w = features, h = sequence); one blob means self-attention, two mean
@@ -92,7 +92,14 @@ public:
         std::vector<float> qw, qb, kw, kb, vw, vb, ow, ob;
     };
     MultiHeadAttention(int embed, int heads, int qdim, int kdim, int vdim, float scale, bool mask, Weights w)
-        : embed_(embed), heads_(heads), qdim_(qdim), kdim_(kdim), vdim_(vdim), scale_(scale), mask_(mask), w_(std::move(w))
+        : embed_(embed),
+          heads_(heads),
+          qdim_(qdim),
+          kdim_(kdim),
+          vdim_(vdim),
+          scale_(scale),
+          mask_(mask),
+          w_(std::move(w))
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -100,7 +107,8 @@ public:
         const size_t n = bottoms.size() - (mask_ ? 1 : 0);
         const Tensor& qb = *bottoms[0];
         const Tensor& kb = *bottoms[n >= 2 ? 1 : 0];
-        const Tensor& vb = *bottoms[n >= 3 ? 2 : n >= 2 ? 1 : 0];
+        const Tensor& vb = *bottoms[n >= 3 ? 2 : n >= 2 ? 1
+                                                        : 0];
         const Tensor* mask = mask_ ? bottoms.back().get() : nullptr;
         const int src = qb.h, dst = kb.h, per_head = embed_ / heads_;
         if (qb.w != qdim_ || kb.w != kdim_ || vb.w != vdim_ || vb.h != dst)

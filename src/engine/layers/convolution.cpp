@@ -47,7 +47,10 @@ Border conv_border(const ConvSpec& s, int w, int h)
 class Convolution final : public LayerForward {
 public:
     Convolution(ConvSpec spec, std::vector<float> weight, std::vector<float> bias, FusedActivation act)
-        : s_(spec), weight_(std::move(weight)), bias_(std::move(bias)), act_(std::move(act))
+        : s_(spec),
+          weight_(std::move(weight)),
+          bias_(std::move(bias)),
+          act_(std::move(act))
     {
     }
 

@@ -24,7 +24,10 @@ struct DeconvSpec {
 class Deconvolution final : public LayerForward {
 public:
     Deconvolution(DeconvSpec s, std::vector<float> weight, std::vector<float> bias, FusedActivation act)
-        : s_(s), weight_(std::move(weight)), bias_(std::move(bias)), act_(std::move(act))
+        : s_(s),
+          weight_(std::move(weight)),
+          bias_(std::move(bias)),
+          act_(std::move(act))
     {
     }
 

@@ -16,7 +16,8 @@ using Made = Result<std::unique_ptr<LayerForward>>;
 
 class Eltwise final : public LayerForward {
 public:
-    Eltwise(int op, std::vector<float> coeffs) : op_(op), coeffs_(std::move(coeffs)) {}
+    Eltwise(int op, std::vector<float> coeffs) : op_(op),
+                                                 coeffs_(std::move(coeffs)) {}
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& first = *bottoms[0];
@@ -108,9 +109,15 @@ Tensor expand_rank(const Tensor& t, const Tensor& other, int outdims)
         return v;
     }
     if (outdims == 2) { // 1-D
-        if (t.w == other.h) v.h = t.w; else v.w = t.w;
+        if (t.w == other.h)
+            v.h = t.w;
+        else
+            v.w = t.w;
     } else if (t.dims == 1) {
-        if (t.w == other.c) v.c = t.w; else v.w = t.w;
+        if (t.w == other.c)
+            v.c = t.w;
+        else
+            v.w = t.w;
     } else if (outdims == 3) { // 2-D into 3-D
         v.h = t.w;
         v.c = t.h;
@@ -128,7 +135,10 @@ Tensor expand_rank(const Tensor& t, const Tensor& other, int outdims)
 
 class BinaryOp final : public LayerForward {
 public:
-    BinaryOp(int op, BinaryFn fn, bool with_scalar, float b) : op_(op), fn_(fn), with_scalar_(with_scalar), b_(b) {}
+    BinaryOp(int op, BinaryFn fn, bool with_scalar, float b) : op_(op),
+                                                               fn_(fn),
+                                                               with_scalar_(with_scalar),
+                                                               b_(b) {}
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         if (with_scalar_) {
@@ -147,12 +157,24 @@ public:
             const float* b = B.data.data();
             const size_t n = A.total();
             switch (op_) {
-            case 0: for (size_t i = 0; i < n; i++) o[i] = a[i] + b[i]; break;
-            case 1: for (size_t i = 0; i < n; i++) o[i] = a[i] - b[i]; break;
-            case 2: for (size_t i = 0; i < n; i++) o[i] = a[i] * b[i]; break;
-            case 3: for (size_t i = 0; i < n; i++) o[i] = a[i] / b[i]; break;
-            case 4: for (size_t i = 0; i < n; i++) o[i] = std::max(a[i], b[i]); break;
-            default: for (size_t i = 0; i < n; i++) o[i] = std::min(a[i], b[i]); break;
+            case 0:
+                for (size_t i = 0; i < n; i++) o[i] = a[i] + b[i];
+                break;
+            case 1:
+                for (size_t i = 0; i < n; i++) o[i] = a[i] - b[i];
+                break;
+            case 2:
+                for (size_t i = 0; i < n; i++) o[i] = a[i] * b[i];
+                break;
+            case 3:
+                for (size_t i = 0; i < n; i++) o[i] = a[i] / b[i];
+                break;
+            case 4:
+                for (size_t i = 0; i < n; i++) o[i] = std::max(a[i], b[i]);
+                break;
+            default:
+                for (size_t i = 0; i < n; i++) o[i] = std::min(a[i], b[i]);
+                break;
             }
             tops.push_back(std::move(out));
             return Status::ok();
@@ -228,7 +250,8 @@ UnaryFn unary_fn(int op)
     case 17: return [](float x) { return std::log10(x); };
     case 18: return [](float x) { return std::nearbyint(x); }; // default rounding: to nearest even
     case 19: return [](float x) { return std::trunc(x); };
-    case 20: return [](float x) { return x > 0.f ? 1.f : x < 0.f ? -1.f : 0.f; };
+    case 20: return [](float x) { return x > 0.f ? 1.f : x < 0.f ? -1.f
+                                                                 : 0.f; };
     case 21: return [](float x) { return std::expm1(x); };
     case 22: return [](float x) { return std::sinh(x); };
     case 23: return [](float x) { return std::asinh(x); };

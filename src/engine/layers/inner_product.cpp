@@ -19,7 +19,11 @@ namespace {
 class InnerProduct final : public LayerForward {
 public:
     InnerProduct(int num_output, int num_input, std::vector<float> wt, std::vector<float> bias, FusedActivation act)
-        : num_output_(num_output), num_input_(num_input), wt_(std::move(wt)), bias_(std::move(bias)), act_(std::move(act))
+        : num_output_(num_output),
+          num_input_(num_input),
+          wt_(std::move(wt)),
+          bias_(std::move(bias)),
+          act_(std::move(act))
     {
     }
 
@@ -34,8 +38,10 @@ public:
         // C[M x num_output] = X[M x num_input] * Wt[num_input x num_output], bias per output column.
         for (size_t m = 0; m < M; m++) {
             float* dst = out.data.data() + m * num_output_;
-            if (!bias_.empty()) std::copy(bias_.begin(), bias_.end(), dst);
-            else std::fill(dst, dst + num_output_, 0.f);
+            if (!bias_.empty())
+                std::copy(bias_.begin(), bias_.end(), dst);
+            else
+                std::fill(dst, dst + num_output_, 0.f);
             const float* x = in.data.data() + m * num_input_;
             for (int k = 0; k < num_input_; k++) kernels::axpy_f32(num_output_, x[k], wt_.data() + static_cast<size_t>(k) * num_output_, dst);
         }
@@ -75,7 +81,10 @@ Result<std::unique_ptr<LayerForward>> make_inner_product(const LayerContext& ctx
 class Embed final : public LayerForward {
 public:
     Embed(int num_output, int input_dim, std::vector<float> weight, std::vector<float> bias)
-        : num_output_(num_output), input_dim_(input_dim), weight_(std::move(weight)), bias_(std::move(bias))
+        : num_output_(num_output),
+          input_dim_(input_dim),
+          weight_(std::move(weight)),
+          bias_(std::move(bias))
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override

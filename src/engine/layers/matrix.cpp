@@ -19,10 +19,14 @@ struct Matrix {
 
 bool as_matrix(const Tensor& t, Matrix& m)
 {
-    if (t.dims == 2) m = {t.data.data(), t.h, t.w};
-    else if (t.dims == 3 && t.h == 1 && t.d == 1) m = {t.data.data(), t.c, t.w};
-    else if (t.dims == 1) m = {t.data.data(), 1, t.w};
-    else return false;
+    if (t.dims == 2)
+        m = {t.data.data(), t.h, t.w};
+    else if (t.dims == 3 && t.h == 1 && t.d == 1)
+        m = {t.data.data(), t.c, t.w};
+    else if (t.dims == 1)
+        m = {t.data.data(), 1, t.w};
+    else
+        return false;
     return true;
 }
 
@@ -34,7 +38,10 @@ public:
         int M = 0, N = 0, K = 0, broadcast_C = 0;
         bool output_N1M = false, output_transpose = false;
     };
-    Gemm(Spec s, Tensor A, Tensor B, Tensor C) : s_(s), A_(std::move(A)), B_(std::move(B)), C_(std::move(C)) {}
+    Gemm(Spec s, Tensor A, Tensor B, Tensor C) : s_(s),
+                                                 A_(std::move(A)),
+                                                 B_(std::move(B)),
+                                                 C_(std::move(C)) {}
 
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
@@ -81,19 +88,25 @@ public:
         if (C && (type < 0 || type > 4 || C->data.size() < need[type])) return shape_error("C does not match M = " + std::to_string(M) + ", N = " + std::to_string(N));
 
         Tensor out;
-        if (s_.output_transpose) out = s_.output_N1M ? Tensor::make3(M, 1, N) : Tensor::make2(M, N);
-        else out = s_.output_N1M ? Tensor::make3(N, 1, M) : Tensor::make2(N, M);
+        if (s_.output_transpose)
+            out = s_.output_N1M ? Tensor::make3(M, 1, N) : Tensor::make2(M, N);
+        else
+            out = s_.output_N1M ? Tensor::make3(N, 1, M) : Tensor::make2(N, M);
         for (int i = 0; i < M; i++)
             for (int j = 0; j < N; j++) {
                 float sum = 0.f;
                 if (C) {
                     const float* c = C->data.data();
-                    sum = type == 0 ? c[0] : type == 1 || type == 2 ? c[i] : type == 3 ? c[static_cast<size_t>(i) * N + j] : c[j];
+                    sum = type == 0 ? c[0] : type == 1 || type == 2 ? c[i]
+                                         : type == 3                ? c[static_cast<size_t>(i) * N + j]
+                                                                    : c[j];
                     sum *= s_.beta;
                 }
                 sum = (sum + ab[static_cast<size_t>(i) * N + j]) * s_.alpha;
-                if (s_.output_transpose) out.data[static_cast<size_t>(j) * M + i] = sum;
-                else out.data[static_cast<size_t>(i) * N + j] = sum;
+                if (s_.output_transpose)
+                    out.data[static_cast<size_t>(j) * M + i] = sum;
+                else
+                    out.data[static_cast<size_t>(i) * N + j] = sum;
             }
         tops.push_back(std::make_shared<Tensor>(std::move(out)));
         return Status::ok();
@@ -143,7 +156,6 @@ Result<std::unique_ptr<LayerForward>> make_gemm(const LayerContext& ctx)
     return std::unique_ptr<LayerForward>(new Gemm(s, std::move(A), std::move(B), std::move(C)));
 }
 
-
 // ---------------------------------------------------------------- MatMul
 
 // A stack of rows x cols matrices over (bc, bd) batches, dense.
@@ -172,8 +184,10 @@ public:
         bool b_rows_are_n = transB_ || B.dims == 1; // B given as N x K
         if (A.dims == 1 && B.dims == 1) b_rows_are_n = true;
         auto batch = [&](const Tensor& t, Batched& m) {
-            if (t.dims == 3 && maxdims == 4) m.bd = t.c; // reshaped to (w, h, c, 1)
-            else if (t.dims == 3) m.bc = t.c;
+            if (t.dims == 3 && maxdims == 4)
+                m.bd = t.c; // reshaped to (w, h, c, 1)
+            else if (t.dims == 3)
+                m.bc = t.c;
             else if (t.dims == 4) {
                 m.bd = t.d;
                 m.bc = t.c;
@@ -190,12 +204,20 @@ public:
             return shape_error("cannot broadcast the batches of " + A.shape_text() + " and " + B.shape_text());
         const int bc = std::max(a.bc, b.bc), bd = std::max(a.bd, b.bd);
         Tensor out;
-        if (A.dims == 1 && B.dims == 1) out = Tensor::make1(1);
-        else if (A.dims == 1) out = B.dims == 2 ? Tensor::make1(N) : B.dims == 3 ? Tensor::make2(N, bc) : Tensor::make3(N, bd, bc);
-        else if (B.dims == 1) out = A.dims == 2 ? Tensor::make1(M) : A.dims == 3 ? Tensor::make2(M, bc) : Tensor::make3(M, bd, bc);
-        else if (maxdims == 2) out = Tensor::make2(N, M);
-        else if (maxdims == 3) out = Tensor::make3(N, M, bc);
-        else out = Tensor::make4(N, M, bd, bc);
+        if (A.dims == 1 && B.dims == 1)
+            out = Tensor::make1(1);
+        else if (A.dims == 1)
+            out = B.dims == 2 ? Tensor::make1(N) : B.dims == 3 ? Tensor::make2(N, bc)
+                                                               : Tensor::make3(N, bd, bc);
+        else if (B.dims == 1)
+            out = A.dims == 2 ? Tensor::make1(M) : A.dims == 3 ? Tensor::make2(M, bc)
+                                                               : Tensor::make3(M, bd, bc);
+        else if (maxdims == 2)
+            out = Tensor::make2(N, M);
+        else if (maxdims == 3)
+            out = Tensor::make3(N, M, bc);
+        else
+            out = Tensor::make4(N, M, bd, bc);
         std::vector<float> bt;
         float* o = out.data.data();
         for (int c = 0; c < bc; c++)

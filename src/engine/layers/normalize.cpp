@@ -51,12 +51,26 @@ Made make_softmax(const LayerContext& ctx)
 }
 
 // ncnn Reduction operations.
-enum : int { kSum, kAsum, kSumsq, kMean, kMax, kMin, kProd, kL1, kL2, kLogSum, kLogSumExp };
+enum : int { kSum,
+             kAsum,
+             kSumsq,
+             kMean,
+             kMax,
+             kMin,
+             kProd,
+             kL1,
+             kL2,
+             kLogSum,
+             kLogSumExp };
 
 class Reduction final : public LayerForward {
 public:
     Reduction(int op, bool all, float coeff, std::vector<int> axes, bool keepdims)
-        : op_(op), all_(all), coeff_(coeff), axes_(std::move(axes)), keepdims_(keepdims)
+        : op_(op),
+          all_(all),
+          coeff_(coeff),
+          axes_(std::move(axes)),
+          keepdims_(keepdims)
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -76,8 +90,10 @@ public:
         size_t count = 1;
         for (int k = 0; k < dims; k++) {
             if (reduced[k]) count *= ext[k];
-            if (!reduced[k]) out_ext.push_back(ext[k]);
-            else if (keepdims_) out_ext.push_back(1);
+            if (!reduced[k])
+                out_ext.push_back(ext[k]);
+            else if (keepdims_)
+                out_ext.push_back(1);
         }
         Tensor out = out_ext.empty() ? Tensor::make1(1) : tensor_of(out_ext);
 
@@ -103,9 +119,13 @@ public:
             float& acc = o[opos];
             const float v = x[i];
             switch (op_) {
-            case kSum: case kMean: case kLogSum: acc = acc + v; break;
-            case kAsum: case kL1: acc = acc + std::fabs(v); break;
-            case kSumsq: case kL2: acc = acc + v * v; break;
+            case kSum:
+            case kMean:
+            case kLogSum: acc = acc + v; break;
+            case kAsum:
+            case kL1: acc = acc + std::fabs(v); break;
+            case kSumsq:
+            case kL2: acc = acc + v * v; break;
             case kMax: acc = std::max(acc, v); break;
             case kMin: acc = std::min(acc, v); break;
             case kProd: acc = acc * v; break;

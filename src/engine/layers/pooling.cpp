@@ -210,8 +210,10 @@ Made make_pool(const LayerContext& ctx)
     s.count_include_pad = p.get(P::avgpool_count_include_pad) != 0;
     s.adaptive = p.get(P::adaptive_pooling) != 0;
     s.out_w = p.get(P::out_w);
-    if constexpr (one_d) s.out_h = 1;
-    else s.out_h = p.get(P::out_h);
+    if constexpr (one_d)
+        s.out_h = 1;
+    else
+        s.out_h = p.get(P::out_h);
     if (!s.global && !s.adaptive && (s.kw <= 0 || s.kh <= 0 || s.sw <= 0 || s.sh <= 0))
         return ctx.error("kernel and stride must be positive");
     if (s.pad_mode < 0 || s.pad_mode > 3) return ctx.error("pad_mode " + std::to_string(s.pad_mode) + " is not 0..3");

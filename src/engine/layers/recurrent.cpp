@@ -13,14 +13,23 @@ namespace ncnn_int8::engine {
 
 namespace {
 
-enum class Cell { Rnn, Lstm, Gru };
+enum class Cell { Rnn,
+                  Lstm,
+                  Gru };
 
 float sigmoid(float v) { return 1.f / (1.f + std::exp(-v)); }
 
 class Recurrent final : public LayerForward {
 public:
     Recurrent(Cell cell, int num_output, int hidden, int directions, std::vector<float> xc, std::vector<float> bias, std::vector<float> hc, std::vector<float> hr)
-        : cell_(cell), num_output_(num_output), hidden_(hidden), directions_(directions), xc_(std::move(xc)), bias_(std::move(bias)), hc_(std::move(hc)), hr_(std::move(hr))
+        : cell_(cell),
+          num_output_(num_output),
+          hidden_(hidden),
+          directions_(directions),
+          xc_(std::move(xc)),
+          bias_(std::move(bias)),
+          hc_(std::move(hc)),
+          hr_(std::move(hr))
     {
     }
 
@@ -29,7 +38,8 @@ public:
         const Tensor& in = *bottoms.at(0);
         if (in.dims != 2) return shape_error("needs a 2-D blob (w = features, h = time steps), got " + in.shape_text());
         const int size = in.w, T = in.h;
-        const int gates = cell_ == Cell::Rnn ? 1 : cell_ == Cell::Lstm ? 4 : 3;
+        const int gates = cell_ == Cell::Rnn ? 1 : cell_ == Cell::Lstm ? 4
+                                                                       : 3;
         const int rows = cell_ == Cell::Lstm ? hidden_ : num_output_;
         if (xc_.size() != static_cast<size_t>(directions_) * gates * rows * size)
             return shape_error("weight_xc_data does not fit " + std::to_string(size) + " input features");

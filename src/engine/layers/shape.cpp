@@ -53,14 +53,21 @@ private:
     int axis_;
 };
 
-Made make_concat(const LayerContext& ctx) { using P = params::Concat; return std::unique_ptr<LayerForward>(new Concat(ctx.params().get(P::axis))); }
+Made make_concat(const LayerContext& ctx)
+{
+    using P = params::Concat;
+    return std::unique_ptr<LayerForward>(new Concat(ctx.params().get(P::axis)));
+}
 
 // ---------------------------------------------------------------- Slice
 
 class Slice final : public LayerForward {
 public:
     Slice(std::vector<int> slices, std::vector<int> indices, int axis, size_t tops)
-        : slices_(std::move(slices)), indices_(std::move(indices)), axis_(axis), tops_(tops)
+        : slices_(std::move(slices)),
+          indices_(std::move(indices)),
+          axis_(axis),
+          tops_(tops)
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -134,7 +141,11 @@ Made make_flatten(const LayerContext&) { return std::unique_ptr<LayerForward>(ne
 
 class Reshape final : public LayerForward {
 public:
-    Reshape(int ndim, int w, int h, int d, int c) : ndim_(ndim), w_(w), h_(h), d_(d), c_(c) {}
+    Reshape(int ndim, int w, int h, int d, int c) : ndim_(ndim),
+                                                    w_(w),
+                                                    h_(h),
+                                                    d_(d),
+                                                    c_(c) {}
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& in = *bottoms.at(0);
@@ -191,10 +202,30 @@ Made make_reshape(const LayerContext& ctx)
 // Output axes (w, h, d, c order) as input axes 0=w 1=h 2=d 3=c, per order_type.
 const int kPermute3[6][3] = {{0, 1, 3}, {1, 0, 3}, {0, 3, 1}, {3, 0, 1}, {1, 3, 0}, {3, 1, 0}};
 const int kPermute4[24][4] = {
-    {0, 1, 2, 3}, {1, 0, 2, 3}, {0, 2, 1, 3}, {2, 0, 1, 3}, {1, 2, 0, 3}, {2, 1, 0, 3},
-    {0, 1, 3, 2}, {1, 0, 3, 2}, {0, 3, 1, 2}, {3, 0, 1, 2}, {1, 3, 0, 2}, {3, 1, 0, 2},
-    {0, 2, 3, 1}, {2, 0, 3, 1}, {0, 3, 2, 1}, {3, 0, 2, 1}, {2, 3, 0, 1}, {3, 2, 0, 1},
-    {1, 2, 3, 0}, {2, 1, 3, 0}, {1, 3, 2, 0}, {3, 1, 2, 0}, {2, 3, 1, 0}, {3, 2, 1, 0},
+    {0, 1, 2, 3},
+    {1, 0, 2, 3},
+    {0, 2, 1, 3},
+    {2, 0, 1, 3},
+    {1, 2, 0, 3},
+    {2, 1, 0, 3},
+    {0, 1, 3, 2},
+    {1, 0, 3, 2},
+    {0, 3, 1, 2},
+    {3, 0, 1, 2},
+    {1, 3, 0, 2},
+    {3, 1, 0, 2},
+    {0, 2, 3, 1},
+    {2, 0, 3, 1},
+    {0, 3, 2, 1},
+    {3, 0, 2, 1},
+    {2, 3, 0, 1},
+    {3, 2, 0, 1},
+    {1, 2, 3, 0},
+    {2, 1, 3, 0},
+    {1, 3, 2, 0},
+    {3, 1, 2, 0},
+    {2, 3, 1, 0},
+    {3, 2, 1, 0},
 };
 
 class Permute final : public LayerForward {
@@ -247,13 +278,18 @@ private:
     int order_;
 };
 
-Made make_permute(const LayerContext& ctx) { using P = params::Permute; return std::unique_ptr<LayerForward>(new Permute(ctx.params().get(P::order_type))); }
+Made make_permute(const LayerContext& ctx)
+{
+    using P = params::Permute;
+    return std::unique_ptr<LayerForward>(new Permute(ctx.params().get(P::order_type)));
+}
 
 // ---------------------------------------------------------------- ShuffleChannel
 
 class ShuffleChannel final : public LayerForward {
 public:
-    ShuffleChannel(int group, bool reverse) : group_(group), reverse_(reverse) {}
+    ShuffleChannel(int group, bool reverse) : group_(group),
+                                              reverse_(reverse) {}
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& in = *bottoms.at(0);
@@ -298,7 +334,9 @@ Made make_memory_data(const LayerContext& ctx)
     using P = params::MemoryData;
     const LayerParams& p = ctx.params();
     const int w = p.get(P::w), h = p.get(P::h), d = p.get(P::d), c = p.get(P::c);
-    Tensor t = d != 0 ? Tensor::make4(w, h, d, c) : c != 0 ? Tensor::make3(w, h, c) : h != 0 ? Tensor::make2(w, h) : Tensor::make1(w);
+    Tensor t = d != 0 ? Tensor::make4(w, h, d, c) : c != 0 ? Tensor::make3(w, h, c)
+                                                : h != 0   ? Tensor::make2(w, h)
+                                                           : Tensor::make1(w);
     if (t.total() == 0) return ctx.error("MemoryData without a shape");
     ASSIGN_OR_RETURN(t.data, ctx.weight("data"));
     if (t.data.size() != t.total()) return ctx.error("weight blob data does not match its shape");
@@ -310,7 +348,8 @@ Made make_memory_data(const LayerContext& ctx)
 // Axes are ncnn's, outermost first; the data never moves.
 class Squeeze final : public LayerForward {
 public:
-    Squeeze(bool w, bool h, bool d, bool c, std::vector<int> axes) : flags_{c, d, h, w}, axes_(std::move(axes)) {}
+    Squeeze(bool w, bool h, bool d, bool c, std::vector<int> axes) : flags_{c, d, h, w},
+                                                                     axes_(std::move(axes)) {}
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& in = *bottoms.at(0);
@@ -378,13 +417,18 @@ private:
     std::vector<int> axes_;
 };
 
-Made make_expand_dims(const LayerContext& ctx) { using P = params::ExpandDims; return std::unique_ptr<LayerForward>(new ExpandDims(ctx.params().get(P::axes))); }
+Made make_expand_dims(const LayerContext& ctx)
+{
+    using P = params::ExpandDims;
+    return std::unique_ptr<LayerForward>(new ExpandDims(ctx.params().get(P::axes)));
+}
 
 // ---------------------------------------------------------------- PixelShuffle
 
 class PixelShuffle final : public LayerForward {
 public:
-    PixelShuffle(int r, int mode) : r_(r), mode_(mode) {}
+    PixelShuffle(int r, int mode) : r_(r),
+                                    mode_(mode) {}
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& in = *bottoms.at(0);
@@ -407,7 +451,11 @@ private:
     int r_, mode_;
 };
 
-Made make_pixel_shuffle(const LayerContext& ctx) { using P = params::PixelShuffle; return std::unique_ptr<LayerForward>(new PixelShuffle(ctx.params().get(P::upscale_factor), ctx.params().get(P::mode))); }
+Made make_pixel_shuffle(const LayerContext& ctx)
+{
+    using P = params::PixelShuffle;
+    return std::unique_ptr<LayerForward>(new PixelShuffle(ctx.params().get(P::upscale_factor), ctx.params().get(P::mode)));
+}
 
 } // namespace
 

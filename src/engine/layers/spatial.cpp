@@ -31,7 +31,15 @@ int border_index(int i, int before, int n, int type)
 class Padding final : public LayerForward {
 public:
     Padding(int top, int bottom, int left, int right, int front, int behind, int type, float value, std::vector<float> per_channel)
-        : top_(top), bottom_(bottom), left_(left), right_(right), front_(front), behind_(behind), type_(type), value_(value), per_channel_(std::move(per_channel))
+        : top_(top),
+          bottom_(bottom),
+          left_(left),
+          right_(right),
+          front_(front),
+          behind_(behind),
+          type_(type),
+          value_(value),
+          per_channel_(std::move(per_channel))
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -109,7 +117,9 @@ public:
         : offsets_{p.get(P::woffset), p.get(P::hoffset), p.get(P::doffset), p.get(P::coffset)},
           outs_{p.get(P::outw), p.get(P::outh), p.get(P::outd), p.get(P::outc)},
           offsets2_{p.get(P::woffset2), p.get(P::hoffset2), p.get(P::doffset2), p.get(P::coffset2)},
-          starts_(p.get(P::starts)), ends_(p.get(P::ends)), axes_(p.get(P::axes))
+          starts_(p.get(P::starts)),
+          ends_(p.get(P::ends)),
+          axes_(p.get(P::axes))
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -127,11 +137,19 @@ public:
                 // map to w / h / d / c
                 int which = -1;
                 if (in.dims == 1 && axis == 0) which = 0;
-                if (in.dims == 2) which = axis == 0 ? 1 : axis == 1 ? 0 : -1;
-                if (in.dims == 3) which = axis == 0 ? 3 : axis == 1 ? 1 : axis == 2 ? 0 : -1;
-                if (in.dims == 4) which = axis == 0 ? 3 : axis == 1 ? 2 : axis == 2 ? 1 : axis == 3 ? 0 : -1;
+                if (in.dims == 2) which = axis == 0 ? 1 : axis == 1 ? 0
+                                                                    : -1;
+                if (in.dims == 3) which = axis == 0 ? 3 : axis == 1 ? 1
+                                                      : axis == 2   ? 0
+                                                                    : -1;
+                if (in.dims == 4) which = axis == 0 ? 3 : axis == 1 ? 2
+                                                      : axis == 2   ? 1
+                                                      : axis == 3   ? 0
+                                                                    : -1;
                 if (which < 0) return shape_error("axis " + std::to_string(axes[i]) + " is out of range for a " + in.shape_text() + " blob");
-                const int n = which == 0 ? in.w : which == 1 ? in.h : which == 2 ? in.d : in.c;
+                const int n = which == 0 ? in.w : which == 1 ? in.h
+                                              : which == 2   ? in.d
+                                                             : in.c;
                 int start = starts_[i], end = ends_[i];
                 if (start == -233) start = 0;
                 if (end == -233) end = n;
@@ -164,8 +182,7 @@ public:
             if (in.dims < 3) r.c = in.c, r.q = 0;
             if (in.dims < 2) r.h = in.h, r.y = 0;
         }
-        if (r.w <= 0 || r.h <= 0 || r.d <= 0 || r.c <= 0 || r.x < 0 || r.y < 0 || r.z < 0 || r.q < 0 || r.x + r.w > in.w || r.y + r.h > in.h ||
-            r.z + r.d > in.d || r.q + r.c > in.c)
+        if (r.w <= 0 || r.h <= 0 || r.d <= 0 || r.c <= 0 || r.x < 0 || r.y < 0 || r.z < 0 || r.q < 0 || r.x + r.w > in.w || r.y + r.h > in.h || r.z + r.d > in.d || r.q + r.c > in.c)
             return shape_error("the crop region does not fit a " + in.shape_text() + " blob");
         if (r.w == in.w && r.h == in.h && r.d == in.d && r.c == in.c) {
             tops.push_back(bottoms[0]);
@@ -233,7 +250,12 @@ void linear_coeffs(int w, int outw, std::vector<int>& ofs, std::vector<float>& a
 class Interp final : public LayerForward {
 public:
     Interp(int type, float hscale, float wscale, int outh, int outw, bool align)
-        : type_(type), hscale_(hscale), wscale_(wscale), outh_(outh), outw_(outw), align_(align)
+        : type_(type),
+          hscale_(hscale),
+          wscale_(wscale),
+          outh_(outh),
+          outw_(outw),
+          align_(align)
     {
     }
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override

@@ -31,7 +31,10 @@ ParamValue mha_default_scale(const LayerParams& p)
 
 // Which projection a weight blob belongs to: q, k and v have embed_dim rows of
 // qdim / kdim / vdim inputs; out has qdim rows of embed_dim inputs.
-enum class Projection { Q, K, V, Out };
+enum class Projection { Q,
+                        K,
+                        V,
+                        Out };
 
 template <Projection W>
 int64_t mha_inputs(const LayerParams& p)

@@ -92,10 +92,10 @@ inline void append(std::vector<ParamSpec>& to, const std::vector<ParamSpec>& fro
 
 // Which optional params a type's struct declares (shared family builders
 // add a param only where the type has it).
-#define NI8_HAS_PARAM_TRAIT(member)                                      \
-    template <class P, class = void>                                     \
-    struct has_##member : std::false_type {};                            \
-    template <class P>                                                   \
+#define NI8_HAS_PARAM_TRAIT(member)           \
+    template <class P, class = void>          \
+    struct has_##member : std::false_type {}; \
+    template <class P>                        \
     struct has_##member<P, std::void_t<decltype(P::member)>> : std::true_type {}
 
 NI8_HAS_PARAM_TRAIT(kernel_h);

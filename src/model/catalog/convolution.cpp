@@ -144,8 +144,7 @@ std::string convolution_shape_check(const LayerParams& p)
     const int64_t wds = p.get(P::weight_data_size), num_output = p.get(P::num_output);
     const int64_t per_output = int64_t(p.get(P::kernel_w)) * p.get(P::kernel_h);
     if (num_output > 0 && per_output > 0 && wds % (num_output * per_output) == 0) return "";
-    return "weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(num_output) + ") x kernel (" +
-           std::to_string(p.get(P::kernel_w)) + "x" + std::to_string(p.get(P::kernel_h)) + ") x inputs";
+    return "weight_data_size " + std::to_string(wds) + " is not num_output (" + std::to_string(num_output) + ") x kernel (" + std::to_string(p.get(P::kernel_w)) + "x" + std::to_string(p.get(P::kernel_h)) + ") x inputs";
 }
 
 LayerSchema convolution()
@@ -218,9 +217,10 @@ LayerSchema convolution_depthwise()
     int8.flag_above_100_kept = true;
     s.int8 = int8;
     // term 1/101: one weight scale per group; term 2/102: a single one
-    s.blobs.push_back(Raw("weight_data_int8_scales",
-                          [](const LayerParams& p) -> int64_t { return convdw_per_group_scales(p) ? count_checked(p.get(DW::group)) : 1; },
-                          convdw_has_scales));
+    s.blobs.push_back(Raw(
+        "weight_data_int8_scales",
+        [](const LayerParams& p) -> int64_t { return convdw_per_group_scales(p) ? count_checked(p.get(DW::group)) : 1; },
+        convdw_has_scales));
     s.blobs.push_back(Raw("bottom_blob_int8_scales", count_one, convdw_has_scales));
     s.blobs.push_back(Raw("top_blob_int8_scales", count_one,
                           [](const LayerParams& p) { return p.get(DW::dynamic_weight) == 0 && p.get(DW::int8_scale_term) > 100; }));

@@ -120,30 +120,33 @@ LayerSchema gemm()
     });
     s.blobs = {
         // A is K x M (or M x K when transposed): the same element count
-        Tagged("A_data", [](const LayerParams& p) -> int64_t { return count_mul(p.get(G::constantK), p.get(G::constantM)); },
-               [](const LayerParams& p) { return p.get(G::constantA) == 1; }),
+        Tagged(
+            "A_data", [](const LayerParams& p) -> int64_t { return count_mul(p.get(G::constantK), p.get(G::constantM)); },
+            [](const LayerParams& p) { return p.get(G::constantA) == 1; }),
         // B is N x K, or packed bytes per row of K for weight block quantize (transB == 1)
-        Tagged("B_data",
-               [](const LayerParams& p) -> int64_t {
-                   if (p.get(G::transB) != 0 && gemm_block(p))
-                       return packed_rows(p.get(G::constantK), p.get(G::quantize_term), p.get(G::constantN));
-                   return count_mul(p.get(G::constantN), p.get(G::constantK));
-               },
-               [](const LayerParams& p) { return p.get(G::constantB) == 1; }),
-        Tagged("C_data",
-               [](const LayerParams& p) -> int64_t {
-                   switch (p.get(G::constant_broadcast_type_C))
-                   {
-                   case 0: return 1;
-                   case 1:
-                   case 2: return count_checked(p.get(G::constantM));
-                   case 3: return count_mul(p.get(G::constantN), p.get(G::constantM));
-                   case 4: return count_checked(p.get(G::constantN));
-                   default: return kInvalidCount; // refused by load_param
-                   }
-               },
-               [](const LayerParams& p) { return p.get(G::constantC) == 1 && p.get(G::constant_broadcast_type_C) != -1; }),
-        Raw("B_data_quantize_scales",
+        Tagged(
+            "B_data",
+            [](const LayerParams& p) -> int64_t {
+                if (p.get(G::transB) != 0 && gemm_block(p))
+                    return packed_rows(p.get(G::constantK), p.get(G::quantize_term), p.get(G::constantN));
+                return count_mul(p.get(G::constantN), p.get(G::constantK));
+            },
+            [](const LayerParams& p) { return p.get(G::constantB) == 1; }),
+        Tagged(
+            "C_data",
+            [](const LayerParams& p) -> int64_t {
+                switch (p.get(G::constant_broadcast_type_C)) {
+                case 0: return 1;
+                case 1:
+                case 2: return count_checked(p.get(G::constantM));
+                case 3: return count_mul(p.get(G::constantN), p.get(G::constantM));
+                case 4: return count_checked(p.get(G::constantN));
+                default: return kInvalidCount; // refused by load_param
+                }
+            },
+            [](const LayerParams& p) { return p.get(G::constantC) == 1 && p.get(G::constant_broadcast_type_C) != -1; }),
+        Raw(
+            "B_data_quantize_scales",
             [](const LayerParams& p) -> int64_t { return block_scales(p.get(G::constantK), p.get(G::quantize_term), p.get(G::constantN)); },
             gemm_block),
         Raw("B_data_input_scales", count_of<G::constantK>,

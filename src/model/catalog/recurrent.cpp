@@ -26,9 +26,12 @@ int32_t units(const LayerParams& p)
 template <class P>
 constexpr int gates()
 {
-    if constexpr (std::is_same_v<P, params::LSTM>) return 4;
-    else if constexpr (std::is_same_v<P, params::GRU>) return 3;
-    else return 1;
+    if constexpr (std::is_same_v<P, params::LSTM>)
+        return 4;
+    else if constexpr (std::is_same_v<P, params::GRU>)
+        return 3;
+    else
+        return 1;
 }
 
 // weight_data_size / num_directions / units / gates, as load_model computes it.
@@ -109,9 +112,10 @@ LayerSchema lstm()
         Tagged("bias_c_data", [](const LayerParams& p) -> int64_t { return mul3(p.get(P::hidden_size), 4, num_directions<P>(p)); }),
         Tagged("weight_hc_data",
                [](const LayerParams& p) -> int64_t { return mul4(p.get(P::num_output), p.get(P::hidden_size), 4, num_directions<P>(p)); }),
-        Tagged("weight_hr_data",
-               [](const LayerParams& p) -> int64_t { return mul3(p.get(P::hidden_size), p.get(P::num_output), num_directions<P>(p)); },
-               [](const LayerParams& p) { return p.get(P::num_output) != p.get(P::hidden_size); }),
+        Tagged(
+            "weight_hr_data",
+            [](const LayerParams& p) -> int64_t { return mul3(p.get(P::hidden_size), p.get(P::num_output), num_directions<P>(p)); },
+            [](const LayerParams& p) { return p.get(P::num_output) != p.get(P::hidden_size); }),
     };
     add_int8<P>(s);
     s.checks.push_back(rnn_units_nonzero<P>("hidden_size must be non-zero"));

@@ -16,14 +16,15 @@ LayerSchema memory_data()
         I(P::load_type, 1).kept(), // the reference writer never prints 21
     });
     // The highest non-zero dimension decides which extents are multiplied.
-    BlobSpec data = Raw("data",
-                        [](const LayerParams& p) -> int64_t {
-                            if (p.get(P::d) != 0) return mul4(p.get(P::w), p.get(P::h), p.get(P::d), p.get(P::c));
-                            if (p.get(P::c) != 0) return mul3(p.get(P::w), p.get(P::h), p.get(P::c));
-                            if (p.get(P::h) != 0) return count_mul(p.get(P::w), p.get(P::h));
-                            return count_checked(p.get(P::w));
-                        },
-                        [](const LayerParams& p) { return p.get(P::w) != 0 || p.get(P::h) != 0 || p.get(P::d) != 0 || p.get(P::c) != 0; });
+    BlobSpec data = Raw(
+        "data",
+        [](const LayerParams& p) -> int64_t {
+            if (p.get(P::d) != 0) return mul4(p.get(P::w), p.get(P::h), p.get(P::d), p.get(P::c));
+            if (p.get(P::c) != 0) return mul3(p.get(P::w), p.get(P::h), p.get(P::c));
+            if (p.get(P::h) != 0) return count_mul(p.get(P::w), p.get(P::h));
+            return count_checked(p.get(P::w));
+        },
+        [](const LayerParams& p) { return p.get(P::w) != 0 || p.get(P::h) != 0 || p.get(P::d) != 0 || p.get(P::c) != 0; });
     data.encoding = BlobEncoding::ByLoadType;
     s.blobs = {data};
     return s;

@@ -29,7 +29,8 @@ inline int weight_quantize_bits(int quantize_term)
 inline int weight_quantize_block_size(int quantize_term)
 {
     const int code = quantize_term % 10;
-    return code == 0 ? 32 : code == 1 ? 64 : 128;
+    return code == 0 ? 32 : code == 1 ? 64
+                                      : 128;
 }
 
 // Bytes of one packed row of k weights, -1 when invalid (load_model fails).
