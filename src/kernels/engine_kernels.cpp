@@ -18,6 +18,7 @@ namespace ncnn_int8 {
 #else
 HWY_EXPORT(GemmColumns);
 HWY_EXPORT(AxpyLanes);
+HWY_EXPORT(DepthwiseRows);
 #define NI8_ENGINE_DISPATCH(fn) HWY_DYNAMIC_DISPATCH(fn)
 #endif
 
@@ -46,6 +47,13 @@ void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride)
 {
     if (stride == 1) return axpy_f32(count, 1.f, x, y);
     scalar::axpy_strided_out_f32(count, x, y, stride);
+}
+
+void depthwise_f32(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh, size_t dw,
+                   size_t dh, size_t sw, size_t sh, const float* w, float bias, float* out)
+{
+    const size_t done = NI8_ENGINE_DISPATCH(DepthwiseRows)(src, src_w, src_w * src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
+    if (done < outw) scalar::depthwise_f32(src, src_w, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out, done);
 }
 
 } // namespace kernels

@@ -24,4 +24,10 @@ void axpy_strided_f32(size_t count, float a, const float* x, size_t stride, floa
 // y[n * stride] += x[n] for n < count: scatter-add of one row (deconvolution).
 void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride);
 
+// Depthwise convolution of one bordered plane (src: src_h rows of src_w):
+// out[y][x] (outh x outw) = bias + sum over ky, then kx, of
+// w[ky * kw + kx] * src[(y * sh + ky * dh) * src_w + x * sw + kx * dw].
+void depthwise_f32(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh, size_t dw,
+                   size_t dh, size_t sw, size_t sh, const float* w, float bias, float* out);
+
 } // namespace ncnn_int8::kernels

@@ -41,4 +41,21 @@ inline void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t 
     for (size_t n = 0; n < count; n++) y[n * stride] = y[n * stride] + x[n];
 }
 
+// Depthwise convolution of one plane, columns [x0, outw) of every row:
+// out[y][x] = bias + sum over (ky, kx) in order of w[ky][kx] * src[y*sh + ky*dh][x*sw + kx*dw].
+inline void depthwise_f32(const float* src, size_t src_w, size_t outw, size_t outh, size_t kw, size_t kh, size_t dw, size_t dh,
+                          size_t sw, size_t sh, const float* w, float bias, float* out, size_t x0 = 0)
+{
+    for (size_t y = 0; y < outh; y++)
+        for (size_t x = x0; x < outw; x++) {
+            float sum = bias;
+            for (size_t ky = 0; ky < kh; ky++)
+                for (size_t kx = 0; kx < kw; kx++) {
+                    const float p = w[ky * kw + kx] * src[(y * sh + ky * dh) * src_w + x * sw + kx * dw];
+                    sum = sum + p;
+                }
+            out[y * outw + x] = sum;
+        }
+}
+
 } // namespace ncnn_int8::kernels::scalar

@@ -30,8 +30,8 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b)
 
 TEST(EngineKernels, GemmEqualsScalarReferenceOnEveryTarget)
 {
-    // Shapes around the vector widths and the 4-row blocking, with and without bias, with row strides.
-    const size_t shapes[][3] = {{1, 1, 1}, {1, 17, 9}, {3, 8, 5}, {4, 16, 27}, {5, 33, 3}, {9, 100, 64}, {16, 7, 11}, {7, 64, 1}};
+    // Shapes around the vector widths, the 4-row x 3-vector and 4 x 1 blocks, with and without bias, with row strides.
+    const size_t shapes[][3] = {{1, 1, 1}, {1, 17, 9}, {3, 8, 5}, {4, 16, 27}, {5, 33, 3}, {9, 100, 64}, {16, 7, 11}, {7, 64, 1}, {4, 48, 5}, {8, 97, 13}, {6, 200, 9}, {13, 150, 30}};
     for_each_target([&](int64_t) {
         uint32_t seed = 1;
         for (const auto& s : shapes) {
@@ -64,6 +64,36 @@ TEST(EngineKernels, AxpyEqualsScalarReferenceOnEveryTarget)
             EXPECT_TRUE(same_bits(got, want)) << "strided n=" << n;
         }
     });
+}
+
+TEST(EngineKernels, DepthwiseEqualsScalarReferenceOnEveryTarget)
+{
+    // kernel w/h, dilation, stride (w = h), output width/height: strides 1 and 2
+    // take the vector path, 3 the scalar one; widths around the vector sizes.
+    const size_t cases[][5] = {{3, 1, 1, 40, 5}, {3, 1, 2, 33, 4}, {5, 2, 1, 17, 3}, {1, 1, 2, 64, 2}, {3, 1, 3, 20, 3}, {3, 2, 2, 7, 7}, {7, 1, 1, 100, 2}};
+    for_each_target([&](int64_t) {
+        uint32_t seed = 40;
+        for (const auto& c : cases) {
+            const size_t k = c[0], dil = c[1], st = c[2], outw = c[3], outh = c[4];
+            const size_t src_w = (outw - 1) * st + dil * (k - 1) + 1, src_h = (outh - 1) * st + dil * (k - 1) + 1;
+            const std::vector<float> src = random_values(src_w * src_h, seed++);
+            const std::vector<float> w = random_values(k * k, seed++);
+            std::vector<float> got(outw * outh, 7.f), want(outw * outh, 9.f);
+            kernels::depthwise_f32(src.data(), src_w, src_h, outw, outh, k, k, dil, dil, st, st, w.data(), 0.25f, got.data());
+            kernels::scalar::depthwise_f32(src.data(), src_w, outw, outh, k, k, dil, dil, st, st, w.data(), 0.25f, want.data());
+            EXPECT_TRUE(same_bits(got, want)) << "k=" << k << " dilation=" << dil << " stride=" << st << " out=" << outw << "x" << outh;
+        }
+    });
+}
+
+TEST(EngineKernels, ScalarDepthwiseIsTheConvolution)
+{
+    // 2x2 kernel [1 2; 3 4], stride 1, on [1 2 3; 4 5 6]: 1+4+12+20+1 = 38, 2+6+15+24+1 = 48
+    const float src[] = {1, 2, 3, 4, 5, 6}, w[] = {1, 2, 3, 4};
+    float out[2];
+    kernels::depthwise_f32(src, 3, 2, 2, 1, 2, 2, 1, 1, 1, 1, w, 1.f, out);
+    EXPECT_EQ(out[0], 38.f);
+    EXPECT_EQ(out[1], 48.f);
 }
 
 TEST(EngineKernels, ScalarGemmIsTheMatrixProduct)

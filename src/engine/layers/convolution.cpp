@@ -1,7 +1,8 @@
 // Convolution, ConvolutionDepthWise (any group) and Convolution1D: borders
 // as ncnn's make_padding (explicit, -233 SAME_UPPER, -234 SAME_LOWER), then
-// per group im2col + GEMM (kernels::gemm_f32), bias first, then the fused
-// activation. Weights are [group][out][in][kh][kw] as ncnn stores them.
+// per group im2col + GEMM (kernels::gemm_f32; 1x1 stride-1 kernels read the
+// input directly, depthwise ones use kernels::depthwise_f32), bias first,
+// then the fused activation. Weights are [group][out][in][kh][kw] as ncnn stores them.
 #include <algorithm>
 #include <type_traits>
 #include <vector>
@@ -91,20 +92,12 @@ public:
         Tensor out = s_.one_d ? Tensor::make2(outw, s_.num_output) : Tensor::make3(outw, outh, s_.num_output);
         const size_t N = static_cast<size_t>(outw) * outh;
         if (in_per_group == 1 && out_per_group == 1) {
-            // Depthwise: each output row adds one strided input row per tap,
-            // in tap order after the bias (the GEMM path's order, without im2col).
-            for (int q = 0; q < channels; q++) {
-                float* o = out.data.data() + q * N;
-                std::fill(o, o + N, bias_.empty() ? 0.f : bias_[q]);
-                const float* plane = src_channel(q);
-                const float* wq = weight_.data() + static_cast<size_t>(q) * s_.kh * s_.kw;
-                for (int ky = 0; ky < s_.kh; ky++)
-                    for (int kx = 0; kx < s_.kw; kx++)
-                        for (int y = 0; y < outh; y++) {
-                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src_w + kx * s_.dw;
-                            kernels::axpy_strided_f32(outw, wq[ky * s_.kw + kx], row, s_.sw, o + static_cast<size_t>(y) * outw);
-                        }
-            }
+            // Depthwise: per output, the bias then one tap after the other
+            // (the GEMM path's order, without im2col).
+            for (int q = 0; q < channels; q++)
+                kernels::depthwise_f32(src_channel(q), src_w, src_h, outw, outh, s_.kw, s_.kh, s_.dw, s_.dh, s_.sw, s_.sh,
+                                       weight_.data() + static_cast<size_t>(q) * s_.kh * s_.kw, bias_.empty() ? 0.f : bias_[q],
+                                       out.data.data() + q * N);
             act_.apply(out.data.data(), out.data.size());
             tops.push_back(std::make_shared<Tensor>(std::move(out)));
             return Status::ok();
