@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "calib/eq_search.h"
 #include "calib/image_input.h"
 #include "calib/npy_reader.h"
 #include "calib/table_writer.h"
@@ -28,6 +29,10 @@ struct BlobPlan {
     std::vector<std::string> names;       // unique, in first-use order
     std::vector<size_t> layer_blob;       // per calibrated layer: index into names
     std::map<std::string, size_t> lookup; // name -> index
+    // What the engine runs for: the names plus the calibrated layers' tops,
+    // so each calibrated layer itself runs and refuses an input its weights
+    // do not fit (the int8 model would fail on it later).
+    std::vector<std::string> run_names;
 };
 
 Result<BlobPlan> plan_blobs(const Model& model, const std::vector<size_t>& layers)
@@ -43,6 +48,10 @@ Result<BlobPlan> plan_blobs(const Model& model, const std::vector<size_t>& layer
         }
         plan.layer_blob.push_back(it->second);
     }
+    plan.run_names = plan.names;
+    for (size_t li : layers)
+        for (const std::string& top : model.layers[li].decl->tops)
+            if (!plan.lookup.count(top) && std::find(plan.run_names.begin(), plan.run_names.end(), top) == plan.run_names.end()) plan.run_names.push_back(top);
     return plan;
 }
 
@@ -117,7 +126,7 @@ Status run_one(const CalibrationJob& job, const BlobPlan& plan, ForwardRunner& r
 {
     ASSIGN_OR_RETURN(std::vector<InputTensor> inputs, load_sample(job, file));
     std::vector<bool> seen(plan.names.size(), false);
-    RETURN_IF_ERROR(runner.run(inputs, plan.names, [&](const std::string& blob, const BlobView& view) -> Status {
+    RETURN_IF_ERROR(runner.run(inputs, plan.run_names, [&](const std::string& blob, const BlobView& view) -> Status {
         auto it = plan.lookup.find(blob);
         if (it == plan.lookup.end()) return Status::ok();
         seen[it->second] = true;
@@ -197,8 +206,6 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             if (job.lists[j].size() != job.lists[0].size())
                 return Status::failure(format("%s has %zu files but %s has %zu: line k of every list is one sample", job.list_names[j].c_str(),
                                               job.lists[j].size(), job.list_names[0].c_str(), job.lists[0].size()));
-        if (o.method == CalibMethod::Eq)
-            return Status::failure("method=eq is not implemented: it needs an int8 forward of each Convolution/InnerProduct as ncnn computes it; use kl or aciq");
     }
     RETURN_IF_ERROR(check_calib_options(o, inputs.size(), with_lists));
 
@@ -222,7 +229,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             w.stats.resize(plan.names.size());
             w.seconds.assign(files, 0.0);
         }
-        RETURN_IF_ERROR(run_pass(job, plan.names, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
+        RETURN_IF_ERROR(run_pass(job, plan.run_names, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
             const Clock::time_point t = Clock::now();
             Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_absmax(w.stats[b], v, static_cast<long>(i)); });
             w.seconds[i] += seconds_since(t);
@@ -233,10 +240,10 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             for (size_t b = 0; b < merged.size(); b++) merged[b].merge(w.stats[b]);
 
         std::vector<float> thresholds(plan.names.size());
-        if (o.method == CalibMethod::Kl) {
+        if (o.method != CalibMethod::Aciq) { // eq starts from kl
             for (Worker& w : workers)
                 for (BlobStats& s : w.stats) s.histogram.assign(kHistogramBins, 0);
-            RETURN_IF_ERROR(run_pass(job, plan.names, "histogram", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
+            RETURN_IF_ERROR(run_pass(job, plan.run_names, "histogram", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
                 const Clock::time_point t = Clock::now();
                 Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_histogram(w.stats[b], v, merged[b].absmax); });
                 w.seconds[i] += seconds_since(t);
@@ -267,15 +274,18 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
         for (const Worker& w : workers)
             for (size_t i = 0; i < files; i++) file_seconds[i] += w.seconds[i];
 
+        std::vector<float> scales(layers.size());
+        for (size_t k = 0; k < layers.size(); k++) scales[k] = 127 / thresholds[plan.layer_blob[k]];
+        if (o.method == CalibMethod::Eq) RETURN_IF_ERROR(eq_search(job, layers, index, weights.conv, scales, nthreads));
         for (size_t k = 0; k < layers.size(); k++) {
             const size_t b = plan.layer_blob[k];
-            const float scale = 127 / thresholds[b];
+            const float scale = scales[k];
             activation_lines.push_back({model.layers[layers[k]].decl->name, {scale}, layers[k]});
             BlobSummary s;
             s.layer = model.layers[layers[k]].decl->name;
             s.blob = plan.names[b];
             s.absmax = merged[b].absmax;
-            s.threshold = thresholds[b];
+            s.threshold = o.method == CalibMethod::Eq ? 127 / scale : thresholds[b];
             s.scale = scale;
             s.clipped_share = clipped_share(merged[b], thresholds[b]);
             s.values = merged[b].values;
