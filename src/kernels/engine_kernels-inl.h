@@ -17,8 +17,50 @@ namespace ncnn_int8 {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Columns [n, ...) one vector of tag D at a time (rows in blocks of 4, then
+// one by one); returns the first column not done.
+template <class D>
+HWY_INLINE size_t GemmOneVector(D df, size_t n, size_t M, size_t N, size_t K, const float* HWY_RESTRICT A, size_t lda,
+                                const float* HWY_RESTRICT B, size_t ldb, const float* HWY_RESTRICT bias, float* HWY_RESTRICT C,
+                                size_t ldc)
+{
+    const size_t L = hn::Lanes(df);
+    for (; n + L <= N; n += L) {
+        size_t m = 0;
+        for (; m + 4 <= M; m += 4) {
+            auto c0 = hn::Set(df, bias ? bias[m] : 0.f);
+            auto c1 = hn::Set(df, bias ? bias[m + 1] : 0.f);
+            auto c2 = hn::Set(df, bias ? bias[m + 2] : 0.f);
+            auto c3 = hn::Set(df, bias ? bias[m + 3] : 0.f);
+            const float* a0 = A + m * lda;
+            const float* a1 = a0 + lda;
+            const float* a2 = a1 + lda;
+            const float* a3 = a2 + lda;
+            for (size_t k = 0; k < K; k++) {
+                const auto b = hn::LoadU(df, B + k * ldb + n);
+                c0 = hn::Add(c0, hn::Mul(hn::Set(df, a0[k]), b));
+                c1 = hn::Add(c1, hn::Mul(hn::Set(df, a1[k]), b));
+                c2 = hn::Add(c2, hn::Mul(hn::Set(df, a2[k]), b));
+                c3 = hn::Add(c3, hn::Mul(hn::Set(df, a3[k]), b));
+            }
+            hn::StoreU(c0, df, C + m * ldc + n);
+            hn::StoreU(c1, df, C + (m + 1) * ldc + n);
+            hn::StoreU(c2, df, C + (m + 2) * ldc + n);
+            hn::StoreU(c3, df, C + (m + 3) * ldc + n);
+        }
+        for (; m < M; m++) {
+            auto c = hn::Set(df, bias ? bias[m] : 0.f);
+            const float* a = A + m * lda;
+            for (size_t k = 0; k < K; k++) c = hn::Add(c, hn::Mul(hn::Set(df, a[k]), hn::LoadU(df, B + k * ldb + n)));
+            hn::StoreU(c, df, C + m * ldc + n);
+        }
+    }
+    return n;
+}
+
 // Register blocks of 4 rows x 3 vectors (12 independent sums: enough to keep
-// the adders busy without FMA), then 4 rows x 1 vector, then single rows.
+// the adders busy without FMA), then 4 rows x 1 vector, then single rows,
+// then the same with 4-lane vectors.
 // Every output's sum still starts at its bias and adds A[m][k] * B[k][n] in
 // k order, so the blocking does not change a bit. Returns the first column
 // not done (the caller finishes the rest with the scalar reference).
@@ -95,62 +137,31 @@ HWY_NOINLINE size_t GemmColumns(size_t M, size_t N, size_t K, const float* HWY_R
             hn::StoreU(c2, df, c + 2 * L);
         }
     }
-    for (; n + L <= N; n += L) {
-        size_t m = 0;
-        for (; m + 4 <= M; m += 4) {
-            auto c0 = hn::Set(df, bias ? bias[m] : 0.f);
-            auto c1 = hn::Set(df, bias ? bias[m + 1] : 0.f);
-            auto c2 = hn::Set(df, bias ? bias[m + 2] : 0.f);
-            auto c3 = hn::Set(df, bias ? bias[m + 3] : 0.f);
-            const float* a0 = A + m * lda;
-            const float* a1 = a0 + lda;
-            const float* a2 = a1 + lda;
-            const float* a3 = a2 + lda;
-            for (size_t k = 0; k < K; k++) {
-                const auto b = hn::LoadU(df, B + k * ldb + n);
-                c0 = hn::Add(c0, hn::Mul(hn::Set(df, a0[k]), b));
-                c1 = hn::Add(c1, hn::Mul(hn::Set(df, a1[k]), b));
-                c2 = hn::Add(c2, hn::Mul(hn::Set(df, a2[k]), b));
-                c3 = hn::Add(c3, hn::Mul(hn::Set(df, a3[k]), b));
-            }
-            hn::StoreU(c0, df, C + m * ldc + n);
-            hn::StoreU(c1, df, C + (m + 1) * ldc + n);
-            hn::StoreU(c2, df, C + (m + 2) * ldc + n);
-            hn::StoreU(c3, df, C + (m + 3) * ldc + n);
-        }
-        for (; m < M; m++) {
-            auto c = hn::Set(df, bias ? bias[m] : 0.f);
-            const float* a = A + m * lda;
-            for (size_t k = 0; k < K; k++) c = hn::Add(c, hn::Mul(hn::Set(df, a[k]), hn::LoadU(df, B + k * ldb + n)));
-            hn::StoreU(c, df, C + m * ldc + n);
-        }
-    }
+    n = GemmOneVector(df, n, M, N, K, A, lda, B, ldb, bias, C, ldc);
+    // narrower vectors for what is left (a 7x7 plane is 49 columns)
+    const hn::CappedTag<float, 4> d4;
+    if (hn::Lanes(d4) < L) n = GemmOneVector(d4, n, M, N, K, A, lda, B, ldb, bias, C, ldc);
     return n;
 }
 
-// Depthwise (one input plane, one output plane): each output starts at
-// `bias` and adds w[ky][kx] * input in (ky, kx) order, as the scalar
-// reference. Vectors run along x for strides 1 and 2 (stride 2 reads the
-// even lanes of an interleaved pair); returns, per row, the first x not done.
-HWY_NOINLINE size_t DepthwiseRows(const float* HWY_RESTRICT src, size_t src_w, size_t src_len, size_t outw, size_t outh,
-                                  size_t kw, size_t kh, size_t dw, size_t dh, size_t sw, size_t sh,
-                                  const float* HWY_RESTRICT w, float bias, float* HWY_RESTRICT out)
+// Depthwise (one input plane, one output plane), columns [x, ...) one
+// vector of tag D at a time, while the loads stay inside the plane (a
+// stride-2 load reads 2 vectors and keeps the even lanes). Each output
+// starts at `bias` and adds w[ky][kx] * input in (ky, kx) order, as the
+// scalar reference. Returns the first column not done.
+template <class D>
+HWY_INLINE size_t DepthwiseColumns(D df, size_t x0, const float* HWY_RESTRICT src, size_t src_w, size_t src_len, size_t outw,
+                                   size_t outh, size_t kw, size_t kh, size_t dw, size_t dh, size_t sw, size_t sh,
+                                   const float* HWY_RESTRICT w, float bias, float* HWY_RESTRICT out)
 {
-    const hn::ScalableTag<float> df;
     const size_t L = hn::Lanes(df);
-    if (sw > 2 || outw < L) return 0;
-    // Last x block whose loads stay inside the plane: a stride-2 load reads 2L values.
     const size_t span = sw == 1 ? L : 2 * L;
-    const size_t ext_w = dw * (kw - 1);
-    size_t xend = 0;
-    for (size_t x = 0; x + L <= outw; x += L) {
-        const size_t last_row_start = ((outh - 1) * sh + (kh - 1) * dh) * src_w;
-        if (last_row_start + x * sw + ext_w + span > src_len) break;
-        xend = x + L;
-    }
+    const size_t last_row_start = ((outh - 1) * sh + (kh - 1) * dh) * src_w;
+    size_t xend = x0;
+    while (xend + L <= outw && last_row_start + xend * sw + dw * (kw - 1) + span <= src_len) xend += L;
     for (size_t y = 0; y < outh; y++) {
         float* o = out + y * outw;
-        for (size_t x = 0; x < xend; x += L) {
+        for (size_t x = x0; x < xend; x += L) {
             auto acc = hn::Set(df, bias);
             for (size_t ky = 0; ky < kh; ky++) {
                 const float* row = src + (y * sh + ky * dh) * src_w + x * sw;
@@ -170,6 +181,20 @@ HWY_NOINLINE size_t DepthwiseRows(const float* HWY_RESTRICT src, size_t src_w, s
         }
     }
     return xend;
+}
+
+// Depthwise with full vectors, then 4-lane ones (planes of 7, 14, 28 columns);
+// strides above 2 are left to the scalar reference.
+HWY_NOINLINE size_t DepthwiseRows(const float* HWY_RESTRICT src, size_t src_w, size_t src_len, size_t outw, size_t outh,
+                                  size_t kw, size_t kh, size_t dw, size_t dh, size_t sw, size_t sh,
+                                  const float* HWY_RESTRICT w, float bias, float* HWY_RESTRICT out)
+{
+    if (sw > 2 || outw == 0 || outh == 0) return 0;
+    const hn::ScalableTag<float> df;
+    size_t x = DepthwiseColumns(df, 0, src, src_w, src_len, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
+    const hn::CappedTag<float, 4> d4;
+    if (hn::Lanes(d4) < hn::Lanes(df)) x = DepthwiseColumns(d4, x, src, src_w, src_len, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
+    return x;
 }
 
 HWY_NOINLINE size_t AxpyLanes(size_t count, float a, const float* HWY_RESTRICT x, float* HWY_RESTRICT y)

@@ -31,7 +31,7 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b)
 TEST(EngineKernels, GemmEqualsScalarReferenceOnEveryTarget)
 {
     // Shapes around the vector widths, the 4-row x 3-vector and 4 x 1 blocks, with and without bias, with row strides.
-    const size_t shapes[][3] = {{1, 1, 1}, {1, 17, 9}, {3, 8, 5}, {4, 16, 27}, {5, 33, 3}, {9, 100, 64}, {16, 7, 11}, {7, 64, 1}, {4, 48, 5}, {8, 97, 13}, {6, 200, 9}, {13, 150, 30}};
+    const size_t shapes[][3] = {{1, 1, 1}, {1, 17, 9}, {3, 8, 5}, {4, 16, 27}, {5, 33, 3}, {9, 100, 64}, {16, 7, 11}, {7, 64, 1}, {4, 48, 5}, {8, 97, 13}, {6, 200, 9}, {13, 150, 30}, {5, 49, 7}, {8, 196, 3}, {4, 14, 2}};
     for_each_target([&](int64_t) {
         uint32_t seed = 1;
         for (const auto& s : shapes) {
@@ -70,7 +70,7 @@ TEST(EngineKernels, DepthwiseEqualsScalarReferenceOnEveryTarget)
 {
     // kernel w/h, dilation, stride (w = h), output width/height: strides 1 and 2
     // take the vector path, 3 the scalar one; widths around the vector sizes.
-    const size_t cases[][5] = {{3, 1, 1, 40, 5}, {3, 1, 2, 33, 4}, {5, 2, 1, 17, 3}, {1, 1, 2, 64, 2}, {3, 1, 3, 20, 3}, {3, 2, 2, 7, 7}, {7, 1, 1, 100, 2}};
+    const size_t cases[][5] = {{3, 1, 1, 40, 5}, {3, 1, 2, 33, 4}, {5, 2, 1, 17, 3}, {1, 1, 2, 64, 2}, {3, 1, 3, 20, 3}, {3, 2, 2, 7, 7}, {7, 1, 1, 100, 2}, {3, 1, 1, 14, 3}, {3, 1, 2, 7, 4}, {3, 1, 1, 28, 2}, {3, 1, 2, 14, 5}};
     for_each_target([&](int64_t) {
         uint32_t seed = 40;
         for (const auto& c : cases) {

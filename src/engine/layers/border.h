@@ -13,21 +13,31 @@ struct Border {
     bool any() const { return top > 0 || bottom > 0 || left > 0 || right > 0; }
 };
 
+// The planes of `data` (c x d planes of w x h values) with the border, as
+// a dims-`dims` tensor; only the new tensor is written (no copy of `in`).
+inline Tensor with_border(const float* data, int dims, int w, int h, int d, int c, const Border& b, float value)
+{
+    Tensor out;
+    out.dims = dims;
+    out.w = w + b.left + b.right;
+    out.h = h + b.top + b.bottom;
+    out.d = d;
+    out.c = c;
+    out.data.assign(out.total(), value);
+    for (int q = 0; q < c; q++)
+        for (int z = 0; z < d; z++)
+            for (int y = 0; y < h; y++) {
+                const float* src = data + ((static_cast<size_t>(q) * d + z) * h + y) * w;
+                float* dst = out.channel(q) + (static_cast<size_t>(z) * out.h + y + b.top) * out.w + b.left;
+                std::copy(src, src + w, dst);
+            }
+    return out;
+}
+
 // `in` is 3-D (or a 2-D/1-D tensor viewed as w x h x c); the result keeps dims.
 inline Tensor with_border(const Tensor& in, const Border& b, float value)
 {
-    Tensor out = in;
-    out.w = in.w + b.left + b.right;
-    out.h = in.h + b.top + b.bottom;
-    out.data.assign(out.total(), value);
-    for (int q = 0; q < in.c; q++)
-        for (int z = 0; z < in.d; z++)
-            for (int y = 0; y < in.h; y++) {
-                const float* src = in.channel(q) + (static_cast<size_t>(z) * in.h + y) * in.w;
-                float* dst = out.channel(q) + (static_cast<size_t>(z) * out.h + y + b.top) * out.w + b.left;
-                std::copy(src, src + in.w, dst);
-            }
-    return out;
+    return with_border(in.data.data(), in.dims, in.w, in.h, in.d, in.c, b, value);
 }
 
 } // namespace ncnn_int8::engine

@@ -70,13 +70,7 @@ public:
 
         const Border b = conv_border(s_, in0.w, s_.one_d ? 1 : in0.h);
         Tensor padded;
-        if (b.any()) {
-            Tensor view = in0; // copied only when a border is needed anyway
-            view.dims = 3;
-            view.h = s_.one_d ? 1 : in0.h;
-            view.c = channels;
-            padded = with_border(view, b, s_.pad_value);
-        }
+        if (b.any()) padded = with_border(in0.data.data(), 3, in0.w, s_.one_d ? 1 : in0.h, 1, channels, b, s_.pad_value);
         const int src_w = b.any() ? padded.w : in0.w;
         const int src_h = b.any() ? padded.h : (s_.one_d ? 1 : in0.h);
         const float* src_data = b.any() ? padded.data.data() : in0.data.data();
