@@ -247,6 +247,91 @@ void linear_coeffs(int w, int outw, std::vector<int>& ofs, std::vector<float>& a
     }
 }
 
+// ncnn's bicubic weights (A = -0.75) and its border folding: taps that
+// would fall outside the row are merged into the nearest inside ones.
+void cubic_coeffs(int w, int outw, std::vector<int>& ofs, std::vector<float>& alpha, bool align_corner)
+{
+    ofs.resize(outw);
+    alpha.resize(outw * 4);
+    double scale = static_cast<double>(w) / outw;
+    if (align_corner) scale = static_cast<double>(w - 1) / (outw - 1);
+    const float A = -0.75f;
+    for (int dx = 0; dx < outw; dx++) {
+        float fx = static_cast<float>((dx + 0.5) * scale - 0.5);
+        if (align_corner) fx = static_cast<float>(dx * scale);
+        int sx = static_cast<int>(std::floor(fx));
+        fx -= sx;
+        float* a = &alpha[dx * 4];
+        const float fx0 = fx + 1, fx1 = fx, fx2 = 1 - fx;
+        a[0] = A * fx0 * fx0 * fx0 - 5 * A * fx0 * fx0 + 8 * A * fx0 - 4 * A;
+        a[1] = (A + 2) * fx1 * fx1 * fx1 - (A + 3) * fx1 * fx1 + 1;
+        a[2] = (A + 2) * fx2 * fx2 * fx2 - (A + 3) * fx2 * fx2 + 1;
+        a[3] = 1.f - a[0] - a[1] - a[2];
+        if (sx <= -1) { // as ncnn writes it (a[1] takes a[3])
+            sx = 1;
+            a[0] = 1.f - a[3];
+            a[1] = a[3];
+            a[2] = 0.f;
+            a[3] = 0.f;
+        }
+        if (sx == 0) {
+            sx = 1;
+            a[0] = a[0] + a[1];
+            a[1] = a[2];
+            a[2] = a[3];
+            a[3] = 0.f;
+        }
+        if (sx == w - 2) {
+            sx = w - 3;
+            a[3] = a[2] + a[3];
+            a[2] = a[1];
+            a[1] = a[0];
+            a[0] = 0.f;
+        }
+        if (sx >= w - 1) {
+            sx = w - 3;
+            a[3] = 1.f - a[0];
+            a[2] = a[0];
+            a[1] = 0.f;
+            a[0] = 0.f;
+        }
+        ofs[dx] = sx;
+    }
+}
+
+// One row resized along w: nearest (step ws), bilinear or bicubic.
+struct RowResizer {
+    int type = 2;
+    float ws = 1.f;
+    int w = 0, outw = 0;
+    std::vector<int> ofs;
+    std::vector<float> alpha;
+
+    RowResizer(int type_, int w_, int outw_, float ws_, bool align)
+        : type(type_),
+          ws(ws_),
+          w(w_),
+          outw(outw_)
+    {
+        if (type == 2) linear_coeffs(w, outw, ofs, alpha, align);
+        if (type == 3) cubic_coeffs(w, outw, ofs, alpha, align);
+    }
+    void run(const float* src, float* dst) const
+    {
+        if (type == 1) {
+            for (int x = 0; x < outw; x++) dst[x] = src[std::min(static_cast<int>(x * ws), w - 1)];
+        } else if (type == 2) {
+            for (int x = 0; x < outw; x++) dst[x] = src[ofs[x]] * alpha[x * 2] + src[ofs[x] + 1] * alpha[x * 2 + 1];
+        } else {
+            for (int x = 0; x < outw; x++) {
+                const float* p = src + ofs[x];
+                const float* a = &alpha[x * 4];
+                dst[x] = p[-1] * a[0] + p[0] * a[1] + p[1] * a[2] + p[2] * a[3];
+            }
+        }
+    }
+};
+
 class Interp final : public LayerForward {
 public:
     Interp(int type, float hscale, float wscale, int outh, int outw, bool align)
@@ -270,44 +355,61 @@ public:
             outw = static_cast<int>(w * wscale_);
             outh = static_cast<int>(h * hscale_);
         }
-        if (in.dims != 3) return shape_error("Interp on a " + in.shape_text() + " blob is not supported by the engine");
         if (outw <= 0 || outh <= 0) return shape_error("output size must be positive");
-        if (outw == in.w && outh == in.h) {
+        if (in.dims == 1) {
+            // ncnn: each value fills one outw x outh channel
+            Tensor out = Tensor::make3(outw, outh, in.w);
+            for (int q = 0; q < in.w; q++) std::fill(out.channel(q), out.channel(q) + out.plane(), in.data[q]);
+            tops.push_back(std::make_shared<Tensor>(std::move(out)));
+            return Status::ok();
+        }
+        if (in.dims != 2 && in.dims != 3) return shape_error("Interp on a " + in.shape_text() + " blob is not supported by the engine");
+        const bool rows_only = in.dims == 2; // a 2-D blob is resized along w only
+        if (outw == in.w && (rows_only || outh == in.h)) {
             tops.push_back(bottoms[0]);
+            return Status::ok();
+        }
+        const int need = type_ == 2 ? 2 : (type_ == 3 ? 4 : 1);
+        if (in.w < need || (!rows_only && in.h < need))
+            return shape_error(std::string(type_ == 2 ? "bilinear" : "bicubic") + " Interp needs at least " + std::to_string(need) + " values along each resized axis, got a " + in.shape_text() + " blob");
+        // as ncnn: the nearest step is in/out when the layer gives an output size, else 1/scale
+        const float ws = outw_ ? in.w / static_cast<float>(outw) : 1.f / wscale_;
+        const RowResizer xr(type_, in.w, outw, ws, align_);
+        if (rows_only) {
+            Tensor out = Tensor::make2(outw, in.h);
+            for (int y = 0; y < in.h; y++) xr.run(in.data.data() + static_cast<size_t>(y) * in.w, out.data.data() + static_cast<size_t>(y) * outw);
+            tops.push_back(std::make_shared<Tensor>(std::move(out)));
             return Status::ok();
         }
         Tensor out = Tensor::make3(outw, outh, in.c);
         if (type_ == 1) {
-            // as ncnn: the step is in/out when the layer gives an output size, else 1/scale
             const float hs = outh_ ? in.h / static_cast<float>(outh) : 1.f / hscale_;
-            const float ws = outw_ ? in.w / static_cast<float>(outw) : 1.f / wscale_;
-            float* o = out.data.data();
             for (int q = 0; q < in.c; q++) {
                 const float* p = in.channel(q);
-                for (int y = 0; y < outh; y++) {
-                    const int iy = std::min(static_cast<int>(y * hs), in.h - 1);
-                    for (int x = 0; x < outw; x++) *o++ = p[static_cast<size_t>(iy) * in.w + std::min(static_cast<int>(x * ws), in.w - 1)];
-                }
+                float* o = out.channel(q);
+                for (int y = 0; y < outh; y++) xr.run(p + static_cast<size_t>(std::min(static_cast<int>(y * hs), in.h - 1)) * in.w, o + static_cast<size_t>(y) * outw);
             }
         } else {
-            if (in.w < 2 || in.h < 2) return shape_error("bilinear Interp needs at least 2x2 values");
-            std::vector<int> xofs, yofs;
-            std::vector<float> alpha, beta;
-            linear_coeffs(in.w, outw, xofs, alpha, align_);
-            linear_coeffs(in.h, outh, yofs, beta, align_);
-            std::vector<float> rows0(outw), rows1(outw);
-            auto hresize = [&](const float* src, float* dst) {
-                for (int dx = 0; dx < outw; dx++) dst[dx] = src[xofs[dx]] * alpha[dx * 2] + src[xofs[dx] + 1] * alpha[dx * 2 + 1];
-            };
+            // rows resized along w, then combined along h (2 or 4 taps)
+            std::vector<int> yofs;
+            std::vector<float> beta;
+            if (type_ == 2)
+                linear_coeffs(in.h, outh, yofs, beta, align_);
+            else
+                cubic_coeffs(in.h, outh, yofs, beta, align_);
+            const int taps = type_ == 2 ? 2 : 4, first = type_ == 2 ? 0 : -1;
+            std::vector<float> rows(static_cast<size_t>(taps) * outw);
             for (int q = 0; q < in.c; q++) {
                 const float* p = in.channel(q);
                 float* o = out.channel(q);
                 for (int dy = 0; dy < outh; dy++) {
-                    const int sy = yofs[dy];
-                    hresize(p + static_cast<size_t>(sy) * in.w, rows0.data());
-                    hresize(p + static_cast<size_t>(sy + 1) * in.w, rows1.data());
-                    const float b0 = beta[dy * 2], b1 = beta[dy * 2 + 1];
-                    for (int dx = 0; dx < outw; dx++) *o++ = rows0[dx] * b0 + rows1[dx] * b1;
+                    for (int t = 0; t < taps; t++) xr.run(p + static_cast<size_t>(yofs[dy] + first + t) * in.w, rows.data() + static_cast<size_t>(t) * outw);
+                    const float* b = &beta[static_cast<size_t>(dy) * taps];
+                    for (int dx = 0; dx < outw; dx++) {
+                        float v = rows[dx] * b[0] + rows[outw + dx] * b[1];
+                        if (taps == 4) v = v + rows[2 * outw + dx] * b[2] + rows[3 * outw + dx] * b[3];
+                        *o++ = v;
+                    }
                 }
             }
         }
@@ -327,7 +429,7 @@ Made make_interp(const LayerContext& ctx)
     using P = params::Interp;
     const LayerParams& p = ctx.params();
     const int type = p.get(P::resize_type);
-    if (type != 1 && type != 2) return ctx.error("resize_type " + std::to_string(type) + " is not supported by the engine (1 nearest, 2 bilinear)");
+    if (type < 1 || type > 3) return ctx.error("resize_type " + std::to_string(type) + " is not one ncnn defines (1 nearest, 2 bilinear, 3 bicubic)");
     if (!p.get(P::size_expr).empty()) return ctx.error("Interp with a size_expr is not supported by the engine");
     return std::unique_ptr<LayerForward>(new Interp(type, p.get(P::height_scale), p.get(P::width_scale), p.get(P::output_height), p.get(P::output_width), p.get(P::align_corner) != 0));
 }
