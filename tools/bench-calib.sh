@@ -4,8 +4,10 @@
 # on every case of the calibration corpus, kl and aciq, alternating runs.
 # Prints wall seconds (median of N), the ratio reference / ours (> 1: ours
 # is faster), peak RSS, and whether our table is byte-identical to the
-# reference's or passes table_diff.py's rules.
-#   NCNN2TABLE_REF=/path/to/ncnn2table tools/bench-calib.sh [--repeats N] [--cases "a b"] [--threads T]
+# reference's or passes table_diff.py's rules. --baseline runs another
+# build of ours (e.g. an earlier commit's) in the same rotation, for
+# before/after ratios under the same machine load.
+#   NCNN2TABLE_REF=/path/to/ncnn2table tools/bench-calib.sh [--repeats N] [--cases "a b"] [--threads T] [--methods "kl aciq"] [--baseline PATH]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,12 +16,16 @@ build="${NCNN_INT8_BUILD_DIR:-$root/build}"
 repeats=1
 threads=1
 cases=""
+methods="kl aciq"
+baseline=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeats) repeats="$2"; shift 2 ;;
     --cases) cases="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
-    *) echo "usage: $0 [--repeats N] [--cases \"a b\"] [--threads T]" >&2; exit 2 ;;
+    --methods) methods="$2"; shift 2 ;;
+    --baseline) baseline="$2"; shift 2 ;;
+    *) echo "usage: $0 [--repeats N] [--cases \"a b\"] [--threads T] [--methods \"kl aciq\"] [--baseline PATH]" >&2; exit 2 ;;
   esac
 done
 [ -d "$corpus/cases" ] || { echo "no calibration corpus at $corpus" >&2; exit 1; }
@@ -29,6 +35,7 @@ cmake --build "$build" --target ncnn2table >/dev/null
 ours="$build/ncnn2table"
 ref="${NCNN2TABLE_REF:-}"
 if [ -n "$ref" ] && [ ! -x "$ref" ]; then echo "NCNN2TABLE_REF=$ref is not executable" >&2; exit 1; fi
+if [ -n "$baseline" ] && [ ! -x "$baseline" ]; then echo "--baseline $baseline is not executable" >&2; exit 1; fi
 [ -z "$cases" ] && cases="$(ls "$corpus/cases")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -42,27 +49,34 @@ run() {
 }
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-printf "%-20s %-5s %10s %10s %8s %12s %12s  %s\n" case method "ref s" "ours s" "ref/ours" "ref MiB" "ours MiB" "table"
+printf "%-20s %-5s %10s %10s %8s %12s %12s  %-16s %8s %10s\n" case method "ref s" "ours s" "ref/ours" "ref MiB" "ours MiB" "table" "base s" "base/ours"
 for c in $cases; do
   dir="$corpus/cases/$c"
   if [ -f "$dir/list.txt" ]; then lists=list.txt; else lists="$(ls "$dir" | grep -E '^list_[a-z]\.txt$' | paste -sd, -)"; fi
   read -r -a args < "$dir/args.txt"
   args=("${args[@]/#thread=*/thread=$threads}")
-  for m in kl aciq; do
-    : > "$tmp/ours.t"; : > "$tmp/ref.t"; ours_kib=0; ref_kib=0
+  for m in $methods; do
+    : > "$tmp/ours.t"; : > "$tmp/ref.t"; : > "$tmp/base.t"; ours_kib=0; ref_kib=0
     for ((i = 0; i < repeats; i++)); do
       if [ -n "$ref" ]; then
         read -r s k < <(cd "$dir" && run "$ref" "$tmp/ref.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/ref.t"; ref_kib=$k
       fi
+      if [ -n "$baseline" ]; then
+        read -r s k < <(cd "$dir" && run "$baseline" "$tmp/base.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/base.t"
+      fi
       read -r s k < <(cd "$dir" && run "$ours" "$tmp/ours.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/ours.t"; ours_kib=$k
     done
+    if [ -n "$baseline" ]; then base_s="$(median < "$tmp/base.t")"; base_ratio="$(awk -v a="$base_s" -v b="$(median < "$tmp/ours.t")" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')"; else base_s="-"; base_ratio="-"; fi
     ours_s="$(median < "$tmp/ours.t")"
     if [ -n "$ref" ]; then ref_s="$(median < "$tmp/ref.t")"; ratio="$(awk -v a="$ref_s" -v b="$ours_s" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')"; else ref_s="-"; ratio="-"; fi
-    if cmp -s "$tmp/ours.table" "$dir/expected/$m.table"; then verdict="identical"
-    elif python3 "$corpus/table_diff.py" "$tmp/ours.table" "$dir/expected/$m.table" --quiet >/dev/null; then verdict="within tolerance"
+    expected="$dir/expected/$m.table"
+    [ "$m" = eq ] && expected="$dir/expected/eq_fixed.table"
+    if [ ! -f "$expected" ]; then verdict="no reference"
+    elif cmp -s "$tmp/ours.table" "$expected"; then verdict="identical"
+    elif python3 "$corpus/table_diff.py" "$tmp/ours.table" "$expected" --quiet >/dev/null; then verdict="within tolerance"
     else verdict="DIFFERS"; fi
-    printf "%-20s %-5s %10s %10s %8s %12s %12s  %s\n" "$c" "$m" "$ref_s" "$ours_s" "$ratio" \
+    printf "%-20s %-5s %10s %10s %8s %12s %12s  %-16s %8s %10s\n" "$c" "$m" "$ref_s" "$ours_s" "$ratio" \
       "$([ -n "$ref" ] && awk -v k="$ref_kib" 'BEGIN {printf "%.1f", k / 1024}' || echo -)" \
-      "$(awk -v k="$ours_kib" 'BEGIN {printf "%.1f", k / 1024}')" "$verdict"
+      "$(awk -v k="$ours_kib" 'BEGIN {printf "%.1f", k / 1024}')" "$verdict" "$base_s" "$base_ratio"
   done
 done
