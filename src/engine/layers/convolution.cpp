@@ -47,8 +47,9 @@ Border conv_border(const ConvSpec& s, int w, int h)
 
 class Convolution final : public LayerForward {
 public:
-    Convolution(ConvSpec spec, std::vector<float> weight, std::vector<float> bias, FusedActivation act)
-        : s_(spec),
+    Convolution(ConvSpec spec, std::vector<float> weight, std::vector<float> bias, FusedActivation act, bool dynamic = false)
+        : dynamic_(dynamic),
+          s_(spec),
           weight_(std::move(weight)),
           bias_(std::move(bias)),
           act_(std::move(act))
@@ -58,76 +59,95 @@ public:
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
     {
         const Tensor& in0 = *bottoms.at(0);
-        if (s_.one_d ? in0.dims != 2 : in0.dims != 3)
-            return shape_error(std::string(s_.one_d ? "needs a 2-D blob (w, h = channels), got " : "needs a 3-D blob, got ") + in0.shape_text());
+        ConvSpec s = s_;
+        const float* wdata = weight_.data();
+        size_t wsize = weight_.size();
+        const float* bdata = bias_.empty() ? nullptr : bias_.data();
+        if (dynamic_) {
+            // ncnn: the kernel is bottom 1 (w = kernel_w, h = kernel_h, c = num_output), the bias bottom 2
+            const Tensor& k = *bottoms.at(1);
+            s.kw = k.w;
+            s.kh = k.h;
+            s.num_output = k.c;
+            wdata = k.data.data();
+            wsize = k.total();
+            if (bottoms.size() > 2) {
+                if (bottoms[2]->total() < static_cast<size_t>(s.num_output))
+                    return shape_error("the bias blob " + bottoms[2]->shape_text() + " has fewer values than the " + std::to_string(s.num_output) + " outputs");
+                bdata = bottoms[2]->data.data();
+            }
+            if (k.dims < 3 || s.kw <= 0 || s.kh <= 0 || s.num_output <= 0) return shape_error("a weight blob " + k.shape_text() + " is not w = kernel_w, h = kernel_h, c = num_output");
+        }
+        if (s.one_d ? in0.dims != 2 : in0.dims != 3)
+            return shape_error(std::string(s.one_d ? "needs a 2-D blob (w, h = channels), got " : "needs a 3-D blob, got ") + in0.shape_text());
         // The input as w x h x channels (a 1-D convolution's rows are its channels).
-        const int channels = s_.one_d ? in0.h : in0.c;
-        const int in_per_group = channels / s_.group;
-        const int out_per_group = s_.num_output / s_.group;
-        const size_t K = static_cast<size_t>(in_per_group) * s_.kh * s_.kw;
-        if (channels % s_.group != 0 || weight_.size() != K * s_.num_output)
-            return shape_error("weights hold " + std::to_string(weight_.size()) + " values, which does not fit " + std::to_string(channels) + " input channels");
+        const int channels = s.one_d ? in0.h : in0.c;
+        const int in_per_group = channels / s.group;
+        const int out_per_group = s.num_output / s.group;
+        const size_t K = static_cast<size_t>(in_per_group) * s.kh * s.kw;
+        if (channels % s.group != 0 || wsize != K * s.num_output)
+            return shape_error("weights hold " + std::to_string(wsize) + " values, which does not fit " + std::to_string(channels) + " input channels");
 
-        const Border b = conv_border(s_, in0.w, s_.one_d ? 1 : in0.h);
+        const Border b = conv_border(s, in0.w, s.one_d ? 1 : in0.h);
         Tensor padded;
-        if (b.any()) padded = with_border(in0.data.data(), 3, in0.w, s_.one_d ? 1 : in0.h, 1, channels, b, s_.pad_value);
+        if (b.any()) padded = with_border(in0.data.data(), 3, in0.w, s.one_d ? 1 : in0.h, 1, channels, b, s.pad_value);
         const int src_w = b.any() ? padded.w : in0.w;
-        const int src_h = b.any() ? padded.h : (s_.one_d ? 1 : in0.h);
+        const int src_h = b.any() ? padded.h : (s.one_d ? 1 : in0.h);
         const float* src_data = b.any() ? padded.data.data() : in0.data.data();
         const size_t src_plane = static_cast<size_t>(src_w) * src_h;
         auto src_channel = [&](int q) { return src_data + src_plane * q; };
-        const int ext_w = s_.dw * (s_.kw - 1) + 1;
-        const int ext_h = s_.dh * (s_.kh - 1) + 1;
-        const int outw = (src_w - ext_w) / s_.sw + 1;
-        const int outh = (src_h - ext_h) / s_.sh + 1;
+        const int ext_w = s.dw * (s.kw - 1) + 1;
+        const int ext_h = s.dh * (s.kh - 1) + 1;
+        const int outw = (src_w - ext_w) / s.sw + 1;
+        const int outh = (src_h - ext_h) / s.sh + 1;
         if (src_w < ext_w || src_h < ext_h || outw <= 0 || outh <= 0)
             return shape_error("a " + in0.shape_text() + " blob is smaller than the kernel");
 
-        Tensor out = s_.one_d ? Tensor::make2(outw, s_.num_output) : Tensor::make3(outw, outh, s_.num_output);
+        Tensor out = s.one_d ? Tensor::make2(outw, s.num_output) : Tensor::make3(outw, outh, s.num_output);
         const size_t N = static_cast<size_t>(outw) * outh;
         if (in_per_group == 1 && out_per_group == 1) {
             // Depthwise: per output, the bias then one tap after the other
             // (the GEMM path's order, without im2col).
             for (int q = 0; q < channels; q++)
-                kernels::depthwise_f32(src_channel(q), src_w, src_h, outw, outh, s_.kw, s_.kh, s_.dw, s_.dh, s_.sw, s_.sh,
-                                       weight_.data() + static_cast<size_t>(q) * s_.kh * s_.kw, bias_.empty() ? 0.f : bias_[q],
+                kernels::depthwise_f32(src_channel(q), src_w, src_h, outw, outh, s.kw, s.kh, s.dw, s.dh, s.sw, s.sh,
+                                       wdata + static_cast<size_t>(q) * s.kh * s.kw, bdata ? bdata[q] : 0.f,
                                        out.data.data() + q * N);
             act_.apply(out.data.data(), out.data.size());
             tops.push_back(std::make_shared<Tensor>(std::move(out)));
             return Status::ok();
         }
         // A 1x1 stride-1 kernel reads the input planes as they are: no im2col.
-        const bool direct = s_.kw == 1 && s_.kh == 1 && s_.sw == 1 && s_.sh == 1 && outw == src_w && outh == src_h;
+        const bool direct = s.kw == 1 && s.kh == 1 && s.sw == 1 && s.sh == 1 && outw == src_w && outh == src_h;
         // im2col scratch kept across runs (an Engine runs one input at a time).
         std::vector<float>& col = col_;
         if (!direct && col.size() < K * N) col.resize(K * N);
-        for (int g = 0; g < s_.group; g++) {
+        for (int g = 0; g < s.group; g++) {
             if (direct) {
                 const size_t oc0 = static_cast<size_t>(g) * out_per_group;
-                kernels::gemm_f32(out_per_group, N, K, weight_.data() + oc0 * K, K, src_channel(g * in_per_group), N,
-                                  bias_.empty() ? nullptr : bias_.data() + oc0, out.data.data() + oc0 * N, N);
+                kernels::gemm_f32(out_per_group, N, K, wdata + oc0 * K, K, src_channel(g * in_per_group), N,
+                                  bdata ? bdata + oc0 : nullptr, out.data.data() + oc0 * N, N);
                 continue;
             }
             // im2col: row k = (ic, ky, kx), column = output pixel.
             float* cp = col.data();
             for (int ic = 0; ic < in_per_group; ic++) {
                 const float* plane = src_channel(g * in_per_group + ic);
-                for (int ky = 0; ky < s_.kh; ky++)
-                    for (int kx = 0; kx < s_.kw; kx++)
+                for (int ky = 0; ky < s.kh; ky++)
+                    for (int kx = 0; kx < s.kw; kx++)
                         for (int y = 0; y < outh; y++) {
-                            const float* row = plane + static_cast<size_t>(y * s_.sh + ky * s_.dh) * src_w + kx * s_.dw;
-                            if (s_.sw == 1) {
+                            const float* row = plane + static_cast<size_t>(y * s.sh + ky * s.dh) * src_w + kx * s.dw;
+                            if (s.sw == 1) {
                                 std::copy(row, row + outw, cp);
                                 cp += outw;
                             } else {
-                                for (int x = 0; x < outw; x++) *cp++ = row[static_cast<size_t>(x) * s_.sw];
+                                for (int x = 0; x < outw; x++) *cp++ = row[static_cast<size_t>(x) * s.sw];
                             }
                         }
             }
             const size_t oc0 = static_cast<size_t>(g) * out_per_group;
             float* dst = out.data.data() + oc0 * N;
-            kernels::gemm_f32(out_per_group, N, K, weight_.data() + oc0 * K, K, col.data(), N,
-                              bias_.empty() ? nullptr : bias_.data() + oc0, dst, N);
+            kernels::gemm_f32(out_per_group, N, K, wdata + oc0 * K, K, col.data(), N,
+                              bdata ? bdata + oc0 : nullptr, dst, N);
         }
         act_.apply(out.data.data(), out.data.size());
         tops.push_back(std::make_shared<Tensor>(std::move(out)));
@@ -135,6 +155,7 @@ public:
     }
 
 private:
+    bool dynamic_; // weights (and bias) from bottoms 1 (and 2)
     ConvSpec s_;
     std::vector<float> weight_, bias_;
     FusedActivation act_;
@@ -163,10 +184,15 @@ Made make_conv(const LayerContext& ctx)
         s.pad_bottom = p.get(P::pad_bottom);
     }
     s.pad_value = p.get(P::pad_value);
-    if (p.get(P::dynamic_weight) != 0) return ctx.error("dynamic_weight (weights from a second bottom blob) is not supported by the engine");
-    if (s.num_output <= 0 || s.group <= 0 || s.num_output % s.group != 0 || s.kw <= 0 || s.kh <= 0 || s.dw <= 0 || s.dh <= 0 || s.sw <= 0 || s.sh <= 0)
+    const bool dynamic = p.get(P::dynamic_weight) != 0;
+    if (dynamic && !std::is_same_v<P, params::Convolution>)
+        return ctx.error("dynamic_weight (weights from a second bottom blob) is supported for Convolution only");
+    if (dynamic && ctx.bottom_count() != (p.get(P::bias_term) ? 3u : 2u))
+        return ctx.error("dynamic_weight takes the input, the weight and (with bias_term) the bias as bottom blobs");
+    if ((!dynamic && (s.num_output <= 0 || s.num_output % s.group != 0)) || s.group <= 0 || s.kw <= 0 || s.kh <= 0 || s.dw <= 0 || s.dh <= 0 || s.sw <= 0 || s.sh <= 0)
         return ctx.error("num_output, group, kernel, dilation and stride must be positive (and group must divide num_output)");
     ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation<P>(ctx));
+    if (dynamic) return std::unique_ptr<LayerForward>(new Convolution(s, {}, {}, std::move(act), true));
     ASSIGN_OR_RETURN(std::vector<float> weight, ctx.weight("weight_data"));
     std::vector<float> bias;
     if (p.get(P::bias_term)) {
