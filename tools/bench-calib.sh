@@ -3,7 +3,8 @@
 # build of ncnn's tool, made outside this tree) and ours, one thread each,
 # on every case of the calibration corpus, kl and aciq, alternating runs.
 # Prints wall seconds (median of N), the ratio reference / ours (> 1: ours
-# is faster), peak RSS, and whether our table is byte-identical to the
+# is faster), the same ratio of CPU seconds (user + sys, steadier than wall
+# time on a machine shared with other jobs), peak RSS, and whether our table is byte-identical to the
 # reference's or passes table_diff.py's rules. --baseline runs another
 # build of ours (e.g. an earlier commit's) in the same rotation, for
 # before/after ratios under the same machine load.
@@ -40,33 +41,38 @@ if [ -n "$baseline" ] && [ ! -x "$baseline" ]; then echo "--baseline $baseline i
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# run TOOL OUT ARGS... -> "seconds peak_kib" of one run (from the case folder)
+# run TOOL OUT ARGS... -> "seconds peak_kib cpu_seconds" of one run (from the case folder)
 run() {
   local tool="$1" out="$2"; shift 2
-  /usr/bin/time -f "%e %M" -o "$tmp/time" "$tool" model.param model.bin "$lists" "$out" "$@" >/dev/null 2>"$tmp/stderr" || {
-    echo "FAILED: $tool ($(tail -1 "$tmp/stderr"))" >&2; echo "nan 0"; return; }
-  cat "$tmp/time"
+  /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$tool" model.param model.bin "$lists" "$out" "$@" >/dev/null 2>"$tmp/stderr" || {
+    echo "FAILED: $tool ($(tail -1 "$tmp/stderr"))" >&2; echo "nan 0 nan"; return; }
+  awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$tmp/time"
 }
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
-printf "%-20s %-5s %10s %10s %8s %12s %12s  %-16s %8s %10s\n" case method "ref s" "ours s" "ref/ours" "ref MiB" "ours MiB" "table" "base s" "base/ours"
+printf "%-20s %-5s %10s %10s %8s %9s %12s %12s  %-16s %8s %10s %9s\n" case method "ref s" "ours s" "ref/ours" "cpu r/o" "ref MiB" "ours MiB" "table" "base s" "base/ours" "cpu b/o"
 for c in $cases; do
   dir="$corpus/cases/$c"
   if [ -f "$dir/list.txt" ]; then lists=list.txt; else lists="$(ls "$dir" | grep -E '^list_[a-z]\.txt$' | paste -sd, -)"; fi
   read -r -a args < "$dir/args.txt"
   args=("${args[@]/#thread=*/thread=$threads}")
   for m in $methods; do
-    : > "$tmp/ours.t"; : > "$tmp/ref.t"; : > "$tmp/base.t"; ours_kib=0; ref_kib=0
+    : > "$tmp/ours.t"; : > "$tmp/ref.t"; : > "$tmp/base.t"; : > "$tmp/ours.c"; : > "$tmp/ref.c"; : > "$tmp/base.c"; ours_kib=0; ref_kib=0
     for ((i = 0; i < repeats; i++)); do
       if [ -n "$ref" ]; then
-        read -r s k < <(cd "$dir" && run "$ref" "$tmp/ref.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/ref.t"; ref_kib=$k
+        read -r s k u < <(cd "$dir" && run "$ref" "$tmp/ref.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/ref.t"; echo "$u" >> "$tmp/ref.c"; ref_kib=$k
       fi
       if [ -n "$baseline" ]; then
-        read -r s k < <(cd "$dir" && run "$baseline" "$tmp/base.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/base.t"
+        read -r s k u < <(cd "$dir" && run "$baseline" "$tmp/base.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/base.t"; echo "$u" >> "$tmp/base.c"
       fi
-      read -r s k < <(cd "$dir" && run "$ours" "$tmp/ours.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/ours.t"; ours_kib=$k
+      read -r s k u < <(cd "$dir" && run "$ours" "$tmp/ours.table" "${args[@]}" method=$m); echo "$s" >> "$tmp/ours.t"; echo "$u" >> "$tmp/ours.c"; ours_kib=$k
     done
-    if [ -n "$baseline" ]; then base_s="$(median < "$tmp/base.t")"; base_ratio="$(awk -v a="$base_s" -v b="$(median < "$tmp/ours.t")" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')"; else base_s="-"; base_ratio="-"; fi
+    ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
+    ours_cpu="$(median < "$tmp/ours.c")"
+    if [ -n "$baseline" ]; then
+      base_s="$(median < "$tmp/base.t")"; base_ratio="$(ratio_of "$base_s" "$(median < "$tmp/ours.t")")"; base_cpu="$(ratio_of "$(median < "$tmp/base.c")" "$ours_cpu")"
+    else base_s="-"; base_ratio="-"; base_cpu="-"; fi
+    if [ -n "$ref" ]; then ref_cpu="$(ratio_of "$(median < "$tmp/ref.c")" "$ours_cpu")"; else ref_cpu="-"; fi
     ours_s="$(median < "$tmp/ours.t")"
     if [ -n "$ref" ]; then ref_s="$(median < "$tmp/ref.t")"; ratio="$(awk -v a="$ref_s" -v b="$ours_s" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')"; else ref_s="-"; ratio="-"; fi
     expected="$dir/expected/$m.table"
@@ -75,8 +81,8 @@ for c in $cases; do
     elif cmp -s "$tmp/ours.table" "$expected"; then verdict="identical"
     elif python3 "$corpus/table_diff.py" "$tmp/ours.table" "$expected" --quiet >/dev/null; then verdict="within tolerance"
     else verdict="DIFFERS"; fi
-    printf "%-20s %-5s %10s %10s %8s %12s %12s  %-16s %8s %10s\n" "$c" "$m" "$ref_s" "$ours_s" "$ratio" \
+    printf "%-20s %-5s %10s %10s %8s %9s %12s %12s  %-16s %8s %10s %9s\n" "$c" "$m" "$ref_s" "$ours_s" "$ratio" "$ref_cpu" \
       "$([ -n "$ref" ] && awk -v k="$ref_kib" 'BEGIN {printf "%.1f", k / 1024}' || echo -)" \
-      "$(awk -v k="$ours_kib" 'BEGIN {printf "%.1f", k / 1024}')" "$verdict" "$base_s" "$base_ratio"
+      "$(awk -v k="$ours_kib" 'BEGIN {printf "%.1f", k / 1024}')" "$verdict" "$base_s" "$base_ratio" "$base_cpu"
   done
 done

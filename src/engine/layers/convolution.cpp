@@ -120,7 +120,11 @@ public:
         const bool direct = s.kw == 1 && s.kh == 1 && s.sw == 1 && s.sh == 1 && outw == src_w && outh == src_h;
         // im2col scratch kept across runs (an Engine runs one input at a time).
         std::vector<float>& col = col_;
-        if (!direct && col.size() < K * N) col.resize(K * N);
+        if (!direct && col.size() < K * N) {
+            // grown without copying the old contents (inputs differ in size)
+            std::vector<float>().swap(col);
+            col.resize(K * N);
+        }
         for (int g = 0; g < s.group; g++) {
             if (direct) {
                 const size_t oc0 = static_cast<size_t>(g) * out_per_group;
