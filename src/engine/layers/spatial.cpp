@@ -49,30 +49,40 @@ public:
             tops.push_back(bottoms[0]);
             return Status::ok();
         }
-        if (in.dims == 4) return shape_error("4-D padding is not supported by the engine");
-        Tensor out = in;
+        // front/behind pad the channels of a 3-D blob and the depth of a 4-D one
+        Tensor out;
+        out.dims = in.dims;
+        out.h = in.h;
+        out.d = in.d;
+        out.c = in.c;
         out.w = in.w + left_ + right_;
         if (in.dims >= 2) out.h = in.h + top_ + bottom_;
         if (in.dims == 3) out.c = in.c + front_ + behind_;
+        if (in.dims == 4) out.d = in.d + front_ + behind_;
         out.data.assign(out.total(), 0.f);
-        if (type_ == 2 && (left_ >= in.w || right_ >= in.w || (in.dims >= 2 && (top_ >= in.h || bottom_ >= in.h))))
+        if (type_ == 2 && (left_ >= in.w || right_ >= in.w || (in.dims >= 2 && (top_ >= in.h || bottom_ >= in.h)) || (in.dims == 4 && (front_ >= in.d || behind_ >= in.d))))
             return shape_error("reflect padding larger than the blob");
         const int top = in.dims >= 2 ? top_ : 0;
         const int front = in.dims == 3 ? front_ : 0;
+        const int depth_front = in.dims == 4 ? front_ : 0;
+        const size_t in_plane = static_cast<size_t>(in.w) * in.h;
         std::vector<int> xs(out.w);
         for (int x = 0; x < out.w; x++) xs[x] = border_index(x, left_, in.w, type_);
         for (int q = 0; q < out.c; q++) {
             const int sq = border_index(q, front, in.c, type_);
             const float fill = !per_channel_.empty() && q < static_cast<int>(per_channel_.size()) ? per_channel_[q] : value_;
             float* o = out.channel(q);
-            for (int y = 0; y < out.h; y++, o += out.w) {
-                const int sy = border_index(y, top, in.h, type_);
-                if (sq < 0 || sy < 0) {
-                    std::fill(o, o + out.w, fill);
-                    continue;
+            for (int z = 0; z < out.d; z++) {
+                const int sz = border_index(z, depth_front, in.d, type_);
+                for (int y = 0; y < out.h; y++, o += out.w) {
+                    const int sy = border_index(y, top, in.h, type_);
+                    if (sq < 0 || sz < 0 || sy < 0) {
+                        std::fill(o, o + out.w, fill);
+                        continue;
+                    }
+                    const float* row = in.channel(sq) + static_cast<size_t>(sz) * in_plane + static_cast<size_t>(sy) * in.w;
+                    for (int x = 0; x < out.w; x++) o[x] = xs[x] < 0 ? fill : row[xs[x]];
                 }
-                const float* row = in.channel(sq) + static_cast<size_t>(sy) * in.w;
-                for (int x = 0; x < out.w; x++) o[x] = xs[x] < 0 ? fill : row[xs[x]];
             }
         }
         tops.push_back(std::make_shared<Tensor>(std::move(out)));
