@@ -35,17 +35,25 @@ void quantize_row(const float* x, size_t n, float scale, int8_t* q)
     }
 }
 
-// sum(a*b) / sqrt(sum(a*a)) / sqrt(sum(b*b)), every sum a float built in
-// element order, as ncnn2table's cosine_similarity; `saa` is sum(a*a).
-float cosine(const float* a, const float* b, size_t n, float saa)
+// The running sums sum(b*b), sum(a*b) over [from, n), starting at sbb, sab:
+// the float loop of ncnn2table's cosine_similarity, resumable.
+void cosine_sums(const float* a, const float* b, size_t from, size_t n, float& sbb, float& sab)
 {
-    float sbb = 0.f, sab = 0.f;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < n; i++) {
         const float bb = b[i] * b[i];
         const float ab = a[i] * b[i];
         sbb = sbb + bb;
         sab = sab + ab;
     }
+}
+
+// sum(a*b) / sqrt(sum(a*a)) / sqrt(sum(b*b)), every sum a float built in
+// element order, as ncnn2table's cosine_similarity; `saa` is sum(a*a), and
+// sbb / sab hold the sums over the first `from` values (a prefix that the
+// candidates share).
+float cosine(const float* a, const float* b, size_t from, size_t n, float saa, float sbb, float sab)
+{
+    cosine_sums(a, b, from, n, sbb, sab);
     return sab / std::sqrt(saa) / std::sqrt(sbb);
 }
 
@@ -440,13 +448,17 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
                 FileData& f = fd[i];
                 std::vector<float> trial = f.current;
                 std::vector<int32_t> acc(f.layout.per_channel);
+                // values before this scale's first output do not change: their sums once
+                const size_t from = f.layout.at(j * outs_per_scale, 0);
+                float sbb0 = 0.f, sab0 = 0.f;
+                cosine_sums(f.out.data(), trial.data(), 0, from, sbb0, sab0);
                 for (int s = 0; s < kSteps; s++) {
                     for (int o = 0; o < outs_per_scale; o++) {
                         const int p = j * outs_per_scale + o;
                         channel_sums(L, f.q, p, cand_wq.data() + s * per_scale + o * per_out, acc.data());
                         channel_values(L, f.layout, p, acc.data(), dequant_scale(bs, cand[s]), trial.data());
                     }
-                    sims[i][s] = cosine(f.out.data(), trial.data(), trial.size(), f.out_dot);
+                    sims[i][s] = cosine(f.out.data(), trial.data(), from, trial.size(), f.out_dot, sbb0, sab0);
                 }
             });
             ws[j] = pick(sims, lower, step, scale);
@@ -479,7 +491,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
                     const float b = lower + static_cast<float>(s) * step;
                     (void)quantize_input(L, f.in_shape, f.in.data(), b, q, layout); // same shape: checked above
                     forward_all(f, q, b, trial, acc);
-                    sims[i][s] = cosine(f.out.data(), trial.data(), trial.size(), f.out_dot);
+                    sims[i][s] = cosine(f.out.data(), trial.data(), 0, trial.size(), f.out_dot, 0.f, 0.f);
                 }
             });
             bs = pick(sims, lower, step, scale);
