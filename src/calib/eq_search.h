@@ -12,6 +12,8 @@
 // then the fused activation.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,5 +29,14 @@ namespace ncnn_int8 {
 // files; the result does not depend on their number.
 Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, const std::vector<LayerBlobs>& index,
                  std::vector<ScaleLine>& weight_lines, std::vector<float>& activation_scales, size_t threads);
+
+namespace eq {
+
+// ncnn x86's quantize() of n values with one scale: the first n - n % 4 as
+// its vector lanes round (trunc(v + copysign(0.5, v)); NaN and overflow give
+// -127), the rest with round(); all clamped to [-127, 127].
+void quantize_row(const float* x, size_t n, float scale, int8_t* q);
+
+} // namespace eq
 
 } // namespace ncnn_int8
