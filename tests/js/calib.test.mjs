@@ -40,11 +40,17 @@ function corpusCases() {
 
 const withThread = (args, n) => args.filter((a) => !a.startsWith('thread=')).concat(`thread=${n}`);
 
-// The native tool's table, run from the case folder as cmd.txt does.
+// The native tool's table, run from the case folder as cmd.txt does (once
+// per case and arguments: the npx test reuses the calibrate() test's).
+const nativeTables = new Map();
 function nativeTable(c, args, out) {
-  const r = spawnSync(NATIVE, ['model.param', 'model.bin', c.listFiles.join(','), out, ...args], { cwd: c.dir, encoding: 'utf8' });
-  assert.equal(r.status, 0, `native ncnn2table failed on ${c.name}: ${r.stderr}`);
-  return fs.readFileSync(out);
+  const key = `${c.name} ${args.join(' ')}`;
+  if (!nativeTables.has(key)) {
+    const r = spawnSync(NATIVE, ['model.param', 'model.bin', c.listFiles.join(','), out, ...args], { cwd: c.dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, `native ncnn2table failed on ${c.name}: ${r.stderr}`);
+    nativeTables.set(key, fs.readFileSync(out));
+  }
+  return nativeTables.get(key);
 }
 
 function modelOf(c) {
@@ -168,6 +174,22 @@ test('calibrate() matches the native CLI on the committed fixtures', { skip: noN
   }
 });
 
+test('method=eq: the same table as the native CLI, or the same refusal', { skip: noNative }, async (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'eq.table');
+  const r = spawnSync(NATIVE, ['model.param', 'model.bin', 'list.txt', out, 'mean=[104,117,123]', 'norm=[0.017,0.017,0.017]', 'shape=[8,6,3]', 'pixel=BGR', 'method=eq'], {
+    cwd: BASE,
+    encoding: 'utf8',
+  });
+  const js = calibrate({ ...baseModel(), inputs: [baseImages()], options: { ...IMAGE_OPTIONS, method: 'eq' } });
+  if (r.status === 0) {
+    assert.ok(bytesEqual((await js).table, fs.readFileSync(out)));
+  } else {
+    const err = await rejection(js);
+    assert.equal(`ncnn2table: error: ${err.message}\n`, r.stderr);
+  }
+});
+
 test('cancel: an AbortSignal or onProgress returning false rejects with code cancelled', async () => {
   const files = baseImages();
   const many = [Array.from({ length: 40 }, (_, i) => files[i % files.length])];
@@ -283,11 +305,11 @@ test('npx ncnn2table on the corpus equals the native table and report lines', { 
   const dir = tempDir(t);
   for (const c of corpusCases()) {
     await t.test(c.name, () => {
-      const args = [...c.args, 'method=kl'];
+      const args = withThread([...c.args, 'method=kl'], 2);
       const expected = nativeTable(c, args, path.join(dir, `${c.name}.native.table`));
       const out = path.join(dir, `${c.name}.npx.table`);
       const report = path.join(dir, `${c.name}.json`);
-      const r = npx(['model.param', 'model.bin', c.listFiles.join(','), out, ...withThread(args, 2), `report=${report}`], c.dir);
+      const r = npx(['model.param', 'model.bin', c.listFiles.join(','), out, ...args, `report=${report}`], c.dir);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(bytesEqual(fs.readFileSync(out), expected), `${c.name}: the table differs`);
       assert.ok(r.stderr.endsWith(`ncnn2table: wrote ${out}\n`));
