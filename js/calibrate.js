@@ -179,6 +179,8 @@ export async function calibrate(options) {
   if (inputs.some((list) => list.some((item) => typeof item === 'string'))) await nodeFiles();
   const useThreads = build === 'threads' || (build === 'auto' && threadsSupported());
   if (useThreads && !threadsSupported()) throw new Error('the threads build needs SharedArrayBuffer (a page must be crossOriginIsolated)');
+  if (!useThreads && typeof (/** @type {any} */ (globalThis).FileReaderSync) !== 'function' && inputs.some((list) => list.some(isBlob)))
+    throw new Error('without SharedArrayBuffer, Files and Blobs are read synchronously: call calibrate() from a worker (FileReaderSync), or make the page cross-origin isolated');
   if (signal?.aborted) throw cancelledError();
 
   const paramBytes = await textBytes(param, 'param');
