@@ -374,4 +374,4 @@ export interface ModelInput {
 }
 
 /** The model's Input layers in layer order (what calibrate()'s inputs and the per-input options follow). */
-export function modelInputs(options: { param: TextInput }): Promise<ModelInput[]>;
+export function modelInputs(options: { param: TextInput; names?: { param?: string } }): Promise<ModelInput[]>;
