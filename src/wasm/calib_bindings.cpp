@@ -218,9 +218,6 @@ struct Job {
     std::atomic<bool> cancelled{false};
     bool finished = false;
     Result<CalibrationOutcome> outcome = Status::failure("not run");
-#ifdef __EMSCRIPTEN_PTHREADS__
-    std::thread thread;
-#endif
 };
 
 std::mutex jobs_mutex;
@@ -422,10 +419,15 @@ val start(val param, std::string param_name, double bin_size, val read_bin, std:
             jobs[j->id] = std::move(job);
         }
 #ifdef __EMSCRIPTEN_PTHREADS__
-        j->thread = std::thread([j]() {
+        // Detached: the JS thread must never block waiting for it (a join
+        // there can wait on a thread that needs the JS thread to finish).
+        // After posting done it touches nothing of the job, which
+        // calibFinish then frees.
+        const int id = j->id;
+        std::thread([j, id]() {
             run_job(*j);
-            emscripten_async_run_in_main_runtime_thread(EM_FUNC_SIG_VI, post_done_on_main, j->id);
-        });
+            emscripten_async_run_in_main_runtime_thread(EM_FUNC_SIG_VI, post_done_on_main, id);
+        }).detach();
 #else
         run_job(*j);
         j->callbacks.call<void>("done");
@@ -452,10 +454,6 @@ val finish(int id)
         if (it == jobs.end()) return error_object("no calibration run " + std::to_string(id));
         it->second->finished = true;
     }
-#ifdef __EMSCRIPTEN_PTHREADS__
-    Job* j = find_job(id);
-    if (j->thread.joinable()) j->thread.join();
-#endif
     {
         std::lock_guard<std::mutex> lock(jobs_mutex);
         auto it = jobs.find(id);
