@@ -212,3 +212,166 @@ export interface LlmQuantizeOptions extends LlmOptions {
 
 /** ncnnllm2int: the weight-only quantized model, byte for byte as the reference. */
 export function llmQuantize(options: LlmQuantizeOptions): Promise<{ param: string; paramBytes: Uint8Array; bin: Uint8Array; report: LlmReport }>;
+
+// --- calibration table (ncnn2table) -------------------------------------------
+
+/**
+ * One calibration input: an image (JPEG, PNG, BMP, PNM) or a float32 .npy.
+ * A path string is read from disk (Node only; relative to the current folder).
+ * Blobs/Files are read when a thread needs them, never all at once.
+ */
+export type CalibInput = Blob | Uint8Array | ArrayBuffer | { name: string; bytes: Uint8Array | ArrayBuffer } | string;
+
+/**
+ * ncnn2table's key=value options, as the CLI's strings ('[104,117,123]',
+ * '[224,224,3],[64,64]', 'RGB,BGR') or as arrays (one array per model input:
+ * [[104,117,123]], or a flat array when the model has one input). They go
+ * through the native CLI's option parser, so errors name the option as the
+ * CLI does.
+ */
+export interface CalibOptions {
+  /** Per input, images only: (x - mean) * norm. */
+  mean?: string | number[] | number[][];
+  /** Per input, images only; 0 is refused. */
+  norm?: string | number[] | number[][];
+  /** Images [w,h(,c)] ([0,0] keeps the size, [w,0] / [0,h] keep the aspect ratio); npy: the array's shape reversed. */
+  shape?: string | number[] | number[][];
+  /** The model's pixel order per input (images are decoded as BGR). */
+  pixel?: string | Array<'RGB' | 'BGR' | 'GRAY' | 'RGBA' | 'BGRA'>;
+  /** kl (default), aciq or eq (eq where the core implements it). */
+  method?: 'kl' | 'aciq' | 'eq';
+  /** 0: images (default), 1: float32 .npy. */
+  type?: 0 | 1 | '0' | '1';
+  /**
+   * Worker threads over inputs (0: every core: navigator.hardwareConcurrency
+   * or the machine's). More than one needs SharedArrayBuffer (Node; a page
+   * only when crossOriginIsolated); otherwise one thread is used. The table
+   * never depends on it.
+   */
+  thread?: number | string;
+  /** fixed (default): scales printed with %f as the reference; full: %.9g. */
+  precision?: 'fixed' | 'full';
+}
+
+export interface CalibProgress {
+  /** 'absmax' (first pass over the inputs), 'histogram' (second pass, kl), or another stage name the core reports. */
+  stage: string;
+  /** Inputs (samples) done in this stage, and how many there are. */
+  done: number;
+  total: number;
+  /** The sample just finished (its files' names, comma-separated when the model has several inputs). */
+  name: string;
+  /** Since the call started. */
+  elapsedMs: number;
+}
+
+export interface CalibWarning {
+  /** 'scale_prints_zero' (a scale %f prints as 0.000000: use precision 'full'), 'weight_only' (no inputs: only weight-only lines), 'model' (from reading the .param). */
+  code: string;
+  message: string;
+  /** "Convolution 'conv1'" when the warning is about a layer. */
+  layer?: string;
+}
+
+/** What `ncnn2table report=FILE.json` writes. */
+export interface CalibReport {
+  tool: 'ncnn2table';
+  method: string;
+  threads: number;
+  files: number;
+  blobs: Array<{ layer: string; blob: string; absmax: number; threshold: number; scale: number; clipped_share: number; values: number }>;
+  /** Time per sample (both passes). */
+  inputs: Array<{ files: string; seconds: number }>;
+  warnings: Array<{ layer: string; message: string }>;
+  totals: { calibrated_layers: number; weight_lines: number; input_seconds: number; seconds: number };
+}
+
+export interface CalibrateOptions {
+  /** The fp32 .param text. */
+  param: TextInput;
+  /** The fp32 .bin weights. */
+  bin: BinInput;
+  /**
+   * One array per model Input layer, in layer order (ncnn2table's
+   * LIST[,LIST]); item k of every array is one sample. Empty or omitted:
+   * the weight-only table.
+   */
+  inputs?: CalibInput[][];
+  /** The options, or the CLI's key=value arguments as they are (['mean=[104,117,123]', 'method=aciq']). */
+  options?: CalibOptions | string[];
+  /** File names used in messages (default: the File's name, else "model.param", "model.bin"). */
+  names?: { param?: string; bin?: string };
+  /** The lists' names in messages ("LIST:file: reason"); default "inputs[0]", "inputs[1]", ... */
+  listNames?: string[];
+  /** Called as samples finish; return false to cancel. */
+  onProgress?: (progress: CalibProgress) => boolean | void;
+  /** Aborting rejects the call with a CoreError whose code is 'cancelled'. */
+  signal?: AbortSignal;
+  /**
+   * Which WebAssembly build runs it: 'auto' (the threads build wherever
+   * SharedArrayBuffer is there: Node, a cross-origin isolated page; the
+   * single-thread one elsewhere), 'threads' or 'single'. The single-thread
+   * build runs synchronously with thread=1 and reads Files with
+   * FileReaderSync, so in a page call it from a worker.
+   */
+  build?: 'auto' | 'threads' | 'single';
+}
+
+export interface CalibrateResult {
+  /** The table file, byte for byte as the native ncnn2table writes it. */
+  table: Uint8Array;
+  tableText: string;
+  report: CalibReport;
+  /** The report as the CLI's report=FILE.json writes it. */
+  reportJson: string;
+  warnings: CalibWarning[];
+  /** What the CLI prints after a run: one line per calibrated layer (max, threshold, scale, share clipped), then the warnings. */
+  summary: string;
+}
+
+/**
+ * ncnn2table: runs the fp32 model on the inputs and makes the int8 scale
+ * table. Rejects with a CoreError: code 'input' (a bad option, a corrupt
+ * image or npy, counts that do not match the model; the message names the
+ * file and the option or layer), 'io', 'cancelled', 'out_of_memory',
+ * 'unsupported' (a layer type the engine lacks); TypeError for arguments of
+ * the wrong type.
+ */
+export function calibrate(options: CalibrateOptions): Promise<CalibrateResult>;
+
+export interface PreprocessOptions {
+  /** One input file, as in calibrate()'s inputs. */
+  input: CalibInput;
+  /** Which model Input (its position in layer order) the options' per-input arrays are read for. Default 0. */
+  inputIndex?: number;
+  options?: CalibOptions;
+  /** With it, the options are checked against the model's Input count as calibrate() does. */
+  param?: TextInput;
+}
+
+export interface PreprocessResult {
+  /** The tensor exactly as calibration feeds it: planar, channel after channel (w*h per channel). */
+  data: Float32Array;
+  w: number;
+  h: number;
+  c: number;
+  dims: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+/** The tensor calibration feeds the model for one input (decode, resize, pixel order, mean/norm). */
+export function preprocess(options: PreprocessOptions): Promise<PreprocessResult>;
+
+export interface ModelInput {
+  /** The Input layer's output blob. */
+  blob: string;
+  /** The Input layer's name. */
+  layer: string;
+  /** The Input layer's w, h, c params as the shape option's [w,h,c], or null when it declares none. */
+  shapeHint: [number, number, number] | null;
+}
+
+/** The model's Input layers in layer order (what calibrate()'s inputs and the per-input options follow). */
+export function modelInputs(options: { param: TextInput; names?: { param?: string } }): Promise<ModelInput[]>;
