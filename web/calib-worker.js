@@ -39,11 +39,11 @@ let lastPost = 0;
 
 async function handle(msg) {
   if (msg.type === 'inputs') {
-    const inputs = await need('modelInputs')({ param: await paramText(msg.param) });
+    const inputs = await need('modelInputs')({ param: await paramText(msg.param), names: { param: msg.param.name } });
     return { type: 'inputs', id: msg.id, inputs };
   }
   if (msg.type === 'preview') {
-    const t = await need('preprocess')({ input: msg.input, inputIndex: msg.inputIndex, options: msg.options, param: await paramText(msg.param) });
+    const t = await need('preprocess')({ input: msg.input, inputIndex: msg.inputIndex, options: msg.options, param: await paramText(msg.param), names: { param: msg.param.name } });
     const tensor = { data: t.data, w: t.w, h: t.h, c: t.c, dims: t.dims, min: t.min, max: t.max, mean: t.mean };
     return { type: 'preview', id: msg.id, tensor, transfer: [t.data.buffer] };
   }

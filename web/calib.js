@@ -203,18 +203,23 @@ export function mountCalibration({ addTable }) {
     fileInput.addEventListener('change', onFiles(fileInput));
     folderInput.addEventListener('change', onFiles(folderInput));
     // Drops here are this input's: the model's drop zone (the window) must not see them.
+    let depth = 0; // enter/leave also fire for the zone's children
     for (const type of ['dragenter', 'dragover', 'dragleave']) {
       zone.addEventListener(type, (e) => {
         e.stopPropagation();
         e.preventDefault();
-        if (type === 'dragover') e.dataTransfer.dropEffect = 'copy';
-        zone.classList.toggle('dragging', type !== 'dragleave');
+        if (type === 'dragover') e.dataTransfer.dropEffect = st.running ? 'none' : 'copy';
+        if (type === 'dragenter') depth++;
+        if (type === 'dragleave') depth = Math.max(0, depth - 1);
+        zone.classList.toggle('dragging', depth > 0);
       });
     }
     zone.addEventListener('drop', async (e) => {
       e.stopPropagation();
       e.preventDefault();
+      depth = 0;
       zone.classList.remove('dragging');
+      if (st.running) return;
       addToList(i, await droppedFiles(e.dataTransfer));
     });
     presetSelect.addEventListener('change', () => {
