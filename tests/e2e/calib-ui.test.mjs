@@ -106,6 +106,18 @@ test('a folder of inputs: images kept in name order, other files named and left 
   await page.waitForFunction(() => document.querySelectorAll('#calib-list-0 li').length === 3);
   assert.deepEqual((await shownLists(page, 1))[0], ['photos/img1.png', 'photos/img2.png', 'photos/img10.png']);
   assert.match(await page.textContent('#calib-count-0'), /3 inputs .* Not used \(not an image or \.npy\): photos\/notes\.txt/);
+  // Files dropped on the input's zone join its list, not the model's files.
+  const png = makePng(8, 8, (x, y) => [x * 30, y * 30, 128]).toString('base64');
+  await page.evaluate((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+    const zone = document.querySelector('.calib-drop');
+    for (const type of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, png);
+  await page.waitForFunction(() => document.querySelectorAll('#calib-list-0 li').length === 4);
+  assert.deepEqual((await shownLists(page, 1))[0], ['dropped.png', 'photos/img1.png', 'photos/img2.png', 'photos/img10.png']);
+  assert.equal(await page.locator('#file-list li').count(), 2, 'the model keeps its two files');
 });
 
 test('Cancel stops a run; the next run makes the native table', async (t) => {
