@@ -9,12 +9,15 @@ const HIST_BINS = 48;
 
 // Canvas of a tensor: values mapped linearly from [lo, hi] to 0..255.
 // planes: which channel goes to R, G, B (one index: grey).
-function tensorCanvas(t, planes, lo, hi, label) {
+function tensorCanvas(t, planes, lo, hi, label, box = 112) {
   const { w, h: height, data } = t;
   const plane = w * height;
   const canvas = h('canvas', { width: w, height, class: 'tensor-image', role: 'img', 'aria-label': label });
-  // Very flat inputs (audio, 1-row arrays) are stretched to stay visible.
-  if (height < 16) canvas.style.height = `${Math.min(64, height * Math.ceil(16 / height))}px`;
+  // Shown in a box of `box` px on its long side, small tensors scaled up;
+  // very flat ones (audio, one-row arrays) stretched to stay visible.
+  const wide = w >= height;
+  canvas.style.width = `${wide ? box : Math.max(1, Math.round((box * w) / height))}px`;
+  canvas.style.height = `${wide ? Math.max(24, Math.round((box * height) / w)) : box}px`;
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(w, height);
   const k = hi > lo ? 255 / (hi - lo) : 0;
@@ -72,7 +75,7 @@ export function renderPreview(name, t, stats, warnings, pixel) {
   const hi = stats.max;
   const shape = `${t.w}×${t.h}×${t.c}`;
   const images = [];
-  if (t.c === 3 || t.c === 4) images.push(h('figure', {}, tensorCanvas(t, rgbPlanes(pixel), lo, hi, `${name} as the model sees it, in colour`), h('figcaption', {}, 'colour')));
+  if (t.c === 3 || t.c === 4) images.push(h('figure', {}, tensorCanvas(t, rgbPlanes(pixel), lo, hi, `${name} as the model sees it, in colour`, 160), h('figcaption', {}, 'colour')));
   if (t.c > 1 && t.c <= 4) {
     const names = pixel === 'GRAY' ? [] : (pixel || 'RGB').split('');
     for (let k = 0; k < t.c; k++) {
@@ -81,7 +84,7 @@ export function renderPreview(name, t, stats, warnings, pixel) {
   }
   if (t.c === 1 || t.c > 4) {
     // One plane, or too many channels to show each: the first.
-    images.push(h('figure', {}, tensorCanvas(t, [0], lo, hi, `${name}, channel 1 of ${t.c}`), h('figcaption', {}, t.c > 1 ? `channel 1 of ${t.c}` : 'values')));
+    images.push(h('figure', {}, tensorCanvas(t, [0], lo, hi, `${name}, channel 1 of ${t.c}`, 160), h('figcaption', {}, t.c > 1 ? `channel 1 of ${t.c}` : 'values')));
   }
   const counts = histogram(t.data, lo, hi);
   return h('div', { class: `preview${warnings.length ? ' has-warnings' : ''}` },
