@@ -189,7 +189,7 @@ export function tensorWarnings(stats, ctx) {
   } else if (stats.min === stats.max && stats.count > 1) {
     out.push({ code: 'constant', text: `Every value is ${fmt(stats.min)}: the input is flat.` });
   }
-  if (stats.max > stats.min && stats.atEndsShare >= 0.25) {
+  if (stats.max > stats.min && stats.count >= 64 && stats.atEndsShare >= 0.25) { // (a handful of values proves nothing)
     out.push({ code: 'saturated', text: `${Math.round(stats.atEndsShare * 100)}% of the values sit at the ends of the range (${fmt(stats.min)} or ${fmt(stats.max)}): saturated (an over- or under-exposed image, or values clipped before saving).` });
   }
   if (ctx.type === 0) {
