@@ -89,10 +89,10 @@ Status run_pass(const CalibrationJob& job, const std::vector<std::string>& wante
             const size_t n = ++done;
             if (job.on_progress) {
                 std::lock_guard<std::mutex> lock(mu);
-                if (!job.on_progress({stage, n, files})) {
+                if (!job.on_progress({stage, n, files, i})) {
                     if (failed_index == SIZE_MAX) {
                         failed_index = SIZE_MAX - 1;
-                        failure = Status::failure("cancelled");
+                        failure = Status::error(ErrorCode::Cancelled, Location{}, "cancelled");
                     }
                     stop = true;
                 }
@@ -146,35 +146,36 @@ std::vector<std::string> model_input_blobs(const Model& model)
     return out;
 }
 
+Result<InputTensor> prepare_input(const CalibOptions& o, size_t j, const uint8_t* bytes, size_t size, const std::string& path)
+{
+    if (o.file_type == 0) return prepare_image(bytes, size, path, o.shapes[j], o.pixels[j], o.means[j], o.norms[j]);
+    ASSIGN_OR_RETURN(NpyArray a, parse_npy(bytes, size, path));
+    RETURN_IF_ERROR(check_npy_shape(a, o.shapes[j], path));
+    const auto& s = o.shapes[j];
+    InputTensor t;
+    t.dims = static_cast<int>(s.size());
+    t.w = s[0];
+    t.h = s.size() > 1 ? s[1] : 1;
+    if (s.size() == 3) t.c = s[2];
+    if (s.size() == 4) {
+        t.d = s[2];
+        t.c = s[3];
+    }
+    t.data = std::move(a.data);
+    return t;
+}
+
 Result<std::vector<InputTensor>> load_sample(const CalibrationJob& job, size_t index)
 {
     std::vector<InputTensor> out;
-    const CalibOptions& o = job.options;
     for (size_t j = 0; j < job.lists.size(); j++) {
         const std::string& path = job.lists[j][index];
         const std::string where = job.list_names[j] + ":" + path;
-        auto bytes = job.read_input(path);
-        if (!bytes.is_ok()) return Status::failure(where + ": " + bytes.status().message());
+        auto bytes = job.read_list_input ? job.read_list_input(j, index, path) : job.read_input(path);
+        if (!bytes.is_ok()) return Status::error(bytes.status().code(), Location{}, where + ": " + bytes.status().message());
         const std::vector<uint8_t>& b = bytes.value();
-        if (o.file_type == 0) {
-            ASSIGN_OR_RETURN(InputTensor t, prepare_image(b.data(), b.size(), path, o.shapes[j], o.pixels[j], o.means[j], o.norms[j]));
-            out.push_back(std::move(t));
-        } else {
-            ASSIGN_OR_RETURN(NpyArray a, parse_npy(b.data(), b.size(), path));
-            RETURN_IF_ERROR(check_npy_shape(a, o.shapes[j], path));
-            const auto& s = o.shapes[j];
-            InputTensor t;
-            t.dims = static_cast<int>(s.size());
-            t.w = s[0];
-            t.h = s.size() > 1 ? s[1] : 1;
-            if (s.size() == 3) t.c = s[2];
-            if (s.size() == 4) {
-                t.d = s[2];
-                t.c = s[3];
-            }
-            t.data = std::move(a.data);
-            out.push_back(std::move(t));
-        }
+        ASSIGN_OR_RETURN(InputTensor t, prepare_input(job.options, j, b.data(), b.size(), path));
+        out.push_back(std::move(t));
     }
     return out;
 }

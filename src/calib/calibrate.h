@@ -36,6 +36,7 @@ using RunnerFactory = std::function<Result<std::unique_ptr<ForwardRunner>>(const
 struct CalibProgress {
     const char* stage = ""; // "absmax", "histogram"
     size_t done = 0, total = 0;
+    size_t index = 0; // the sample just finished
 };
 
 struct CalibrationJob {
@@ -48,6 +49,9 @@ struct CalibrationJob {
     std::vector<std::vector<std::string>> lists;
     CalibOptions options;
     std::function<Result<std::vector<uint8_t>>(const std::string& path)> read_input;
+    // When set, used instead of read_input: file `index` of list `list`
+    // (front ends whose inputs are not paths: bytes, browser Files).
+    std::function<Result<std::vector<uint8_t>>(size_t list, size_t index, const std::string& path)> read_list_input;
     RunnerFactory make_runner;
     std::function<bool(const CalibProgress&)> on_progress; // false cancels
 };
@@ -69,6 +73,10 @@ struct CalibrationOutcome {
 
 // The names of the Input layers' blobs, in layer order.
 std::vector<std::string> model_input_blobs(const Model& model);
+
+// One input file (of Input layer `input`) prepared as the options say:
+// decoded, resized and normalized for images, read and checked for npy.
+Result<InputTensor> prepare_input(const CalibOptions& options, size_t input, const uint8_t* bytes, size_t size, const std::string& path);
 
 // One sample: file `index` of every list, prepared as the options say.
 Result<std::vector<InputTensor>> load_sample(const CalibrationJob& job, size_t index);

@@ -10,6 +10,7 @@
 #include "calib/calibrate.h"
 #include "calib/engine_runner.h"
 #include "calib/list_file.h"
+#include "cli/ncnn2table_args.h"
 #include "core/byte_io.h"
 #include "core/diagnostics.h"
 #include "engine/engine.h"
@@ -18,28 +19,6 @@
 #include "ncnn_int8.h"
 
 namespace {
-
-const char kUsage[] =
-    "usage: ncnn2table IN.param IN.bin LIST[,LIST...] OUT.table [key=value...]\n"
-    "       ncnn2table IN.param IN.bin OUT.table [key=value...]   (weight-only table)\n"
-    "\n"
-    "Makes the int8 calibration table for ncnn2int8 as ncnn's ncnn2table does:\n"
-    "runs the fp32 model on every input listed (one list per Input layer, one\n"
-    "path per line; line k of every list is one sample).\n"
-    "\n"
-    "  mean=[104.0,117.0,123.0],...   per input, images only\n"
-    "  norm=[1.0,1.0,1.0],...         per input, images only (0 is refused)\n"
-    "  shape=[224,224,3],...          images [w,h(,c)]: [0,0] keeps the size, [w,0] / [0,h]\n"
-    "                                 keep the aspect ratio; npy: the array shape reversed\n"
-    "  pixel=RGB/BGR/GRAY/RGBA/BGRA,...  the model's pixel order (images are read as BGR)\n"
-    "  thread=N                       worker threads (0: every core; the table does not change)\n"
-    "  method=kl/aciq                 (eq is not implemented)\n"
-    "  type=0/1                       0: images (JPEG, PNG, BMP, PNM), 1: float32 .npy\n"
-    "  precision=full                 write scales with %.9g instead of %f\n"
-    "  report=FILE.json               per blob absmax, threshold, scale, share clipped; times\n"
-    "\n"
-    "  --layers   the layer types the fp32 engine runs\n"
-    "  --help, --version\n";
 
 int fail(const std::string& message)
 {
@@ -66,47 +45,24 @@ bool write_file(const std::string& path, const std::string& text, std::string& e
 int main(int argc, char** argv)
 {
     using namespace ncnn_int8;
-    std::vector<std::string> args;
-    for (int i = 1; i < argc; i++) {
-        const std::string a = argv[i];
-        if (a == "--help" || a == "-h") {
-            std::fputs(kUsage, stdout);
-            return 0;
-        }
-        if (a == "--layers") {
-            for (const std::string& t : engine::supported_layer_types()) std::printf("%s\n", t.c_str());
-            return 0;
-        }
-        if (a == "--version") {
-            std::printf("ncnn2table (ncnn-int8) %s\n", kVersion);
-            return 0;
-        }
-        if (!a.empty() && a[0] == '-') {
-            std::fprintf(stderr, "ncnn2table: error: unknown option %s\n%s", a.c_str(), kUsage);
-            return 2;
-        }
-        args.push_back(a);
+    std::vector<std::string> argv_list(argv + 1, argv + argc);
+    const Ncnn2TableArgs args = parse_ncnn2table_args(argv_list);
+    switch (args.action) {
+    case Ncnn2TableArgs::Action::Help: std::fputs(kNcnn2TableUsage, stdout); return 0;
+    case Ncnn2TableArgs::Action::Layers:
+        for (const std::string& t : engine::supported_layer_types()) std::printf("%s\n", t.c_str());
+        return 0;
+    case Ncnn2TableArgs::Action::Version: std::printf("ncnn2table (ncnn-int8) %s\n", kVersion); return 0;
+    case Ncnn2TableArgs::Action::Error:
+        if (args.exit_code == 1) return fail(args.message);
+        std::fputs(args.message.c_str(), stderr);
+        return args.exit_code;
+    case Ncnn2TableArgs::Action::Run: break;
     }
-    if (args.size() < 3) {
-        std::fputs(kUsage, stderr);
-        return 2;
-    }
-    // The reference's rule: a 4th argument with '=' (or none) means no lists.
-    const std::string param_path = args[0], bin_path = args[1];
-    std::string list_arg, table_path;
-    size_t kv_start;
-    if (args.size() >= 4 && args[3].find('=') == std::string::npos) {
-        list_arg = args[2];
-        table_path = args[3];
-        kv_start = 4;
-    } else {
-        table_path = args[2];
-        kv_start = 3;
-    }
-    if (table_path.find('=') != std::string::npos) return fail("the output table '" + table_path + "' looks like a key=value option\n" + kUsage);
-
-    auto options = parse_calib_options(std::vector<std::string>(args.begin() + static_cast<long>(kv_start), args.end()));
-    if (!options.is_ok()) return fail(options.status().message());
+    const std::string& param_path = args.param_path;
+    const std::string& bin_path = args.bin_path;
+    const std::string& list_arg = args.list_arg;
+    const std::string& table_path = args.table_path;
 
     auto param_text = read_whole_file(param_path);
     if (!param_text.is_ok()) return fail(param_text.status().message());
@@ -125,7 +81,7 @@ int main(int argc, char** argv)
     job.model = &model.value();
     job.bin = bin_owned.get();
     job.bin_name = bin_path;
-    job.options = options.value();
+    job.options = args.options;
     for (const std::string& list : split_list_argument(list_arg)) {
         auto text = read_whole_file(list);
         if (!text.is_ok()) return fail(text.status().message());
@@ -141,17 +97,13 @@ int main(int argc, char** argv)
     };
     job.make_runner = engine_runner_factory(model.value(), *bin_owned, bin_path);
     job.on_progress = [](const CalibProgress& p) {
-        if (p.done == p.total || p.done % 10 == 0) std::fprintf(stderr, "%s %zu / %zu\n", p.stage, p.done, p.total);
+        std::fputs(ncnn2table_progress_line(p).c_str(), stderr);
         return true;
     };
 
     auto outcome = run_calibration(job);
     if (!outcome.is_ok()) return fail(outcome.status().message());
-    for (const BlobSummary& b : outcome.value().blobs)
-        std::fprintf(stderr, "%-40s : max = %-15f  threshold = %-15f  scale = %-15f  clipped = %.4f%%\n", b.layer.c_str(), b.absmax, b.threshold,
-                     b.scale, b.clipped_share * 100);
-    for (const Warning& w : outcome.value().diagnostics.warnings())
-        std::fprintf(stderr, "ncnn2table: warning: %s%s%s\n", w.layer.c_str(), w.layer.empty() ? "" : ": ", w.message.c_str());
+    std::fputs(ncnn2table_summary(outcome.value()).c_str(), stderr);
 
     std::string error;
     if (!job.options.report_path.empty() && !write_file(job.options.report_path, outcome.value().report_json, error)) return fail(error);
