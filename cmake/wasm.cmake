@@ -2,6 +2,7 @@
 # module, ncnn_int8_wasm.mjs + ncnn_int8_wasm.wasm, that runs in Node, in a
 # browser page and in a (module) worker. Embind API in src/wasm/bindings.cpp;
 # the npm package (js/) wraps it. Everything emcc needs is set here.
+# Beside it, ncnn_int8_calib_mt: ncnn2table alone, built with pthreads.
 
 # Debian's emscripten runs its JS optimizer (acorn) with the system node,
 # which finds Debian's node-acorn only through NODE_PATH: set it for the link
@@ -10,28 +11,10 @@ if(NOT DEFINED ENV{NODE_PATH} AND EXISTS "/usr/share/nodejs/acorn")
   set(CMAKE_CXX_LINKER_LAUNCHER "${CMAKE_COMMAND};-E;env;NODE_PATH=/usr/share/nodejs")
 endif()
 
-# Out of memory must become an error message, not an abort: the core and the
-# bindings are built with native WebAssembly exceptions so std::bad_alloc can
-# be caught at the binding boundary (zero cost on the non-throwing path).
-set(NCNN_INT8_WASM_EH -fwasm-exceptions)
-target_compile_options(ncnn_int8_core PRIVATE ${NCNN_INT8_WASM_EH})
-
-set(NCNN_INT8_JS_DIR "${CMAKE_CURRENT_SOURCE_DIR}/cmake")
-set(NCNN_INT8_EXTERN_PRE "${NCNN_INT8_JS_DIR}/esm-node-shim.extern-pre.js")
-set(NCNN_INT8_PRE "${NCNN_INT8_JS_DIR}/node-wasm-file.pre.js")
-
-add_executable(ncnn_int8_wasm src/wasm/bindings.cpp src/wasm/llm_bindings.cpp src/cli/cli_args.cpp src/cli/warning_summary.cpp)
-target_link_libraries(ncnn_int8_wasm PRIVATE ncnn_int8_core)
-target_compile_options(ncnn_int8_wasm PRIVATE ${NCNN_INT8_WASM_EH})
-set_target_properties(ncnn_int8_wasm PROPERTIES
-  SUFFIX ".mjs"
-  RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}")
-target_link_options(ncnn_int8_wasm PRIVATE
-  ${NCNN_INT8_WASM_EH}
+set(NCNN_INT8_WASM_LINK_OPTIONS
   -lembind
   -sMODULARIZE=1
   -sEXPORT_ES6=1
-  -sEXPORT_NAME=createNcnnInt8Module
   -sENVIRONMENT=web,worker,node
   -sALLOW_MEMORY_GROWTH=1
   -sMAXIMUM_MEMORY=4GB
@@ -49,7 +32,67 @@ target_link_options(ncnn_int8_wasm PRIVATE
   # V8's optimizing tier then spends seconds on it (a browser or Node
   # process waits for that compile, and it takes a core from the work).
   -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=2000
+)
+
+# Out of memory must become an error message, not an abort: the core and the
+# bindings are built with native WebAssembly exceptions so std::bad_alloc can
+# be caught at the binding boundary (zero cost on the non-throwing path).
+set(NCNN_INT8_WASM_EH -fwasm-exceptions)
+target_compile_options(ncnn_int8_core PRIVATE ${NCNN_INT8_WASM_EH})
+
+set(NCNN_INT8_JS_DIR "${CMAKE_CURRENT_SOURCE_DIR}/cmake")
+set(NCNN_INT8_EXTERN_PRE "${NCNN_INT8_JS_DIR}/esm-node-shim.extern-pre.js")
+set(NCNN_INT8_PRE "${NCNN_INT8_JS_DIR}/node-wasm-file.pre.js")
+
+add_executable(ncnn_int8_wasm src/wasm/bindings.cpp src/wasm/llm_bindings.cpp src/wasm/calib_bindings.cpp
+  src/cli/cli_args.cpp src/cli/warning_summary.cpp src/cli/ncnn2table_args.cpp)
+target_link_libraries(ncnn_int8_wasm PRIVATE ncnn_int8_core)
+target_compile_options(ncnn_int8_wasm PRIVATE ${NCNN_INT8_WASM_EH})
+set_target_properties(ncnn_int8_wasm PROPERTIES
+  SUFFIX ".mjs"
+  RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}")
+target_link_options(ncnn_int8_wasm PRIVATE
+  ${NCNN_INT8_WASM_EH}
+  -sEXPORT_NAME=createNcnnInt8Module
+  ${NCNN_INT8_WASM_LINK_OPTIONS}
   "SHELL:--extern-pre-js ${NCNN_INT8_EXTERN_PRE}"
   "SHELL:--pre-js ${NCNN_INT8_PRE}"
 )
 set_property(TARGET ncnn_int8_wasm APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXTERN_PRE};${NCNN_INT8_PRE}")
+
+# ncnn2table with threads (Emscripten pthreads over SharedArrayBuffer), used
+# where SharedArrayBuffer exists (Node; a page when crossOriginIsolated).
+# Every object of a pthread build needs -pthread, so the parts calibration
+# uses (core, model, kernels, engine, calib) are compiled a second time;
+# the quantizer and the LLM tools are left out to keep this build short.
+get_target_property(NCNN_INT8_CORE_SOURCES ncnn_int8_core SOURCES)
+list(FILTER NCNN_INT8_CORE_SOURCES INCLUDE REGEX "^src/(core|model|engine|calib)/|^src/kernels/(kernels|engine_kernels)\\.cpp$")
+add_library(ncnn_int8_calib_core_mt STATIC ${NCNN_INT8_CORE_SOURCES})
+target_include_directories(ncnn_int8_calib_core_mt PUBLIC src "${CMAKE_BINARY_DIR}/generated")
+target_include_directories(ncnn_int8_calib_core_mt SYSTEM PRIVATE ${STB_INCLUDE_SHIM})
+target_link_libraries(ncnn_int8_calib_core_mt PUBLIC ncnn_int8_highway)
+target_compile_options(ncnn_int8_calib_core_mt PRIVATE ${NCNN_INT8_WASM_EH} -pthread)
+
+add_executable(ncnn_int8_calib_mt src/wasm/calib_bindings.cpp src/cli/ncnn2table_args.cpp)
+target_link_libraries(ncnn_int8_calib_mt PRIVATE ncnn_int8_calib_core_mt)
+target_compile_options(ncnn_int8_calib_mt PRIVATE ${NCNN_INT8_WASM_EH} -pthread)
+set_target_properties(ncnn_int8_calib_mt PROPERTIES
+  SUFFIX ".mjs"
+  RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}")
+set(NCNN_INT8_MT_POST "${NCNN_INT8_JS_DIR}/calib-mt.post.js")
+target_link_options(ncnn_int8_calib_mt PRIVATE
+  ${NCNN_INT8_WASM_EH}
+  -pthread
+  -sEXPORT_NAME=createNcnnInt8CalibModule
+  # Workers started with the instance (the caller sets pthreadPoolSize to
+  # the thread count it will ask for); more are made on demand, which
+  # works because the calibration runs on a thread of its own and the JS
+  # thread stays free.
+  "-sPTHREAD_POOL_SIZE=Module.pthreadPoolSize|0"
+  -sPTHREAD_POOL_SIZE_STRICT=0
+  ${NCNN_INT8_WASM_LINK_OPTIONS}
+  "SHELL:--extern-pre-js ${NCNN_INT8_EXTERN_PRE}"
+  "SHELL:--pre-js ${NCNN_INT8_PRE}"
+  "SHELL:--post-js ${NCNN_INT8_MT_POST}"
+)
+set_property(TARGET ncnn_int8_calib_mt APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXTERN_PRE};${NCNN_INT8_PRE};${NCNN_INT8_MT_POST}")

@@ -297,9 +297,12 @@ export interface CalibrateOptions {
    * the weight-only table.
    */
   inputs?: CalibInput[][];
-  options?: CalibOptions;
+  /** The options, or the CLI's key=value arguments as they are (['mean=[104,117,123]', 'method=aciq']). */
+  options?: CalibOptions | string[];
   /** File names used in messages (default: the File's name, else "model.param", "model.bin"). */
   names?: { param?: string; bin?: string };
+  /** The lists' names in messages ("LIST:file: reason"); default "inputs[0]", "inputs[1]", ... */
+  listNames?: string[];
   /** Called as samples finish; return false to cancel. */
   onProgress?: (progress: CalibProgress) => boolean | void;
   /** Aborting rejects the call with a CoreError whose code is 'cancelled'. */
@@ -313,7 +316,11 @@ export interface CalibrateResult {
   table: Uint8Array;
   tableText: string;
   report: CalibReport;
+  /** The report as the CLI's report=FILE.json writes it. */
+  reportJson: string;
   warnings: CalibWarning[];
+  /** What the CLI prints after a run: one line per calibrated layer (max, threshold, scale, share clipped), then the warnings. */
+  summary: string;
 }
 
 /**

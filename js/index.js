@@ -7,6 +7,7 @@ import { binSource, concat, textBytes } from './inputs.js';
 import { checkProgress, coreVersion, describe, dropModule, resolveNames, runCore } from './core.js';
 
 export { llmQuantize, llmTable } from './llm.js';
+export { calibrate, modelInputs, preprocess } from './calibrate.js';
 
 
 /**

@@ -11,10 +11,17 @@ emcmake cmake --preset wasm >/dev/null
 cmake --build --preset wasm
 
 mkdir -p dist
-for f in build-wasm/ncnn_int8_wasm.mjs build-wasm/ncnn_int8_wasm.wasm src/wasm/ncnn_int8_wasm.d.mts; do
+# ncnn_int8_calib_mt*: ncnn2table with pthreads. Its worker script is
+# classic JavaScript (require() in Node): dist/package.json says so, since
+# the package itself is "type": "module".
+printf '{\n  "//": "the pthread worker script (ncnn_int8_calib_mt.worker.js) is CommonJS",\n  "type": "commonjs"\n}\n' > build-wasm/dist-package.json
+for f in build-wasm/ncnn_int8_wasm.mjs build-wasm/ncnn_int8_wasm.wasm src/wasm/ncnn_int8_wasm.d.mts \
+  build-wasm/ncnn_int8_calib_mt.mjs build-wasm/ncnn_int8_calib_mt.wasm build-wasm/ncnn_int8_calib_mt.worker.js \
+  src/wasm/ncnn_int8_calib_mt.d.mts; do
   # Copy only when changed, so timestamps (and browser caches) stay put.
   cmp -s "$f" "dist/${f##*/}" || cp "$f" "dist/${f##*/}"
 done
+cmp -s build-wasm/dist-package.json dist/package.json || cp build-wasm/dist-package.json dist/package.json
 
 generator=build/tools/ncnn_int8_make_model
 if [ ! -x "$generator" ]; then

@@ -48,6 +48,53 @@ export interface NcnnInt8Module {
   cliUsage(): string;
   /** The ncnn2int8 argument rules; realDir(dir) is the folder's real path or null. */
   parseCliArgs(args: string[], realDir: (dir: string) => string | null): CliArgs;
+
+  // ncnn2table (src/wasm/calib_bindings.cpp; the same functions are in the
+  // threads build ncnn_int8_calib_mt.mjs, which adds calibProvide).
+  calibModelInputs(param: Uint8Array, paramName: string): { inputs: Array<{ blob: string; layer: string; w: number; h: number; c: number }>; error: string | null; errorCode?: string };
+  calibPreprocess(bytes: Uint8Array, name: string, optionArgs: string[], inputIndex: number, inputCount: number): CalibTensor;
+  calibStart(
+    param: Uint8Array, paramName: string, binSize: number, readBin: (offset: number, dst: Uint8Array) => number | string, binName: string,
+    listNames: string[], lists: string[][], optionArgs: string[], callbacks: CalibCallbacks,
+  ): { job: number; error: string | null; errorCode?: string };
+  calibProvide?(request: number, value: Uint8Array | string): void;
+  calibCancel(job: number): void;
+  calibFinish(job: number): CalibOutcome;
+  ncnn2tableArgs(args: string[]): Ncnn2TableArgs;
+  ncnn2tableUsage(): string;
+  ncnn2tableProgressLine(stage: string, done: number, total: number): string;
+  calibParseList(text: string, name: string): { paths: string[]; error: string | null; errorCode?: string };
+  calibSplitLists(arg: string): string[];
+  calibLayerTypes(): string[];
+  /** 1 in the single-thread build. */
+  calibThreads(): number;
+}
+
+export interface CalibTensor {
+  data: Float32Array; w: number; h: number; d: number; c: number; dims: number; min: number; max: number; mean: number;
+  error: string | null; errorCode?: string;
+}
+
+export interface CalibCallbacks {
+  /** Single-thread build: the file's bytes or a message. */
+  readInput?(list: number, index: number): Uint8Array | string;
+  /** Threads build: answer later with calibProvide(request, bytes or message). */
+  requestInput?(request: number, list: number, index: number): void;
+  progress(stage: string, done: number, total: number, index: number): boolean;
+  done(): void;
+}
+
+export interface CalibOutcome {
+  table: Uint8Array; report: string; summary: string; warnings: Array<{ code: string; message: string; layer?: string }>;
+  error: string | null; errorCode?: string;
+}
+
+export interface Ncnn2TableArgs {
+  action: 'run' | 'help' | 'version' | 'layers' | 'error';
+  /** For 'error': 1 (message without the "ncnn2table: error: " prefix) or 2 (printed as it is). */
+  exitCode: number;
+  message: string;
+  paramPath: string; binPath: string; listArg: string; tablePath: string; reportPath: string;
 }
 
 export default function createNcnnInt8Module(options?: { onAbort?: (what: unknown) => void; wasmBinary?: ArrayBuffer | Uint8Array }): Promise<NcnnInt8Module>;
