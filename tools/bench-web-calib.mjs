@@ -15,7 +15,11 @@
 // same inputs again). The page is served cross-origin isolated (COOP/COEP
 // from tools/serve.mjs), so --threads above 1 runs the pthread build.
 // Native: the whole ncnn2table process, same inputs, same order, thread=N.
-// The two alternate, so a load change on the machine hits both.
+// The two alternate, so a load change on the machine hits both. CPU time is
+// reported beside wall time (on a shared, loaded machine wall time mostly
+// measures the wait for a core): native, the child's user+system time;
+// page, the user+system time of every Chromium process (the tab, its
+// worker threads and the browser's own processes) over the run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -42,6 +46,39 @@ if (problem) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// ---- CPU time from /proc -----------------------------------------------------
+const tick = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+function stat(pid) {
+  try {
+    const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const a = t.slice(t.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+    return { ppid: Number(a[1]), self: (Number(a[11]) + Number(a[12])) * tick, children: (Number(a[13]) + Number(a[14])) * tick };
+  } catch {
+    return null; // gone
+  }
+}
+// ms of CPU used by the processes this script started (Chromium, the
+// server), excluding finished children (those are the native runs).
+function descendantsCpu() {
+  const parent = new Map();
+  const stats = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = stat(name);
+    if (st) parent.set(Number(name), st.ppid), stats.set(Number(name), st);
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (mine.has(ppid) && !mine.has(pid)) mine.add(pid), (grew = true);
+  }
+  mine.delete(process.pid);
+  let ms = 0;
+  for (const pid of mine) ms += stats.get(pid).self + stats.get(pid).children;
+  return ms;
+}
+const childrenCpu = () => stat(process.pid).children; // finished, waited-for children
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 // One native run on the lists (in the page's order) -> { ms, table }.
@@ -55,14 +92,17 @@ function nativeRun(dir, lists, work) {
   const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
   const out = path.join(work, 'native.table');
   const t = performance.now();
+  const c0 = childrenCpu();
   const r = spawnSync(nativeTable, [path.join(dir, 'model.param'), path.join(dir, 'model.bin'), listFiles.join(','), out, ...kv, `method=${opts.method}`, `thread=${threads}`], { cwd: dir, encoding: 'utf8' });
   const ms = performance.now() - t;
+  const cpu = childrenCpu() - c0;
   if (r.status !== 0) throw new Error(`native ncnn2table failed (${r.status}): ${r.stderr}`);
-  return { ms, table: fs.readFileSync(out) };
+  return { ms, cpu, table: fs.readFileSync(out) };
 }
 
 // One run in the page, timed from the click to the table shown -> { ms, table }.
 async function pageRun(page) {
+  const c0 = descendantsCpu();
   const r = await page.evaluate(() => new Promise((resolve) => {
     const before = Number(document.body.dataset.calibRunsEnded);
     const t0 = performance.now();
@@ -75,9 +115,10 @@ async function pageRun(page) {
     obs.observe(document.body, { attributes: true, attributeFilter: ['data-calib-runs-ended'] });
     document.getElementById('calib-run').click();
   }));
+  const cpu = descendantsCpu() - c0;
   if (r.state !== 'done') throw new Error(`page run failed: ${r.error}`);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#calib-download-table')]);
-  return { ms: r.ms, table: fs.readFileSync(await dl.path()) };
+  return { ms: r.ms, cpu, table: fs.readFileSync(await dl.path()) };
 }
 
 const server = await startServer();
@@ -111,27 +152,34 @@ try {
     nativeRun(dir, order, work); // page cache warm, untimed
     const first = await pageRun(page);
     const native = [];
+    const nativeCpu = [];
     const warm = [];
+    const warmCpu = [];
     let identical = true;
     for (let i = 0; i < repeats; i++) {
       const n = nativeRun(dir, order, work);
       const p = await pageRun(page);
       native.push(n.ms);
+      nativeCpu.push(n.cpu);
       warm.push(p.ms);
+      warmCpu.push(p.cpu);
       identical &&= p.table.equals(n.table) && first.table.equals(n.table);
     }
     await context.close();
     const nat = median(native);
+    const natCpu = median(nativeCpu);
     const r = {
       case: name, method: opts.method, threads, samples: order[0].length, identical,
       native_s: nat / 1000, page_first_s: first.ms / 1000, page_warm_s: median(warm) / 1000,
       first_ratio: first.ms / nat, warm_ratio: median(warm) / nat,
+      native_cpu_s: natCpu / 1000, page_first_cpu_s: first.cpu / 1000, page_warm_cpu_s: median(warmCpu) / 1000,
+      first_cpu_ratio: first.cpu / natCpu, warm_cpu_ratio: median(warmCpu) / natCpu,
     };
     results.push(r);
     console.log(`\n== ${name}: ${r.samples} samples, ${opts.method}, thread=${threads}`);
-    console.log(`native ncnn2table, whole process: ${native.map(sec).join(', ')}  median ${sec(nat)}`);
-    console.log(`page, first run after load:       ${sec(first.ms)}  ${r.first_ratio.toFixed(2)}x native`);
-    console.log(`page, warm:                       ${warm.map(sec).join(', ')}  median ${sec(median(warm))}  ${r.warm_ratio.toFixed(2)}x native`);
+    console.log(`native ncnn2table, whole process: wall ${native.map(sec).join(', ')}  median ${sec(nat)}; CPU median ${sec(natCpu)}`);
+    console.log(`page, first run after load:       wall ${sec(first.ms)}  ${r.first_ratio.toFixed(2)}x native; CPU ${sec(first.cpu)}  ${r.first_cpu_ratio.toFixed(2)}x native`);
+    console.log(`page, warm:                       wall ${warm.map(sec).join(', ')}  median ${sec(median(warm))}  ${r.warm_ratio.toFixed(2)}x native; CPU median ${sec(median(warmCpu))}  ${r.warm_cpu_ratio.toFixed(2)}x native`);
     console.log(`tables byte-identical: ${identical}`);
   }
 } finally {
