@@ -32,6 +32,15 @@ async function hardwareThreads() {
   return 1;
 }
 
+// Node: the threads build's workers are unref'd (idle, they must not keep a
+// process alive), so while the module loads or a run is going something else
+// must hold the event loop open.
+function holdEventLoop() {
+  if (!isNode) return () => {};
+  const timer = setInterval(() => {}, 1 << 30);
+  return () => clearInterval(timer);
+}
+
 async function threadsModule() {
   if (!threadsInstance) {
     const pool = await hardwareThreads();
@@ -170,11 +179,21 @@ export async function calibrate(options) {
   if (inputs.some((list) => list.some((item) => typeof item === 'string'))) await nodeFiles();
   const useThreads = build === 'threads' || (build === 'auto' && threadsSupported());
   if (useThreads && !threadsSupported()) throw new Error('the threads build needs SharedArrayBuffer (a page must be crossOriginIsolated)');
+  if (!useThreads && typeof (/** @type {any} */ (globalThis).FileReaderSync) !== 'function' && inputs.some((list) => list.some(isBlob)))
+    throw new Error('without SharedArrayBuffer, Files and Blobs are read synchronously: call calibrate() from a worker (FileReaderSync), or make the page cross-origin isolated');
   if (signal?.aborted) throw cancelledError();
 
   const paramBytes = await textBytes(param, 'param');
   const source = await binSource(bin);
-  const M = useThreads ? await threadsModule() : await getModule();
+  const release = useThreads ? holdEventLoop() : () => {};
+  let M;
+  try {
+    M = useThreads ? await threadsModule() : await getModule();
+  } catch (e) {
+    release();
+    if (source !== bin) source.close?.();
+    throw e;
+  }
   const started = Date.now();
   const sampleName = (index) => itemNames.map((list) => list[index]).join(',');
   let callbackError = null;
@@ -205,6 +224,7 @@ export async function calibrate(options) {
       ? await runThreads(M, { paramBytes, names, source, read, listNames, itemNames, args, inputs, onStep, signal })
       : runSingle(M, { paramBytes, names, source, read, listNames, itemNames, args, inputs, onStep });
   } finally {
+    release();
     if (source !== bin) source.close?.();
   }
   if (outcome.error !== null) {
@@ -253,14 +273,11 @@ function runSingle(M, { paramBytes, names, source, read, listNames, itemNames, a
 
 function runThreads(M, { paramBytes, names, source, read, listNames, itemNames, args, inputs, onStep, signal }) {
   return new Promise((resolve, reject) => {
-    // pthread workers are unref'd in Node; hold the event loop open meanwhile.
-    const keepAlive = isNode ? setInterval(() => {}, 1 << 30) : null;
     let job = 0;
     const onAbort = () => {
       if (job) M.calibCancel(job);
     };
     const end = (fn) => {
-      if (keepAlive) clearInterval(keepAlive);
       signal?.removeEventListener('abort', onAbort);
       fn();
     };

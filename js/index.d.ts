@@ -307,7 +307,13 @@ export interface CalibrateOptions {
   onProgress?: (progress: CalibProgress) => boolean | void;
   /** Aborting rejects the call with a CoreError whose code is 'cancelled'. */
   signal?: AbortSignal;
-  /** Which WebAssembly build runs it: 'auto' (threads when SharedArrayBuffer is there and more than one thread is asked), 'threads' or 'single'. */
+  /**
+   * Which WebAssembly build runs it: 'auto' (the threads build wherever
+   * SharedArrayBuffer is there: Node, a cross-origin isolated page; the
+   * single-thread one elsewhere), 'threads' or 'single'. The single-thread
+   * build runs synchronously with thread=1 and reads Files with
+   * FileReaderSync, so in a page call it from a worker.
+   */
   build?: 'auto' | 'threads' | 'single';
 }
 
@@ -368,4 +374,4 @@ export interface ModelInput {
 }
 
 /** The model's Input layers in layer order (what calibrate()'s inputs and the per-input options follow). */
-export function modelInputs(options: { param: TextInput }): Promise<ModelInput[]>;
+export function modelInputs(options: { param: TextInput; names?: { param?: string } }): Promise<ModelInput[]>;

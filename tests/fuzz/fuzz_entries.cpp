@@ -9,6 +9,7 @@
 #include "calib/calib_options.h"
 #include "calib/list_file.h"
 #include "calib/npy_reader.h"
+#include "cli/ncnn2table_args.h"
 #include "core/byte_io.h"
 #include "core/diagnostics.h"
 #include "model/bin_reader.h"
@@ -258,6 +259,9 @@ int fuzz_calib_options(const uint8_t* data, size_t size)
         for (size_t inputs = 0; inputs < 3; inputs++) (void)check_calib_options(o.value(), inputs, true);
     (void)parse_list_text(text, "in.txt");
     (void)split_list_argument(text);
+    // the whole command line, as ncnn2table and `npx ncnn2table` read it
+    const Ncnn2TableArgs a = parse_ncnn2table_args(args);
+    if (a.action == Ncnn2TableArgs::Action::Error && a.exit_code != 1 && a.exit_code != 2) std::abort();
     return 0;
 }
 

@@ -11,7 +11,8 @@
 //   fuzz_llm_table an .llm.table applied to a fixed small model (fuzz_llm.cpp)
 //   fuzz_npy       parse_npy + check_npy_shape (ncnn2table's .npy inputs)
 //   fuzz_calib_options  the input as NUL-separated ncnn2table arguments:
-//                  parse_calib_options + check_calib_options, and as a list file
+//                  parse_calib_options + check_calib_options, the whole command
+//                  line (parse_ncnn2table_args), and as a list file
 //
 // Every target returns at once for inputs over kMaxInput. When quantize_model
 // succeeds, its output must load again (parse, resolve, index the .bin);
