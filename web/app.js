@@ -6,6 +6,7 @@ import { formatBytes, formatInt, formatPercent, h } from './format.js';
 import { renderSummary, renderWarnings, renderWorst, LayerTable } from './results.js';
 import { LayerChart } from './layer-chart.js';
 import { mountSaveTarget } from './save_target.js';
+import { mountCalibration } from './calib.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -56,6 +57,8 @@ const layerChart = new LayerChart(ui.chart, (index) => layerTable.reveal(index))
 const saveTarget = mountSaveTarget($('save-target'), {
   suggestedName: () => { const r = resolveFiles(state.files); return r.param ? outputNames(r.param.name).bin : 'model-int8.bin'; },
 });
+// The calibration section: a table made there is added as if dropped.
+const calibration = mountCalibration({ addTable: (file) => addFiles([file]) });
 document.body.dataset.state = 'idle';
 document.body.dataset.runsEnded = '0'; // finished, failed or cancelled runs (tests wait on it)
 function runEnded() {
@@ -184,6 +187,7 @@ function refresh() {
     ...[message(fit, 'table-fit')].filter(Boolean),
   );
   checkTableFit(r);
+  calibration.setModel(r.param && r.bin ? r : null);
   const noTable = Boolean(r.param && r.bin && !r.table);
   ui.tableNote.hidden = !noTable;
   ui.tableNote.classList.toggle('loud', noTable && Boolean(state.droppedTable));

@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// The page's calibration (ncnn2table in the tab) against the native
+// ncnn2table, at the same thread count, on the public calibration cases, in
+// one run; prints times and ratios (page / native) and whether the tables
+// are byte-identical.
+//
+//   node tools/bench-web-calib.mjs [--threads 2] [--repeats 3] [--method kl]
+//                                  [--cases mobilenet_v2_he,squeezenet_he] [--json FILE]
+//
+// Page: Debian's Chromium (headless) drives the real page as a user does:
+// model files in, the offer, the inputs chosen, fields filled from the
+// case's args.txt, threads set, "Make the table" clicked; timed in the page
+// from the click to the table shown. The first run after the page loaded
+// (it compiles the WebAssembly and starts the threads) and warm runs (the
+// same inputs again). The page is served cross-origin isolated (COOP/COEP
+// from tools/serve.mjs), so --threads above 1 runs the pthread build.
+// Native: the whole ncnn2table process, same inputs, same order, thread=N.
+// The two alternate, so a load change on the machine hits both. CPU time is
+// reported beside wall time (on a shared, loaded machine wall time mostly
+// measures the wait for a core): native, the child's user+system time;
+// page, the user+system time of every Chromium process (the tab, its
+// worker threads and the browser's own processes) over the run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { startServer, launchBrowser, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
+import { calibDir, calibPrerequisite, caseSetup, fillFields, nativeTable, openCalibration, shownLists } from '../tests/e2e/calib-helpers.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    threads: { type: 'string', default: '2' },
+    repeats: { type: 'string', default: '3' },
+    method: { type: 'string', default: 'kl' },
+    cases: { type: 'string', default: 'mobilenet_v2_he,squeezenet_he,oww_alexa_rhasspy' },
+    json: { type: 'string' },
+  },
+});
+const threads = Number(opts.threads);
+const repeats = Number(opts.repeats);
+if (!(threads >= 1) || !(repeats >= 1)) throw new Error('--threads and --repeats must be positive numbers');
+const problem = prerequisiteProblem() ?? calibPrerequisite();
+if (problem) {
+  console.error(`bench-web-calib: ${problem}`);
+  process.exit(1);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// ---- CPU time from /proc -----------------------------------------------------
+const tick = 1000 / Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+function stat(pid) {
+  try {
+    const t = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const a = t.slice(t.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+    return { ppid: Number(a[1]), self: (Number(a[11]) + Number(a[12])) * tick, children: (Number(a[13]) + Number(a[14])) * tick };
+  } catch {
+    return null; // gone
+  }
+}
+// ms of CPU used by the processes this script started (Chromium, the
+// server), excluding finished children (those are the native runs).
+function descendantsCpu() {
+  const parent = new Map();
+  const stats = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = stat(name);
+    if (st) parent.set(Number(name), st.ppid), stats.set(Number(name), st);
+  }
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parent) if (mine.has(ppid) && !mine.has(pid)) mine.add(pid), (grew = true);
+  }
+  mine.delete(process.pid);
+  let ms = 0;
+  for (const pid of mine) ms += stats.get(pid).self + stats.get(pid).children;
+  return ms;
+}
+const childrenCpu = () => stat(process.pid).children; // finished, waited-for children
+const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+// One native run on the lists (in the page's order) -> { ms, table }.
+function nativeRun(dir, lists, work) {
+  const listFiles = lists.map((l, i) => {
+    const f = path.join(work, `list${i}.txt`);
+    fs.writeFileSync(f, `${l.join('\n')}\n`);
+    return f;
+  });
+  const { args } = caseSetup(dir);
+  const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+  const out = path.join(work, 'native.table');
+  const t = performance.now();
+  const c0 = childrenCpu();
+  const r = spawnSync(nativeTable, [path.join(dir, 'model.param'), path.join(dir, 'model.bin'), listFiles.join(','), out, ...kv, `method=${opts.method}`, `thread=${threads}`], { cwd: dir, encoding: 'utf8' });
+  const ms = performance.now() - t;
+  const cpu = childrenCpu() - c0;
+  if (r.status !== 0) throw new Error(`native ncnn2table failed (${r.status}): ${r.stderr}`);
+  return { ms, cpu, table: fs.readFileSync(out) };
+}
+
+// One run in the page, timed from the click to the table shown -> { ms, table }.
+async function pageRun(page) {
+  const c0 = descendantsCpu();
+  const r = await page.evaluate(() => new Promise((resolve) => {
+    const before = Number(document.body.dataset.calibRunsEnded);
+    const t0 = performance.now();
+    const obs = new MutationObserver(() => {
+      if (Number(document.body.dataset.calibRunsEnded) > before) {
+        obs.disconnect();
+        resolve({ ms: performance.now() - t0, state: document.body.dataset.calibState, error: document.getElementById('calib-error').textContent });
+      }
+    });
+    obs.observe(document.body, { attributes: true, attributeFilter: ['data-calib-runs-ended'] });
+    document.getElementById('calib-run').click();
+  }));
+  const cpu = descendantsCpu() - c0;
+  if (r.state !== 'done') throw new Error(`page run failed: ${r.error}`);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#calib-download-table')]);
+  return { ms: r.ms, cpu, table: fs.readFileSync(await dl.path()) };
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+const results = [];
+const work = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'bench-web-calib-'));
+try {
+  for (const name of opts.cases.split(',')) {
+    const dir = path.join(calibDir, name);
+    if (!fs.existsSync(path.join(dir, 'model.param'))) {
+      console.log(`(no ${dir}: ${name} skipped)`);
+      continue;
+    }
+    const setup = caseSetup(dir);
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('#quantize-button');
+    if (threads > 1 && !(await page.evaluate(() => crossOriginIsolated))) throw new Error('the page is not cross-origin isolated: no threads');
+    await openCalibration(page, dir);
+    for (let i = 0; i < setup.lists.length; i++) {
+      await page.setInputFiles(`#calib-files-${i}`, setup.lists[i]);
+      await fillFields(page, i, setup.perInput[i], setup.type);
+    }
+    await page.selectOption('#calib-method', opts.method);
+    await page.fill('#calib-threads', String(threads));
+    await page.waitForSelector('#calib-run:not([disabled])');
+    const byName = new Map(setup.lists.flat().map((p) => [path.basename(p), p]));
+    const order = (await shownLists(page, setup.lists.length)).map((names) => names.map((n) => byName.get(n)));
+
+    nativeRun(dir, order, work); // page cache warm, untimed
+    const first = await pageRun(page);
+    const native = [];
+    const nativeCpu = [];
+    const warm = [];
+    const warmCpu = [];
+    let identical = true;
+    for (let i = 0; i < repeats; i++) {
+      const n = nativeRun(dir, order, work);
+      const p = await pageRun(page);
+      native.push(n.ms);
+      nativeCpu.push(n.cpu);
+      warm.push(p.ms);
+      warmCpu.push(p.cpu);
+      identical &&= p.table.equals(n.table) && first.table.equals(n.table);
+    }
+    await context.close();
+    const nat = median(native);
+    const natCpu = median(nativeCpu);
+    const r = {
+      case: name, method: opts.method, threads, samples: order[0].length, identical,
+      native_s: nat / 1000, page_first_s: first.ms / 1000, page_warm_s: median(warm) / 1000,
+      first_ratio: first.ms / nat, warm_ratio: median(warm) / nat,
+      native_cpu_s: natCpu / 1000, page_first_cpu_s: first.cpu / 1000, page_warm_cpu_s: median(warmCpu) / 1000,
+      first_cpu_ratio: first.cpu / natCpu, warm_cpu_ratio: median(warmCpu) / natCpu,
+    };
+    results.push(r);
+    console.log(`\n== ${name}: ${r.samples} samples, ${opts.method}, thread=${threads}`);
+    console.log(`native ncnn2table, whole process: wall ${native.map(sec).join(', ')}  median ${sec(nat)}; CPU median ${sec(natCpu)}`);
+    console.log(`page, first run after load:       wall ${sec(first.ms)}  ${r.first_ratio.toFixed(2)}x native; CPU ${sec(first.cpu)}  ${r.first_cpu_ratio.toFixed(2)}x native`);
+    console.log(`page, warm:                       wall ${warm.map(sec).join(', ')}  median ${sec(median(warm))}  ${r.warm_ratio.toFixed(2)}x native; CPU median ${sec(median(warmCpu))}  ${r.warm_cpu_ratio.toFixed(2)}x native`);
+    console.log(`tables byte-identical: ${identical}`);
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+if (results.some((r) => !r.identical)) process.exit(1);
