@@ -121,6 +121,16 @@ function ringReader(worker, blob) {
       return done;
     },
     waitedMs: () => waitedMs,
+    // Resolves once the first slot is in, this thread's event loop free
+    // meanwhile: a Blob made in this worker reaches the browser through this
+    // thread, and read synchronously before that, it would never arrive.
+    async ready() {
+      const i = word(0, STATE);
+      while (Atomics.load(ctrl, i) !== 1) {
+        const w = Atomics.waitAsync(ctrl, i, 0);
+        if (w.async) await w.value;
+      }
+    },
     close() {
       gen++;
       Atomics.store(ctrl, GEN, gen);
@@ -170,6 +180,10 @@ export function canReadBlobSync() {
  * @param {Blob} blob
  */
 export async function blobSource(blob) {
-  const r = isolated() ? ringReader(await startHelper(), blob) : syncReader(blob);
+  let r;
+  if (isolated()) {
+    r = ringReader(await startHelper(), blob);
+    await r.ready();
+  } else r = syncReader(blob);
   return { size: blob.size, read: r.read, waitedMs: r.waitedMs, close: r.close };
 }
