@@ -1,43 +1,99 @@
-// Reads a Blob for a worker that is blocked in a synchronous WebAssembly
-// call (see blob_source.js): requests and bytes go through a
-// SharedArrayBuffer. This worker's event loop stays free, so the
-// ArrayBuffers each read allocates are collected as it goes; read
-// synchronously (FileReaderSync) inside the long call, they piled up.
-// in (once): { blob, shared: SharedArrayBuffer }; out: 'ready' (the reader
-// must be running before the other side blocks: a worker's nested worker
-// starts through its parent's event loop).
-// shared: Int32Array control words [seq, done, length, status] then the data area.
-const SEQ = 0;
-const DONE = 1;
-const LENGTH = 2;
-const STATUS = 3; // 0 ok, 1 failed (the message is in the data area)
-const OFFSET_LO = 4;
-const OFFSET_HI = 5;
-const HEADER = 32;
+// Reads a Blob ahead of a worker that is blocked in a synchronous
+// WebAssembly call (see blob_source.js), through a ring of slots in a
+// SharedArrayBuffer: while the core quantizes the bytes of one slot, this
+// worker streams the next ones in. The Blob is read as a byte stream with a
+// BYOB reader into one reused buffer: the fastest of slice().arrayBuffer(),
+// FileReaderSync and stream() in Chromium (tools/bench-web.mjs measures
+// them), and no new ArrayBuffer per read for the garbage collector to find.
+//
+// in:  { type: 'read', blob, shared, offset, gen, slots, slotBytes }: stream
+//      `blob` from `offset` into the ring of `shared`; a later message (or a
+//      new `gen` in the ring's header) stops the previous stream.
+// out: 'ready' once, at start (the reader must run before the other side
+//      blocks: a worker's nested worker starts through its parent's event
+//      loop).
+// Layout (Int32 words): [0] the generation the reader wants, then per slot
+// SLOT_WORDS words: state (0 free, 1 filled), gen, start lo, start hi,
+// length, flags (1 end of blob, 2 failed: the message is in the slot).
 
-self.onmessage = async ({ data: { blob, shared } }) => {
-  const ctrl = new Int32Array(shared, 0, HEADER / 4);
-  const area = new Uint8Array(shared, HEADER);
-  let seen = 0;
-  self.postMessage('ready');
-  for (;;) {
-    const w = Atomics.waitAsync(ctrl, SEQ, seen);
-    if (w.async) await w.value;
-    seen = Atomics.load(ctrl, SEQ);
-    const offset = Atomics.load(ctrl, OFFSET_HI) * 2 ** 32 + (Atomics.load(ctrl, OFFSET_LO) >>> 0);
-    const length = Math.min(Atomics.load(ctrl, LENGTH), area.length);
-    try {
-      const bytes = new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
-      area.set(bytes);
-      Atomics.store(ctrl, LENGTH, bytes.length);
-      Atomics.store(ctrl, STATUS, 0);
-    } catch (e) {
-      const text = new TextEncoder().encode(String(e?.message ?? e)).subarray(0, Math.min(area.length, 4096));
-      area.set(text);
-      Atomics.store(ctrl, LENGTH, text.length);
-      Atomics.store(ctrl, STATUS, 1);
+const GEN = 0;
+const HEADER_WORDS = 16;
+const SLOT_WORDS = 8;
+const STATE = 0;
+const SLOT_GEN = 1;
+const START_LO = 2;
+const START_HI = 3;
+const LENGTH = 4;
+const FLAGS = 5;
+const END = 1;
+const FAILED = 2;
+
+let scratch = new ArrayBuffer(0); // the reused BYOB buffer
+
+async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
+  const ctrl = new Int32Array(shared, 0, HEADER_WORDS + slots * SLOT_WORDS);
+  const dataAt = (HEADER_WORDS + slots * SLOT_WORDS) * 4;
+  const stale = () => Atomics.load(ctrl, GEN) !== gen;
+  const word = (slot, field) => HEADER_WORDS + slot * SLOT_WORDS + field;
+  const publish = (slot, start, length, flags) => {
+    Atomics.store(ctrl, word(slot, START_LO), start % 2 ** 32);
+    Atomics.store(ctrl, word(slot, START_HI), Math.floor(start / 2 ** 32));
+    Atomics.store(ctrl, word(slot, LENGTH), length);
+    Atomics.store(ctrl, word(slot, FLAGS), flags);
+    Atomics.store(ctrl, word(slot, SLOT_GEN), gen);
+    Atomics.store(ctrl, word(slot, STATE), 1);
+    Atomics.notify(ctrl, word(slot, STATE));
+  };
+  if (scratch.byteLength < slotBytes) scratch = new ArrayBuffer(slotBytes);
+  let reader = null;
+  let slot = 0;
+  let at = offset;
+  try {
+    reader = blob.slice(offset).stream().getReader({ mode: 'byob' });
+    for (;;) {
+      // Fill the scratch buffer, then wait for the slot to be free.
+      let filled = 0;
+      let end = false;
+      while (filled < slotBytes) {
+        const { done, value } = await reader.read(new Uint8Array(scratch, filled, slotBytes - filled));
+        if (stale()) return;
+        if (done) {
+          end = true;
+          if (value) scratch = value.buffer;
+          break;
+        }
+        scratch = value.buffer; // the same memory, handed back
+        filled += value.length;
+      }
+      while (Atomics.load(ctrl, word(slot, STATE)) !== 0) {
+        const w = Atomics.waitAsync(ctrl, word(slot, STATE), 1);
+        if (w.async) await w.value;
+        if (stale()) return;
+      }
+      if (stale()) return;
+      new Uint8Array(shared, dataAt + slot * slotBytes, filled).set(new Uint8Array(scratch, 0, filled));
+      publish(slot, at, filled, end || at + filled >= blob.size ? END : 0);
+      at += filled;
+      if (end || at >= blob.size) return;
+      slot = (slot + 1) % slots;
     }
-    Atomics.store(ctrl, DONE, seen);
-    Atomics.notify(ctrl, DONE);
+  } catch (e) {
+    if (stale()) return;
+    const text = new TextEncoder().encode(String(e?.message ?? e)).subarray(0, Math.min(slotBytes, 4096));
+    // The consumer waits on this slot; it frees every slot before a new read.
+    while (Atomics.load(ctrl, word(slot, STATE)) !== 0) {
+      const w = Atomics.waitAsync(ctrl, word(slot, STATE), 1);
+      if (w.async) await w.value;
+      if (stale()) return;
+    }
+    new Uint8Array(shared, dataAt + slot * slotBytes, text.length).set(text);
+    publish(slot, at, text.length, FAILED);
+  } finally {
+    reader?.cancel().catch(() => {});
   }
+}
+
+self.onmessage = ({ data }) => {
+  if (data?.type === 'read') void stream(data);
 };
+self.postMessage('ready');

@@ -1,48 +1,171 @@
 // Synchronous reads of a Blob from inside a worker, for the core's read
 // callback. Where the page is cross-origin isolated (SharedArrayBuffer and
-// Atomics.wait), a helper worker reads 32 MB windows asynchronously and
-// hands them over through shared memory; elsewhere FileReaderSync reads
-// the windows itself. Windows, because a File read costs per byte far more
-// in small pieces (Chromium: ~60 MB/s in 1-4 MB reads against ~160 MB/s in
-// 32 MB ones on a busy 2-core machine).
-const WINDOW = 32 << 20;
-const HEADER = 32; // control words, as in blob_reader_worker.js
+// Atomics.wait), a helper worker streams the Blob ahead into a ring of
+// slots in shared memory (blob_reader_worker.js): the next bytes are read
+// while the core quantizes the current ones, and the ring is all the read
+// side holds, whatever the model's size. Elsewhere FileReaderSync reads
+// windows itself.
+const SLOTS = 4;
+const SLOT_BYTES = 4 << 20; // a byte stream: the slot size does not change the read speed
+const SYNC_WINDOW = 32 << 20; // FileReaderSync: per-read overhead wants large reads
 
-async function viaHelperWorker(blob) {
-  const shared = new SharedArrayBuffer(HEADER + WINDOW);
-  const ctrl = new Int32Array(shared, 0, HEADER / 4);
-  const area = new Uint8Array(shared, HEADER);
-  const worker = new Worker(new URL('./blob_reader_worker.js', import.meta.url), { name: 'ncnn-int8-reader' });
-  await new Promise((resolve, reject) => {
-    worker.onmessage = resolve;
-    worker.onerror = (e) => reject(new Error(`the reader worker did not start: ${e.message ?? 'unknown error'}`));
-    worker.postMessage({ blob, shared });
-  });
-  let seq = 0;
+// Layout shared with blob_reader_worker.js (Int32 words).
+const GEN = 0;
+const HEADER_WORDS = 16;
+const SLOT_WORDS = 8;
+const STATE = 0;
+const SLOT_GEN = 1;
+const START_LO = 2;
+const START_HI = 3;
+const LENGTH = 4;
+const FLAGS = 5;
+const END = 1;
+const FAILED = 2;
+
+let helper = null; // Promise of the started reader worker, kept across runs
+
+function isolated() {
+  return /** @type {any} */ (globalThis).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' && typeof Worker === 'function';
+}
+
+function startHelper() {
+  if (!helper) {
+    helper = new Promise((resolve, reject) => {
+      const worker = new Worker(new URL('./blob_reader_worker.js', import.meta.url), { name: 'ncnn-int8-reader' });
+      worker.onmessage = () => resolve(worker);
+      worker.onerror = (e) => {
+        helper = null;
+        reject(new Error(`the reader worker did not start: ${e.message ?? 'unknown error'}`));
+      };
+    });
+  }
+  return helper;
+}
+
+/**
+ * Starts the reader worker now (at worker load), so a run does not wait for it.
+ * @returns {Promise<void>}
+ */
+export async function prepareBlobReads() {
+  if (isolated()) await startHelper();
+}
+
+// The ring over `blob`: read(offset, dst) for reads that mostly go forward;
+// a read behind the ring, or far ahead of it, restarts the stream there.
+function ringReader(worker, blob) {
+  const slotBytes = Math.max(1, Math.min(SLOT_BYTES, blob.size));
+  const words = HEADER_WORDS + SLOTS * SLOT_WORDS;
+  const shared = new SharedArrayBuffer(words * 4 + SLOTS * slotBytes);
+  const ctrl = new Int32Array(shared, 0, words);
+  const dataAt = words * 4;
+  const word = (slot, field) => HEADER_WORDS + slot * SLOT_WORDS + field;
+  let gen = 0;
+  let cur = 0; // the slot the stream delivers next (or has delivered, not yet freed)
+  let waitedMs = 0;
+
+  const free = (slot) => {
+    Atomics.store(ctrl, word(slot, STATE), 0);
+    Atomics.notify(ctrl, word(slot, STATE));
+  };
+  const restart = (offset) => {
+    gen++;
+    Atomics.store(ctrl, GEN, gen);
+    for (let s = 0; s < SLOTS; s++) free(s); // wakes and stops the previous stream
+    cur = 0;
+    worker.postMessage({ type: 'read', blob, shared, offset, gen, slots: SLOTS, slotBytes });
+  };
+  // Slot `cur` once the current stream has filled it: {start, length, flags}.
+  const filled = () => {
+    const i = word(cur, STATE);
+    for (;;) {
+      if (Atomics.load(ctrl, i) === 1) {
+        if (Atomics.load(ctrl, word(cur, SLOT_GEN)) === gen) break;
+        free(cur); // left by a stopped stream
+        continue;
+      }
+      const t = performance.now();
+      Atomics.wait(ctrl, i, 0);
+      waitedMs += performance.now() - t;
+    }
+    const start = Atomics.load(ctrl, word(cur, START_HI)) * 2 ** 32 + (Atomics.load(ctrl, word(cur, START_LO)) >>> 0);
+    return { start, length: Atomics.load(ctrl, word(cur, LENGTH)), flags: Atomics.load(ctrl, word(cur, FLAGS)) };
+  };
+
+  restart(0); // the core reads from the start: begin now, while it parses the .param
   return {
-    // Fills `window` with up to WINDOW bytes at `offset`; returns it.
-    readWindow(offset) {
-      Atomics.store(ctrl, 4, offset % 2 ** 32);
-      Atomics.store(ctrl, 5, Math.floor(offset / 2 ** 32));
-      Atomics.store(ctrl, 2, WINDOW);
-      seq++;
-      Atomics.store(ctrl, 0, seq);
-      Atomics.notify(ctrl, 0);
-      while (Atomics.load(ctrl, 1) !== seq) Atomics.wait(ctrl, 1, Atomics.load(ctrl, 1));
-      const n = Atomics.load(ctrl, 2);
-      if (Atomics.load(ctrl, 3) !== 0) throw new Error(new TextDecoder().decode(area.slice(0, n)));
-      return area.subarray(0, n);
+    read(offset, dst) {
+      let done = 0;
+      while (done < dst.length) {
+        const at = offset + done;
+        const s = filled();
+        if (s.flags & FAILED) {
+          const message = new TextDecoder().decode(new Uint8Array(shared, dataAt + cur * slotBytes, s.length).slice());
+          restart(at); // a later read tries again
+          throw new Error(message);
+        }
+        if (at < s.start || at >= s.start + s.length + (SLOTS - 1) * slotBytes) {
+          if (at >= blob.size) break;
+          restart(at);
+          continue;
+        }
+        if (at >= s.start + s.length) {
+          if (s.flags & END) break;
+          free(cur);
+          cur = (cur + 1) % SLOTS;
+          continue;
+        }
+        const n = Math.min(dst.length - done, s.start + s.length - at);
+        dst.set(new Uint8Array(shared, dataAt + cur * slotBytes + (at - s.start), n), done);
+        done += n;
+      }
+      return done;
     },
-    close: () => worker.terminate(),
+    waitedMs: () => waitedMs,
+    // Resolves once the first slot is in, this thread's event loop free
+    // meanwhile: a Blob made in this worker reaches the browser through this
+    // thread, and read synchronously before that, it would never arrive.
+    async ready() {
+      const i = word(0, STATE);
+      while (Atomics.load(ctrl, i) !== 1) {
+        const w = Atomics.waitAsync(ctrl, i, 0);
+        if (w.async) await w.value;
+      }
+    },
+    close() {
+      gen++;
+      Atomics.store(ctrl, GEN, gen);
+      for (let s = 0; s < SLOTS; s++) free(s);
+    },
   };
 }
 
-function viaFileReaderSync(blob) {
+function syncReader(blob) {
   const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync;
   const reader = new FileReaderSync();
+  let win = null;
+  let winAt = 0;
+  let waitedMs = 0;
   return {
-    readWindow: (offset) => new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset, offset + WINDOW))),
-    close: () => {},
+    read(offset, dst) {
+      let done = 0;
+      while (done < dst.length) {
+        const at = offset + done;
+        if (!win || at < winAt || at >= winAt + win.length) {
+          if (at >= blob.size) break;
+          const t = performance.now();
+          win = new Uint8Array(reader.readAsArrayBuffer(blob.slice(at, at + SYNC_WINDOW)));
+          waitedMs += performance.now() - t;
+          winAt = at;
+          if (win.length === 0) break;
+        }
+        const n = Math.min(dst.length - done, winAt + win.length - at);
+        dst.set(win.subarray(at - winAt, at - winAt + n), done);
+        done += n;
+      }
+      return done;
+    },
+    waitedMs: () => waitedMs,
+    close() {},
   };
 }
 
@@ -52,35 +175,15 @@ export function canReadBlobSync() {
 }
 
 /**
- * {size, read(offset, dst) -> count, close()} over `blob`, in a worker.
+ * {size, read(offset, dst) -> count, waitedMs() -> time blocked on the
+ * browser's reads, close()} over `blob`, in a worker.
  * @param {Blob} blob
  */
 export async function blobSource(blob) {
-  const isolated = /** @type {any} */ (globalThis).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' && typeof Worker === 'function';
-  const windows = isolated ? await viaHelperWorker(blob) : viaFileReaderSync(blob);
-  let win = null;
-  let winAt = 0;
-  return {
-    size: blob.size,
-    read(offset, dst) {
-      if (dst.length > WINDOW) {
-        // Larger than a window: in window-sized pieces.
-        let done = 0;
-        while (done < dst.length) {
-          const n = this.read(offset + done, dst.subarray(done, Math.min(dst.length, done + WINDOW)));
-          done += n;
-          if (n === 0) break;
-        }
-        return done;
-      }
-      if (!win || offset < winAt || offset + dst.length > winAt + win.length) {
-        win = windows.readWindow(offset);
-        winAt = offset;
-      }
-      const part = win.subarray(offset - winAt, offset - winAt + dst.length);
-      dst.set(part);
-      return part.length;
-    },
-    close: () => windows.close(),
-  };
+  let r;
+  if (isolated()) {
+    r = ringReader(await startHelper(), blob);
+    await r.ready();
+  } else r = syncReader(blob);
+  return { size: blob.size, read: r.read, waitedMs: r.waitedMs, close: r.close };
 }

@@ -15,7 +15,11 @@
 // browser started with that profile and all its descendants; peaks reset
 // before the measured run via /proc/PID/clear_refs), summed; reported as
 // the growth over the idle page, next to the model's largest layer.
-// Native and npx: whole processes (spawned, wall clock).
+// Native and npx: whole processes (spawned, wall clock). Per page run, the
+// worker's account of where the time went (web/worker.js: start, core, of
+// it blocked on the File and writing the output, output hand-off), and the
+// bare browser operation beside it: the same .bin read whole in a worker of
+// the page by each read method (tools/bench-web-reads.js).
 //
 // Models: --vit (default build-bench/bench-models/vit, generated if absent),
 // --ssd (default ../shared/conformance/cases/mobilenet_ssd, skipped if
@@ -56,6 +60,7 @@ const models = [];
   const vit = path.resolve(opts.vit ?? path.join(root, 'build-bench/bench-models/vit'));
   if (!files(vit).every((f) => fs.existsSync(f))) {
     console.log(`generating the vit model into ${path.relative(root, vit)} ...`);
+    fs.mkdirSync(path.dirname(vit), { recursive: true });
     if (spawnSync(generator, ['vit', vit], { stdio: 'inherit' }).status !== 0) process.exit(1);
   }
   models.push({ label: 'ViT-B-like', dir: vit, repeats });
@@ -65,6 +70,7 @@ const models = [];
   if (opts.big) models.push({ label: 'big', dir: path.resolve(opts.big), repeats: 0, big: true });
 }
 
+fs.mkdirSync(path.join(root, 'build-bench'), { recursive: true });
 const work = fs.mkdtempSync(path.join(root, 'build-bench', 'web-bench-'));
 const out = (name) => path.join(work, name);
 
@@ -85,7 +91,24 @@ const runNative = (dir) => timeProcess(nativeCli, cliArgs(dir, 'native'));
 // `npx ncnn2int8` runs the package's bin, js/cli.js, with node; npx's own
 // lookup is timed separately (it is npm's, not the package's).
 const runNode = (dir) => timeProcess(process.execPath, [jsCli, ...cliArgs(dir, 'node')]);
-const runNpx = (dir) => timeProcess('npx', ['--no-install', 'ncnn2int8', ...cliArgs(dir, 'npx')]);
+// What a user has after `npm install ncnn-int8`: the package in
+// node_modules and its bin linked in node_modules/.bin (here: links to this
+// checkout), run as `npx ncnn2int8` and as the bin itself from that folder.
+const userDir = path.join(work, 'user');
+fs.mkdirSync(path.join(userDir, 'node_modules', '.bin'), { recursive: true });
+fs.symlinkSync(root, path.join(userDir, 'node_modules', 'ncnn-int8'));
+fs.symlinkSync('../ncnn-int8/js/cli.js', path.join(userDir, 'node_modules', '.bin', 'ncnn2int8'));
+fs.writeFileSync(path.join(userDir, 'package.json'), '{"private": true, "dependencies": {"ncnn-int8": "*"}}\n');
+const timeIn = (cwd, cmd, args) => {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+};
+const runNpx = (dir) => timeIn(userDir, 'npx', ['--no-install', 'ncnn2int8', ...cliArgs(dir, 'npx')]);
+const runBin = (dir) => timeIn(userDir, path.join(userDir, 'node_modules', '.bin', 'ncnn2int8'), cliArgs(dir, 'bin'));
+const runNode0 = () => timeProcess(process.execPath, ['-e', '0']);
 
 function sha256(file) {
   const h = crypto.createHash('sha256');
@@ -180,10 +203,64 @@ async function pageRun(page) {
   });
   await page.click('#quantize-button');
   await page.waitForFunction(() => window.__bench.t1 > 0, null, { timeout: 30 * 60 * 1000, polling: 50 });
-  const b = await page.evaluate(() => ({ ...window.__bench, error: document.querySelector('#error')?.textContent, stored: document.querySelector('#download-bin')?.dataset.stored }));
+  const b = await page.evaluate(() => ({
+    ...window.__bench,
+    error: document.querySelector('#error')?.textContent,
+    stored: document.querySelector('#download-bin')?.dataset.stored,
+    timings: document.querySelector('#download-bin')?.dataset.timings,
+  }));
   if (b.state !== 'done') throw new Error(`page run failed: ${b.error}`);
-  return { ms: b.t1 - b.t0, stored: b.stored };
+  return { ms: b.t1 - b.t0, stored: b.stored, timings: JSON.parse(b.timings || '{}') };
 }
+
+// The bare browser operation: the .bin (the File the page was given) read
+// whole in a worker of the page, by each method; resolves to [{name, window,
+// inFlight, ms}].
+const readMethods = [
+  { name: 'slice', window: 4, inFlight: 1 },
+  { name: 'slice', window: 32, inFlight: 1 },
+  { name: 'slice', window: 8, inFlight: 4 },
+  { name: 'slice', window: 16, inFlight: 2 },
+  { name: 'FileReaderSync', window: 32 },
+  { name: 'stream' },
+  { name: 'stream-byob', window: 8 },
+];
+// The reads worker is served to this browser only (a route), under the
+// page's own origin and policies: the page allows workers from 'self' only.
+const readsWorkerCode = fs.readFileSync(path.join(root, 'tools/bench-web-reads.js'), 'utf8');
+const readsWorkerPath = '/__bench/reads.js';
+const routeReadsWorker = (context) =>
+  context.route(`**${readsWorkerPath}`, (route) =>
+    route.fulfill({
+      body: readsWorkerCode,
+      contentType: 'text/javascript',
+      headers: { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    }),
+  );
+async function bareReads(page, binFile, methods = readMethods) {
+  await page.evaluate(() => {
+    const i = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-reads-input', hidden: true });
+    document.body.append(i);
+  });
+  await page.setInputFiles('#bench-reads-input', binFile);
+  return page.evaluate(
+    ({ url, methods }) =>
+      new Promise((resolve, reject) => {
+        const file = /** @type {HTMLInputElement} */ (document.querySelector('#bench-reads-input')).files[0];
+        const w = new Worker(url);
+        const got = [];
+        w.onmessage = (e) => {
+          if (e.data?.error) reject(new Error(e.data.error));
+          else if (e.data === 'done') w.terminate(), resolve(got);
+          else got.push(e.data);
+        };
+        w.onerror = (e) => reject(new Error(e.message || 'the reads worker failed'));
+        w.postMessage({ file, methods });
+      }),
+    { url: readsWorkerPath, methods },
+  );
+}
+const readLabel = (r) => `${r.name}${r.window ? ` ${r.window} MiB` : ''}${r.inFlight > 1 ? ` x${r.inFlight} in flight` : ''}`;
 
 async function downloadTo(page, selector, file) {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30 * 60 * 1000 }), page.click(selector)]);
@@ -195,6 +272,14 @@ const results = [];
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (b) => `${(b / 1048576).toFixed(0)} MiB`;
+// The worker's account of a run (web/worker.js) and the rest of the click-to-result
+// time (messages, the page's own work).
+const phases = (run) => {
+  const t = run.timings ?? {};
+  const ms = (v) => `${Math.round(v ?? 0)} ms`;
+  const inWorker = (t.startMs ?? 0) + (t.coreMs ?? 0) + (t.finishMs ?? 0);
+  return `start ${ms(t.startMs)}, core ${ms(t.coreMs)} (of it blocked on the File ${ms(t.readWaitMs)}, writing the output ${ms(t.writeMs)}), output hand-off ${ms(t.finishMs)}, messages and page ${ms(run.ms - inWorker)}`;
+};
 try {
   for (const m of models) {
     const bin = files(m.dir)[1];
@@ -208,6 +293,7 @@ try {
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncnn-int8-bench-profile-'));
     const { chromium } = await loadPlaywright();
     const browser = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, args: launchArgs, acceptDownloads: true });
+    await routeReadsWorker(browser);
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForSelector('#quantize-button');
@@ -223,12 +309,16 @@ try {
 
     const native = [];
     const warm = [];
+    const warmRuns = [];
     const node = [];
     for (let i = 0; i < m.repeats; i++) {
       native.push(runNative(m.dir));
-      warm.push((await pageRun(page)).ms);
+      warmRuns.push(await pageRun(page));
+      warm.push(warmRuns.at(-1).ms);
       node.push(runNode(m.dir));
     }
+    // The bare browser operation, after the runs (so it does not warm them).
+    const reads = m.repeats ? await bareReads(page, bin) : [];
     await browser.close();
     fs.rmSync(profileDir, { recursive: true, force: true });
     const same =
@@ -239,10 +329,21 @@ try {
     const r = { model: m.label, binBytes, identical: same && nodeSame, stored: first.stored, native_s: nat / 1000, page_first_s: first.ms / 1000 };
     console.log(`native CLI, whole process:      ${m.repeats ? native.map(fmt).join(', ') : fmt(nativeOnce)}  median ${fmt(nat)}`);
     console.log(`page, first run after load:     ${fmt(first.ms)}  ${(first.ms / nat).toFixed(2)}x native  (output: ${first.stored})`);
+    console.log(`  where it went: ${phases(first)}`);
     if (m.repeats) {
       r.page_warm_s = median(warm) / 1000;
       r.node_s = median(node) / 1000;
       console.log(`page, warm:                     ${warm.map(fmt).join(', ')}  median ${fmt(median(warm))}  ${(median(warm) / nat).toFixed(2)}x native`);
+      const mid = warmRuns.find((w) => w.ms === median(warm));
+      console.log(`  where it went (the median run): ${phases(mid)}`);
+      r.page_warm_timings = mid.timings;
+      r.page_first_timings = first.timings;
+      console.log(`the bare browser operation: the ${mib(binBytes)} .bin read whole in a worker of the page, by method:`);
+      for (const x of reads) console.log(`  ${readLabel(x).padEnd(32)} ${fmt(x.ms)}  ${(binBytes / 1e6 / (x.ms / 1000)).toFixed(0)} MB/s  ${(x.ms / nat).toFixed(2)}x native`);
+      const fastest = reads.reduce((a, b) => (b.ms < a.ms ? b : a));
+      r.bare_reads = reads;
+      r.fastest_read_s = fastest.ms / 1000;
+      console.log(`  fastest (${readLabel(fastest)}): ${(fastest.ms / nat).toFixed(2)}x native by itself; the page's warm run is ${(median(warm) / fastest.ms).toFixed(2)}x that read`);
       console.log(`ncnn2int8 (node js/cli.js):     ${node.map(fmt).join(', ')}  median ${fmt(median(node))}  ${(median(node) / nat).toFixed(2)}x native`);
     }
     r.page_peak_growth_bytes = peak - idle;
@@ -251,26 +352,47 @@ try {
     console.log(`  growth by process: ${peakRss.growth.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ')}`);
     console.log(`outputs byte-identical to native (page${m.repeats ? ', node' : ''}): ${same && nodeSame}`);
     results.push(r);
-    for (const f of fs.readdirSync(work)) fs.rmSync(out(f), { force: true });
+    for (const f of fs.readdirSync(work)) if (f !== 'user') fs.rmSync(out(f), { force: true });
   }
 
   // npx: whole process on a small model (startup dominates) and npx's own cost.
   const small = models.find((m) => m.label === 'mobilenet_ssd') ?? models[0];
   const npx = [];
+  const bin = [];
   const node = [];
   const native = [];
+  const node0 = [];
+  const help = [];
   for (let i = 0; i < repeats; i++) {
     native.push(runNative(small.dir));
+    node0.push(runNode0());
+    help.push(timeProcess(process.execPath, [jsCli, '--help']));
     node.push(runNode(small.dir));
+    bin.push(runBin(small.dir));
     npx.push(runNpx(small.dir));
   }
-  const help = timeProcess(process.execPath, [jsCli, '--help']);
-  console.log(`\n== startup, ${small.label}`);
-  console.log(`native CLI:                     median ${fmt(median(native))}`);
-  console.log(`node js/cli.js (the bin):       median ${fmt(median(node))}  ${(median(node) / median(native)).toFixed(2)}x native`);
-  console.log(`npx ncnn2int8:                  median ${fmt(median(npx))}  (npx lookup ${fmt(median(npx) - median(node))})`);
-  console.log(`node js/cli.js --help:          ${fmt(help)}`);
-  results.push({ model: `startup ${small.label}`, native_s: median(native) / 1000, node_s: median(node) / 1000, npx_s: median(npx) / 1000 });
+  const npxSame = ['npx', 'bin'].every((p) => sha256(out(`${p}.bin`)) === sha256(out('native.bin')) && fs.readFileSync(out(`${p}.param`)).equals(fs.readFileSync(out('native.param'))));
+  const nat = median(native);
+  const line = (label, xs) => console.log(`${label.padEnd(40)} median ${fmt(median(xs))}  ${(median(xs) / nat).toFixed(2)}x native`);
+  console.log(`\n== startup, ${small.label} (whole processes, medians of ${repeats})`);
+  line('native CLI', native);
+  line('node -e 0 (Node itself)', node0);
+  line('node js/cli.js --help (module ready)', help);
+  line('node js/cli.js (what the bin runs)', node);
+  line('node_modules/.bin/ncnn2int8', bin);
+  line('npx ncnn2int8', npx);
+  console.log(`npm's own part of npx: ${fmt(median(npx) - median(bin))}; Node's start: ${fmt(median(node0))}; ours: ${fmt(median(node) - median(node0))}`);
+  console.log(`outputs byte-identical to native (npx, bin): ${npxSame}`);
+  results.push({
+    model: `startup ${small.label}`,
+    identical: npxSame,
+    native_s: nat / 1000,
+    node_empty_s: median(node0) / 1000,
+    help_s: median(help) / 1000,
+    node_s: median(node) / 1000,
+    bin_s: median(bin) / 1000,
+    npx_s: median(npx) / 1000,
+  });
 } finally {
   await server.stop();
   fs.rmSync(work, { recursive: true, force: true });

@@ -400,6 +400,7 @@ function finish(runId, run, m, inputs) {
     ui.dlBin.textContent = `Saved to ${m.savedTo}`;
   }
   ui.dlBin.dataset.stored = m.stored;
+  ui.dlBin.dataset.timings = JSON.stringify(m.timings ?? {}); // where the run's time went (tools/bench-web.mjs)
   link(ui.dlReport, reportBlob, out.report, 'Download');
 
   if (!report.totals) {

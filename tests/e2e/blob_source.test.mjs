@@ -1,0 +1,102 @@
+// js/blob_source.js in Chromium on the served (cross-origin isolated) page:
+// the reader worker streams a Blob ahead into the shared ring, and reads of
+// every shape come back exact: in order across slot boundaries, backwards
+// (the stream restarts), far ahead, past the end, of an empty Blob, and a
+// second source after the first on the same reader worker.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { prerequisiteProblem, serverAndBrowser } from './helpers.mjs';
+
+const problem = prerequisiteProblem();
+if (problem) throw new Error(`e2e: ${problem}`);
+
+const session = serverAndBrowser();
+
+// A module worker of the page that runs the reads and checks every byte
+// against the pattern it wrote (byte i = (i * 7 + (i >> 12)) & 255).
+const WORKER = `
+import { blobSource } from '/js/blob_source.js';
+const MiB = 1 << 20;
+const pattern = (n) => {
+  const a = new Uint8Array(n);
+  for (let i = 0; i < n; i++) a[i] = (i * 7 + (i >> 12)) & 255;
+  return a;
+};
+self.onmessage = async ({ data: { size, reads } }) => {
+  try {
+    const bytes = pattern(size);
+    const src = await blobSource(new Blob([bytes]));
+    const out = [];
+    for (const [offset, length] of reads) {
+      const dst = new Uint8Array(length);
+      const n = src.read(offset, dst);
+      const want = Math.max(0, Math.min(length, size - offset));
+      let same = n === want;
+      for (let i = 0; same && i < n; i++) same = dst[i] === bytes[offset + i];
+      out.push({ offset, length, n, same });
+    }
+    src.close();
+    // A second source on the same (kept) reader worker.
+    const src2 = await blobSource(new Blob([bytes.subarray(0, Math.min(size, 1000))]));
+    const dst = new Uint8Array(1000);
+    const n = src2.read(0, dst);
+    let same = n === Math.min(size, 1000);
+    for (let i = 0; same && i < n; i++) same = dst[i] === bytes[i];
+    out.push({ offset: 0, length: 1000, n, same, second: true });
+    src2.close();
+    self.postMessage({ isolated: self.crossOriginIsolated, out });
+  } catch (e) {
+    self.postMessage({ error: String(e?.message ?? e) });
+  }
+};
+`;
+
+async function runReads(size, reads) {
+  const { page, context } = await session.openPage();
+  await context.route('**/__test__/ring-worker.mjs', (route) =>
+    route.fulfill({ body: WORKER, contentType: 'text/javascript', headers: { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } }),
+  );
+  const r = await page.evaluate(
+    ({ size, reads }) =>
+      new Promise((resolve) => {
+        const w = new Worker('/__test__/ring-worker.mjs', { type: 'module' });
+        w.onmessage = (e) => resolve(e.data);
+        w.onerror = (e) => resolve({ error: `worker failed: ${e.message}` });
+        w.postMessage({ size, reads });
+      }),
+    { size, reads },
+  );
+  await context.close();
+  return r;
+}
+
+test('ring reader: in order across slots, backwards, far ahead, past the end', { timeout: 180000 }, async () => {
+  const MiB = 1 << 20;
+  const size = 37 * MiB + 12345; // not a whole number of slots
+  const reads = [
+    [0, 16],
+    [16, 4 * MiB], // crosses the first slot's end
+    [4 * MiB + 16, 3 * MiB],
+    [7 * MiB + 16, 9 * MiB + 5], // spans several slots in one read
+    [MiB, 100], // backwards: the stream restarts
+    [MiB + 100, 2 * MiB],
+    [30 * MiB, MiB], // far ahead: restarts there
+    [size - 10, 100], // past the end: the rest only
+    [size, 10], // at the end: nothing
+    [5, 5], // back to the start after the end
+  ];
+  const r = await runReads(size, reads);
+  assert.equal(r.error, undefined, r.error);
+  assert.equal(r.isolated, true, 'the served page is cross-origin isolated: the ring path runs');
+  assert.equal(r.out.length, reads.length + 1);
+  for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}${x.second ? ' (second source)' : ''}: ${x.n} bytes, exact: ${x.same}`);
+});
+
+test('ring reader: an empty Blob and a tiny one', { timeout: 120000 }, async () => {
+  const empty = await runReads(0, [[0, 10]]);
+  assert.equal(empty.error, undefined, empty.error);
+  assert.deepEqual(empty.out[0], { offset: 0, length: 10, n: 0, same: true });
+  const tiny = await runReads(3, [[0, 2], [1, 5], [0, 3]]);
+  assert.equal(tiny.error, undefined, tiny.error);
+  for (const x of tiny.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}`);
+});
