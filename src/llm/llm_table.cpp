@@ -126,8 +126,9 @@ private:
         buffer_at_ += length_;
         pos_ = length_ = 0;
         if (buffer_at_ >= source_.size()) return -1;
-        buffer_.resize(window_);
-        Result<size_t> got = source_.read_at(buffer_at_, buffer_.data(), size_t(std::min<uint64_t>(window_, source_.size() - buffer_at_)));
+        const size_t want = size_t(std::min<uint64_t>(window_, source_.size() - buffer_at_));
+        if (buffer_.size() < want) buffer_.resize(want); // a small table gets a small buffer
+        Result<size_t> got = source_.read_at(buffer_at_, buffer_.data(), want);
         if (!got.is_ok()) {
             status_ = Status::failure(name_ + ": " + got.status().message());
             return -1;
