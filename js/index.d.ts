@@ -202,8 +202,11 @@ export interface LlmTableOptions extends LlmOptions {
 export function llmTable(options: LlmTableOptions): Promise<{ table: string; report: LlmReport }>;
 
 export interface LlmQuantizeOptions extends LlmOptions {
-  /** An .llm.table (as written, hand-edited, awq or gptq); without it the direct form with method/bits/block. */
-  table?: string | Uint8Array | ArrayBuffer | Blob | null;
+  /**
+   * An .llm.table (as written, hand-edited, awq or gptq); without it the direct form with method/bits/block.
+   * A Blob (in a worker) or a {size, read(offset, dst)} source is read as a stream, never whole.
+   */
+  table?: string | Uint8Array | ArrayBuffer | Blob | { size: number; read(offset: number, dst: Uint8Array): number } | null;
   /** Reads a gptq qweight= file (path resolved against names.table's folder). */
   readFile?: (path: string) => Uint8Array;
   /** Streams the output .bin instead of returning it (chunk valid only during the call). */

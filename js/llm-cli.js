@@ -77,6 +77,7 @@ async function run(tool, argv) {
   const names = { param: p[0], bin: p[1] };
   let report;
   const outputs = [];
+  const closers = [bin];
   try {
     if (tool === 'ncnnllm2table') {
       const out = new AtomicFile(p[2]);
@@ -85,8 +86,12 @@ async function run(tool, argv) {
       out.commit();
     } else {
       if (p[2] === p[3]) throw new Error(`OUT.param and OUT.bin are the same file: ${p[2]}`);
-      const table = p.length === 5 ? readWholeFile(p[4]) : null;
-      if (table) names.table = p[4];
+      // Read as a stream: a large model's table is hundreds of MB.
+      const table = p.length === 5 ? new BinFile(p[4]) : null;
+      if (table) {
+        names.table = p[4];
+        closers.push(table);
+      }
       const outBin = new AtomicFile(p[3]);
       outputs.push(outBin);
       const r = await llmQuantize({
@@ -103,7 +108,7 @@ async function run(tool, argv) {
     }
   } finally {
     for (const o of outputs) o.discard();
-    bin.close();
+    for (const c of closers) c.close();
   }
   if (!a.quiet) for (const line of report.log) process.stderr.write(`${line}\n`);
   if (a.report) {

@@ -3,7 +3,7 @@
 // blocks of 32/64/128 with one scale per block. Same outputs, byte for byte,
 // as the native tools. Runs single-threaded inside the instance: in a
 // browser, call it from a worker.
-import { asUint8Array, checkProgress, coreError, describe, getModule } from './core.js';
+import { asUint8Array, checkProgress, coreError, describe, getModule, isBlob } from './core.js';
 import { binSource, concat, textBytes } from './inputs.js';
 
 const LLM_NAMES = { param: 'model.param', bin: 'model.bin', table: 'model.llm.table' };
@@ -110,11 +110,24 @@ export async function llmTable(options) {
   return { table: writeTable ? '' : new TextDecoder().decode(concat(chunks, total)), report: JSON.parse(r.report) };
 }
 
+// The table as the core takes it: bytes when it is text or bytes, else a
+// source {size, read, close} read as a stream (a Blob in a worker, or a
+// source object such as the Node CLI's file), so a large model's table is
+// never held whole.
+async function tableInput(table) {
+  if (table === undefined || table === null) return null;
+  if (typeof table === 'string' || asUint8Array(table)) return await textBytes(table, 'table');
+  if (isBlob(table) || (typeof table.read === 'function' && typeof table.size === 'number')) return await binSource(table);
+  throw new TypeError(`table must be a string, Uint8Array, ArrayBuffer, Blob or {size, read}, not ${describe(table)}`);
+}
+
 /**
  * ncnnllm2int: the weight-only quantized model, from a table (as written,
  * hand-edited, awq or gptq) or directly with method/bits/block.
  * options: {param, bin, table?, method?, bits?, block?, names?, onProgress?,
  *           measureError?, readFile?(path) -> Uint8Array, writeBin?(chunk)}
+ * table: text or bytes, or a Blob / {size, read(offset, dst)} source read as
+ * a stream.
  * Resolves to {param: string, paramBytes, bin: Uint8Array, report}.
  */
 export async function llmQuantize(options) {
@@ -128,9 +141,21 @@ export async function llmQuantize(options) {
   const progress = checkProgress(onProgress);
   const resolved = names(options.names, options);
   const paramBytes = await textBytes(param, 'param');
-  const tableBytes = table === undefined || table === null ? null : await textBytes(table, 'table');
-  const source = await binSource(bin);
+  const tableIn = await tableInput(table);
+  let source;
+  try {
+    source = await binSource(bin);
+  } catch (e) {
+    if (tableIn && !asUint8Array(tableIn) && tableIn !== table) tableIn.close?.();
+    throw e;
+  }
   const g = guard();
+  const tableArg = tableIn === null || asUint8Array(tableIn)
+    ? tableIn
+    : {
+        size: tableIn.size,
+        read: g.wrap((offset, dst) => tableIn.read(offset, dst), (e, offset, dst) => `${resolved.table}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`),
+      };
   const chunks = [];
   let total = 0;
   const write = g.wrap(
@@ -157,9 +182,10 @@ export async function llmQuantize(options) {
     : null;
   let r;
   try {
-    r = await call('llmQuantize', [paramBytes, source.size, read, tableBytes, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files]);
+    r = await call('llmQuantize', [paramBytes, source.size, read, tableArg, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files]);
   } finally {
     if (source !== bin) source.close?.();
+    if (tableArg !== null && !asUint8Array(tableArg) && tableIn !== table) tableIn.close?.(); // a reader made here
   }
   finish(r, g);
   return {

@@ -3,10 +3,14 @@
 // ncnnllm2int). Drop the .param and .bin (pnnx's foo.ncnn.param /
 // foo.ncnn.bin too) and optionally an edited .llm.table; pick bits, block and
 // method; see per layer bits, block, bytes and SQNR; download the model and
-// the table. The work runs in its own module worker (llm-worker.js).
+// the table. The work runs in its own module worker (llm-worker.js); the
+// int8 .bin goes where the section's output choice says (save_target.js:
+// written to disk as it is made where the browser allows it).
+import { mountSaveTarget } from './save_target.js';
+
 const $ = (id) => document.getElementById(id);
 
-const state = { files: { param: null, bin: null, table: null }, worker: null, urls: [] };
+const state = { files: { param: null, bin: null, table: null }, worker: null, urls: [], saveTarget: null };
 
 function classify(file) {
   const n = file.name.toLowerCase();
@@ -69,7 +73,15 @@ function link(id, blob, name) {
 function showResult(msg) {
   revokeUrls();
   link('llm-download-param', msg.param, outName('.param'));
-  link('llm-download-bin', msg.bin, outName('.bin'));
+  const bin = $('llm-download-bin');
+  if (msg.bin) {
+    link('llm-download-bin', msg.bin, outName('.bin'));
+    bin.textContent = 'Download .bin';
+  } else {
+    bin.removeAttribute('href');
+    bin.textContent = `Saved to ${msg.savedTo}`;
+  }
+  bin.dataset.stored = msg.stored ?? '';
   link('llm-download-table', msg.table, `${baseName(state.files.param.name)}.llm.table`);
   link('llm-download-report', new Blob([JSON.stringify(msg.report, null, 1)], { type: 'application/json' }), `${baseName(state.files.param.name)}.llm-report.json`);
   const body = $('llm-layers').querySelector('tbody');
@@ -130,12 +142,20 @@ function run() {
     bits: Number($('llm-bits').value),
     block: Number($('llm-block').value),
     names: { param: param.name, bin: bin.name, table: table?.name },
+    output: state.saveTarget ? state.saveTarget.outputSpec() : { kind: 'memory' },
   });
   setStatus('Starting\u2026');
 }
 
 function init() {
   if (!$('llm')) return;
+  const target = $('llm-save-target');
+  if (target) {
+    state.saveTarget = mountSaveTarget(target, { suggestedName: () => outName('.bin') });
+    // The page's own output choice has this id too.
+    const pick = target.querySelector('#save-pick-button');
+    if (pick) pick.id = 'llm-save-pick-button';
+  }
   $('llm-file-input').addEventListener('change', (e) => addFiles(e.target.files));
   const zone = $('llm-dropzone');
   zone.addEventListener('dragover', (e) => e.preventDefault());

@@ -173,3 +173,54 @@ export async function openOutput(spec) {
     },
   };
 }
+
+// ---- worker side: a run's second output --------------------------------------
+
+let previousSideName = null; // this worker's last side output, removed at the next one
+
+/**
+ * Worker side: a second output of a run (the LLM section's .llm.table,
+ * which is then read back while the .bin is made), written to browser
+ * storage where there is some, else gathered in memory. Same interface as
+ * openOutput(); the previous run's side output is removed here, older ones
+ * with the stale outputs.
+ */
+export async function openSideOutput() {
+  if (!opfsAvailable()) return memoryOutput();
+  let dir;
+  let handle;
+  let access;
+  const name = `table-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.txt`;
+  try {
+    dir = await outputDir();
+    if (previousSideName) await dir.removeEntry(previousSideName).catch(() => {});
+    previousSideName = null;
+    handle = await dir.getFileHandle(name, { create: true });
+    access = await handle.createSyncAccessHandle();
+  } catch {
+    return memoryOutput();
+  }
+  previousSideName = name;
+  let at = 0;
+  let open = true;
+  const close = () => {
+    if (open) access.close();
+    open = false;
+  };
+  return {
+    write(chunk) {
+      const n = access.write(chunk, { at });
+      if (n !== chunk.length) throw new Error(`browser storage: wrote ${n} of ${chunk.length} bytes (is the disk full?)`);
+      at += n;
+    },
+    async finish() {
+      access.flush();
+      close();
+      return { file: await handle.getFile(), savedTo: null, stored: 'opfs' };
+    },
+    async discard() {
+      close();
+      await dir.removeEntry(name).catch(() => {});
+    },
+  };
+}

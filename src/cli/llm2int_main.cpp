@@ -61,12 +61,14 @@ int main(int argc, char** argv)
     if (in_bin == "null") return cli::llm_fail(kTool, "IN.bin 'null' (random weights) is not supported: give the model's weights");
     if (out_param == out_bin) return cli::llm_fail(kTool, "OUT.param and OUT.bin are the same file: " + out_param);
 
-    std::string table_text;
+    // The table is read as a stream (a large model's table is hundreds of MB).
+    std::unique_ptr<FileSource> table_source;
     if (args.positional.size() == 5) {
-        Result<std::string> t = read_whole_file(args.positional[4]);
+        Result<FileSource*> t = FileSource::open(args.positional[4]);
         if (!t.is_ok()) return cli::llm_fail(kTool, t.status().message());
-        table_text = std::move(t).value();
-        request.table = TextInput{args.positional[4], table_text};
+        table_source.reset(t.value());
+        request.table_source = table_source.get();
+        request.table_name = args.positional[4];
     }
     Result<std::string> param_text = read_whole_file(in_param);
     if (!param_text.is_ok()) return cli::llm_fail(kTool, param_text.status().message());

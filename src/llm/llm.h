@@ -20,6 +20,9 @@ struct LlmOptions {
     int bits = 6;                  // 4, 6 or 8
     int block = 64;                // 32, 64 or 128
     int threads = 0;               // 0: one per hardware thread (results never depend on it)
+    // A weight is read this many bytes of fp32 rows at a time (at least one
+    // row); results never depend on it.
+    size_t window_bytes = size_t(16) << 20;
 };
 
 struct LlmLayerReport {
@@ -60,7 +63,12 @@ struct LlmQuantizeRequest {
     TextInput param;
     std::string bin_name;
     ByteSource* bin = nullptr;
-    std::optional<TextInput> table; // the table route; without it the direct form with `options`
+    // The table route, from text in memory or (when table_source is set) read
+    // as a stream from a source named table_name; with neither the direct
+    // form with `options`.
+    std::optional<TextInput> table;
+    ByteSource* table_source = nullptr;
+    std::string table_name;
     LlmOptions options;
     // Reads a gptq qweight file named by the table (resolved path).
     std::function<Result<std::string>(const std::string& path)> read_file;

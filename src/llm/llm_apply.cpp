@@ -1,7 +1,8 @@
 // ncnnllm2int: plan (table route or direct form), then stream the .bin layer
-// by layer: quantized weights become packed int8-tagged blobs followed by
-// their block scales (and awq input scales); every other tagged float blob
-// becomes fp16, raw blobs stay fp32, as the reference's writer stores them.
+// by layer: quantized weights become packed int8-tagged blobs, written a
+// window of rows at a time, followed by their block scales (and awq input
+// scales); every other tagged float blob becomes fp16, raw blobs stay fp32,
+// as the reference's writer stores them.
 #include <cmath>
 #include <cstring>
 
@@ -34,67 +35,86 @@ BlobData raw_blob(const BlobSpec* spec, std::vector<float> values)
     return d;
 }
 
+// Counts what goes to the .bin (the int8 weights are written around the
+// BlobWriter, a window of rows at a time).
+class CountingSink final : public ByteSink {
+public:
+    explicit CountingSink(ByteSink& inner) : inner_(inner) {}
+    Status write(const void* src, size_t size) override
+    {
+        total_ += size;
+        return inner_.write(src, size);
+    }
+    Status commit() override { return inner_.commit(); }
+    uint64_t total() const { return total_; }
+
+private:
+    ByteSink& inner_;
+    uint64_t total_ = 0;
+};
+
 struct StreamContext {
     const LlmQuantizeRequest& request;
     const LlmModel& lm;
     LlmMethod method;
+    ByteSource* table;
+    const std::string& table_name;
+    CountingSink& out;
 };
 
-// Reads each weight, packs it (or takes the gptq bytes) into an int8-tagged
-// blob and adds the scale blobs.
-Status quantize_weights(const StreamContext& c, size_t li, LlmLayerPlan& lp, LayerBlobSet& blobs, WeightPrefetcher& prefetch,
-                        LlmLayerReport& lr)
-{
-    const ModelLayer& layer = c.lm.model.layers[li];
-    const std::string where = c.request.bin_name + ": " + layer.label();
+// Error sums of one layer's weights, for the report's SQNR.
+struct ErrorTotals {
     double signal = 0, noise = 0;
-    std::vector<BlobData> scale_blobs, input_blobs;
-    for (LlmWeightPlan& wp : lp.weights) {
-        const LlmWeight& w = wp.weight;
-        const BlobLocation* loc = c.lm.index[li].find(w.blob);
-        BlobData* data = blobs.find(w.blob);
-        if (!loc || !data) return Status::failure(where + ": no weight blob " + w.blob);
-        const size_t packed_bytes = size_t(w.n) * llm_packed_row_bytes(w.k, lp.bits);
-        std::vector<int8_t>& packed = data->i8; // reused from layer to layer
-        data->spec = loc->spec;
-        data->stored = loc->stored;
-        data->is_int8 = true;
-        data->f32.clear();
-        packed.resize(packed_bytes);
-        lr.bytes_in += loc->count * 4;
-        if (!wp.qweight.empty()) {
-            ASSIGN_OR_RETURN(std::string bytes, c.request.read_file(wp.qweight));
-            if (bytes.size() != packed_bytes) return Status::failure(wp.qweight + ": changed while quantizing");
-            std::memcpy(packed.data(), bytes.data(), packed_bytes);
-        } else {
+};
+
+// Writes one weight as an int8-tagged blob: the packed rows (made a window
+// of rows at a time, or the gptq bytes), then the padding to 4 bytes. Its
+// block scales are read from the table or computed on the way.
+Status stream_weight(const StreamContext& c, const ModelLayer& layer, const LlmLayerPlan& lp, LlmWeightPlan& wp, WeightPrefetcher& prefetch,
+                     std::vector<uint8_t>& packed, ErrorTotals& errors)
+{
+    const std::string where = c.request.bin_name + ": " + layer.label();
+    const LlmWeight& w = wp.weight;
+    const size_t row_bytes = llm_packed_row_bytes(w.k, lp.bits);
+    const size_t packed_bytes = size_t(w.n) * row_bytes;
+    static const uint8_t zeros[4] = {0, 0, 0, 0};
+    const uint32_t tag = kTagInt8;
+    RETURN_IF_ERROR(c.out.write(&tag, 4));
+    const int blocks = llm_block_count(w.k, lp.block);
+    if (lp.from_table)
+        RETURN_IF_ERROR(read_llm_table_coeffs(*c.table, c.table_name, wp.table_row, wp.scales));
+    else
+        wp.scales.resize(size_t(w.n) * size_t(blocks));
+    if (!wp.qweight.empty()) {
+        ASSIGN_OR_RETURN(std::string bytes, c.request.read_file(wp.qweight));
+        if (bytes.size() != packed_bytes) return Status::failure(wp.qweight + ": changed while quantizing");
+        RETURN_IF_ERROR(c.out.write(bytes.data(), packed_bytes));
+    } else {
+        for (bool last = false; !last;) {
             ASSIGN_OR_RETURN(const WeightBuffer* read, prefetch.next());
             const WeightBuffer& buffer = *read;
-            if (buffer.size() != size_t(w.n) * size_t(w.k))
+            const WeightPiece& piece = prefetch.current();
+            const int rows = piece.row_end - piece.row_begin;
+            last = piece.last;
+            if (buffer.size() != size_t(rows) * size_t(w.k))
                 return Status::failure(where + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
-            if (!lp.from_table) {
-                wp.scales.resize(size_t(w.n) * size_t(llm_block_count(w.k, lp.block)));
-                llm_make_scales(buffer.data(), w.n, w.k, lp.block, lp.bits, c.method, c.request.options.threads, wp.scales.data());
-            }
-            llm_pack_matrix(buffer.data(), w.n, w.k, wp.scales.data(), lp.block, lp.bits, lp.input_scales ? wp.input_scales.data() : nullptr,
-                            c.request.options.threads, reinterpret_cast<uint8_t*>(packed.data()), c.request.measure_error ? &signal : nullptr,
-                            &noise);
+            float* scales = wp.scales.data() + size_t(piece.row_begin) * size_t(blocks);
+            if (!lp.from_table)
+                llm_make_scales(buffer.data(), rows, w.k, lp.block, lp.bits, c.method, c.request.options.threads, scales);
+            packed.resize(size_t(rows) * row_bytes);
+            llm_pack_matrix(buffer.data(), rows, w.k, scales, lp.block, lp.bits, lp.input_scales ? wp.input_scales.data() : nullptr,
+                            c.request.options.threads, packed.data(), c.request.measure_error ? &errors.signal : nullptr, &errors.noise);
+            RETURN_IF_ERROR(c.out.write(packed.data(), packed.size()));
         }
-        scale_blobs.push_back(raw_blob(schema_blob(layer, w.scales_blob), std::move(wp.scales)));
-        if (lp.input_scales) input_blobs.push_back(raw_blob(schema_blob(layer, w.input_scales_blob), std::move(wp.input_scales)));
     }
-    for (BlobData& b : scale_blobs) blobs.blobs.push_back(std::move(b));
-    for (BlobData& b : input_blobs) blobs.blobs.push_back(std::move(b));
-    if (signal > 0) {
-        lr.has_sqnr = true;
-        lr.sqnr_db = noise > 0 ? 10.0 * std::log10(signal / noise) : 999.0;
-    }
+    RETURN_IF_ERROR(c.out.write(zeros, (4 - packed_bytes % 4) % 4));
     return Status::ok();
 }
 
-Result<LlmPlan> make_plan(const LlmQuantizeRequest& request, const LlmModel& lm, LlmTable* table)
+Result<LlmPlan> make_plan(const StreamContext& c, LlmTable* table)
 {
-    if (table) return plan_llm_from_table(lm.model, lm.index, *table, request.table->name, request.read_file);
-    return plan_llm_direct(lm.model, lm.index, request.options);
+    if (table) return plan_llm_from_table(c.lm.model, c.lm.index, *table, *c.table, c.table_name, c.request.read_file);
+    return plan_llm_direct(c.lm.model, c.lm.index, c.request.options);
 }
 
 } // namespace
@@ -103,9 +123,17 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
 {
     const LlmOptions& opt = request.options;
     LlmMethod method = LlmMethod::MinMax;
+    std::optional<MemorySource> table_text;
+    ByteSource* table_source = request.table_source;
+    std::string table_name = request.table_source ? request.table_name : request.table ? request.table->name
+                                                                                       : std::string();
+    if (!table_source && request.table) {
+        table_text.emplace(reinterpret_cast<const uint8_t*>(request.table->text.data()), request.table->text.size());
+        table_source = &*table_text;
+    }
     std::optional<LlmTable> table;
-    if (request.table) {
-        ASSIGN_OR_RETURN(table, read_llm_table(request.table->text, request.table->name));
+    if (table_source) {
+        ASSIGN_OR_RETURN(table, index_llm_table(*table_source, table_name));
     } else {
         ASSIGN_OR_RETURN(method, parse_llm_method(opt.method, false));
         if (llm_quantize_term(opt.bits, opt.block, false) == 0)
@@ -115,10 +143,11 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
 
     Diagnostics diagnostics;
     ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics));
-    ASSIGN_OR_RETURN(LlmPlan plan, make_plan(request, lm, table ? &*table : nullptr));
+    CountingSink out(bin_out);
+    const StreamContext context{request, lm, method, table_source, table_name, out};
+    ASSIGN_OR_RETURN(LlmPlan plan, make_plan(context, table ? &*table : nullptr));
     table.reset();
     const Model& model = lm.model;
-    const StreamContext context{request, lm, method};
 
     LlmReport report;
     report.operation = "quantize";
@@ -131,33 +160,41 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
 
     std::vector<LayerParams> out_params;
     out_params.reserve(model.layers.size());
-    BlobWriter writer(bin_out);
+    BlobWriter writer(out);
     LayerBlobSet blobs; // its buffers are reused from layer to layer
-    // The weights this run packs, in .bin order, read ahead of the work on them.
-    std::vector<const BlobLocation*> order;
+    std::vector<uint8_t> packed;
+    // The weights this run packs, in .bin order, in windows of rows read
+    // ahead of the work on them.
+    std::vector<WeightPiece> order;
     for (size_t li = 0; li < model.layers.size(); li++)
         if (plan.layers[li].quantize)
             for (const LlmWeightPlan& wp : plan.layers[li].weights)
-                if (wp.qweight.empty()) order.push_back(lm.index[li].find(wp.weight.blob));
-    WeightPrefetcher prefetch(*request.bin, request.bin_name, order, llm_resolve_threads(opt.threads) > 1);
+                if (wp.qweight.empty()) append_weight_pieces(*lm.index[li].find(wp.weight.blob), wp.weight.n, wp.weight.k, opt.window_bytes, order);
+    WeightPrefetcher prefetch(*request.bin, request.bin_name, std::move(order), llm_resolve_threads(opt.threads) > 1);
     for (size_t li = 0; li < model.layers.size(); li++) {
         const ModelLayer& layer = model.layers[li];
         LlmLayerPlan& lp = plan.layers[li];
+        auto quantized_weight = [&lp](const std::string& blob) -> LlmWeightPlan* {
+            if (lp.quantize)
+                for (LlmWeightPlan& wp : lp.weights)
+                    if (wp.weight.blob == blob) return &wp;
+            return nullptr;
+        };
         blobs.blobs.resize(lm.index[li].blobs.size());
         for (size_t b = 0; b < blobs.blobs.size(); b++) {
             const BlobLocation& loc = lm.index[li].blobs[b];
-            bool quantized_weight = false;
-            for (const LlmWeightPlan& wp : lp.weights) quantized_weight |= lp.quantize && wp.weight.blob == loc.spec->name;
-            if (quantized_weight)
-                blobs.blobs[b].spec = loc.spec; // read by quantize_weights
-            else
+            if (quantized_weight(loc.spec->name)) {
+                blobs.blobs[b] = BlobData{}; // streamed by stream_weight
+                blobs.blobs[b].spec = loc.spec;
+            } else {
                 RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, loc, blobs.blobs[b]));
+            }
         }
         LlmLayerReport lr;
         lr.type = layer.decl->type;
         lr.name = layer.decl->name;
         out_params.push_back(layer.params);
-        const uint64_t before = writer.total();
+        ErrorTotals errors;
         if (lp.quantize) {
             lr.action = "quantized";
             lr.bits = lp.bits;
@@ -165,21 +202,34 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
             lr.method = !lp.from_table ? llm_method_name(method) : lp.input_scales              ? "awq"
                                                                : !lp.weights[0].qweight.empty() ? "gptq"
                                                                                                 : "table";
-            RETURN_IF_ERROR(quantize_weights(context, li, lp, blobs, prefetch, lr));
             out_params.back() = llm_quantized_params(layer, lp.bits, lp.block, lp.input_scales);
         } else if (llm_kind(layer) != LlmKind::None) {
             lr.action = "skipped";
             lr.reason = lp.reason;
             lr.bytes_in = lm.index[li].bytes;
         }
+        const uint64_t before = out.total();
         ASSIGN_OR_RETURN(std::vector<PlannedBlob> out_blobs, present_blobs(layer, out_params.back(), model.file.file_name));
         for (const PlannedBlob& pb : out_blobs) {
+            if (LlmWeightPlan* wp = quantized_weight(pb.spec->name)) {
+                RETURN_IF_ERROR(stream_weight(context, layer, lp, *wp, prefetch, packed, errors));
+                lr.bytes_in += lm.index[li].find(pb.spec->name)->count * 4;
+                // Its scales (and awq input scales) are blobs of their own, written after the weights.
+                blobs.blobs.push_back(raw_blob(schema_blob(layer, wp->weight.scales_blob), std::move(wp->scales)));
+                if (lp.input_scales)
+                    blobs.blobs.push_back(raw_blob(schema_blob(layer, wp->weight.input_scales_blob), std::move(wp->input_scales)));
+                continue;
+            }
             const BlobData* data = blobs.find(pb.spec->name);
             if (!data) return Status::failure(request.bin_name + ": " + layer.label() + ": no data for weight blob " + pb.spec->name);
             RETURN_IF_ERROR(writer.write(*data, pb.tagged).status());
         }
+        if (errors.signal > 0) {
+            lr.has_sqnr = true;
+            lr.sqnr_db = errors.noise > 0 ? 10.0 * std::log10(errors.signal / errors.noise) : 999.0;
+        }
         if (!lr.action.empty()) {
-            lr.bytes_out = writer.total() - before;
+            lr.bytes_out = out.total() - before;
             report.layers.push_back(std::move(lr));
         }
         progress.layers_done = li + 1;
@@ -190,7 +240,7 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
     const std::string param_text = write_param_text(model, out_params);
     RETURN_IF_ERROR(param_out.write(param_text.data(), param_text.size()));
     report.param_bytes_out = param_text.size();
-    report.bin_bytes_out = writer.total();
+    report.bin_bytes_out = out.total();
     RETURN_IF_ERROR(bin_out.commit());
     RETURN_IF_ERROR(param_out.commit());
     return report;

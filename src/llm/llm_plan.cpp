@@ -8,6 +8,7 @@ namespace {
 
 struct TableContext {
     LlmTable& table;
+    ByteSource& source;
     const std::string& name;
     const std::function<Result<std::string>(const std::string&)>& read_file;
 
@@ -19,9 +20,9 @@ struct TableContext {
     }
 };
 
-// The reference's llm_table_row_to_scales.
-Status row_to_scales(const TableContext& t, const std::string& key, const LlmTableRow& row, int k, int n, int& bits, int& block,
-                     std::vector<float>& scales)
+// The reference's llm_table_row_to_scales (the scales themselves are read
+// from the table when the layer is quantized).
+Status check_scales(const TableContext& t, const std::string& key, const LlmTableRow& row, int k, int n, int& bits, int& block)
 {
     if (row.bits == 0 || row.block == 0) return t.error(key, key + " missing mandatory metadata");
     bits = row.bits;
@@ -29,12 +30,10 @@ Status row_to_scales(const TableContext& t, const std::string& key, const LlmTab
     if (llm_quantize_term(bits, block, false) == 0)
         return t.error(key, format("%s unsupported bits=%d block=%d", key.c_str(), bits, block));
     const size_t expected = size_t(n) * size_t(llm_block_count(k, block));
-    if (row.coeffs.size() != expected)
-        return t.error(key, format("%s coefficient count mismatch expected=%zu got=%d", key.c_str(), expected, int(row.coeffs.size())));
-    for (size_t i = 0; i < expected; i++)
-        if (!(row.coeffs[i] > 0.f))
-            return t.error(key, format("%s invalid weight scale index=%zu coeff=%f", key.c_str(), i, double(row.coeffs[i])));
-    scales = row.coeffs;
+    if (row.coeff_count != expected)
+        return t.error(key, format("%s coefficient count mismatch expected=%zu got=%d", key.c_str(), expected, int(row.coeff_count)));
+    if (row.first_not_positive != LlmTableRow::kAllPositive)
+        return t.error(key, format("%s invalid weight scale index=%zu coeff=%f", key.c_str(), row.first_not_positive, double(row.not_positive_value)));
     return Status::ok();
 }
 
@@ -78,7 +77,8 @@ Status check_qweight(const TableContext& t, const std::string& key, const std::s
 Status row_to_weight(const TableContext& t, const LlmTableRow& row, LlmWeightPlan& wp, int& bits, int& block)
 {
     const LlmWeight& w = wp.weight;
-    RETURN_IF_ERROR(row_to_scales(t, w.key, row, w.k, w.n, bits, block, wp.scales));
+    RETURN_IF_ERROR(check_scales(t, w.key, row, w.k, w.n, bits, block));
+    wp.table_row = row;
     if (!row.qweight.empty()) {
         RETURN_IF_ERROR(check_qweight(t, w.key, row.qweight, w.k, w.n, bits));
         wp.qweight = row.qweight;
@@ -88,13 +88,11 @@ Status row_to_weight(const TableContext& t, const LlmTableRow& row, LlmWeightPla
 
 Status input_scales_of(const TableContext& t, const std::string& key, const LlmTableRow& row, int k, std::vector<float>& out)
 {
-    if (int(row.coeffs.size()) != k)
-        return t.error(key, format("%s coefficient count mismatch expected=%d got=%d", key.c_str(), k, int(row.coeffs.size())));
-    for (int i = 0; i < k; i++)
-        if (!(row.coeffs[size_t(i)] > 0.f))
-            return t.error(key, format("%s invalid input scale index=%d coeff=%f", key.c_str(), i, double(row.coeffs[size_t(i)])));
-    out = row.coeffs;
-    return Status::ok();
+    if (row.coeff_count != size_t(k))
+        return t.error(key, format("%s coefficient count mismatch expected=%d got=%d", key.c_str(), k, int(row.coeff_count)));
+    if (row.first_not_positive != LlmTableRow::kAllPositive)
+        return t.error(key, format("%s invalid input scale index=%d coeff=%f", key.c_str(), int(row.first_not_positive), double(row.not_positive_value)));
+    return read_llm_table_coeffs(t.source, t.name, row, out);
 }
 
 Result<int> plan_gemms(const Model& model, const std::vector<LayerBlobs>& index, const TableContext& t, LlmPlan& plan)
@@ -105,7 +103,7 @@ Result<int> plan_gemms(const Model& model, const std::vector<LayerBlobs>& index,
         if (llm_kind(layer) != LlmKind::Gemm) continue;
         const std::string& name = layer.decl->name;
         LlmLayerPlan& lp = plan.layers[li];
-        LlmWeightPlan wp{llm_weights(layer)[0], {}, {}, {}};
+        LlmWeightPlan wp{llm_weights(layer)[0], {}, {}, {}, {}};
         const std::string key = wp.weight.key, input_key = key + "_input_scale";
         if (!llm_supported(layer, index[li])) {
             if (t.table.count(key)) return t.error(key, "table row " + key + " targets unsupported Gemm");
@@ -172,7 +170,7 @@ Result<int> plan_attention(const Model& model, const std::vector<LayerBlobs>& in
         int bits[4], block[4];
         std::vector<LlmWeightPlan> wps;
         for (int j = 0; j < 4; j++) {
-            wps.push_back({weights[size_t(j)], {}, {}, {}});
+            wps.push_back({weights[size_t(j)], {}, {}, {}, {}});
             RETURN_IF_ERROR(row_to_weight(t, rows[j]->second, wps.back(), bits[j], block[j]));
         }
         for (int j = 1; j < 4; j++) {
@@ -240,7 +238,7 @@ LlmPlan plan_llm_direct(const Model& model, const std::vector<LayerBlobs>& index
             lp.quantize = true;
             lp.bits = options.bits;
             lp.block = options.block;
-            for (const LlmWeight& w : llm_weights(layer)) lp.weights.push_back({w, {}, {}, {}});
+            for (const LlmWeight& w : llm_weights(layer)) lp.weights.push_back({w, {}, {}, {}, {}});
             count++;
         }
         plan.log.push_back(format("quantized %d %s layers", count, gemm ? "Gemm" : "MultiHeadAttention"));
@@ -249,12 +247,12 @@ LlmPlan plan_llm_direct(const Model& model, const std::vector<LayerBlobs>& index
 }
 
 Result<LlmPlan> plan_llm_from_table(const Model& model, const std::vector<LayerBlobs>& index, LlmTable& table,
-                                    const std::string& table_name,
+                                    ByteSource& table_source, const std::string& table_name,
                                     const std::function<Result<std::string>(const std::string&)>& read_file)
 {
     LlmPlan plan;
     plan.layers.resize(model.layers.size());
-    const TableContext t{table, table_name, read_file};
+    const TableContext t{table, table_source, table_name, read_file};
     ASSIGN_OR_RETURN(int gemms, plan_gemms(model, index, t, plan));
     ASSIGN_OR_RETURN(int attention, plan_attention(model, index, t, plan));
     if (!table.empty()) {

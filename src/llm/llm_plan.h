@@ -19,7 +19,8 @@ namespace ncnn_int8 {
 
 struct LlmWeightPlan {
     LlmWeight weight;
-    std::vector<float> scales;       // table route: the row's block scales; direct: computed while streaming
+    std::vector<float> scales;       // block scales: read from the table or computed while streaming
+    LlmTableRow table_row;           // table route: where the row's scales are in the table
     std::vector<float> input_scales; // awq rows
     std::string qweight;             // gptq: packed bytes come from this file
 };
@@ -44,9 +45,10 @@ Result<LlmMethod> parse_llm_method(const std::string& method, bool table_maker);
 // Direct form: every qualifying layer at options' bits/block.
 LlmPlan plan_llm_direct(const Model& model, const std::vector<LayerBlobs>& index, const LlmOptions& options);
 
-// Table route. `table` is consumed (rows are moved into the plan).
+// Table route. `table` (the index of `table_source`) is consumed: its rows
+// move into the plan.
 Result<LlmPlan> plan_llm_from_table(const Model& model, const std::vector<LayerBlobs>& index, LlmTable& table,
-                                    const std::string& table_name,
+                                    ByteSource& table_source, const std::string& table_name,
                                     const std::function<Result<std::string>(const std::string&)>& read_file);
 
 } // namespace ncnn_int8

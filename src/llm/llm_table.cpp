@@ -1,6 +1,8 @@
 #include "llm/llm_table.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cfloat>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -29,7 +31,64 @@ bool parse_int_token(const std::string& s, int& v)
 #define NI8_FLOAT_CHARCONV 0
 #endif
 
-bool parse_coefficient(std::string_view s, float& v)
+} // namespace
+
+bool parse_decimal_exact(const char* s, float& v)
+{
+    static const double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char* p = s;
+    const bool negative = *p == '-';
+    if (*p == '+' || *p == '-') p++;
+    uint64_t m = 0;
+    int exp10 = 0;
+    bool any = false;
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    for (; digit(*p); p++, any = true) {
+        if (m > 100000000000000000ull) return false;
+        m = m * 10 + uint64_t(*p - '0');
+    }
+    if (*p == '.') {
+        for (p++; digit(*p); p++, any = true) {
+            if (m > 100000000000000000ull) return false;
+            m = m * 10 + uint64_t(*p - '0');
+            exp10--;
+        }
+    }
+    if (!any) return false;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        const bool negative_exp = *p == '-';
+        if (*p == '+' || *p == '-') p++;
+        if (!digit(*p)) return false;
+        int e = 0;
+        for (; digit(*p); p++) {
+            if (e > 1000) return false;
+            e = e * 10 + (*p - '0');
+        }
+        exp10 += negative_exp ? -e : e;
+    }
+    if (*p != '\0') return false; // trailing text: the general path
+    if (m == 0) {
+        v = negative ? -0.f : 0.f;
+        return true;
+    }
+    if (m >= (uint64_t(1) << 53) || exp10 < -22 || exp10 > 22) return false;
+    // Both exact in a double, so this is the correctly rounded double.
+    const double r = exp10 < 0 ? double(m) / kPow10[-exp10] : double(m) * kPow10[exp10];
+    if (!(r >= double(FLT_MIN) && r <= double(FLT_MAX))) return false;
+    // Rounding it to float is the correctly rounded float of the decimal,
+    // unless it sits exactly halfway between two floats.
+    uint64_t bits = 0;
+    std::memcpy(&bits, &r, sizeof bits);
+    if ((bits & ((uint64_t(1) << 29) - 1)) == (uint64_t(1) << 28)) return false;
+    v = float(negative ? -r : r);
+    return true;
+}
+
+namespace {
+
+bool parse_coefficient(const std::string& s, float& v)
 {
 #if NI8_FLOAT_CHARCONV
     const char* first = s.data();
@@ -37,10 +96,13 @@ bool parse_coefficient(std::string_view s, float& v)
     const auto r = std::from_chars(first, last, v, std::chars_format::general);
     if (r.ec == std::errc() && r.ptr == last && s[0] != 'i' && s[0] != 'I' && s[0] != 'n' && s[0] != 'N') return true;
 #endif
-    const std::string copy(s); // strtof needs the terminator
+    // Without <charconv> floats (Emscripten), strtof is slow (long double
+    // arithmetic in software): the table's plain decimals take an exact
+    // fast path first.
+    if (parse_decimal_exact(s.c_str(), v)) return true;
     char* end = nullptr;
-    v = std::strtof(copy.c_str(), &end);
-    return end != copy.c_str();
+    v = std::strtof(s.c_str(), &end);
+    return end != s.c_str();
 }
 
 std::string resolve_qweight(const std::string& table_path, const std::string& path)
@@ -56,42 +118,123 @@ Status row_error(const std::string& name, int line, const std::string& message)
     return Status::failure(name + ":" + std::to_string(line) + ": " + message);
 }
 
+// Tokens of the table's lines, read from a source through a window. A line
+// ends at '\n'; the reference cuts it at its first '\r' (or a NUL: C
+// strings); tokens are separated by spaces and tabs.
+class TableScanner {
+public:
+    TableScanner(ByteSource& source, const std::string& name, uint64_t at, size_t window)
+        : source_(source),
+          name_(name),
+          window_(window),
+          buffer_at_(at)
+    {
+    }
+
+    bool at_end() { return peek() < 0; }
+    void begin_line() { line_ended_ = false; }
+
+    // The next token of the current line into `token` (its first byte at
+    // `start`); false at the end of the line, which is then consumed.
+    bool next_token(std::string& token, uint64_t& start)
+    {
+        token.clear();
+        if (line_ended_) return false;
+        int c = peek();
+        while (c == ' ' || c == '\t') {
+            pos_++;
+            c = peek();
+        }
+        if (c < 0 || c == '\n' || c == '\r' || c == '\0') {
+            skip_line();
+            return false;
+        }
+        start = buffer_at_ + pos_;
+        while (c >= 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\0') {
+            // The whole run of token bytes in the window at once.
+            const char* from = buffer_.data() + pos_;
+            const char* end = buffer_.data() + length_;
+            const char* p = from;
+            while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\0') p++;
+            token.append(from, size_t(p - from));
+            pos_ += size_t(p - from);
+            c = peek();
+        }
+        return true;
+    }
+
+    // Consumes the rest of the line and its '\n'.
+    void skip_line()
+    {
+        line_ended_ = true;
+        for (;;) {
+            if (peek() < 0) return;
+            const void* nl = std::memchr(buffer_.data() + pos_, '\n', length_ - pos_);
+            if (nl) {
+                pos_ = size_t(static_cast<const char*>(nl) - buffer_.data()) + 1;
+                return;
+            }
+            pos_ = length_;
+        }
+    }
+
+    const Status& status() const { return status_; }
+
+private:
+    int peek()
+    {
+        if (pos_ < length_) return static_cast<unsigned char>(buffer_[pos_]);
+        if (!status_.is_ok()) return -1;
+        buffer_at_ += length_;
+        pos_ = length_ = 0;
+        if (buffer_at_ >= source_.size()) return -1;
+        const size_t want = size_t(std::min<uint64_t>(window_, source_.size() - buffer_at_));
+        if (buffer_.size() < want) buffer_.resize(want); // a small table gets a small buffer
+        Result<size_t> got = source_.read_at(buffer_at_, buffer_.data(), want);
+        if (!got.is_ok()) {
+            status_ = Status::failure(name_ + ": " + got.status().message());
+            return -1;
+        }
+        length_ = got.value();
+        if (length_ == 0) return -1;
+        return static_cast<unsigned char>(buffer_[0]);
+    }
+
+    ByteSource& source_;
+    const std::string& name_;
+    size_t window_;
+    std::string buffer_;
+    uint64_t buffer_at_ = 0; // the source offset of buffer_[0]
+    size_t pos_ = 0, length_ = 0;
+    bool line_ended_ = false;
+    Status status_;
+};
+
+constexpr size_t kRowWindow = size_t(64) << 10;
+
 } // namespace
 
-Result<LlmTable> read_llm_table(std::string_view text, const std::string& name)
+Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, size_t window_bytes)
 {
     LlmTable table;
-    size_t pos = 0;
+    TableScanner scan(source, name, 0, std::max<size_t>(1, window_bytes));
+    std::string key, tok;
+    uint64_t start = 0;
     int line_no = 0;
-    while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(pos, end - pos);
-        pos = end + 1;
+    while (!scan.at_end()) {
         line_no++;
-        // The reference cuts a line at its first \r (or a NUL: C strings).
-        for (char stop : {'\r', '\0'}) {
-            const void* at = line.empty() ? nullptr : std::memchr(line.data(), stop, line.size());
-            if (at) line = line.substr(0, size_t(static_cast<const char*>(at) - line.data()));
+        scan.begin_line();
+        if (!scan.next_token(key, start)) continue; // a blank line (consumed)
+        if (key[0] == '#') {
+            scan.skip_line();
+            continue;
         }
-
-        size_t i = 0;
-        auto next_token = [&]() -> std::string_view {
-            while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) i++;
-            const size_t start = i;
-            while (i < line.size() && line[i] != ' ' && line[i] != '\t') i++;
-            return line.substr(start, i - start);
-        };
-        const std::string_view key = next_token();
-        if (key.empty() || key[0] == '#') continue;
-
         LlmTableRow row;
         row.line = line_no;
-        row.coeffs.reserve(line.size() / 8);
         bool coeff_started = false;
-        for (std::string_view tok = next_token(); !tok.empty(); tok = next_token()) {
+        while (scan.next_token(tok, start)) {
             const size_t eq = tok.find('=');
-            if (eq != std::string_view::npos && !coeff_started) {
+            if (eq != std::string::npos && !coeff_started) {
                 const std::string k(tok.substr(0, eq)), v(tok.substr(eq + 1));
                 if (v.empty()) return row_error(name, line_no, "malformed metadata " + k + "=");
                 if (k == "bits") {
@@ -105,16 +248,41 @@ Result<LlmTable> read_llm_table(std::string_view text, const std::string& name)
                 }
                 continue;
             }
-            if (eq != std::string_view::npos) return row_error(name, line_no, "key=value token after coefficients started");
+            if (eq != std::string::npos) return row_error(name, line_no, "key=value token after coefficients started");
+            if (!coeff_started) row.coeff_offset = start;
             coeff_started = true;
             float c = 0.f;
-            if (!parse_coefficient(tok, c)) return row_error(name, line_no, "malformed coefficient " + std::string(tok));
-            row.coeffs.push_back(c);
+            if (!parse_coefficient(tok, c)) return row_error(name, line_no, "malformed coefficient " + tok);
+            if (!(c > 0.f) && row.first_not_positive == LlmTableRow::kAllPositive) {
+                row.first_not_positive = row.coeff_count;
+                row.not_positive_value = c;
+            }
+            row.coeff_count++;
         }
         // The reference reads the key with %255s.
-        table[std::string(key.substr(0, 255))] = std::move(row);
+        table[key.substr(0, 255)] = std::move(row);
     }
+    RETURN_IF_ERROR(scan.status());
     return table;
+}
+
+Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out)
+{
+    out.clear();
+    out.reserve(row.coeff_count);
+    if (row.coeff_count == 0) return Status::ok();
+    TableScanner scan(source, name, row.coeff_offset, kRowWindow);
+    std::string tok;
+    uint64_t start = 0;
+    scan.begin_line();
+    while (out.size() < row.coeff_count && scan.next_token(tok, start)) {
+        float c = 0.f;
+        if (tok.find('=') != std::string::npos || !parse_coefficient(tok, c)) break;
+        out.push_back(c);
+    }
+    RETURN_IF_ERROR(scan.status());
+    if (out.size() != row.coeff_count) return row_error(name, row.line, "the table changed while it was read");
+    return Status::ok();
 }
 
 void append_table_number(std::string& out, float v)
@@ -131,15 +299,25 @@ void append_table_number(std::string& out, float v)
     out.append(buf, size_t(n));
 }
 
-void append_llm_table_row(std::string& out, const std::string& key, int bits, int block, const char* method,
-                          const float* coeffs, size_t count)
+void append_llm_table_row_start(std::string& out, const std::string& key, int bits, int block, const char* method)
 {
     out += key;
     out += " bits=" + std::to_string(bits) + " block=" + std::to_string(block) + " method=" + method + " ";
+}
+
+void append_llm_table_numbers(std::string& out, const float* coeffs, size_t count)
+{
     for (size_t i = 0; i < count; i++) {
         append_table_number(out, coeffs[i]);
         out += ' ';
     }
+}
+
+void append_llm_table_row(std::string& out, const std::string& key, int bits, int block, const char* method,
+                          const float* coeffs, size_t count)
+{
+    append_llm_table_row_start(out, key, bits, block, method);
+    append_llm_table_numbers(out, coeffs, count);
     out += '\n';
 }
 

@@ -3,35 +3,59 @@
 // (awq adds `KEY_input_scale method=awq s0 ... s(K-1)` rows). Parsed as the
 // reference's ncnnllm2int reads it; written as ncnnllm2table prints it
 // (each value `%.9g` then one space).
+//
+// A table made for a large model holds hundreds of MB of text, so it is read
+// as a stream: one pass checks every row and keeps an index (key, metadata,
+// where the coefficients start, how many there are, the first one that is
+// not positive); a row's coefficients are read again from the source when
+// its layer is quantized. Memory stays near one layer's scales.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/byte_io.h"
 #include "core/status.h"
 
 namespace ncnn_int8 {
 
 struct LlmTableRow {
-    int line = 0;        // 1-based, for messages
-    int bits = 0;        // 0: not given
-    int block = 0;       // 0: not given
-    std::string qweight; // resolved path of a gptq qweight file, empty if none
-    std::vector<float> coeffs;
+    int line = 0;              // 1-based, for messages
+    int bits = 0;              // 0: not given
+    int block = 0;             // 0: not given
+    std::string qweight;       // resolved path of a gptq qweight file, empty if none
+    uint64_t coeff_offset = 0; // the first coefficient's byte in the source
+    size_t coeff_count = 0;
+    static constexpr size_t kAllPositive = ~size_t(0);
+    size_t first_not_positive = kAllPositive; // index of the first coefficient <= 0 or NaN
+    float not_positive_value = 0.f;
 };
 
 // Rows by key; a repeated key keeps its last row.
 using LlmTable = std::map<std::string, LlmTableRow>;
 
 // `name` is the table's path: messages name it, and relative qweight=
-// paths are resolved against its folder.
-Result<LlmTable> read_llm_table(std::string_view text, const std::string& name);
+// paths are resolved against its folder. The source is read window_bytes
+// at a time (the result does not depend on it).
+Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, size_t window_bytes = size_t(1) << 20);
 
-// Appends one row as ncnnllm2table writes it.
+// The row's coefficients, read again from `source` (the one indexed).
+Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out);
+
+// Appends one row as ncnnllm2table writes it: the start (key and
+// metadata), then the numbers, then '\n'.
+void append_llm_table_row_start(std::string& out, const std::string& key, int bits, int block, const char* method);
+void append_llm_table_numbers(std::string& out, const float* coeffs, size_t count);
 void append_llm_table_row(std::string& out, const std::string& key, int bits, int block, const char* method,
                           const float* coeffs, size_t count);
+
+// A plain decimal ([+-]digits[.digits][e[+-]digits], nothing after it)
+// read exactly as strtof would, where a fast exact path exists; false
+// leaves it to strtof.
+bool parse_decimal_exact(const char* s, float& v);
 
 // `%.9g` of one float (the table's number format), appended.
 void append_table_number(std::string& out, float v);

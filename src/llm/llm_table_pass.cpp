@@ -1,5 +1,6 @@
-// ncnnllm2table: index the .bin, then read each qualifying weight once,
-// choose its block scales and stream its row to the table.
+// ncnnllm2table: index the .bin, then read each qualifying weight once, a
+// window of rows at a time, choose their block scales and stream them to
+// the table.
 #include <cmath>
 
 #include "core/format.h"
@@ -41,11 +42,13 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
     progress.bytes_total = request.bin->size();
 
     std::string text;
-    // The qualifying weights in .bin order, read ahead of the work on them.
-    std::vector<const BlobLocation*> order;
+    // The qualifying weights in .bin order, in windows of rows read ahead of
+    // the work on them.
+    std::vector<WeightPiece> order;
     for (size_t li = 0; li < model.layers.size(); li++)
         if (llm_kind(model.layers[li]) != LlmKind::None && llm_supported(model.layers[li], lm.index[li]))
-            for (const LlmWeight& w : llm_weights(model.layers[li])) order.push_back(lm.index[li].find(w.blob));
+            for (const LlmWeight& w : llm_weights(model.layers[li]))
+                append_weight_pieces(*lm.index[li].find(w.blob), w.n, w.k, opt.window_bytes, order);
     WeightPrefetcher prefetch(*request.bin, request.bin_name, order, llm_resolve_threads(opt.threads) > 1);
     std::vector<float> scales;
     std::vector<uint8_t> packed;
@@ -71,26 +74,34 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
         lr.method = llm_method_name(method);
         double signal = 0, noise = 0;
         for (const LlmWeight& w : llm_weights(layer)) {
-            ASSIGN_OR_RETURN(const WeightBuffer* buffer, prefetch.next());
-            const WeightBuffer& weights = *buffer;
-            if (weights.size() != size_t(w.n) * size_t(w.k))
-                return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
             const int blocks = llm_block_count(w.k, opt.block);
-            scales.resize(size_t(w.n) * size_t(blocks));
-            llm_make_scales(weights.data(), w.n, w.k, opt.block, opt.bits, method, opt.threads, scales.data());
             text.clear();
-            append_llm_table_row(text, w.key, opt.bits, opt.block, llm_method_name(method), scales.data(), scales.size());
-            RETURN_IF_ERROR(table_out.write(text.data(), text.size()));
-            report.table_bytes_out += text.size();
+            append_llm_table_row_start(text, w.key, opt.bits, opt.block, llm_method_name(method));
+            for (bool last = false; !last;) {
+                ASSIGN_OR_RETURN(const WeightBuffer* buffer, prefetch.next());
+                const WeightBuffer& weights = *buffer;
+                const WeightPiece& piece = prefetch.current();
+                const int rows = piece.row_end - piece.row_begin;
+                last = piece.last;
+                if (weights.size() != size_t(rows) * size_t(w.k))
+                    return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
+                scales.resize(size_t(rows) * size_t(blocks));
+                llm_make_scales(weights.data(), rows, w.k, opt.block, opt.bits, method, opt.threads, scales.data());
+                append_llm_table_numbers(text, scales.data(), scales.size());
+                if (last) text += '\n';
+                RETURN_IF_ERROR(table_out.write(text.data(), text.size()));
+                report.table_bytes_out += text.size();
+                text.clear();
+                lr.bytes_in += uint64_t(weights.size()) * 4;
+                lr.bytes_out += uint64_t(rows) * llm_packed_row_bytes(w.k, opt.bits) + uint64_t(scales.size()) * 4;
+                if (request.measure_error) {
+                    packed.resize(size_t(rows) * llm_packed_row_bytes(w.k, opt.bits));
+                    llm_pack_matrix(weights.data(), rows, w.k, scales.data(), opt.block, opt.bits, nullptr, opt.threads, packed.data(),
+                                    &signal, &noise);
+                }
+            }
             report.log.push_back("write_llm_table " + w.key);
             report.table_rows++;
-            lr.bytes_in += uint64_t(weights.size()) * 4;
-            lr.bytes_out += uint64_t(w.n) * llm_packed_row_bytes(w.k, opt.bits) + uint64_t(scales.size()) * 4;
-            if (request.measure_error) {
-                packed.resize(size_t(w.n) * llm_packed_row_bytes(w.k, opt.bits));
-                llm_pack_matrix(weights.data(), w.n, w.k, scales.data(), opt.block, opt.bits, nullptr, opt.threads, packed.data(),
-                                &signal, &noise);
-            }
         }
         if (request.measure_error) {
             lr.has_sqnr = true;

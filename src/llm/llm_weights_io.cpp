@@ -1,8 +1,24 @@
 #include "llm/llm_weights_io.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ncnn_int8 {
+
+void append_weight_pieces(const BlobLocation& where, int n, int k, size_t window_bytes, std::vector<WeightPiece>& out)
+{
+    const bool plain = where.stored == StoredAs::Fp32 || where.stored == StoredAs::Raw;
+    if (!plain || n <= 0 || k <= 0 || where.count != uint64_t(n) * uint64_t(k)) {
+        out.push_back({&where, k, 0, n, true, true});
+        return;
+    }
+    const size_t row_bytes = size_t(k) * 4;
+    const int rows = int(std::max<size_t>(1, std::min<size_t>(size_t(n), window_bytes / row_bytes)));
+    for (int r = 0; r < n; r += rows) {
+        const int end = std::min(n, r + rows);
+        out.push_back({&where, k, r, end, false, end == n});
+    }
+}
 
 Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, WeightBuffer& out, BlobData& scratch)
 {
@@ -21,11 +37,21 @@ Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLoca
     return Status::ok();
 }
 
-} // namespace ncnn_int8
+Status read_piece(ByteSource& bin, const std::string& bin_name, const WeightPiece& piece, WeightBuffer& out, BlobData& scratch)
+{
+    if (piece.whole) return read_weights(bin, bin_name, *piece.where, out, scratch);
+    const BlobLocation& where = *piece.where;
+    const size_t row_floats = size_t(piece.k);
+    const uint64_t offset = where.offset + (where.stored == StoredAs::Raw ? 0 : 4) + uint64_t(piece.row_begin) * row_floats * 4;
+    const size_t count = size_t(piece.row_end - piece.row_begin) * row_floats;
+    float* dst = out.reserve(count);
+    ASSIGN_OR_RETURN(size_t got, bin.read_at(offset, dst, count * 4));
+    if (got != count * 4)
+        return Status::failure(bin_name + ": truncated: weight blob " + where.spec->name + " needs " + std::to_string(count * 4) + " bytes at offset " + std::to_string(offset) + ", the file has " + std::to_string(bin.size()));
+    return Status::ok();
+}
 
-namespace ncnn_int8 {
-
-WeightPrefetcher::WeightPrefetcher(ByteSource& bin, std::string bin_name, std::vector<const BlobLocation*> order, bool background)
+WeightPrefetcher::WeightPrefetcher(ByteSource& bin, std::string bin_name, std::vector<WeightPiece> order, bool background)
     : bin_(bin),
       bin_name_(std::move(bin_name)),
       order_(std::move(order)),
@@ -41,7 +67,7 @@ WeightPrefetcher::~WeightPrefetcher()
 
 void WeightPrefetcher::start(size_t i)
 {
-    reader_ = std::thread([this, i] { pending_ = read_weights(bin_, bin_name_, *order_[i], buffers_[i % 2], scratch_[i % 2]); });
+    reader_ = std::thread([this, i] { pending_ = read_piece(bin_, bin_name_, order_[i], buffers_[i % 2], scratch_[i % 2]); });
 }
 
 Status WeightPrefetcher::finish()
@@ -57,10 +83,11 @@ Result<const WeightBuffer*> WeightPrefetcher::next()
     if (background_) {
         RETURN_IF_ERROR(finish());
         if (i + 1 < order_.size()) start(i + 1);
-    } else {
-        RETURN_IF_ERROR(read_weights(bin_, bin_name_, *order_[i], buffers_[i % 2], scratch_[i % 2]));
+        return &buffers_[i % 2];
     }
-    return &buffers_[i % 2];
+    // In turn, one buffer is enough.
+    RETURN_IF_ERROR(read_piece(bin_, bin_name_, order_[i], buffers_[0], scratch_[0]));
+    return &buffers_[0];
 }
 
 } // namespace ncnn_int8

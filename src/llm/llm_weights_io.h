@@ -1,11 +1,15 @@
-// Reads one weight blob as fp32 into a reused buffer that is never zero-filled
-// first (std::vector::resize would write every byte once more before the
-// read overwrites it: for a 1.4 GB model that is 1.4 GB of memset).
+// Reads weights as fp32 into reused buffers that are never zero-filled first
+// (std::vector::resize would write every byte once more before the read
+// overwrites it: for a 1.4 GB model that is 1.4 GB of memset). A large
+// weight is read in pieces of whole rows (block quantization works per row),
+// so memory stays near one window whatever the size of a layer.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/byte_io.h"
 #include "core/status.h"
@@ -32,29 +36,41 @@ private:
     size_t capacity_ = 0, size_ = 0;
 };
 
+// Rows [row_begin, row_end) of one N x K weight. A weight not stored as
+// plain fp32 (or whose element count is not N x K) is one piece read whole.
+struct WeightPiece {
+    const BlobLocation* where = nullptr;
+    int k = 0;
+    int row_begin = 0, row_end = 0;
+    bool whole = false;
+    bool last = false; // the weight's last piece
+};
+
+// Appends the pieces of an n x k weight stored at `where`: about
+// window_bytes of fp32 rows each (at least one row).
+void append_weight_pieces(const BlobLocation& where, int n, int k, size_t window_bytes, std::vector<WeightPiece>& out);
+
 // fp32-stored blobs are read straight into `out`; fp16 / lookup-table ones
 // go through load_blob (into `scratch`) and are copied.
 Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, WeightBuffer& out, BlobData& scratch);
 
-} // namespace ncnn_int8
+// Reads one piece into `out`.
+Status read_piece(ByteSource& bin, const std::string& bin_name, const WeightPiece& piece, WeightBuffer& out, BlobData& scratch);
 
-#include <thread>
-#include <vector>
-
-namespace ncnn_int8 {
-
-// Hands out the weights of `order` one after the other; with `background`
+// Hands out the pieces of `order` one after the other; with `background`
 // the next one is read on its own thread while the caller works on the
-// current one (two buffers: a weight stays valid until the next call).
+// current one (two buffers: a piece stays valid until the next call).
 class WeightPrefetcher {
 public:
-    WeightPrefetcher(ByteSource& bin, std::string bin_name, std::vector<const BlobLocation*> order, bool background);
+    WeightPrefetcher(ByteSource& bin, std::string bin_name, std::vector<WeightPiece> order, bool background);
     ~WeightPrefetcher();
     WeightPrefetcher(const WeightPrefetcher&) = delete;
     WeightPrefetcher& operator=(const WeightPrefetcher&) = delete;
 
-    // The weights of order[i], for i = 0, 1, ... in turn.
+    // The rows of order[i], for i = 0, 1, ... in turn.
     Result<const WeightBuffer*> next();
+    // The piece the last next() returned.
+    const WeightPiece& current() const { return order_[next_ - 1]; }
 
 private:
     void start(size_t i);
@@ -62,7 +78,7 @@ private:
 
     ByteSource& bin_;
     std::string bin_name_;
-    std::vector<const BlobLocation*> order_;
+    std::vector<WeightPiece> order_;
     bool background_;
     size_t next_ = 0;
     WeightBuffer buffers_[2];

@@ -2,10 +2,12 @@
 //
 //   llmTable(param: Uint8Array, binSize: number, readBin, options, writeTable,
 //            progress, names) -> {report: string (JSON), error: string | null}
-//   llmQuantize(param, binSize, readBin, table: Uint8Array | null, options,
-//               writeBin, progress, names, readFile)
+//   llmQuantize(param, binSize, readBin, table, options, writeBin, progress,
+//               names, readFile)
 //     -> {param: Uint8Array, report: string (JSON), error: string | null}
 //
+// table: null (direct form), a Uint8Array, or {size, read(offset, dst)}
+// read as a stream like the .bin (a large model's table is hundreds of MB).
 // options: {method, bits, block, measureError}; names: {param, bin, table}.
 // readBin(offset, length) / writeTable(chunk) / writeBin(chunk) / progress
 // follow bindings.cpp's rules (failure as a returned string or false);
@@ -14,6 +16,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <memory>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -112,10 +115,18 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
         if (!valid_size(bin_size)) return error_object(bin_name + ": invalid size");
         const std::string param_text = bytes_of(param);
         std::string table_text;
+        std::unique_ptr<JsSource> table_source;
         const bool has_table = !table.isNull() && !table.isUndefined();
         if (has_table) {
-            if (!is_uint8_array(table)) return error_object("table must be a Uint8Array or null");
-            table_text = bytes_of(table);
+            if (is_uint8_array(table)) {
+                table_text = bytes_of(table);
+            } else if (table.typeOf().as<std::string>() == "object" && table["size"].typeOf().as<std::string>() == "number" && table["read"].typeOf().as<std::string>() == "function") {
+                const double size = table["size"].as<double>();
+                if (!valid_size(size)) return error_object(table_name + ": invalid size");
+                table_source = std::make_unique<JsSource>(uint64_t(size), table["read"], table_name);
+            } else {
+                return error_object("table must be a Uint8Array, {size, read} or null");
+            }
         }
         JsSource source(uint64_t(bin_size), read_bin, bin_name);
         JsSink bin_sink(write_bin);
@@ -124,7 +135,12 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
         request.param = {param_name, param_text};
         request.bin_name = bin_name;
         request.bin = &source;
-        if (has_table) request.table = TextInput{table_name, table_text};
+        if (table_source) {
+            request.table_source = table_source.get();
+            request.table_name = table_name;
+        } else if (has_table) {
+            request.table = TextInput{table_name, table_text};
+        }
         request.options = options_of(options);
         request.measure_error = measure_error_of(options);
         request.on_progress = progress_of(progress);

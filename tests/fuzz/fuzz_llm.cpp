@@ -67,9 +67,36 @@ std::string llm_target_bin()
     return bin;
 }
 
+// The table's index does not depend on the window it is read through, and
+// every row's coefficients read back.
+void check_index_windows(const uint8_t* data, size_t size)
+{
+    MemorySource text(data, size);
+    Result<LlmTable> whole = index_llm_table(text, "t");
+    Result<LlmTable> small = index_llm_table(text, "t", 3);
+    if (whole.is_ok() != small.is_ok() || (!whole.is_ok() && whole.status().message() != small.status().message())) {
+        std::fprintf(stderr, "fuzz_llm_table: the index depends on the read window\n");
+        std::abort();
+    }
+    if (!whole.is_ok()) return;
+    std::vector<float> coeffs;
+    for (const auto& [key, row] : whole.value()) {
+        const auto it = small.value().find(key);
+        if (it == small.value().end() || it->second.coeff_offset != row.coeff_offset || it->second.coeff_count != row.coeff_count || it->second.line != row.line || it->second.first_not_positive != row.first_not_positive) {
+            std::fprintf(stderr, "fuzz_llm_table: row %s differs between read windows\n", key.c_str());
+            std::abort();
+        }
+        if (!read_llm_table_coeffs(text, "t", row, coeffs).is_ok() || coeffs.size() != row.coeff_count) {
+            std::fprintf(stderr, "fuzz_llm_table: row %s does not read back\n", key.c_str());
+            std::abort();
+        }
+    }
+}
+
 int fuzz_llm_table(const uint8_t* data, size_t size)
 {
     if (size > kMaxInput) return 0;
+    check_index_windows(data, size);
     static const std::string bin = llm_target_bin();
     MemorySource source(reinterpret_cast<const uint8_t*>(bin.data()), bin.size());
     MemorySink param_out, bin_out;

@@ -135,3 +135,29 @@ test('cancel from onProgress rejects with an AbortError', async () => {
   const err2 = await llmTable({ param, bin, onProgress: () => false }).then(() => null, (e) => e);
   assert.equal(err2?.name, 'AbortError');
 });
+
+test('the table as a stream: a Blob or a {size, read} source gives the same model; read errors name the table', async () => {
+  const { param, bin } = smallModel();
+  const tbl = await llmTable({ param, bin, method: 'mseclip', bits: 4, block: 32 });
+  const want = await llmQuantize({ param, bin, table: tbl.table });
+  const bytes = new TextEncoder().encode(tbl.table);
+  let reads = 0;
+  const source = {
+    size: bytes.length,
+    read(offset, dst) {
+      reads++;
+      const part = bytes.subarray(offset, offset + dst.length);
+      dst.set(part);
+      return part.length;
+    },
+  };
+  const viaSource = await llmQuantize({ param, bin, table: source });
+  assert.ok(reads > 0);
+  assert.ok(bytesEqual(viaSource.bin, want.bin));
+  assert.equal(viaSource.param, want.param);
+  const viaBlob = await llmQuantize({ param, bin, table: new Blob([bytes]) });
+  assert.ok(bytesEqual(viaBlob.bin, want.bin));
+  const failing = { size: bytes.length, read() { throw new Error('disk gone'); } };
+  await assert.rejects(llmQuantize({ param, bin, table: failing, names: { table: 'x.llm.table' } }), /disk gone/);
+  await assert.rejects(llmQuantize({ param, bin, table: 42 }), TypeError);
+});

@@ -33,24 +33,47 @@ const GeneratedModel& decoder()
 
 // --- table grammar ---------------------------------------------------------
 
+// The table indexed from text, and one row's coefficients read back.
+struct IndexedTable {
+    std::string text;
+    MemorySource source;
+    Result<LlmTable> table;
+    IndexedTable(std::string t, const std::string& name)
+        : text(std::move(t)),
+          source(reinterpret_cast<const uint8_t*>(text.data()), text.size()),
+          table(index_llm_table(source, name))
+    {
+    }
+    std::vector<float> coeffs(const std::string& key)
+    {
+        std::vector<float> out;
+        Status s = read_llm_table_coeffs(source, "t", table.value().at(key), out);
+        EXPECT_TRUE(s.is_ok()) << s.message();
+        return out;
+    }
+};
+
 TEST(LlmTable, ParsesRowsMetadataAndComments)
 {
     const std::string text = "# comment\n\n  \t\ng_param_1 bits=4 block=32 method=minmax 1.5 2 3e-1 \r\n"
                              "g_param_1_input_scale method=awq 0.5 0.25\n";
-    Result<LlmTable> t = read_llm_table(text, "dir/m.llm.table");
+    IndexedTable it(text, "dir/m.llm.table");
+    const Result<LlmTable>& t = it.table;
     ASSERT_TRUE(t.is_ok()) << t.status().message();
     ASSERT_EQ(t.value().size(), 2u);
     const LlmTableRow& row = t.value().at("g_param_1");
     EXPECT_EQ(row.line, 4);
     EXPECT_EQ(row.bits, 4);
     EXPECT_EQ(row.block, 32);
-    EXPECT_EQ(row.coeffs, (std::vector<float>{1.5f, 2.f, 0.3f}));
-    EXPECT_EQ(t.value().at("g_param_1_input_scale").coeffs.size(), 2u);
+    EXPECT_EQ(it.coeffs("g_param_1"), (std::vector<float>{1.5f, 2.f, 0.3f}));
+    EXPECT_EQ(t.value().at("g_param_1_input_scale").coeff_count, 2u);
+    EXPECT_EQ(it.coeffs("g_param_1_input_scale"), (std::vector<float>{0.5f, 0.25f}));
 }
 
 TEST(LlmTable, LastDuplicateRowWinsAndQweightResolvesNextToTheTable)
 {
-    Result<LlmTable> t = read_llm_table("a bits=4 block=32 qweight=a.qw 1\na bits=8 block=64 qweight=/abs/a.qw 2\nb qweight=x 1\n", "dir/m.table");
+    IndexedTable it("a bits=4 block=32 qweight=a.qw 1\na bits=8 block=64 qweight=/abs/a.qw 2\nb qweight=x 1\n", "dir/m.table");
+    const Result<LlmTable>& t = it.table;
     ASSERT_TRUE(t.is_ok());
     EXPECT_EQ(t.value().at("a").bits, 8);
     EXPECT_EQ(t.value().at("a").qweight, "/abs/a.qw");
@@ -59,9 +82,9 @@ TEST(LlmTable, LastDuplicateRowWinsAndQweightResolvesNextToTheTable)
 
 TEST(LlmTable, CoefficientsParseLikeScanf)
 {
-    Result<LlmTable> t = read_llm_table("k +1.5 0x10 2.5abc 1e-3 inf\n", "t");
-    ASSERT_TRUE(t.is_ok()) << t.status().message();
-    const std::vector<float>& c = t.value().at("k").coeffs;
+    IndexedTable it("k +1.5 0x10 2.5abc 1e-3 inf\n", "t");
+    ASSERT_TRUE(it.table.is_ok()) << it.table.status().message();
+    const std::vector<float> c = it.coeffs("k");
     ASSERT_EQ(c.size(), 5u);
     EXPECT_EQ(c[0], 1.5f);
     EXPECT_EQ(c[1], 16.f);
@@ -84,10 +107,81 @@ TEST(LlmTable, RefusesMalformedRowsNamingFileAndLine)
         {"k 1 abc\n", "t:1: malformed coefficient abc"},
     };
     for (const Case& c : cases) {
-        Result<LlmTable> t = read_llm_table(c.text, "t");
+        IndexedTable it(c.text, "t");
+        const Result<LlmTable>& t = it.table;
         ASSERT_FALSE(t.is_ok()) << c.text;
         EXPECT_TRUE(contains(t.status().message(), c.message)) << t.status().message();
     }
+}
+
+TEST(LlmTable, RowsLongerThanTheReadWindowAndCutLinesIndexAsAStream)
+{
+    // One row of 400000 coefficients (about 4.4 MB: beyond the 1 MiB window
+    // the index reads through), lines cut at \r or NUL, a comment, and a last
+    // line without its newline.
+    std::string text = "# made by hand\nbig bits=4 block=32 ";
+    std::vector<float> want;
+    for (int i = 0; i < 400000; i++) {
+        want.push_back(float(i % 977 + 1) / 64.f);
+        append_table_number(text, want.back());
+        text += ' ';
+    }
+    text += "\ncut 1 2\r3 bits=x\nnul 4 5";
+    text += '\0';
+    text += " 6 junk=\n\n   \nlast 0.5 -1 0 nan";
+    IndexedTable it(text, "t");
+    ASSERT_TRUE(it.table.is_ok()) << it.table.status().message();
+    const LlmTable& t = it.table.value();
+    ASSERT_EQ(t.size(), 4u);
+    EXPECT_EQ(t.at("big").coeff_count, want.size());
+    EXPECT_EQ(t.at("big").first_not_positive, LlmTableRow::kAllPositive);
+    EXPECT_EQ(it.coeffs("big"), want);
+    EXPECT_EQ(it.coeffs("cut"), (std::vector<float>{1.f, 2.f}));
+    EXPECT_EQ(it.coeffs("nul"), (std::vector<float>{4.f, 5.f}));
+    const LlmTableRow& last = t.at("last");
+    EXPECT_EQ(last.line, 7);
+    EXPECT_EQ(last.coeff_count, 4u);
+    EXPECT_EQ(last.first_not_positive, 1u);
+    EXPECT_EQ(last.not_positive_value, -1.f);
+}
+
+TEST(LlmTable, FastDecimalPathReadsExactlyAsStrtof)
+{
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<uint32_t> bits;
+    std::uniform_int_distribution<int> digits(1, 19), exponent(-30, 30);
+    int fast = 0;
+    for (int i = 0; i < 300000; i++) {
+        std::string text;
+        if (i % 2 == 0) {
+            // What the table holds: %.9g of a float.
+            uint32_t u = bits(rng);
+            float f;
+            std::memcpy(&f, &u, 4);
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.9g", double(f));
+            text = buf;
+        } else {
+            // Other decimals: long mantissas, halfway cases, exponents.
+            const int n = digits(rng);
+            for (int d = 0; d < n; d++) text += char('0' + bits(rng) % 10);
+            if (bits(rng) % 2) text.insert(bits(rng) % text.size(), ".");
+            if (bits(rng) % 2) text += "e" + std::to_string(exponent(rng));
+            if (bits(rng) % 4 == 0) text.insert(0, "-");
+        }
+        float got = 0.f;
+        if (!parse_decimal_exact(text.c_str(), got)) continue;
+        fast++;
+        const float want = std::strtof(text.c_str(), nullptr);
+        ASSERT_EQ(std::memcmp(&got, &want, 4), 0) << text;
+    }
+    EXPECT_GT(fast, 100000) << "the fast path must take the common cases";
+    float v = 0.f;
+    EXPECT_FALSE(parse_decimal_exact("1.5abc", v));
+    EXPECT_FALSE(parse_decimal_exact("0x10", v));
+    EXPECT_FALSE(parse_decimal_exact("inf", v));
+    EXPECT_FALSE(parse_decimal_exact("1e", v));
+    EXPECT_FALSE(parse_decimal_exact("", v));
 }
 
 TEST(LlmTable, NumbersPrintLikePrintfG9)
@@ -154,6 +248,36 @@ TEST(LlmGenerated, ResultsDoNotDependOnThreadCount)
     const test::LlmRun b = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, llm_options("minmax", 6, 64, 3));
     ASSERT_TRUE(a.ok && b.ok);
     EXPECT_TRUE(a.bin == b.bin);
+}
+
+TEST(LlmGenerated, WeightsReadInRowWindowsGiveTheSameBytes)
+{
+    // Down to one row per window: table, model and report do not change.
+    for (const char* method : {"minmax", "mseclip"}) {
+        SCOPED_TRACE(method);
+        const LlmOptions whole = llm_options(method, 4, 32, 1);
+        const test::LlmRun table = llm_table_in_memory(decoder().param, decoder().bin, whole, true);
+        const test::LlmRun direct = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, whole, "t", {}, true);
+        const test::LlmRun via_table = llm_quantize_in_memory(decoder().param, decoder().bin, table.text, whole, "t", {}, true);
+        ASSERT_TRUE(table.ok && direct.ok && via_table.ok);
+        for (size_t window : {size_t(1), size_t(1000), size_t(40000)})
+            for (int threads : {1, 2}) {
+                SCOPED_TRACE("window " + std::to_string(window) + " threads " + std::to_string(threads));
+                LlmOptions o = llm_options(method, 4, 32, threads);
+                o.window_bytes = window;
+                const test::LlmRun t = llm_table_in_memory(decoder().param, decoder().bin, o, true);
+                const test::LlmRun d = llm_quantize_in_memory(decoder().param, decoder().bin, std::nullopt, o, "t", {}, true);
+                const test::LlmRun v = llm_quantize_in_memory(decoder().param, decoder().bin, table.text, o, "t", {}, true);
+                ASSERT_TRUE(t.ok && d.ok && v.ok) << t.error << d.error << v.error;
+                EXPECT_EQ(t.text, table.text);
+                EXPECT_EQ(llm_report_to_json(t.report), llm_report_to_json(table.report));
+                EXPECT_EQ(d.text, direct.text);
+                EXPECT_TRUE(d.bin == direct.bin);
+                EXPECT_EQ(llm_report_to_json(d.report), llm_report_to_json(direct.report));
+                EXPECT_TRUE(v.bin == via_table.bin);
+                EXPECT_EQ(llm_report_to_json(v.report), llm_report_to_json(via_table.report));
+            }
+    }
 }
 
 TEST(LlmGenerated, ReportHasBitsBlockBytesAndSqnrPerLayer)

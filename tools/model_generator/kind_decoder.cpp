@@ -124,4 +124,10 @@ Status build_decoder(ModelBuilder& b) { return build_decoder_of(b, {128, 4, 2, 3
 Status build_decoder_05b(ModelBuilder& b) { return build_decoder_of(b, {896, 14, 2, 64, 4864, 24}); }
 Status build_decoder_4g(ModelBuilder& b) { return build_decoder_of(b, {1536, 12, 2, 128, 8960, 21}); }
 
+Status build_proj_out_05b(ModelBuilder& b)
+{
+    b.add_layer("Input", "in0", {}, {"in0"});
+    return add_linear(b, "proj_out", "in0", "out0", 896, 151936, false);
+}
+
 } // namespace ncnn_int8::generator

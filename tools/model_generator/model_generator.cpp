@@ -28,6 +28,7 @@ const KindInfo kKinds[] = {
     {"decoder", generator::build_decoder, WeightEncoding::Fp32},
     {"decoder-0.5b", generator::build_decoder_05b, WeightEncoding::Fp32},
     {"decoder-4g", generator::build_decoder_4g, WeightEncoding::Fp32},
+    {"proj-out-0.5b", generator::build_proj_out_05b, WeightEncoding::Fp32},
 };
 
 Result<const KindInfo*> find_kind(const std::string& kind)

@@ -5,7 +5,8 @@
 // Kinds: "sample" (~110 KB demo conv net), "families" (every quantized layer
 // family and some float ones), "cnn" (ResNet-50-like, ~100 MB), "vit"
 // (ViT-B-like, ~345 MB), "fp16" (sample with fp16-tagged weights), "decoder"
-// (small LLM decoder), "decoder-0.5b" (~1.43 GB) and "decoder-4g" (~3.9 GB).
+// (small LLM decoder), "decoder-0.5b" (~1.43 GB), "decoder-4g" (~3.9 GB) and
+// "proj-out-0.5b" (one 151936 x 896 Gemm, ~544 MB).
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// The page's LLM section against the native ncnnllm2table + ncnnllm2int, on
+// the same files, in one run; prints times, ratios (page / native) and the
+// tab's peak memory, and checks that the page's downloads are byte-identical
+// to the native outputs.
+//
+//   node tools/bench-web-llm.mjs [--model DIR] [--kind decoder-0.5b] [--method minmax]
+//                                [--bits 4] [--block 64] [--repeats 1] [--json FILE]
+//
+// --model DIR holds model.param + model.bin; without it a decoder of --kind
+// is generated into build-bench/bench-models/<kind> (decoder-0.5b is the
+// qwen2.5-0.5b-sized one, 1.43 GB: delete it when done).
+// Native: both tools as whole processes (spawned, wall clock, summed), on
+// one thread and on all cores. Page: Debian's Chromium (headless, on-disk
+// profile, so the origin private file system is on disk) drives the real
+// page as a user does: file input -> bits / block / method -> Quantize
+// weights -> downloads offered (timed in the page from the click to the
+// result shown). Memory: the peak RSS of every Chromium process of that
+// profile, summed, as growth over the idle page (tools/chromium-memory.mjs).
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { root, startServer, loadPlaywright, chromiumPath, launchArgs, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
+import { resetPeaks, peakSince } from './chromium-memory.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    kind: { type: 'string', default: 'decoder-0.5b' },
+    method: { type: 'string', default: 'minmax' },
+    bits: { type: 'string', default: '4' },
+    block: { type: 'string', default: '64' },
+    repeats: { type: 'string', default: '1' },
+    json: { type: 'string' },
+  },
+});
+const repeats = Number(opts.repeats);
+if (!(repeats >= 1)) throw new Error('--repeats must be a positive number');
+
+const tableCli = path.join(root, 'build/ncnnllm2table');
+const intCli = path.join(root, 'build/ncnnllm2int');
+const generator = path.join(root, 'build/tools/ncnn_int8_make_model');
+const problem = prerequisiteProblem() ?? ([tableCli, intCli].every((f) => fs.existsSync(f)) ? null : 'build/ncnnllm2table or build/ncnnllm2int is missing (tools/setup.sh)');
+if (problem) {
+  console.error(`bench-web-llm: ${problem}`);
+  process.exit(1);
+}
+
+const dir = path.resolve(opts.model ?? path.join(root, 'build-bench/bench-models', opts.kind));
+const param = path.join(dir, 'model.param');
+const bin = path.join(dir, 'model.bin');
+if (![param, bin].every((f) => fs.existsSync(f))) {
+  console.log(`generating ${opts.kind} into ${dir} ...`);
+  if (spawnSync(generator, [opts.kind, dir], { stdio: 'inherit' }).status !== 0) process.exit(1);
+}
+fs.mkdirSync(path.join(root, 'build-bench'), { recursive: true });
+const work = fs.mkdtempSync(path.join(root, 'build-bench', 'web-llm-bench-'));
+const out = (name) => path.join(work, name);
+const keys = [`method=${opts.method}`, `bits=${opts.bits}`, `block=${opts.block}`];
+
+function timeProcess(cmd, args) {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+// Table, then the model from it: what the page does.
+function runNative(threads) {
+  const t = [`thread=${threads}`];
+  const table = timeProcess(tableCli, [param, bin, out('native.llm.table'), ...keys, ...t, '--quiet']);
+  const apply = timeProcess(intCli, [param, bin, out('native.param'), out('native.bin'), out('native.llm.table'), '--quiet']);
+  return table + apply;
+}
+
+function sha256(file) {
+  const h = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(8 << 20);
+  for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  fs.closeSync(fd);
+  return h.digest('hex');
+}
+
+// One run in the page, timed from the click on Quantize weights to the
+// result shown (or the error).
+async function pageRun(page) {
+  await page.evaluate(() => {
+    const b = (window.__bench = { t0: 0, t1: 0, runs: Number(document.body.dataset.llmRunsEnded) });
+    document.addEventListener('click', (e) => e.target?.id === 'llm-run' && (b.t0 = performance.now()), { capture: true, once: true });
+    const obs = new MutationObserver(() => {
+      if (Number(document.body.dataset.llmRunsEnded) > b.runs) {
+        b.t1 = performance.now();
+        obs.disconnect();
+      }
+    });
+    obs.observe(document.body, { attributes: true, attributeFilter: ['data-llm-runs-ended'] });
+  });
+  await page.click('#llm-run');
+  await page.waitForFunction(() => window.__bench.t1 > 0, null, { timeout: 60 * 60 * 1000, polling: 100 });
+  const b = await page.evaluate(() => ({
+    ...window.__bench,
+    error: document.querySelector('#llm-error')?.hidden ? '' : document.querySelector('#llm-error')?.textContent,
+    stored: document.querySelector('#llm-download-bin')?.dataset.stored,
+  }));
+  if (b.error) throw new Error(`page run failed: ${b.error}`);
+  return { ms: b.t1 - b.t0, stored: b.stored };
+}
+
+async function downloadTo(page, selector, file) {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30 * 60 * 1000 }), page.click(selector)]);
+  await dl.saveAs(file);
+}
+
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mib = (b) => `${(b / 1048576).toFixed(0)} MiB`;
+const binBytes = fs.statSync(bin).size;
+console.log(`model: ${dir} (${(binBytes / 1e6).toFixed(1)} MB .bin); ${keys.join(' ')}; ${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+const server = await startServer();
+const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncnn-int8-llm-bench-profile-'));
+let browser;
+const result = { model: dir, binBytes, method: opts.method, bits: Number(opts.bits), block: Number(opts.block) };
+try {
+  runNative(os.cpus().length); // page cache warm, untimed
+  const { chromium } = await loadPlaywright();
+  browser = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, args: launchArgs, acceptDownloads: true });
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('#llm-run');
+  await page.setInputFiles('#llm-file-input', [param, bin]);
+  await page.waitForSelector('#llm-run:not([disabled])');
+  await page.selectOption('#llm-method', opts.method);
+  await page.selectOption('#llm-bits', opts.bits);
+  await page.selectOption('#llm-block', opts.block);
+
+  const native1 = [];
+  const nativeAll = [];
+  const pageMs = [];
+  let memory = null;
+  let stored = '';
+  for (let i = 0; i < repeats; i++) {
+    native1.push(runNative(1));
+    nativeAll.push(runNative(os.cpus().length));
+    const idle = resetPeaks(profileDir);
+    const r = await pageRun(page);
+    const peak = peakSince(profileDir, idle);
+    pageMs.push(r.ms);
+    stored = r.stored;
+    if (!memory || peak.total - idle.total > memory.growth) memory = { idle: idle.total, peak: peak.total, growth: peak.total - idle.total, byProcess: peak.growth };
+  }
+  await downloadTo(page, '#llm-download-param', out('page.param'));
+  if (stored !== 'file') await downloadTo(page, '#llm-download-bin', out('page.bin'));
+  await downloadTo(page, '#llm-download-table', out('page.llm.table'));
+  const identical = ['param', 'bin', 'llm.table'].every((ext) => fs.existsSync(out(`page.${ext}`)) && sha256(out(`page.${ext}`)) === sha256(out(`native.${ext}`)));
+
+  const n1 = median(native1);
+  const nAll = median(nativeAll);
+  const p = median(pageMs);
+  console.log(`native table + apply, 1 thread:     ${native1.map(fmt).join(', ')}  median ${fmt(n1)}`);
+  console.log(`native table + apply, ${os.cpus().length} threads:    ${nativeAll.map(fmt).join(', ')}  median ${fmt(nAll)}`);
+  console.log(`page (one thread, WebAssembly):     ${pageMs.map(fmt).join(', ')}  median ${fmt(p)}  ${(p / n1).toFixed(2)}x native 1 thread, ${(p / nAll).toFixed(2)}x native ${os.cpus().length} threads  (output: ${stored})`);
+  console.log(`tab memory (all Chromium processes): idle ${mib(memory.idle)}, peak ${mib(memory.peak)}, growth ${mib(memory.growth)}`);
+  console.log(`  growth by process: ${memory.byProcess.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ')}`);
+  console.log(`page downloads (.param, .bin, .llm.table) byte-identical to native: ${identical}`);
+  Object.assign(result, {
+    identical,
+    stored,
+    native_1thread_s: n1 / 1000,
+    native_all_s: nAll / 1000,
+    page_s: p / 1000,
+    page_over_native_1thread: p / n1,
+    page_over_native_all: p / nAll,
+    tab_peak_growth_bytes: memory.growth,
+  });
+  if (!identical) process.exitCode = 1;
+} finally {
+  await browser?.close();
+  await server.stop();
+  fs.rmSync(profileDir, { recursive: true, force: true });
+  fs.rmSync(work, { recursive: true, force: true });
+}
+if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 2) + '\n');
