@@ -32,6 +32,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { root, startServer, loadPlaywright, chromiumPath, launchArgs, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
+import { peakSince, resetPeaks } from './chromium-memory.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -117,70 +118,6 @@ function sha256(file) {
   for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
   fs.closeSync(fd);
   return h.digest('hex');
-}
-
-// ---- Chromium memory ---------------------------------------------------------
-
-function procField(pid, field) {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0; // the process has gone
-  }
-}
-
-// The browser whose command line names `profileDir`, and its descendants.
-function chromiumPids(profileDir) {
-  const parent = new Map();
-  let browserPid = 0;
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (!browserPid && fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(`--user-data-dir=${profileDir}`)) browserPid = Number(name);
-    } catch {}
-  }
-  const pids = new Set([browserPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parent) if (pids.has(ppid) && !pids.has(pid)) pids.add(pid), (grew = true);
-  }
-  return browserPid ? [...pids] : [];
-}
-
-function processType(pid) {
-  try {
-    return /--type=([\w-]+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
-  } catch {
-    return '?';
-  }
-}
-
-// Resets every process's peak; returns {total, byPid} of current RSS.
-function resetPeaks(profileDir) {
-  const byPid = new Map();
-  for (const pid of chromiumPids(profileDir)) {
-    try {
-      fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
-    } catch {}
-    byPid.set(pid, procField(pid, 'VmRSS'));
-  }
-  return { total: [...byPid.values()].reduce((a, b) => a + b, 0), byPid };
-}
-
-// Peak RSS per process since resetPeaks; the growth of each over `idle`.
-function peakSince(profileDir, idle) {
-  const growth = [];
-  let total = 0;
-  for (const pid of chromiumPids(profileDir)) {
-    const peak = procField(pid, 'VmHWM');
-    total += peak;
-    growth.push({ pid, type: processType(pid), growth: peak - (idle.byPid.get(pid) ?? 0) });
-  }
-  growth.sort((a, b) => b.growth - a.growth);
-  return { total, growth };
 }
 
 // ---- the page ------------------------------------------------------------------
