@@ -108,13 +108,9 @@ function memoryOutput() {
   };
 }
 
-async function opfsOutput() {
-  const dir = await outputDir();
-  await removeStale(dir);
-  const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
-  const handle = await dir.getFileHandle(name, { create: true });
-  const access = await handle.createSyncAccessHandle();
-  previousOpfsName = name;
+// Writes in order through a synchronous access handle to `name` in `dir`
+// (browser storage); finish() hands back the disk-backed File.
+function accessHandleOutput(dir, name, handle, access) {
   let at = 0;
   let open = true;
   const close = () => {
@@ -137,6 +133,16 @@ async function opfsOutput() {
       await dir.removeEntry(name).catch(() => {});
     },
   };
+}
+
+async function opfsOutput() {
+  const dir = await outputDir();
+  await removeStale(dir);
+  const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
+  const handle = await dir.getFileHandle(name, { create: true });
+  const access = await handle.createSyncAccessHandle();
+  previousOpfsName = name;
+  return accessHandleOutput(dir, name, handle, access);
 }
 
 /**
@@ -201,26 +207,5 @@ export async function openSideOutput() {
     return memoryOutput();
   }
   previousSideName = name;
-  let at = 0;
-  let open = true;
-  const close = () => {
-    if (open) access.close();
-    open = false;
-  };
-  return {
-    write(chunk) {
-      const n = access.write(chunk, { at });
-      if (n !== chunk.length) throw new Error(`browser storage: wrote ${n} of ${chunk.length} bytes (is the disk full?)`);
-      at += n;
-    },
-    async finish() {
-      access.flush();
-      close();
-      return { file: await handle.getFile(), savedTo: null, stored: 'opfs' };
-    },
-    async discard() {
-      close();
-      await dir.removeEntry(name).catch(() => {});
-    },
-  };
+  return accessHandleOutput(dir, name, handle, access);
 }
