@@ -54,7 +54,7 @@ TEST(JsonWriter, SignificantDigitsAndNull)
     const double inf = std::numeric_limits<double>::infinity();
     JsonWriter j;
     j.begin_array();
-    j.number({}, 1234567.0, 6).number({}, 0.1, 9).number({}, inf, 6);
+    j.number({}, 1234567.0, 6).number({}, double(0.1f), 9).number({}, inf, 6);
     j.number_or_null({}, 2.0 / 3.0, 9).number_or_null({}, inf, 9).number_or_null({}, -inf).number_or_null({}, std::nan(""));
     j.end_array();
     EXPECT_EQ(j.text(), "[1.23457e+06,0.100000001,0,0.666666667,null,null,null]");
