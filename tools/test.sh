@@ -30,7 +30,7 @@ tools/fuzz.sh --smoke --no-build
 if [ -z "${NCNN_INT8_SKIP_WASM:-}" ] && [ -f package.json ]; then
   say "kernel tests on the WASM build (Node)"
   NODE_PATH="${NODE_PATH:-/usr/share/nodejs}" cmake --build build-wasm --target ncnn_int8_wasm_kernel_tests
-  node build-wasm/ncnn_int8_wasm_kernel_tests.js
+  node --no-experimental-fetch build-wasm/ncnn_int8_wasm_kernel_tests.cjs
 
   say "JavaScript tests"
   npm test
