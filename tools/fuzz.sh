@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (build-fuzz/, clang, ASan + UBSan) and runs them.
-#   tools/fuzz.sh --smoke                   every target 15 s (CI: tools/test.sh)
+# Builds the libFuzzer targets (build-asan/: the sanitizer build, clang, ASan +
+# UBSan; preset asan) and runs them.
+#   tools/fuzz.sh --smoke                   every target 10 s (CI: tools/test.sh)
 #   tools/fuzz.sh --seconds N [target...]   each named target (default: all) N s
 #   options: --jobs J   targets run J at a time (default: the core count)
 #            --no-build skip the configure/build step
 #            --summary  only print the table from the last run's logs
 # Targets: fuzz_param fuzz_table fuzz_bin fuzz_pipeline fuzz_llm_table fuzz_npy fuzz_calib_options (tests/fuzz/fuzz_entries.h).
-# The corpus grows in build-fuzz/corpus/<target>/ (not committed; seeded by
+# The corpus grows in build-asan/corpus/<target>/ (not committed; seeded by
 # fuzz_make_seeds from the model generator), the committed regressions in
 # tests/fuzz/regressions/<target>/ are run first. A crash, leak, timeout (10 s)
-# or out-of-memory (2 GB) leaves its input in build-fuzz/artifacts/<target>/
+# or out-of-memory (2 GB) leaves its input in build-asan/artifacts/<target>/
 # and makes this script fail. To keep one as a regression:
-#   build-fuzz/tests/fuzz/<target> -minimize_crash=1 -runs=10000 \
+#   build-asan/tests/fuzz/<target> -minimize_crash=1 -runs=10000 \
 #       -exact_artifact_path=tests/fuzz/regressions/<target>/<name> <crash file>
 # (ncnn_int8_fuzz_replay replays that folder in every ctest run.)
 # Installs nothing: tools/setup.sh installs clang and libclang-rt-14-dev.
@@ -26,12 +27,12 @@ summary_only=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) seconds=15 ;;
+    --smoke) seconds=10 ;;
     --seconds) seconds="${2:?--seconds needs a number}"; shift ;;
     --jobs) jobs="${2:?--jobs needs a number}"; shift ;;
     --no-build) build=0 ;;
     --summary) summary_only=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     fuzz_*) targets+=("$1") ;;
     *) echo "fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -44,14 +45,14 @@ for t in "${targets[@]}"; do
   case " ${all_targets[*]} " in *" $t "*) ;; *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;; esac
 done
 
-B=build-fuzz
+B=build-asan
 if [ "$build" = 1 ] && [ "$summary_only" = 0 ]; then
   if ! command -v clang++ >/dev/null; then
     echo "fuzz.sh: clang++ not found; run tools/setup.sh (installs clang and libclang-rt-14-dev)" >&2
     exit 1
   fi
-  cmake --preset fuzz >/dev/null
-  cmake --build --preset fuzz --target "${all_targets[@]}" fuzz_make_seeds >/dev/null
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan --target "${all_targets[@]}" fuzz_make_seeds >/dev/null
 fi
 [ "$summary_only" = 1 ] || "$B/tests/fuzz/fuzz_make_seeds" "$B/corpus" >"$B/seeds.log"
 

@@ -13,7 +13,7 @@
 #include "calib/table_writer.h"
 #include "calib/weight_scales.h"
 #include "core/format.h"
-#include "core/json_text.h"
+#include "core/json_writer.h"
 #include "model/bin_reader.h"
 
 namespace ncnn_int8 {
@@ -297,57 +297,53 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
 
     out.table = write_table(model, weights.conv, activation_lines, weights.fixed, o.full_precision, out.diagnostics);
 
-    std::string& j = out.report_json;
-    j += "{\"tool\":\"ncnn2table\",\"method\":";
-    append_json_string(j, method_name(o.method));
-    j += ",\"threads\":" + std::to_string(threads_used);
-    j += ",\"files\":" + std::to_string(with_lists ? job.lists[0].size() : 0);
-    j += ",\"blobs\":[";
-    for (size_t k = 0; k < out.blobs.size(); k++) {
-        const BlobSummary& s = out.blobs[k];
-        j += k ? ",{" : "{";
-        j += "\"layer\":";
-        append_json_string(j, s.layer);
-        j += ",\"blob\":";
-        append_json_string(j, s.blob);
-        j += ",\"absmax\":";
-        append_json_number(j, s.absmax);
-        j += ",\"threshold\":";
-        append_json_number(j, s.threshold);
-        j += ",\"scale\":";
-        append_json_number(j, s.scale);
-        j += ",\"clipped_share\":";
-        append_json_number(j, s.clipped_share);
-        j += ",\"values\":" + std::to_string(s.values) + "}";
+    // The report: numbers with 9 significant digits, null when not finite.
+    constexpr int kDigits = 9;
+    JsonWriter j;
+    j.begin_object();
+    j.string("tool", "ncnn2table");
+    j.string("method", method_name(o.method));
+    j.integer("threads", static_cast<int64_t>(threads_used));
+    j.integer("files", static_cast<int64_t>(with_lists ? job.lists[0].size() : 0));
+    j.begin_array("blobs");
+    for (const BlobSummary& s : out.blobs) {
+        j.begin_object();
+        j.string("layer", s.layer);
+        j.string("blob", s.blob);
+        j.number_or_null("absmax", s.absmax, kDigits);
+        j.number_or_null("threshold", s.threshold, kDigits);
+        j.number_or_null("scale", s.scale, kDigits);
+        j.number_or_null("clipped_share", s.clipped_share, kDigits);
+        j.integer("values", static_cast<int64_t>(s.values));
+        j.end_object();
     }
-    j += "],\"inputs\":[";
+    j.end_array();
+    j.begin_array("inputs");
     double total_input_seconds = 0;
     for (size_t i = 0; i < file_seconds.size(); i++) {
-        j += i ? ",{" : "{";
-        j += "\"files\":";
-        append_json_string(j, file_label(job, i));
-        j += ",\"seconds\":";
-        append_json_number(j, file_seconds[i]);
-        j += "}";
+        j.begin_object();
+        j.string("files", file_label(job, i));
+        j.number_or_null("seconds", file_seconds[i], kDigits);
+        j.end_object();
         total_input_seconds += file_seconds[i];
     }
-    j += "],\"warnings\":[";
-    for (size_t k = 0; k < out.diagnostics.warnings().size(); k++) {
-        const Warning& w = out.diagnostics.warnings()[k];
-        j += k ? ",{" : "{";
-        j += "\"layer\":";
-        append_json_string(j, w.layer);
-        j += ",\"message\":";
-        append_json_string(j, w.message);
-        j += "}";
+    j.end_array();
+    j.begin_array("warnings");
+    for (const Warning& w : out.diagnostics.warnings()) {
+        j.begin_object();
+        j.string("layer", w.layer);
+        j.string("message", w.message);
+        j.end_object();
     }
-    j += "],\"totals\":{\"calibrated_layers\":" + std::to_string(activation_lines.size());
-    j += ",\"weight_lines\":" + std::to_string(weights.conv.size() + weights.fixed.size());
-    j += ",\"input_seconds\":";
-    append_json_number(j, total_input_seconds);
-    j += ",\"seconds\":";
-    append_json_number(j, seconds_since(t0));
-    j += "}}\n";
+    j.end_array();
+    j.begin_object("totals");
+    j.integer("calibrated_layers", static_cast<int64_t>(activation_lines.size()));
+    j.integer("weight_lines", static_cast<int64_t>(weights.conv.size() + weights.fixed.size()));
+    j.number_or_null("input_seconds", total_input_seconds, kDigits);
+    j.number_or_null("seconds", seconds_since(t0), kDigits);
+    j.end_object();
+    j.end_object();
+    out.report_json = j.text() + "\n";
     return out;
 }
 

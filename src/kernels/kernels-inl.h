@@ -1,16 +1,21 @@
-// Highway vector code for the hot loops; included once per target by
-// kernels.cpp (foreach_target). Each function handles whole vectors and
-// leaves the remainder to the caller's scalar code, so the bit-exact tail
-// rules of the reference stay in one place (kernels.cpp).
+// Highway vector code for the hot loops, once per target (foreach_target):
+// included by kernels.cpp, which calls each row function at the target's full
+// width, and by the kernel tests, which call them on every partial vector
+// width too (ForPartialVectors). The *Lanes functions handle whole vectors;
+// the row functions add the reference's scalar rules for the rest of a row
+// (in a row of n values its SIMD code handles the first 4*floor(n/4)).
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/scalar_reference.h"
+
 #if defined(NCNN_INT8_KERNELS_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef NCNN_INT8_KERNELS_INL_H_
 #undef NCNN_INT8_KERNELS_INL_H_
 #else
 #define NCNN_INT8_KERNELS_INL_H_
 #endif
-
-#include <cstddef>
-#include <cstdint>
 
 #include "hwy/highway.h"
 
@@ -21,9 +26,9 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 // Quantizes x[0, n) with n a multiple of 4, lane rule of the reference's
 // SIMD path (see scalar::quantize_vector_lane). Returns how many were done.
-HWY_NOINLINE size_t QuantizeLanes(const float* HWY_RESTRICT x, size_t n, float scale, int8_t* HWY_RESTRICT out)
+template <class DF>
+HWY_INLINE size_t QuantizeLanes(DF df, const float* HWY_RESTRICT x, size_t n, float scale, int8_t* HWY_RESTRICT out)
 {
-    const hn::ScalableTag<float> df;
     const hn::RebindToSigned<decltype(df)> di;
     const hn::Rebind<int8_t, decltype(df)> d8;
     const size_t N = hn::Lanes(df);
@@ -47,13 +52,13 @@ HWY_NOINLINE size_t QuantizeLanes(const float* HWY_RESTRICT x, size_t n, float s
 
 // fp32 -> fp16 with round-to-nearest-even in integer arithmetic (exact on
 // every target, unlike emulated DemoteTo). See scalar::fp32_to_fp16_rne.
-HWY_NOINLINE size_t Fp32ToFp16Lanes(const float* HWY_RESTRICT x, size_t n, uint16_t* HWY_RESTRICT out)
+template <class DF>
+HWY_INLINE size_t Fp32ToFp16Lanes(DF df, const float* HWY_RESTRICT x, size_t n, uint16_t* HWY_RESTRICT out)
 {
     // Magnitudes are below 2^31, so signed compares are exact (Highway 1.0
     // lacks unsigned compares on some targets).
-    const hn::ScalableTag<int32_t> di;
-    const hn::RebindToUnsigned<decltype(di)> du;
-    const hn::RebindToFloat<decltype(di)> df;
+    const hn::RebindToSigned<DF> di;
+    const hn::RebindToUnsigned<DF> du;
     const hn::Rebind<uint16_t, decltype(di)> d16;
     const size_t N = hn::Lanes(di);
     const auto one = hn::Set(du, 1u);
@@ -90,10 +95,10 @@ HWY_NOINLINE size_t Fp32ToFp16Lanes(const float* HWY_RESTRICT x, size_t n, uint1
 }
 
 // fp16 -> fp32, exact; signaling NaNs come out quiet (F16C behaviour).
-HWY_NOINLINE size_t Fp16ToFp32Lanes(const uint16_t* HWY_RESTRICT h, size_t n, float* HWY_RESTRICT out)
+template <class DF>
+HWY_INLINE size_t Fp16ToFp32Lanes(DF df, const uint16_t* HWY_RESTRICT h, size_t n, float* HWY_RESTRICT out)
 {
-    const hn::ScalableTag<uint32_t> du;
-    const hn::RebindToFloat<decltype(du)> df;
+    const hn::RebindToUnsigned<DF> du;
     const hn::Rebind<uint16_t, decltype(du)> d16;
     const size_t N = hn::Lanes(du);
     size_t i = 0;
@@ -117,10 +122,10 @@ HWY_NOINLINE size_t Fp16ToFp32Lanes(const uint16_t* HWY_RESTRICT h, size_t n, fl
 }
 
 // Lookup-table blobs: out[i] = table[index[i]] for whole vectors.
-HWY_NOINLINE size_t LookupLanes(const float* HWY_RESTRICT table256, const uint8_t* HWY_RESTRICT index, size_t n,
-                                float* HWY_RESTRICT out)
+template <class DF>
+HWY_INLINE size_t LookupLanes(DF df, const float* HWY_RESTRICT table256, const uint8_t* HWY_RESTRICT index, size_t n,
+                              float* HWY_RESTRICT out)
 {
-    const hn::ScalableTag<float> df;
     const hn::RebindToSigned<decltype(df)> di;
     const hn::Rebind<uint8_t, decltype(df)> d8;
     const size_t N = hn::Lanes(df);
@@ -133,9 +138,9 @@ HWY_NOINLINE size_t LookupLanes(const float* HWY_RESTRICT table256, const uint8_
 }
 
 // max |x| over whole vectors, NaN ignored like std::max(acc, fabs(x)).
-HWY_NOINLINE float AbsMaxLanes(const float* HWY_RESTRICT x, size_t n, size_t* done)
+template <class DF>
+HWY_INLINE float AbsMaxLanes(DF df, const float* HWY_RESTRICT x, size_t n, size_t* done)
 {
-    const hn::ScalableTag<float> df;
     const size_t N = hn::Lanes(df);
     auto acc = hn::Zero(df);
     size_t i = 0;
@@ -148,9 +153,9 @@ HWY_NOINLINE float AbsMaxLanes(const float* HWY_RESTRICT x, size_t n, size_t* do
 }
 
 // Raw fp32 blobs: |x| < 1e-30 (double compare) becomes +0.
-HWY_NOINLINE size_t FlushTinyLanes(float* HWY_RESTRICT x, size_t n, float threshold)
+template <class DF>
+HWY_INLINE size_t FlushTinyLanes(DF df, float* HWY_RESTRICT x, size_t n, float threshold)
 {
-    const hn::ScalableTag<float> df;
     const size_t N = hn::Lanes(df);
     const auto t = hn::Set(df, threshold);
     size_t i = 0;
@@ -164,10 +169,10 @@ HWY_NOINLINE size_t FlushTinyLanes(float* HWY_RESTRICT x, size_t n, float thresh
 }
 
 // Sum of x^2 and of (x - q/scale)^2, for the report's error figures.
-HWY_NOINLINE size_t ErrorSumsLanes(const float* HWY_RESTRICT x, const int8_t* HWY_RESTRICT q, size_t n, float scale,
-                                   double* signal, double* noise)
+template <class DF>
+HWY_INLINE size_t ErrorSumsLanes(DF df, const float* HWY_RESTRICT x, const int8_t* HWY_RESTRICT q, size_t n,
+                                 float scale, double* signal, double* noise)
 {
-    const hn::ScalableTag<float> df;
     const hn::RebindToSigned<decltype(df)> di;
     const hn::Rebind<int8_t, decltype(df)> d8;
     const size_t N = hn::Lanes(df);
@@ -188,6 +193,76 @@ HWY_NOINLINE size_t ErrorSumsLanes(const float* HWY_RESTRICT x, const int8_t* HW
         *noise += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, e)));
     }
     return i;
+}
+
+// --- whole rows: the vector part, then the reference's scalar rules --------
+
+// The part of a row the reference's SIMD code handles.
+HWY_INLINE size_t VectorPart(size_t n) { return n & ~size_t(3); }
+
+template <class DF>
+HWY_INLINE void QuantizeRow(DF df, const float* x, size_t n, float scale, int8_t* out)
+{
+    const size_t v = VectorPart(n);
+    size_t i = QuantizeLanes(df, x, v, scale, out);
+    for (; i < v; i++) out[i] = scalar::quantize_vector_lane(x[i], scale);
+    for (; i < n; i++) out[i] = scalar::quantize_tail(x[i], scale);
+}
+
+template <class DF>
+HWY_INLINE void Fp32ToFp16Row(DF df, const float* x, size_t n, uint16_t* out)
+{
+    const size_t v = VectorPart(n);
+    size_t i = Fp32ToFp16Lanes(df, x, v, out);
+    for (; i < v; i++) out[i] = scalar::fp32_to_fp16_rne(x[i]);
+    for (; i < n; i++) out[i] = scalar::fp32_to_fp16_truncate(x[i]);
+}
+
+template <class DF>
+HWY_INLINE void Fp16ToFp32Row(DF df, const uint16_t* h, size_t n, float* out)
+{
+    const size_t v = VectorPart(n);
+    size_t i = Fp16ToFp32Lanes(df, h, v, out);
+    for (; i < v; i++) out[i] = scalar::fp16_to_fp32_f16c(h[i]);
+    for (; i < n; i++) out[i] = scalar::fp16_to_fp32_exact(h[i]);
+}
+
+template <class DF>
+HWY_INLINE void LookupRow(DF df, const float* table256, const uint8_t* index, size_t n, float* out)
+{
+    size_t i = LookupLanes(df, table256, index, n, out);
+    for (; i < n; i++) out[i] = table256[index[i]];
+}
+
+template <class DF>
+HWY_INLINE float AbsMaxRow(DF df, const float* x, size_t n)
+{
+    size_t i = 0;
+    float m = AbsMaxLanes(df, x, n, &i);
+    for (; i < n; i++) {
+        const float a = std::fabs(x[i]);
+        if (m < a) m = a;
+    }
+    return m;
+}
+
+template <class DF>
+HWY_INLINE void FlushTinyRow(DF df, float* x, size_t n)
+{
+    size_t i = FlushTinyLanes(df, x, n, scalar::tiny_threshold());
+    for (; i < n; i++) x[i] = scalar::flush_tiny(x[i]);
+}
+
+template <class DF>
+HWY_INLINE void ErrorSumsRow(DF df, const float* x, const int8_t* q, size_t n, float scale, double* signal, double* noise)
+{
+    size_t i = ErrorSumsLanes(df, x, q, n, scale, signal, noise);
+    const float inv = scale != 0.f ? 1.f / scale : 0.f;
+    for (; i < n; i++) {
+        const double d = static_cast<double>(x[i]) - static_cast<double>(q[i]) * inv;
+        *signal += static_cast<double>(x[i]) * x[i];
+        *noise += d * d;
+    }
 }
 
 } // namespace HWY_NAMESPACE

@@ -1,109 +1,87 @@
 // Dispatch: natively Highway picks the best target the CPU supports at run
 // time (dynamic dispatch); the WASM build has one target, chosen at compile
-// time (NCNN_INT8_STATIC_DISPATCH).
+// time (NCNN_INT8_STATIC_DISPATCH). The per-target code is in kernels-inl.h;
+// this file compiles it at each target's full vector width.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "kernels/kernels-inl.h"
+#define HWY_TARGET_INCLUDE "kernels/kernels.cpp"
 #ifndef NCNN_INT8_STATIC_DISPATCH
 #include "hwy/foreach_target.h" // IWYU pragma: keep
 #endif
 #include "hwy/highway.h"
 #include "kernels/kernels-inl.h"
 
-#if HWY_ONCE
-#include <cmath>
-#include <cstring>
+HWY_BEFORE_NAMESPACE();
+namespace ncnn_int8 {
+namespace HWY_NAMESPACE {
+namespace {
+using FullF32 = hn::ScalableTag<float>;
+} // namespace
 
+HWY_NOINLINE void QuantizeRowFull(const float* x, size_t n, float scale, int8_t* out)
+{
+    QuantizeRow(FullF32(), x, n, scale, out);
+}
+HWY_NOINLINE void Fp32ToFp16Full(const float* x, size_t n, uint16_t* out) { Fp32ToFp16Row(FullF32(), x, n, out); }
+HWY_NOINLINE void Fp16ToFp32Full(const uint16_t* h, size_t n, float* out) { Fp16ToFp32Row(FullF32(), h, n, out); }
+HWY_NOINLINE void LookupFull(const float* table256, const uint8_t* index, size_t n, float* out)
+{
+    LookupRow(FullF32(), table256, index, n, out);
+}
+HWY_NOINLINE float AbsMaxFull(const float* x, size_t n) { return AbsMaxRow(FullF32(), x, n); }
+HWY_NOINLINE void FlushTinyFull(float* x, size_t n) { FlushTinyRow(FullF32(), x, n); }
+HWY_NOINLINE void ErrorSumsFull(const float* x, const int8_t* q, size_t n, float scale, double* signal, double* noise)
+{
+    ErrorSumsRow(FullF32(), x, q, n, scale, signal, noise);
+}
+
+} // namespace HWY_NAMESPACE
+} // namespace ncnn_int8
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
 #include "kernels/kernels.h"
-#include "kernels/scalar_reference.h"
 
 namespace ncnn_int8 {
 
 #ifdef NCNN_INT8_STATIC_DISPATCH
 #define NI8_DISPATCH(fn) HWY_STATIC_DISPATCH(fn)
 #else
-HWY_EXPORT(QuantizeLanes);
-HWY_EXPORT(Fp32ToFp16Lanes);
-HWY_EXPORT(Fp16ToFp32Lanes);
-HWY_EXPORT(LookupLanes);
-HWY_EXPORT(AbsMaxLanes);
-HWY_EXPORT(FlushTinyLanes);
-HWY_EXPORT(ErrorSumsLanes);
+HWY_EXPORT(QuantizeRowFull);
+HWY_EXPORT(Fp32ToFp16Full);
+HWY_EXPORT(Fp16ToFp32Full);
+HWY_EXPORT(LookupFull);
+HWY_EXPORT(AbsMaxFull);
+HWY_EXPORT(FlushTinyFull);
+HWY_EXPORT(ErrorSumsFull);
 #define NI8_DISPATCH(fn) HWY_DYNAMIC_DISPATCH(fn)
 #endif
 
 namespace kernels {
 
-namespace {
+void quantize_row(const float* x, size_t n, float scale, int8_t* out) { NI8_DISPATCH(QuantizeRowFull)
+                                                                        (x, n, scale, out); }
 
-size_t vector_part(size_t n) { return n & ~size_t(3); }
+void fp32_to_fp16(const float* x, size_t n, uint16_t* out) { NI8_DISPATCH(Fp32ToFp16Full)
+                                                             (x, n, out); }
 
-// Smallest float whose double value is >= 1e-30: |x| < it <=> (double)|x| < 1e-30.
-float tiny_threshold()
-{
-    float t = static_cast<float>(1e-30);
-    if (static_cast<double>(t) < 1e-30) t = std::nextafter(t, 1.f);
-    return t;
-}
-
-} // namespace
-
-void quantize_row(const float* x, size_t n, float scale, int8_t* out)
-{
-    const size_t v = vector_part(n);
-    size_t i = NI8_DISPATCH(QuantizeLanes)(x, v, scale, out);
-    for (; i < v; i++) out[i] = scalar::quantize_vector_lane(x[i], scale);
-    for (; i < n; i++) out[i] = scalar::quantize_tail(x[i], scale);
-}
-
-void fp32_to_fp16(const float* x, size_t n, uint16_t* out)
-{
-    const size_t v = vector_part(n);
-    size_t i = NI8_DISPATCH(Fp32ToFp16Lanes)(x, v, out);
-    for (; i < v; i++) out[i] = scalar::fp32_to_fp16_rne(x[i]);
-    for (; i < n; i++) out[i] = scalar::fp32_to_fp16_truncate(x[i]);
-}
-
-void fp16_to_fp32(const uint16_t* h, size_t n, float* out)
-{
-    const size_t v = vector_part(n);
-    size_t i = NI8_DISPATCH(Fp16ToFp32Lanes)(h, v, out);
-    for (; i < v; i++) out[i] = scalar::fp16_to_fp32_f16c(h[i]);
-    for (; i < n; i++) out[i] = scalar::fp16_to_fp32_exact(h[i]);
-}
+void fp16_to_fp32(const uint16_t* h, size_t n, float* out) { NI8_DISPATCH(Fp16ToFp32Full)
+                                                             (h, n, out); }
 
 void lut_to_fp32(const float* table256, const uint8_t* index, size_t n, float* out)
 {
-    size_t i = NI8_DISPATCH(LookupLanes)(table256, index, n, out);
-    for (; i < n; i++) out[i] = table256[index[i]];
+    NI8_DISPATCH(LookupFull)
+    (table256, index, n, out);
 }
 
-float abs_max(const float* x, size_t n)
-{
-    size_t i = 0;
-    float m = NI8_DISPATCH(AbsMaxLanes)(x, n, &i);
-    for (; i < n; i++) {
-        const float a = std::fabs(x[i]);
-        if (m < a) m = a;
-    }
-    return m;
-}
+float abs_max(const float* x, size_t n) { return NI8_DISPATCH(AbsMaxFull)(x, n); }
 
-void flush_tiny_to_zero(float* x, size_t n)
-{
-    static const float threshold = tiny_threshold();
-    size_t i = NI8_DISPATCH(FlushTinyLanes)(x, n, threshold);
-    for (; i < n; i++) x[i] = scalar::flush_tiny(x[i]);
-}
+void flush_tiny_to_zero(float* x, size_t n) { NI8_DISPATCH(FlushTinyFull)
+                                              (x, n); }
 
 void accumulate_error(const float* x, const int8_t* q, size_t n, float scale, ErrorSums& sums)
 {
-    size_t i = NI8_DISPATCH(ErrorSumsLanes)(x, q, n, scale, &sums.signal, &sums.noise);
-    const float inv = scale != 0.f ? 1.f / scale : 0.f;
-    for (; i < n; i++) {
-        const double d = static_cast<double>(x[i]) - static_cast<double>(q[i]) * inv;
-        sums.signal += static_cast<double>(x[i]) * x[i];
-        sums.noise += d * d;
-    }
+    NI8_DISPATCH(ErrorSumsFull)
+    (x, q, n, scale, &sums.signal, &sums.noise);
 }
 
 const char* active_target()

@@ -1,13 +1,18 @@
-// Highway bodies of llm_kernels.h, compiled once per SIMD target.
+// Highway bodies of llm_kernels.h, once per SIMD target: llm_kernels.cpp
+// calls the row functions at the target's full width, the tests on every
+// partial vector width (see kernels-inl.h).
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/llm_scalar.h"
+
 #if defined(NCNN_INT8_LLM_KERNELS_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef NCNN_INT8_LLM_KERNELS_INL_H_
 #undef NCNN_INT8_LLM_KERNELS_INL_H_
 #else
 #define NCNN_INT8_LLM_KERNELS_INL_H_
 #endif
-
-#include <cstddef>
-#include <cstdint>
 
 #include "hwy/highway.h"
 
@@ -30,9 +35,10 @@ HWY_INLINE V LlmRoundClamp(D df, V v, V qmax, V neg_qmax)
     return hn::IfThenElse(in_range, r, neg_qmax);
 }
 
-HWY_NOINLINE size_t LlmQuantizeLanes(const float* HWY_RESTRICT w, size_t n, float scale, int qmax, int8_t* HWY_RESTRICT q)
+template <class DF>
+HWY_INLINE size_t LlmQuantizeLanes(DF df, const float* HWY_RESTRICT w, size_t n, float scale, int qmax,
+                                   int8_t* HWY_RESTRICT q)
 {
-    const hn::ScalableTag<float> df;
     const hn::RebindToSigned<decltype(df)> di;
     const hn::Rebind<int8_t, decltype(df)> d8;
     const size_t N = hn::Lanes(df);
@@ -48,10 +54,10 @@ HWY_NOINLINE size_t LlmQuantizeLanes(const float* HWY_RESTRICT w, size_t n, floa
 }
 
 // `scales` and `errors` hold `count` entries, a multiple of the lane count.
-HWY_NOINLINE void LlmCandidateErrorsLanes(const float* HWY_RESTRICT w, size_t n, const float* HWY_RESTRICT scales,
-                                          size_t count, int qmax, float* HWY_RESTRICT errors)
+template <class DF>
+HWY_INLINE void LlmCandidateErrorsLanes(DF df, const float* HWY_RESTRICT w, size_t n, const float* HWY_RESTRICT scales,
+                                        size_t count, int qmax, float* HWY_RESTRICT errors)
 {
-    const hn::ScalableTag<float> df;
     const size_t N = hn::Lanes(df);
     const auto hi = hn::Set(df, static_cast<float>(qmax));
     const auto lo = hn::Neg(hi);
@@ -83,12 +89,10 @@ HWY_NOINLINE void LlmCandidateErrorsLanes(const float* HWY_RESTRICT w, size_t n,
     }
 }
 
-size_t LlmLaneCount() { return hn::Lanes(hn::ScalableTag<float>()); }
-
 // int4: each pair (even k low nibble, odd k high nibble) read as one u16.
-HWY_NOINLINE size_t LlmPack4Lanes(const int8_t* HWY_RESTRICT q, size_t k, uint8_t* HWY_RESTRICT out)
+template <class D16>
+HWY_INLINE size_t LlmPack4Lanes(D16 d16, const int8_t* HWY_RESTRICT q, size_t k, uint8_t* HWY_RESTRICT out)
 {
-    const hn::ScalableTag<uint16_t> d16;
     const hn::Rebind<uint8_t, decltype(d16)> d8;
     const size_t N = hn::Lanes(d16);
     const auto low = hn::Set(d16, 0x000F);
@@ -103,9 +107,9 @@ HWY_NOINLINE size_t LlmPack4Lanes(const int8_t* HWY_RESTRICT q, size_t k, uint8_
 }
 
 // int6: each group of four values read as one u32 becomes a 24-bit word.
-HWY_NOINLINE size_t LlmPack6Lanes(const int8_t* HWY_RESTRICT q, size_t k, uint8_t* HWY_RESTRICT out)
+template <class D32>
+HWY_INLINE size_t LlmPack6Lanes(D32 d32, const int8_t* HWY_RESTRICT q, size_t k, uint8_t* HWY_RESTRICT out)
 {
-    const hn::ScalableTag<uint32_t> d32;
     const size_t N = hn::Lanes(d32);
     HWY_ALIGN uint32_t words[HWY_MAX_BYTES / 4];
     size_t i = 0; // groups of four
@@ -124,6 +128,55 @@ HWY_NOINLINE size_t LlmPack6Lanes(const int8_t* HWY_RESTRICT q, size_t k, uint8_
         }
     }
     return 4 * i;
+}
+
+// --- whole blocks and rows: the vector part, then the scalar definitions ---
+
+template <class DF>
+HWY_INLINE void LlmQuantizeBlock(DF df, const float* w, size_t n, float scale, int qmax, int8_t* q)
+{
+    size_t i = LlmQuantizeLanes(df, w, n, scale, qmax, q);
+    for (; i < n; i++) q[i] = static_cast<int8_t>(scalar::llm_quantize_value(w[i], scale, qmax));
+}
+
+template <class DF>
+HWY_INLINE void LlmCandidateErrors(DF df, const float* w, size_t n, const float* scales, size_t count, int qmax,
+                                   float* errors)
+{
+    // Pad the candidates to whole vectors (padding scale 1: harmless work).
+    constexpr size_t kMaxPadded = 256;
+    const size_t lanes = hn::Lanes(df);
+    const size_t padded = (count + lanes - 1) / lanes * lanes;
+    if (padded > kMaxPadded) {
+        for (size_t c = 0; c < count; c++) errors[c] = scalar::llm_candidate_error(w, n, scales[c], qmax);
+        return;
+    }
+    float s[kMaxPadded], e[kMaxPadded];
+    for (size_t c = 0; c < padded; c++) s[c] = c < count ? scales[c] : 1.f;
+    LlmCandidateErrorsLanes(df, w, n, s, padded, qmax, e);
+    std::memcpy(errors, e, count * sizeof(float));
+}
+
+// After `done` values (a whole number of bytes), the rest of the row through
+// the reference loop.
+HWY_INLINE void LlmPackRest(const int8_t* q, size_t k, int bits, size_t done, uint8_t* out)
+{
+    const size_t bytes = (k * size_t(bits) + 7) / 8;
+    const size_t first = done * size_t(bits) / 8;
+    std::memset(out + first, 0, bytes - first);
+    scalar::llm_pack_reference(q + done, k - done, bits, out + first);
+}
+
+template <class D16>
+HWY_INLINE void LlmPack4Row(D16 d16, const int8_t* q, size_t k, uint8_t* out)
+{
+    LlmPackRest(q, k, 4, LlmPack4Lanes(d16, q, k, out), out);
+}
+
+template <class D32>
+HWY_INLINE void LlmPack6Row(D32 d32, const int8_t* q, size_t k, uint8_t* out)
+{
+    LlmPackRest(q, k, 6, LlmPack6Lanes(d32, q, k, out), out);
 }
 
 } // namespace HWY_NAMESPACE

@@ -1,6 +1,6 @@
 // Element-wise definitions of every number conversion the reference makes.
 // The Highway kernels must match these bit for bit; the row functions in
-// kernels.h use them for the tail elements the reference handles in scalar
+// kernels-inl.h use them for the tail elements the reference handles in scalar
 // code, and the tests compare every compiled target against them.
 #pragma once
 
@@ -120,6 +120,18 @@ inline float flush_tiny(float x)
 {
     const float a = std::fabs(x);
     return (static_cast<double>(a) < 1e-30 && a != 0.f) ? 0.f : x;
+}
+
+// The same test in float, for the vector code: the smallest float whose
+// double value is >= 1e-30, so |x| < it <=> (double)|x| < 1e-30.
+inline float tiny_threshold()
+{
+    static const float threshold = [] {
+        float t = static_cast<float>(1e-30);
+        if (static_cast<double>(t) < 1e-30) t = std::nextafter(t, 1.f);
+        return t;
+    }();
+    return threshold;
 }
 
 } // namespace ncnn_int8::scalar

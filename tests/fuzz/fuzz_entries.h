@@ -1,4 +1,4 @@
-// The fuzz targets' bodies, shared by the libFuzzer executables (build-fuzz/,
+// The fuzz targets' bodies, shared by the libFuzzer executables (build-asan/,
 // -DNCNN_INT8_FUZZ=ON) and by the regression replay (ncnn_int8_fuzz_replay,
 // a plain executable in the normal and the sanitizer builds) so a committed
 // regression input runs through exactly the code the fuzzer ran.

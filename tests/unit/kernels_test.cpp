@@ -1,6 +1,20 @@
-// The Highway kernels (kernels/kernels.h) against the element-wise scalar
-// reference (kernels/scalar_reference.h), for every compiled target this CPU
-// supports; and the scalar reference against first principles.
+// The Highway kernels (kernels/kernels-inl.h) against the element-wise scalar
+// reference (kernels/scalar_reference.h) on every compiled target this CPU
+// supports and every vector width of it (ForPartialVectors); the public entry
+// points (kernels/kernels.h); and the scalar reference against first
+// principles.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "kernels_test.cpp"
+#ifndef NCNN_INT8_STATIC_DISPATCH
+#include "hwy/foreach_target.h" // IWYU pragma: keep
+#endif
+#include "hwy/highway.h"
+#include "hwy/tests/test_util-inl.h"
+#include "hwy_kernel_test.h"
+#include "kernels/kernels-inl.h"
+
+#ifndef NCNN_INT8_KERNELS_TEST_HELPERS_
+#define NCNN_INT8_KERNELS_TEST_HELPERS_
 #include <gtest/gtest.h>
 
 #include <cfenv>
@@ -12,14 +26,10 @@
 #include <string>
 #include <vector>
 
-#include "highway_targets.h"
-#include "hwy/highway.h"
-#include "hwy/targets.h"
 #include "kernels/kernels.h"
 #include "kernels/scalar_reference.h"
 
-namespace ncnn_int8 {
-namespace {
+namespace ncnn_int8::kernel_test {
 
 using scalar::bits_of;
 using scalar::float_of;
@@ -134,40 +144,309 @@ void for_each_slice(const std::vector<float>& pool, Check check)
     check(pool.data(), pool.size());
 }
 
-std::vector<float> test_pool()
+const std::vector<float>& test_pool()
 {
-    std::vector<float> pool = edge_values();
-    // every edge value at every lane position of a 4-wide and 16-wide vector
-    const std::vector<float> edges = edge_values();
-    for (size_t shift = 1; shift < 17; shift++)
-        for (size_t i = 0; i < edges.size(); i++) pool.push_back(edges[(i + shift) % edges.size()]);
-    const std::vector<float> rnd = random_values(100003, 1234);
-    pool.insert(pool.end(), rnd.begin(), rnd.end());
+    static const std::vector<float> pool = [] {
+        std::vector<float> pool = edge_values();
+        // every edge value at every lane position of a 4-wide and 16-wide vector
+        const std::vector<float> edges = edge_values();
+        for (size_t shift = 1; shift < 17; shift++)
+            for (size_t i = 0; i < edges.size(); i++) pool.push_back(edges[(i + shift) % edges.size()]);
+        const std::vector<float> rnd = random_values(100003, 1234);
+        pool.insert(pool.end(), rnd.begin(), rnd.end());
+        return pool;
+    }();
     return pool;
 }
 
-TEST(Kernels, QuantizeRowMatchesScalarReference)
+// Every fp16 bit pattern, then NaNs and subnormals at the tail positions.
+std::vector<uint16_t> fp16_pool()
 {
-    const std::vector<float> pool = test_pool();
-    const float scales[] = {1.f, 127.f / 3.f, 0.5f, 1e-3f, 1e10f, 64.f, 3.0517578e-05f};
-    for_each_target([&](int64_t) {
+    std::vector<uint16_t> all(65536 + 67);
+    for (size_t i = 0; i < 65536; i++) all[i] = static_cast<uint16_t>(i);
+    const uint16_t extra[] = {0x7C01, 0xFC01, 0x7E00, 0x7D00, 0x0001, 0x83FF, 0x7C00, 0x8000};
+    for (size_t i = 65536; i < all.size(); i++) all[i] = extra[i % 8];
+    return all;
+}
+
+} // namespace ncnn_int8::kernel_test
+#endif // NCNN_INT8_KERNELS_TEST_HELPERS_
+
+HWY_BEFORE_NAMESPACE();
+namespace ncnn_int8 {
+namespace HWY_NAMESPACE {
+namespace kt = kernel_test;
+using hwy::HWY_NAMESPACE::ForPartialVectors;
+using scalar::bits_of;
+
+struct TestQuantizeRow {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        const float scales[] = {1.f, 127.f / 3.f, 0.5f, 1e-3f, 1e10f, 64.f, 3.0517578e-05f};
         for (float scale : scales) {
-            for_each_slice(pool, [&](const float* x, size_t n) {
+            kt::for_each_slice(kt::test_pool(), [&](const float* x, size_t n) {
                 std::vector<int8_t> got(n + 1, 99), want(n);
-                kernels::quantize_row(x, n, scale, got.data());
+                QuantizeRow(d, x, n, scale, got.data());
                 const size_t v = n & ~size_t(3);
                 for (size_t i = 0; i < n; i++)
                     want[i] = i < v ? scalar::quantize_vector_lane(x[i], scale) : scalar::quantize_tail(x[i], scale);
                 for (size_t i = 0; i < n; i++)
-                    ASSERT_EQ(got[i], want[i]) << "n=" << n << " i=" << i << " x=" << x[i] << " (0x" << std::hex << bits_of(x[i])
-                                               << std::dec << ") scale=" << scale;
-                ASSERT_EQ(got[n], 99) << "wrote past the end, n=" << n;
+                    ASSERT_EQ(got[i], want[i]) << "lanes=" << hn::Lanes(d) << " n=" << n << " i=" << i << " x=" << x[i]
+                                               << " (0x" << std::hex << bits_of(x[i]) << std::dec << ") scale=" << scale;
+                ASSERT_EQ(got[n], 99) << "wrote past the end, lanes=" << hn::Lanes(d) << " n=" << n;
             });
         }
-    });
+        // The two rounding rules in one row of 5: 4 vector lanes + 1 tail.
+        const float x[5] = {0.49999997f, 3e9f, std::nanf(""), -0.49999997f, 0.49999997f};
+        int8_t q[5];
+        QuantizeRow(d, x, 5, 1.f, q);
+        EXPECT_EQ(q[0], 1);
+        EXPECT_EQ(q[1], -127);
+        EXPECT_EQ(q[2], -127);
+        EXPECT_EQ(q[3], -1);
+        EXPECT_EQ(q[4], 0);
+    }
+};
+HWY_NOINLINE void TestAllQuantizeRow() { ForPartialVectors<TestQuantizeRow>()(float()); }
+
+struct TestFp32ToFp16Row {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        // Not on one-lane vectors of the SIMD targets: there Highway 1.0.3's
+        // variable shifts give wrong subnormal results (seen on every x86
+        // target). The library runs this kernel only at a target's full
+        // width (4 lanes or more; one lane only on SCALAR).
+        if (HWY_TARGET != HWY_SCALAR && hn::Lanes(d) == 1) return;
+        kt::for_each_slice(kt::test_pool(), [&](const float* x, size_t n) {
+            std::vector<uint16_t> got(n + 1, 0xABCD);
+            Fp32ToFp16Row(d, x, n, got.data());
+            const size_t v = n & ~size_t(3);
+            for (size_t i = 0; i < n; i++) {
+                const uint16_t want = i < v ? scalar::fp32_to_fp16_rne(x[i]) : scalar::fp32_to_fp16_truncate(x[i]);
+                ASSERT_EQ(got[i], want) << "lanes=" << hn::Lanes(d) << " n=" << n << " i=" << i << " x=" << x[i] << " (0x"
+                                        << std::hex << bits_of(x[i]) << ")";
+            }
+            ASSERT_EQ(got[n], 0xABCD);
+        });
+    }
+};
+HWY_NOINLINE void TestAllFp32ToFp16Row() { ForPartialVectors<TestFp32ToFp16Row>()(float()); }
+
+struct TestFp16ToFp32Row {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        const std::vector<uint16_t> all = kt::fp16_pool();
+        for (size_t n = 0; n <= 67; n++) {
+            for (size_t off : {size_t(0), size_t(0x7BF0), size_t(0x7C00), size_t(0xFBF9), size_t(65536)}) {
+                if (off + n > all.size()) continue;
+                std::vector<float> got(n + 1, 42.f);
+                Fp16ToFp32Row(d, all.data() + off, n, got.data());
+                const size_t v = n & ~size_t(3);
+                for (size_t i = 0; i < n; i++) {
+                    const uint16_t h = all[off + i];
+                    const float want = i < v ? scalar::fp16_to_fp32_f16c(h) : scalar::fp16_to_fp32_exact(h);
+                    ASSERT_EQ(bits_of(got[i]), bits_of(want))
+                        << "lanes=" << hn::Lanes(d) << " n=" << n << " i=" << i << " h=0x" << std::hex << h;
+                }
+                ASSERT_EQ(got[n], 42.f);
+            }
+        }
+        std::vector<float> got(all.size());
+        Fp16ToFp32Row(d, all.data(), all.size(), got.data());
+        const size_t v = all.size() & ~size_t(3);
+        for (size_t i = 0; i < all.size(); i++) {
+            const float want = i < v ? scalar::fp16_to_fp32_f16c(all[i]) : scalar::fp16_to_fp32_exact(all[i]);
+            ASSERT_EQ(bits_of(got[i]), bits_of(want)) << "lanes=" << hn::Lanes(d) << " i=" << i;
+        }
+    }
+};
+HWY_NOINLINE void TestAllFp16ToFp32Row() { ForPartialVectors<TestFp16ToFp32Row>()(float()); }
+
+struct TestFp16RoundTrip {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        // As in TestFp32ToFp16Row: not on one-lane vectors of the SIMD targets: there Highway 1.0.3's
+        // variable shifts give wrong subnormal results (seen on every x86
+        // target). The library runs this kernel only at a target's full
+        // width (4 lanes or more; one lane only on SCALAR).
+        if (HWY_TARGET != HWY_SCALAR && hn::Lanes(d) == 1) return;
+        std::vector<uint16_t> h(65536);
+        for (size_t i = 0; i < h.size(); i++) h[i] = static_cast<uint16_t>(i);
+        std::vector<float> f(h.size());
+        std::vector<uint16_t> back(h.size());
+        Fp16ToFp32Row(d, h.data(), h.size(), f.data()); // 65536 % 4 == 0: all vector part
+        Fp32ToFp16Row(d, f.data(), f.size(), back.data());
+        for (size_t i = 0; i < h.size(); i++) {
+            const bool nan = (h[i] & 0x7C00) == 0x7C00 && (h[i] & 0x3FF) != 0;
+            const uint16_t want = nan ? static_cast<uint16_t>(h[i] | 0x200) : h[i]; // NaN payloads come back quiet
+            ASSERT_EQ(back[i], want) << "lanes=" << hn::Lanes(d) << " h=0x" << std::hex << h[i];
+        }
+    }
+};
+HWY_NOINLINE void TestAllFp16RoundTrip() { ForPartialVectors<TestFp16RoundTrip>()(float()); }
+
+struct TestAbsMaxRow {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        kt::for_each_slice(kt::test_pool(), [&](const float* x, size_t n) {
+            float want = 0.f;
+            for (size_t i = 0; i < n; i++) {
+                const float a = std::fabs(x[i]);
+                if (want < a) want = a; // NaN ignored
+            }
+            ASSERT_EQ(bits_of(AbsMaxRow(d, x, n)), bits_of(want)) << "lanes=" << hn::Lanes(d) << " n=" << n;
+        });
+        const float only_nan[5] = {std::nanf(""), -std::nanf(""), std::nanf(""), std::nanf(""), std::nanf("")};
+        EXPECT_EQ(AbsMaxRow(d, only_nan, 5), 0.f);
+        const float negative[6] = {-0.f, -3.f, 1.f, -0.5f, 2.f, -7.f};
+        EXPECT_EQ(AbsMaxRow(d, negative, 6), 7.f);
+        EXPECT_EQ(AbsMaxRow(d, negative, 5), 3.f);
+        EXPECT_EQ(AbsMaxRow(d, negative, 0), 0.f);
+    }
+};
+HWY_NOINLINE void TestAllAbsMaxRow() { ForPartialVectors<TestAbsMaxRow>()(float()); }
+
+struct TestFlushTinyRow {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        kt::for_each_slice(kt::test_pool(), [&](const float* x, size_t n) {
+            std::vector<float> got(x, x + n);
+            got.push_back(1e-35f);
+            FlushTinyRow(d, got.data(), n);
+            for (size_t i = 0; i < n; i++)
+                ASSERT_EQ(bits_of(got[i]), bits_of(scalar::flush_tiny(x[i])))
+                    << "lanes=" << hn::Lanes(d) << " n=" << n << " i=" << i << " x=" << x[i];
+            ASSERT_EQ(got[n], 1e-35f) << "wrote past the end";
+        });
+    }
+};
+HWY_NOINLINE void TestAllFlushTinyRow() { ForPartialVectors<TestFlushTinyRow>()(float()); }
+
+struct TestLookupRow {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        float table[256];
+        for (int i = 0; i < 256; i++) table[i] = static_cast<float>(i) - 128.f;
+        std::vector<uint8_t> index(300);
+        for (size_t i = 0; i < index.size(); i++) index[i] = static_cast<uint8_t>(i * 37 + 11);
+        // every length up to 70, then all 300 (every index value)
+        for (size_t n = 0; n <= 71; n++) {
+            const size_t len = n == 71 ? index.size() : n;
+            std::vector<float> got(len + 1, 42.f);
+            LookupRow(d, table, index.data(), len, got.data());
+            for (size_t i = 0; i < len; i++)
+                ASSERT_EQ(got[i], table[index[i]]) << "lanes=" << hn::Lanes(d) << " n=" << len << " i=" << i;
+            ASSERT_EQ(got[len], 42.f) << "wrote past the end";
+        }
+    }
+};
+HWY_NOINLINE void TestAllLookupRow() { ForPartialVectors<TestLookupRow>()(float()); }
+
+struct TestErrorSumsRow {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        // Small integers: every partial sum is exact, whatever the order.
+        const float x[9] = {1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f, 8.f, 9.f};
+        const int8_t q[9] = {1, 2, 3, 4, 5, 6, 7, 8, 10};
+        for (size_t n = 0; n <= 9; n++) {
+            double signal = 0, noise = 0, want_signal = 0, want_noise = 0;
+            ErrorSumsRow(d, x, q, n, 1.f, &signal, &noise);
+            for (size_t i = 0; i < n; i++) {
+                want_signal += double(x[i]) * x[i];
+                want_noise += (double(x[i]) - q[i]) * (double(x[i]) - q[i]);
+            }
+            EXPECT_EQ(signal, want_signal) << "lanes=" << hn::Lanes(d) << " n=" << n;
+            EXPECT_EQ(noise, want_noise) << "lanes=" << hn::Lanes(d) << " n=" << n;
+        }
+        // scale 0: q contributes nothing
+        double signal = 0, noise = 0;
+        ErrorSumsRow(d, x, q, 9, 0.f, &signal, &noise);
+        EXPECT_EQ(signal, 285.0);
+        EXPECT_EQ(noise, 285.0);
+    }
+};
+HWY_NOINLINE void TestAllErrorSumsRow() { ForPartialVectors<TestErrorSumsRow>()(float()); }
+
+} // namespace HWY_NAMESPACE
+} // namespace ncnn_int8
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ncnn_int8 {
+
+NI8_KERNEL_TEST_SUITE(KernelsTest);
+NI8_KERNEL_TEST(KernelsTest, TestAllQuantizeRow);
+NI8_KERNEL_TEST(KernelsTest, TestAllFp32ToFp16Row);
+NI8_KERNEL_TEST(KernelsTest, TestAllFp16ToFp32Row);
+NI8_KERNEL_TEST(KernelsTest, TestAllFp16RoundTrip);
+NI8_KERNEL_TEST(KernelsTest, TestAllAbsMaxRow);
+NI8_KERNEL_TEST(KernelsTest, TestAllFlushTinyRow);
+NI8_KERNEL_TEST(KernelsTest, TestAllLookupRow);
+NI8_KERNEL_TEST(KernelsTest, TestAllErrorSumsRow);
+
+namespace {
+
+using scalar::bits_of;
+using scalar::float_of;
+
+// The public entry points (kernels.h) through the dispatcher, on the target
+// it chose, against the same definitions.
+TEST(Kernels, EntryPointsMatchScalarReference)
+{
+    const std::vector<float>& pool = kernel_test::test_pool();
+    const size_t n = 1003; // 4*250 + 3: vector part and tail
+    std::vector<int8_t> q(n);
+    kernels::quantize_row(pool.data(), n, 0.5f, q.data());
+    std::vector<uint16_t> h(n);
+    kernels::fp32_to_fp16(pool.data(), n, h.data());
+    std::vector<float> f(n);
+    kernels::fp16_to_fp32(h.data(), n, f.data());
+    std::vector<float> flushed(pool.begin(), pool.begin() + long(n));
+    kernels::flush_tiny_to_zero(flushed.data(), n);
+    float absmax = 0.f;
+    for (size_t i = 0; i < n; i++) {
+        const bool vec = i < (n & ~size_t(3));
+        ASSERT_EQ(q[i], vec ? scalar::quantize_vector_lane(pool[i], 0.5f) : scalar::quantize_tail(pool[i], 0.5f)) << i;
+        ASSERT_EQ(h[i], vec ? scalar::fp32_to_fp16_rne(pool[i]) : scalar::fp32_to_fp16_truncate(pool[i])) << i;
+        ASSERT_EQ(bits_of(f[i]), bits_of(vec ? scalar::fp16_to_fp32_f16c(h[i]) : scalar::fp16_to_fp32_exact(h[i]))) << i;
+        ASSERT_EQ(bits_of(flushed[i]), bits_of(scalar::flush_tiny(pool[i]))) << i;
+        const float a = std::fabs(pool[i]);
+        if (absmax < a) absmax = a;
+    }
+    EXPECT_EQ(bits_of(kernels::abs_max(pool.data(), n)), bits_of(absmax));
+    float table[256];
+    for (int i = 0; i < 256; i++) table[i] = static_cast<float>(i) - 128.f;
+    const uint8_t idx[7] = {0, 255, 128, 1, 2, 3, 4};
+    float out[7];
+    kernels::lut_to_fp32(table, idx, 7, out);
+    EXPECT_EQ(out[0], -128.f);
+    EXPECT_EQ(out[1], 127.f);
+    EXPECT_EQ(out[2], 0.f);
+    EXPECT_EQ(out[6], -124.f);
+    const float x[9] = {1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f, 8.f, 9.f};
+    const int8_t xq[9] = {1, 2, 3, 4, 5, 6, 7, 8, 10};
+    kernels::ErrorSums s;
+    kernels::accumulate_error(x, xq, 9, 1.f, s);
+    EXPECT_DOUBLE_EQ(s.signal, 285.0);
+    EXPECT_DOUBLE_EQ(s.noise, 1.0);
 }
 
-TEST(Kernels, QuantizeEdgeRules)
+TEST(Kernels, ActiveTargetHasAName)
+{
+    const std::string name = kernels::active_target();
+    EXPECT_FALSE(name.empty());
+    EXPECT_NE(name, "Unknown");
+}
+
+TEST(ScalarReference, QuantizeEdgeRules)
 {
     // The two rounding rules of the reference, spelled out.
     EXPECT_EQ(scalar::quantize_vector_lane(0.49999997f, 1.f), 1); // 0.49999997 + 0.5 rounds to 1.0 in fp32
@@ -192,37 +471,9 @@ TEST(Kernels, QuantizeEdgeRules)
     EXPECT_EQ(scalar::quantize_vector_lane(0.f, std::numeric_limits<float>::infinity()), -127); // 0 * inf = NaN
     EXPECT_EQ(scalar::quantize_tail(std::numeric_limits<float>::infinity(), 1.f), -127);
     EXPECT_EQ(scalar::quantize_vector_lane(2147483520.f, 1.f), 127); // in range: clamps to 127
-    // and the kernels on a row of 5: 4 vector lanes + 1 tail
-    for_each_target([&](int64_t) {
-        const float x[5] = {0.49999997f, 3e9f, std::nanf(""), -0.49999997f, 0.49999997f};
-        int8_t q[5];
-        kernels::quantize_row(x, 5, 1.f, q);
-        EXPECT_EQ(q[0], 1);
-        EXPECT_EQ(q[1], -127);
-        EXPECT_EQ(q[2], -127);
-        EXPECT_EQ(q[3], -1);
-        EXPECT_EQ(q[4], 0);
-    });
 }
 
-TEST(Kernels, Fp32ToFp16MatchesScalarReference)
-{
-    const std::vector<float> pool = test_pool();
-    for_each_target([&](int64_t) {
-        for_each_slice(pool, [&](const float* x, size_t n) {
-            std::vector<uint16_t> got(n + 1, 0xABCD);
-            kernels::fp32_to_fp16(x, n, got.data());
-            const size_t v = n & ~size_t(3);
-            for (size_t i = 0; i < n; i++) {
-                const uint16_t want = i < v ? scalar::fp32_to_fp16_rne(x[i]) : scalar::fp32_to_fp16_truncate(x[i]);
-                ASSERT_EQ(got[i], want) << "n=" << n << " i=" << i << " x=" << x[i] << " (0x" << std::hex << bits_of(x[i]) << ")";
-            }
-            ASSERT_EQ(got[n], 0xABCD);
-        });
-    });
-}
-
-TEST(Kernels, Fp32ToFp16EdgeValues)
+TEST(ScalarReference, Fp32ToFp16EdgeValues)
 {
     // the vector rule (RNE, F16C) on the named edge values
     EXPECT_EQ(scalar::fp32_to_fp16_rne(65504.f), 0x7BFF);
@@ -250,93 +501,7 @@ TEST(Kernels, Fp32ToFp16EdgeValues)
     EXPECT_EQ(scalar::fp32_to_fp16_truncate(1e-40f), 0x0000);
 }
 
-TEST(Kernels, Fp16ToFp32MatchesScalarReference)
-{
-    std::vector<uint16_t> all(65536 + 67);
-    for (size_t i = 0; i < 65536; i++) all[i] = static_cast<uint16_t>(i);
-    // plus NaNs and subnormals at the tail positions
-    const uint16_t extra[] = {0x7C01, 0xFC01, 0x7E00, 0x7D00, 0x0001, 0x83FF, 0x7C00, 0x8000};
-    for (size_t i = 65536; i < all.size(); i++) all[i] = extra[i % 8];
-    for_each_target([&](int64_t) {
-        for (size_t n = 0; n <= 67; n++) {
-            for (size_t off : {size_t(0), size_t(0x7BF0), size_t(0x7C00), size_t(0xFBF9), size_t(65536)}) {
-                if (off + n > all.size()) continue;
-                std::vector<float> got(n + 1, 42.f);
-                kernels::fp16_to_fp32(all.data() + off, n, got.data());
-                const size_t v = n & ~size_t(3);
-                for (size_t i = 0; i < n; i++) {
-                    const uint16_t h = all[off + i];
-                    const float want = i < v ? scalar::fp16_to_fp32_f16c(h) : scalar::fp16_to_fp32_exact(h);
-                    ASSERT_EQ(bits_of(got[i]), bits_of(want)) << "n=" << n << " i=" << i << " h=0x" << std::hex << h;
-                }
-                ASSERT_EQ(got[n], 42.f);
-            }
-        }
-        std::vector<float> got(all.size());
-        kernels::fp16_to_fp32(all.data(), all.size(), got.data());
-        const size_t v = all.size() & ~size_t(3);
-        for (size_t i = 0; i < all.size(); i++) {
-            const float want = i < v ? scalar::fp16_to_fp32_f16c(all[i]) : scalar::fp16_to_fp32_exact(all[i]);
-            ASSERT_EQ(bits_of(got[i]), bits_of(want)) << "i=" << i;
-        }
-    });
-}
-
-TEST(Kernels, AllFp16PatternsRoundTrip)
-{
-    std::vector<uint16_t> h(65536);
-    for (size_t i = 0; i < h.size(); i++) h[i] = static_cast<uint16_t>(i);
-    for_each_target([&](int64_t) {
-        std::vector<float> f(h.size());
-        std::vector<uint16_t> back(h.size());
-        kernels::fp16_to_fp32(h.data(), h.size(), f.data()); // 65536 % 4 == 0: all vector part
-        kernels::fp32_to_fp16(f.data(), f.size(), back.data());
-        for (size_t i = 0; i < h.size(); i++) {
-            const bool nan = (h[i] & 0x7C00) == 0x7C00 && (h[i] & 0x3FF) != 0;
-            const uint16_t want = nan ? static_cast<uint16_t>(h[i] | 0x200) : h[i]; // NaN payloads come back quiet
-            ASSERT_EQ(back[i], want) << "h=0x" << std::hex << h[i];
-        }
-    });
-}
-
-TEST(Kernels, AbsMaxMatchesScalarLoop)
-{
-    const std::vector<float> pool = test_pool();
-    for_each_target([&](int64_t) {
-        for_each_slice(pool, [&](const float* x, size_t n) {
-            float want = 0.f;
-            for (size_t i = 0; i < n; i++) {
-                const float a = std::fabs(x[i]);
-                if (want < a) want = a; // NaN ignored
-            }
-            const float got = kernels::abs_max(x, n);
-            ASSERT_EQ(bits_of(got), bits_of(want)) << "n=" << n;
-        });
-        const float only_nan[5] = {std::nanf(""), -std::nanf(""), std::nanf(""), std::nanf(""), std::nanf("")};
-        EXPECT_EQ(kernels::abs_max(only_nan, 5), 0.f);
-        const float negative[6] = {-0.f, -3.f, 1.f, -0.5f, 2.f, -7.f};
-        EXPECT_EQ(kernels::abs_max(negative, 6), 7.f);
-        EXPECT_EQ(kernels::abs_max(negative, 5), 3.f);
-        EXPECT_EQ(kernels::abs_max(negative, 0), 0.f);
-    });
-}
-
-TEST(Kernels, FlushTinyToZeroMatchesScalarReference)
-{
-    const std::vector<float> pool = test_pool();
-    for_each_target([&](int64_t) {
-        for_each_slice(pool, [&](const float* x, size_t n) {
-            std::vector<float> got(x, x + n);
-            got.push_back(1e-35f);
-            kernels::flush_tiny_to_zero(got.data(), n);
-            for (size_t i = 0; i < n; i++)
-                ASSERT_EQ(bits_of(got[i]), bits_of(scalar::flush_tiny(x[i]))) << "n=" << n << " i=" << i << " x=" << x[i];
-            ASSERT_EQ(got[n], 1e-35f) << "wrote past the end";
-        });
-    });
-}
-
-TEST(Kernels, FlushTinyRule)
+TEST(ScalarReference, FlushTinyRule)
 {
     EXPECT_EQ(bits_of(scalar::flush_tiny(1e-31f)), 0u);
     EXPECT_EQ(bits_of(scalar::flush_tiny(-1e-31f)), 0u); // +0
@@ -344,47 +509,6 @@ TEST(Kernels, FlushTinyRule)
     EXPECT_EQ(scalar::flush_tiny(1e-30f), 1e-30f); // float(1e-30) > 1e-30 as a double
     EXPECT_EQ(bits_of(scalar::flush_tiny(std::nextafter(1e-30f, 0.f))), 0u);
     EXPECT_TRUE(std::isnan(scalar::flush_tiny(std::nanf(""))));
-}
-
-TEST(Kernels, LutAndErrorSums)
-{
-    float table[256];
-    for (int i = 0; i < 256; i++) table[i] = static_cast<float>(i) - 128.f;
-    const uint8_t idx[7] = {0, 255, 128, 1, 2, 3, 4};
-    float out[7];
-    kernels::lut_to_fp32(table, idx, 7, out);
-    EXPECT_EQ(out[0], -128.f);
-    EXPECT_EQ(out[1], 127.f);
-    EXPECT_EQ(out[2], 0.f);
-    EXPECT_EQ(out[6], -124.f);
-    // Every target, every length up to 70, all 256 indices.
-    for_each_target([&](int64_t t) {
-        std::vector<uint8_t> index(300);
-        for (size_t i = 0; i < index.size(); i++) index[i] = static_cast<uint8_t>(i * 37 + 11);
-        for (size_t n = 0; n <= 70; n++) {
-            std::vector<float> got(n);
-            kernels::lut_to_fp32(table, index.data(), n, got.data());
-            for (size_t i = 0; i < n; i++) ASSERT_EQ(got[i], table[index[i]]) << hwy::TargetName(t) << " n=" << n << " i=" << i;
-        }
-        std::vector<float> all(index.size());
-        kernels::lut_to_fp32(table, index.data(), index.size(), all.data());
-        for (size_t i = 0; i < index.size(); i++) ASSERT_EQ(all[i], table[index[i]]) << hwy::TargetName(t);
-    });
-    for_each_target([&](int64_t) {
-        const float x[9] = {1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f, 8.f, 9.f};
-        const int8_t q[9] = {1, 2, 3, 4, 5, 6, 7, 8, 10};
-        kernels::ErrorSums s;
-        kernels::accumulate_error(x, q, 9, 1.f, s);
-        EXPECT_DOUBLE_EQ(s.signal, 285.0);
-        EXPECT_DOUBLE_EQ(s.noise, 1.0);
-    });
-}
-
-TEST(Kernels, ActiveTargetHasAName)
-{
-    const std::string name = kernels::active_target();
-    EXPECT_FALSE(name.empty());
-    EXPECT_NE(name, "Unknown");
 }
 
 // --- the scalar reference against first principles --------------------------------
@@ -486,3 +610,4 @@ TEST(ScalarReference, QuantizeTailIsClampedRound)
 
 } // namespace
 } // namespace ncnn_int8
+#endif // HWY_ONCE

@@ -3,24 +3,42 @@
 // Activations and other one-input element-wise layers.
 #pragma once
 
+#include "model/catalog/no_params.h"
 #include "model/param_handle.h"
 
 namespace ncnn_int8::params {
 
-struct AbsVal {
-    static constexpr const char* layer_type = "AbsVal";
-    static constexpr std::array<ParamRef, 0> all{};
-};
-
-struct BNLL {
-    static constexpr const char* layer_type = "BNLL";
-    static constexpr std::array<ParamRef, 0> all{};
-};
-
-struct CELU {
-    static constexpr const char* layer_type = "CELU";
+// Params (ids, names and the `all` list) that several types have in common;
+// a type that derives from one has exactly these params.
+struct Alpha {
     static constexpr FloatParam alpha{0, "alpha"};
     static constexpr std::array all{ref(alpha)};
+};
+
+struct AlphaBeta {
+    static constexpr FloatParam alpha{0, "alpha"};
+    static constexpr FloatParam beta{1, "beta"};
+    static constexpr std::array all{ref(alpha), ref(beta)};
+};
+
+// Exp and Log: base^(shift + scale * x) and its inverse.
+struct BaseScaleShift {
+    static constexpr FloatParam base{0, "base"};
+    static constexpr FloatParam scale{1, "scale"};
+    static constexpr FloatParam shift{2, "shift"};
+    static constexpr std::array all{ref(base), ref(scale), ref(shift)};
+};
+
+struct AbsVal : NoParams {
+    static constexpr const char* layer_type = "AbsVal";
+};
+
+struct BNLL : NoParams {
+    static constexpr const char* layer_type = "BNLL";
+};
+
+struct CELU : Alpha {
+    static constexpr const char* layer_type = "CELU";
 };
 
 struct Clip {
@@ -36,23 +54,16 @@ struct Dropout {
     static constexpr std::array all{ref(scale)};
 };
 
-struct ELU {
+struct ELU : Alpha {
     static constexpr const char* layer_type = "ELU";
-    static constexpr FloatParam alpha{0, "alpha"};
-    static constexpr std::array all{ref(alpha)};
 };
 
-struct Erf {
+struct Erf : NoParams {
     static constexpr const char* layer_type = "Erf";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
-struct Exp {
+struct Exp : BaseScaleShift {
     static constexpr const char* layer_type = "Exp";
-    static constexpr FloatParam base{0, "base"};
-    static constexpr FloatParam scale{1, "scale"};
-    static constexpr FloatParam shift{2, "shift"};
-    static constexpr std::array all{ref(base), ref(scale), ref(shift)};
 };
 
 struct GELU {
@@ -67,31 +78,20 @@ struct GLU {
     static constexpr std::array all{ref(axis)};
 };
 
-struct HardSigmoid {
+struct HardSigmoid : AlphaBeta {
     static constexpr const char* layer_type = "HardSigmoid";
-    static constexpr FloatParam alpha{0, "alpha"};
-    static constexpr FloatParam beta{1, "beta"};
-    static constexpr std::array all{ref(alpha), ref(beta)};
 };
 
-struct HardSwish {
+struct HardSwish : AlphaBeta {
     static constexpr const char* layer_type = "HardSwish";
-    static constexpr FloatParam alpha{0, "alpha"};
-    static constexpr FloatParam beta{1, "beta"};
-    static constexpr std::array all{ref(alpha), ref(beta)};
 };
 
-struct Log {
+struct Log : BaseScaleShift {
     static constexpr const char* layer_type = "Log";
-    static constexpr FloatParam base{0, "base"};
-    static constexpr FloatParam scale{1, "scale"};
-    static constexpr FloatParam shift{2, "shift"};
-    static constexpr std::array all{ref(base), ref(scale), ref(shift)};
 };
 
-struct Mish {
+struct Mish : NoParams {
     static constexpr const char* layer_type = "Mish";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
 struct Power {
@@ -128,9 +128,8 @@ struct Shrink {
     static constexpr std::array all{ref(bias), ref(lambd)};
 };
 
-struct Sigmoid {
+struct Sigmoid : NoParams {
     static constexpr const char* layer_type = "Sigmoid";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
 struct Softmax {
@@ -140,19 +139,16 @@ struct Softmax {
     static constexpr std::array all{ref(axis), ref(fixbug0)};
 };
 
-struct Softplus {
+struct Softplus : NoParams {
     static constexpr const char* layer_type = "Softplus";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
-struct Swish {
+struct Swish : NoParams {
     static constexpr const char* layer_type = "Swish";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
-struct TanH {
+struct TanH : NoParams {
     static constexpr const char* layer_type = "TanH";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
 struct Threshold {

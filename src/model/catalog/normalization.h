@@ -31,20 +31,20 @@ struct InstanceNorm {
     static constexpr std::array all{ref(channels), ref(eps), ref(affine)};
 };
 
-struct LayerNorm {
-    static constexpr const char* layer_type = "LayerNorm";
+// LayerNorm and RMSNorm: normalized over the last affine_size values.
+struct LastAxisNorm {
     static constexpr IntParam affine_size{0, "affine_size"};
     static constexpr FloatParam eps{1, "eps"};
     static constexpr IntParam affine{2, "affine"};
     static constexpr std::array all{ref(affine_size), ref(eps), ref(affine)};
 };
 
-struct RMSNorm {
+struct LayerNorm : LastAxisNorm {
+    static constexpr const char* layer_type = "LayerNorm";
+};
+
+struct RMSNorm : LastAxisNorm {
     static constexpr const char* layer_type = "RMSNorm";
-    static constexpr IntParam affine_size{0, "affine_size"};
-    static constexpr FloatParam eps{1, "eps"};
-    static constexpr IntParam affine{2, "affine"};
-    static constexpr std::array all{ref(affine_size), ref(eps), ref(affine)};
 };
 
 struct Normalize {

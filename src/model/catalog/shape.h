@@ -3,9 +3,28 @@
 // Shape, layout and data-movement layers, inputs and constants.
 #pragma once
 
+#include "model/catalog/no_params.h"
 #include "model/param_handle.h"
 
 namespace ncnn_int8::params {
+
+// Blob dimensions, as Input, MemoryData and Reshape number them.
+struct Dims {
+    static constexpr IntParam w{0, "w"};
+    static constexpr IntParam h{1, "h"};
+    static constexpr IntParam c{2, "c"};
+    static constexpr IntParam d{11, "d"};
+};
+
+// Where CopyTo and Crop place their window: fixed offsets or starts/axes.
+struct CropOffsets {
+    static constexpr IntParam woffset{0, "woffset"};
+    static constexpr IntParam hoffset{1, "hoffset"};
+    static constexpr IntParam coffset{2, "coffset"};
+    static constexpr IntArrayParam starts{9, "starts"};
+    static constexpr IntArrayParam axes{11, "axes"};
+    static constexpr IntParam doffset{13, "doffset"};
+};
 
 struct Cast {
     static constexpr const char* layer_type = "Cast";
@@ -20,32 +39,20 @@ struct Concat {
     static constexpr std::array all{ref(axis)};
 };
 
-struct CopyTo {
+struct CopyTo : CropOffsets {
     static constexpr const char* layer_type = "CopyTo";
-    static constexpr IntParam woffset{0, "woffset"};
-    static constexpr IntParam hoffset{1, "hoffset"};
-    static constexpr IntParam coffset{2, "coffset"};
-    static constexpr IntArrayParam starts{9, "starts"};
-    static constexpr IntArrayParam axes{11, "axes"};
-    static constexpr IntParam doffset{13, "doffset"};
     static constexpr std::array all{ref(woffset), ref(hoffset), ref(coffset), ref(starts), ref(axes), ref(doffset)};
 };
 
-struct Crop {
+struct Crop : CropOffsets {
     static constexpr const char* layer_type = "Crop";
-    static constexpr IntParam woffset{0, "woffset"};
-    static constexpr IntParam hoffset{1, "hoffset"};
-    static constexpr IntParam coffset{2, "coffset"};
     static constexpr IntParam outw{3, "outw"};
     static constexpr IntParam outh{4, "outh"};
     static constexpr IntParam outc{5, "outc"};
     static constexpr IntParam woffset2{6, "woffset2"};
     static constexpr IntParam hoffset2{7, "hoffset2"};
     static constexpr IntParam coffset2{8, "coffset2"};
-    static constexpr IntArrayParam starts{9, "starts"};
     static constexpr IntArrayParam ends{10, "ends"};
-    static constexpr IntArrayParam axes{11, "axes"};
-    static constexpr IntParam doffset{13, "doffset"};
     static constexpr IntParam outd{14, "outd"};
     static constexpr IntParam doffset2{15, "doffset2"};
     static constexpr StringParam starts_expr{19, "starts_expr"};
@@ -57,9 +64,8 @@ struct Crop {
         ref(doffset2), ref(starts_expr), ref(ends_expr), ref(axes_expr)};
 };
 
-struct DeepCopy {
+struct DeepCopy : NoParams {
     static constexpr const char* layer_type = "DeepCopy";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
 struct ExpandDims {
@@ -68,9 +74,8 @@ struct ExpandDims {
     static constexpr std::array all{ref(axes)};
 };
 
-struct Flatten {
+struct Flatten : NoParams {
     static constexpr const char* layer_type = "Flatten";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
 struct Flip {
@@ -88,12 +93,8 @@ struct GridSample {
     static constexpr std::array all{ref(sample_type), ref(padding_mode), ref(align_corner), ref(permute_fusion)};
 };
 
-struct Input {
+struct Input : Dims {
     static constexpr const char* layer_type = "Input";
-    static constexpr IntParam w{0, "w"};
-    static constexpr IntParam h{1, "h"};
-    static constexpr IntParam c{2, "c"};
-    static constexpr IntParam d{11, "d"};
     static constexpr std::array all{ref(w), ref(h), ref(c), ref(d)};
 };
 
@@ -112,19 +113,14 @@ struct Interp {
         ref(dynamic_target_size), ref(align_corner), ref(size_expr)};
 };
 
-struct MemoryData {
+struct MemoryData : Dims {
     static constexpr const char* layer_type = "MemoryData";
-    static constexpr IntParam w{0, "w"};
-    static constexpr IntParam h{1, "h"};
-    static constexpr IntParam c{2, "c"};
-    static constexpr IntParam d{11, "d"};
     static constexpr IntParam load_type{21, "load_type"};
     static constexpr std::array all{ref(w), ref(h), ref(c), ref(d), ref(load_type)};
 };
 
-struct Noop {
+struct Noop : NoParams {
     static constexpr const char* layer_type = "Noop";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
 struct Packing {
@@ -172,13 +168,9 @@ struct Reorg {
     static constexpr std::array all{ref(stride), ref(mode)};
 };
 
-struct Reshape {
+struct Reshape : Dims {
     static constexpr const char* layer_type = "Reshape";
-    static constexpr IntParam w{0, "w"};
-    static constexpr IntParam h{1, "h"};
-    static constexpr IntParam c{2, "c"};
     static constexpr StringParam shape_expr{6, "shape_expr"};
-    static constexpr IntParam d{11, "d"};
     static constexpr IntParam input_batch_axis{12, "input_batch_axis"};
     static constexpr IntParam output_batch_axis{13, "output_batch_axis"};
     static constexpr std::array all{
@@ -200,9 +192,8 @@ struct Slice {
     static constexpr std::array all{ref(slices), ref(axis), ref(indices)};
 };
 
-struct Split {
+struct Split : NoParams {
     static constexpr const char* layer_type = "Split";
-    static constexpr std::array<ParamRef, 0> all{};
 };
 
 struct Squeeze {
