@@ -1,14 +1,20 @@
-// Highway vector code of the engine kernels, included once per target by
-// engine_kernels.cpp. Vectors run along n (output pixels / output features),
-// so each output's sum is built in k order, as the scalar reference does.
+// Highway vector code of the engine kernels, once per target (foreach_target):
+// included by engine_kernels.cpp, which calls each row function at the
+// target's full width, and by the kernel tests, which call them on every
+// partial vector width too (ForPartialVectors). Vectors run along n (output
+// pixels / output features), so each output's sum is built in k order, as the
+// scalar reference does, whatever the vector width. The *Columns / *Lanes
+// functions do whole vectors; the others finish with the scalar reference.
+#include <cstddef>
+
+#include "kernels/engine_scalar_reference.h"
+
 #if defined(NCNN_INT8_ENGINE_KERNELS_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef NCNN_INT8_ENGINE_KERNELS_INL_H_
 #undef NCNN_INT8_ENGINE_KERNELS_INL_H_
 #else
 #define NCNN_INT8_ENGINE_KERNELS_INL_H_
 #endif
-
-#include <cstddef>
 
 #include "hwy/highway.h"
 
@@ -58,17 +64,17 @@ HWY_INLINE size_t GemmOneVector(D df, size_t n, size_t M, size_t N, size_t K, co
     return n;
 }
 
-// Register blocks of 4 rows x 3 vectors (12 independent sums: enough to keep
-// the adders busy without FMA), then 4 rows x 1 vector, then single rows,
-// then the same with 4-lane vectors.
+// Register blocks of 4 rows x 3 vectors of tag D (12 independent sums: enough
+// to keep the adders busy without FMA), then 4 rows x 1 vector, then single
+// rows, then the same with 4-lane vectors (when D is wider).
 // Every output's sum still starts at its bias and adds A[m][k] * B[k][n] in
 // k order, so the blocking does not change a bit. Returns the first column
 // not done (the caller finishes the rest with the scalar reference).
-HWY_NOINLINE size_t GemmColumns(size_t M, size_t N, size_t K, const float* HWY_RESTRICT A, size_t lda,
-                                const float* HWY_RESTRICT B, size_t ldb, const float* HWY_RESTRICT bias,
-                                float* HWY_RESTRICT C, size_t ldc)
+template <class D>
+HWY_INLINE size_t GemmColumns(D df, size_t M, size_t N, size_t K, const float* HWY_RESTRICT A, size_t lda,
+                              const float* HWY_RESTRICT B, size_t ldb, const float* HWY_RESTRICT bias,
+                              float* HWY_RESTRICT C, size_t ldc)
 {
-    const hn::ScalableTag<float> df;
     const size_t L = hn::Lanes(df);
     size_t n = 0;
     for (; n + 3 * L <= N; n += 3 * L) {
@@ -144,6 +150,16 @@ HWY_NOINLINE size_t GemmColumns(size_t M, size_t N, size_t K, const float* HWY_R
     return n;
 }
 
+// The whole product (kernels::gemm_f32): vector columns, then the scalar
+// reference for the columns left.
+template <class D>
+HWY_INLINE void Gemm(D df, size_t M, size_t N, size_t K, const float* HWY_RESTRICT A, size_t lda, const float* HWY_RESTRICT B,
+                     size_t ldb, const float* HWY_RESTRICT bias, float* HWY_RESTRICT C, size_t ldc)
+{
+    const size_t done = GemmColumns(df, M, N, K, A, lda, B, ldb, bias, C, ldc);
+    if (done < N) kernels::scalar::gemm_f32(M, N - done, K, A, lda, B + done, ldb, bias, C + done, ldc);
+}
+
 // Depthwise (one input plane, one output plane), columns [x, ...) one
 // vector of tag D at a time, while the loads stay inside the plane (a
 // stride-2 load reads 2 vectors and keeps the even lanes). Each output
@@ -183,28 +199,48 @@ HWY_INLINE size_t DepthwiseColumns(D df, size_t x0, const float* HWY_RESTRICT sr
     return xend;
 }
 
-// Depthwise with full vectors, then 4-lane ones (planes of 7, 14, 28 columns);
-// strides above 2 are left to the scalar reference.
-HWY_NOINLINE size_t DepthwiseRows(const float* HWY_RESTRICT src, size_t src_w, size_t src_len, size_t outw, size_t outh,
-                                  size_t kw, size_t kh, size_t dw, size_t dh, size_t sw, size_t sh,
-                                  const float* HWY_RESTRICT w, float bias, float* HWY_RESTRICT out)
+// Depthwise with vectors of tag D, then 4-lane ones (planes of 7, 14, 28
+// columns) when D is wider; strides above 2 are left to the scalar reference.
+template <class D>
+HWY_INLINE size_t DepthwiseVectorColumns(D df, const float* HWY_RESTRICT src, size_t src_w, size_t src_len, size_t outw,
+                                         size_t outh, size_t kw, size_t kh, size_t dw, size_t dh, size_t sw, size_t sh,
+                                         const float* HWY_RESTRICT w, float bias, float* HWY_RESTRICT out)
 {
     if (sw > 2 || outw == 0 || outh == 0) return 0;
-    const hn::ScalableTag<float> df;
     size_t x = DepthwiseColumns(df, 0, src, src_w, src_len, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
     const hn::CappedTag<float, 4> d4;
     if (hn::Lanes(d4) < hn::Lanes(df)) x = DepthwiseColumns(d4, x, src, src_w, src_len, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
     return x;
 }
 
-HWY_NOINLINE size_t AxpyLanes(size_t count, float a, const float* HWY_RESTRICT x, float* HWY_RESTRICT y)
+// The whole plane (kernels::depthwise_f32; src has src_h rows of src_w):
+// vector columns, then the scalar reference for the columns left.
+template <class D>
+HWY_INLINE void Depthwise(D df, const float* HWY_RESTRICT src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw,
+                          size_t kh, size_t dw, size_t dh, size_t sw, size_t sh, const float* HWY_RESTRICT w, float bias,
+                          float* HWY_RESTRICT out)
 {
-    const hn::ScalableTag<float> df;
+    const size_t done = DepthwiseVectorColumns(df, src, src_w, src_w * src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
+    if (done < outw) kernels::scalar::depthwise_f32(src, src_w, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out, done);
+}
+
+// y[n] += a * x[n], whole vectors of tag D; returns how many were done.
+template <class D>
+HWY_INLINE size_t AxpyLanes(D df, size_t count, float a, const float* HWY_RESTRICT x, float* HWY_RESTRICT y)
+{
     const size_t L = hn::Lanes(df);
     const auto va = hn::Set(df, a);
     size_t n = 0;
     for (; n + L <= count; n += L) hn::StoreU(hn::Add(hn::LoadU(df, y + n), hn::Mul(va, hn::LoadU(df, x + n))), df, y + n);
     return n;
+}
+
+// The whole row (kernels::axpy_f32): vectors, then the scalar reference.
+template <class D>
+HWY_INLINE void Axpy(D df, size_t count, float a, const float* HWY_RESTRICT x, float* HWY_RESTRICT y)
+{
+    const size_t done = AxpyLanes(df, count, a, x, y);
+    kernels::scalar::axpy_f32(count - done, a, x + done, y + done);
 }
 
 // NOLINTNEXTLINE(google-readability-namespace-comments)

@@ -1,24 +1,49 @@
-// Dispatch of the engine kernels (as kernels.cpp: dynamic natively, static in WASM).
+// Dispatch of the engine kernels (as kernels.cpp: dynamic natively, static in
+// WASM). The per-target code is in engine_kernels-inl.h; this file compiles
+// it at each target's full vector width.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "kernels/engine_kernels-inl.h"
+#define HWY_TARGET_INCLUDE "kernels/engine_kernels.cpp"
 #ifndef NCNN_INT8_STATIC_DISPATCH
 #include "hwy/foreach_target.h" // IWYU pragma: keep
 #endif
 #include "hwy/highway.h"
 #include "kernels/engine_kernels-inl.h"
 
+HWY_BEFORE_NAMESPACE();
+namespace ncnn_int8 {
+namespace HWY_NAMESPACE {
+namespace {
+using FullF32 = hn::ScalableTag<float>;
+} // namespace
+
+HWY_NOINLINE void GemmFull(size_t M, size_t N, size_t K, const float* A, size_t lda, const float* B, size_t ldb,
+                           const float* bias, float* C, size_t ldc)
+{
+    Gemm(FullF32(), M, N, K, A, lda, B, ldb, bias, C, ldc);
+}
+HWY_NOINLINE void AxpyFull(size_t count, float a, const float* x, float* y) { Axpy(FullF32(), count, a, x, y); }
+HWY_NOINLINE void DepthwiseFull(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh,
+                                size_t dw, size_t dh, size_t sw, size_t sh, const float* w, float bias, float* out)
+{
+    Depthwise(FullF32(), src, src_w, src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
+}
+
+// NOLINTNEXTLINE(google-readability-namespace-comments)
+} // namespace HWY_NAMESPACE
+} // namespace ncnn_int8
+HWY_AFTER_NAMESPACE();
+
 #if HWY_ONCE
 #include "kernels/engine_kernels.h"
-#include "kernels/engine_scalar_reference.h"
 
 namespace ncnn_int8 {
 
 #ifdef NCNN_INT8_STATIC_DISPATCH
 #define NI8_ENGINE_DISPATCH(fn) HWY_STATIC_DISPATCH(fn)
 #else
-HWY_EXPORT(GemmColumns);
-HWY_EXPORT(AxpyLanes);
-HWY_EXPORT(DepthwiseRows);
+HWY_EXPORT(GemmFull);
+HWY_EXPORT(AxpyFull);
+HWY_EXPORT(DepthwiseFull);
 #define NI8_ENGINE_DISPATCH(fn) HWY_DYNAMIC_DISPATCH(fn)
 #endif
 
@@ -27,14 +52,14 @@ namespace kernels {
 void gemm_f32(size_t M, size_t N, size_t K, const float* A, size_t lda, const float* B, size_t ldb,
               const float* bias, float* C, size_t ldc)
 {
-    const size_t done = NI8_ENGINE_DISPATCH(GemmColumns)(M, N, K, A, lda, B, ldb, bias, C, ldc);
-    if (done < N) scalar::gemm_f32(M, N - done, K, A, lda, B + done, ldb, bias, C + done, ldc);
+    NI8_ENGINE_DISPATCH(GemmFull)
+    (M, N, K, A, lda, B, ldb, bias, C, ldc);
 }
 
 void axpy_f32(size_t count, float a, const float* x, float* y)
 {
-    const size_t done = NI8_ENGINE_DISPATCH(AxpyLanes)(count, a, x, y);
-    scalar::axpy_f32(count - done, a, x + done, y + done);
+    NI8_ENGINE_DISPATCH(AxpyFull)
+    (count, a, x, y);
 }
 
 void axpy_strided_f32(size_t count, float a, const float* x, size_t stride, float* y)
@@ -52,8 +77,8 @@ void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride)
 void depthwise_f32(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh, size_t dw,
                    size_t dh, size_t sw, size_t sh, const float* w, float bias, float* out)
 {
-    const size_t done = NI8_ENGINE_DISPATCH(DepthwiseRows)(src, src_w, src_w * src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
-    if (done < outw) scalar::depthwise_f32(src, src_w, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out, done);
+    NI8_ENGINE_DISPATCH(DepthwiseFull)
+    (src, src_w, src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
 }
 
 } // namespace kernels

@@ -1,17 +1,31 @@
-// The engine's Highway kernels (kernels/engine_kernels.h) against their
-// scalar reference, bit for bit, on every compiled target this CPU supports.
+// The engine's Highway kernels (kernels/engine_kernels-inl.h) against their
+// scalar reference (kernels/engine_scalar_reference.h), bit for bit, on every
+// compiled target this CPU supports and every vector width of it
+// (ForPartialVectors); the public entry points (kernels/engine_kernels.h);
+// and the scalar reference against first principles.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "engine_kernels_test.cpp"
+#ifndef NCNN_INT8_STATIC_DISPATCH
+#include "hwy/foreach_target.h" // IWYU pragma: keep
+#endif
+#include "hwy/highway.h"
+#include "hwy/tests/test_util-inl.h"
+#include "hwy_kernel_test.h"
+#include "kernels/engine_kernels-inl.h"
+
+#ifndef NCNN_INT8_ENGINE_KERNELS_TEST_HELPERS_
+#define NCNN_INT8_ENGINE_KERNELS_TEST_HELPERS_
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <random>
 #include <vector>
 
-#include "highway_targets.h"
 #include "kernels/engine_kernels.h"
 #include "kernels/engine_scalar_reference.h"
 
-namespace ncnn_int8 {
-namespace {
+namespace ncnn_int8::engine_kernel_test {
 
 std::vector<float> random_values(size_t n, uint32_t seed)
 {
@@ -28,62 +42,151 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b)
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * 4) == 0);
 }
 
-TEST(EngineKernels, GemmEqualsScalarReferenceOnEveryTarget)
+// GEMM shapes {M, N, K} around the vector widths, the 4-row x 3-vector and
+// 4 x 1 blocks and the 4-lane tail (a 7x7 plane is 49 columns).
+constexpr size_t kGemmShapes[][3] = {{1, 1, 1}, {1, 17, 9}, {3, 8, 5}, {4, 16, 27}, {5, 33, 3}, {9, 100, 64}, {16, 7, 11}, {7, 64, 1}, {4, 48, 5}, {8, 97, 13}, {6, 200, 9}, {13, 150, 30}, {5, 49, 7}, {8, 196, 3}, {4, 14, 2}};
+
+// Depthwise cases {kernel w = h, dilation, stride (w = h), output width,
+// output height}: strides 1 and 2 take the vector path, 3 the scalar one;
+// widths around the vector sizes.
+constexpr size_t kDepthwiseCases[][5] = {{3, 1, 1, 40, 5}, {3, 1, 2, 33, 4}, {5, 2, 1, 17, 3}, {1, 1, 2, 64, 2}, {3, 1, 3, 20, 3}, {3, 2, 2, 7, 7}, {7, 1, 1, 100, 2}, {3, 1, 1, 14, 3}, {3, 1, 2, 7, 4}, {3, 1, 1, 28, 2}, {3, 1, 2, 14, 5}};
+
+// Runs gemm(M, N, K, A, lda, B, ldb, bias, C, ldc) on every shape, with and
+// without bias, with row strides, and compares it with the scalar reference.
+template <class Gemm>
+void check_gemm(Gemm gemm, const char* what)
 {
-    // Shapes around the vector widths, the 4-row x 3-vector and 4 x 1 blocks, with and without bias, with row strides.
-    const size_t shapes[][3] = {{1, 1, 1}, {1, 17, 9}, {3, 8, 5}, {4, 16, 27}, {5, 33, 3}, {9, 100, 64}, {16, 7, 11}, {7, 64, 1}, {4, 48, 5}, {8, 97, 13}, {6, 200, 9}, {13, 150, 30}, {5, 49, 7}, {8, 196, 3}, {4, 14, 2}};
-    for_each_target([&](int64_t) {
-        uint32_t seed = 1;
-        for (const auto& s : shapes) {
-            const size_t M = s[0], N = s[1], K = s[2];
-            const size_t lda = K + 2, ldb = N + 3, ldc = N + 1;
-            const std::vector<float> A = random_values(M * lda, seed++);
-            const std::vector<float> B = random_values(K * ldb, seed++);
-            const std::vector<float> bias = random_values(M, seed++);
-            for (const float* b : {static_cast<const float*>(nullptr), bias.data()}) {
-                std::vector<float> got(M * ldc, 7.f), want(M * ldc, 7.f);
-                kernels::gemm_f32(M, N, K, A.data(), lda, B.data(), ldb, b, got.data(), ldc);
-                kernels::scalar::gemm_f32(M, N, K, A.data(), lda, B.data(), ldb, b, want.data(), ldc);
-                EXPECT_TRUE(same_bits(got, want)) << "M=" << M << " N=" << N << " K=" << K << (b ? " with bias" : "");
-            }
+    uint32_t seed = 1;
+    for (const auto& s : kGemmShapes) {
+        const size_t M = s[0], N = s[1], K = s[2];
+        const size_t lda = K + 2, ldb = N + 3, ldc = N + 1;
+        const std::vector<float> A = random_values(M * lda, seed++);
+        const std::vector<float> B = random_values(K * ldb, seed++);
+        const std::vector<float> bias = random_values(M, seed++);
+        for (const float* b : {static_cast<const float*>(nullptr), bias.data()}) {
+            std::vector<float> got(M * ldc, 7.f), want(M * ldc, 7.f);
+            gemm(M, N, K, A.data(), lda, B.data(), ldb, b, got.data(), ldc);
+            kernels::scalar::gemm_f32(M, N, K, A.data(), lda, B.data(), ldb, b, want.data(), ldc);
+            EXPECT_TRUE(same_bits(got, want)) << what << " M=" << M << " N=" << N << " K=" << K << (b ? " with bias" : "");
         }
-    });
+    }
 }
 
-TEST(EngineKernels, AxpyEqualsScalarReferenceOnEveryTarget)
+// depthwise(src, src_w, src_h, outw, outh, k, k, dil, dil, st, st, w, bias, out)
+// on every case against the scalar reference.
+template <class Depthwise>
+void check_depthwise(Depthwise depthwise, const char* what)
 {
-    for_each_target([&](int64_t) {
-        for (size_t n : {0u, 1u, 3u, 4u, 8u, 15u, 16u, 31u, 100u}) {
-            const std::vector<float> x = random_values(n * 3 + 1, 11);
-            std::vector<float> got = random_values(n, 12), want = got;
-            kernels::axpy_f32(n, 0.37f, x.data(), got.data());
-            kernels::scalar::axpy_f32(n, 0.37f, x.data(), want.data());
-            EXPECT_TRUE(same_bits(got, want)) << "n=" << n;
-            kernels::axpy_strided_f32(n, -1.5f, x.data(), 3, got.data());
-            kernels::scalar::axpy_strided_f32(n, -1.5f, x.data(), 3, want.data());
-            EXPECT_TRUE(same_bits(got, want)) << "strided n=" << n;
-        }
-    });
+    uint32_t seed = 40;
+    for (const auto& c : kDepthwiseCases) {
+        const size_t k = c[0], dil = c[1], st = c[2], outw = c[3], outh = c[4];
+        const size_t src_w = (outw - 1) * st + dil * (k - 1) + 1, src_h = (outh - 1) * st + dil * (k - 1) + 1;
+        const std::vector<float> src = random_values(src_w * src_h, seed++);
+        const std::vector<float> w = random_values(k * k, seed++);
+        std::vector<float> got(outw * outh, 7.f), want(outw * outh, 9.f);
+        depthwise(src.data(), src_w, src_h, outw, outh, k, k, dil, dil, st, st, w.data(), 0.25f, got.data());
+        kernels::scalar::depthwise_f32(src.data(), src_w, outw, outh, k, k, dil, dil, st, st, w.data(), 0.25f, want.data());
+        EXPECT_TRUE(same_bits(got, want)) << what << " k=" << k << " dilation=" << dil << " stride=" << st << " out=" << outw
+                                          << "x" << outh;
+    }
 }
 
-TEST(EngineKernels, DepthwiseEqualsScalarReferenceOnEveryTarget)
+// axpy(count, a, x, y) on rows around the vector widths against the scalar reference.
+template <class Axpy>
+void check_axpy(Axpy axpy, const char* what)
 {
-    // kernel w/h, dilation, stride (w = h), output width/height: strides 1 and 2
-    // take the vector path, 3 the scalar one; widths around the vector sizes.
-    const size_t cases[][5] = {{3, 1, 1, 40, 5}, {3, 1, 2, 33, 4}, {5, 2, 1, 17, 3}, {1, 1, 2, 64, 2}, {3, 1, 3, 20, 3}, {3, 2, 2, 7, 7}, {7, 1, 1, 100, 2}, {3, 1, 1, 14, 3}, {3, 1, 2, 7, 4}, {3, 1, 1, 28, 2}, {3, 1, 2, 14, 5}};
-    for_each_target([&](int64_t) {
-        uint32_t seed = 40;
-        for (const auto& c : cases) {
-            const size_t k = c[0], dil = c[1], st = c[2], outw = c[3], outh = c[4];
-            const size_t src_w = (outw - 1) * st + dil * (k - 1) + 1, src_h = (outh - 1) * st + dil * (k - 1) + 1;
-            const std::vector<float> src = random_values(src_w * src_h, seed++);
-            const std::vector<float> w = random_values(k * k, seed++);
-            std::vector<float> got(outw * outh, 7.f), want(outw * outh, 9.f);
-            kernels::depthwise_f32(src.data(), src_w, src_h, outw, outh, k, k, dil, dil, st, st, w.data(), 0.25f, got.data());
-            kernels::scalar::depthwise_f32(src.data(), src_w, outw, outh, k, k, dil, dil, st, st, w.data(), 0.25f, want.data());
-            EXPECT_TRUE(same_bits(got, want)) << "k=" << k << " dilation=" << dil << " stride=" << st << " out=" << outw << "x" << outh;
-        }
-    });
+    for (size_t n : {0u, 1u, 3u, 4u, 8u, 15u, 16u, 31u, 100u}) {
+        const std::vector<float> x = random_values(n + 1, 11);
+        std::vector<float> got = random_values(n + 1, 12), want = got;
+        axpy(n, 0.37f, x.data(), got.data());
+        kernels::scalar::axpy_f32(n, 0.37f, x.data(), want.data());
+        EXPECT_TRUE(same_bits(got, want)) << what << " n=" << n;
+    }
+}
+
+} // namespace ncnn_int8::engine_kernel_test
+#endif // NCNN_INT8_ENGINE_KERNELS_TEST_HELPERS_
+
+HWY_BEFORE_NAMESPACE();
+namespace ncnn_int8 {
+namespace HWY_NAMESPACE {
+namespace et = engine_kernel_test;
+using hwy::HWY_NAMESPACE::ForPartialVectors;
+
+struct TestGemm {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        SCOPED_TRACE(testing::Message() << "lanes=" << hn::Lanes(d));
+        et::check_gemm([d](auto... args) HWY_ATTR { Gemm(d, args...); }, "Gemm");
+    }
+};
+HWY_NOINLINE void TestAllGemm() { ForPartialVectors<TestGemm>()(float()); }
+
+struct TestDepthwise {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        SCOPED_TRACE(testing::Message() << "lanes=" << hn::Lanes(d));
+        et::check_depthwise([d](auto... args) HWY_ATTR { Depthwise(d, args...); }, "Depthwise");
+    }
+};
+HWY_NOINLINE void TestAllDepthwise() { ForPartialVectors<TestDepthwise>()(float()); }
+
+struct TestAxpy {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        SCOPED_TRACE(testing::Message() << "lanes=" << hn::Lanes(d));
+        et::check_axpy([d](auto... args) HWY_ATTR { Axpy(d, args...); }, "Axpy");
+    }
+};
+HWY_NOINLINE void TestAllAxpy() { ForPartialVectors<TestAxpy>()(float()); }
+
+// NOLINTNEXTLINE(google-readability-namespace-comments)
+} // namespace HWY_NAMESPACE
+} // namespace ncnn_int8
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace ncnn_int8 {
+
+NI8_KERNEL_TEST_SUITE(EngineKernelsTest);
+NI8_KERNEL_TEST(EngineKernelsTest, TestAllGemm);
+NI8_KERNEL_TEST(EngineKernelsTest, TestAllDepthwise);
+NI8_KERNEL_TEST(EngineKernelsTest, TestAllAxpy);
+
+namespace {
+
+using engine_kernel_test::random_values;
+using engine_kernel_test::same_bits;
+
+// The public entry points (engine_kernels.h) through the dispatcher, on the
+// target Highway picks here.
+TEST(EngineKernels, EntryPointsEqualScalarReference)
+{
+    engine_kernel_test::check_gemm(kernels::gemm_f32, "gemm_f32");
+    engine_kernel_test::check_depthwise(kernels::depthwise_f32, "depthwise_f32");
+    engine_kernel_test::check_axpy(kernels::axpy_f32, "axpy_f32");
+    engine_kernel_test::check_axpy([](size_t n, float a, const float* x, float* y) { kernels::axpy_strided_f32(n, a, x, 1, y); },
+                                   "axpy_strided_f32 stride 1");
+}
+
+TEST(EngineKernels, StridedAxpyEqualsScalarReference)
+{
+    for (size_t n : {0u, 1u, 3u, 4u, 8u, 15u, 16u, 31u, 100u}) {
+        const std::vector<float> x = random_values(n * 3 + 1, 11);
+        std::vector<float> got = random_values(n * 3 + 1, 12), want = got;
+        kernels::axpy_strided_f32(n, -1.5f, x.data(), 3, got.data());
+        kernels::scalar::axpy_strided_f32(n, -1.5f, x.data(), 3, want.data());
+        EXPECT_TRUE(same_bits(got, want)) << "strided n=" << n;
+        kernels::axpy_strided_out_f32(n, x.data(), got.data(), 3);
+        kernels::scalar::axpy_strided_out_f32(n, x.data(), want.data(), 3);
+        EXPECT_TRUE(same_bits(got, want)) << "strided out n=" << n;
+        kernels::axpy_strided_out_f32(n, x.data(), got.data(), 1);
+        kernels::scalar::axpy_strided_out_f32(n, x.data(), want.data(), 1);
+        EXPECT_TRUE(same_bits(got, want)) << "strided out, stride 1, n=" << n;
+    }
 }
 
 TEST(EngineKernels, ScalarDepthwiseIsTheConvolution)
@@ -110,3 +213,4 @@ TEST(EngineKernels, ScalarGemmIsTheMatrixProduct)
 
 } // namespace
 } // namespace ncnn_int8
+#endif // HWY_ONCE
