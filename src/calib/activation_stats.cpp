@@ -16,17 +16,6 @@ uint32_t magnitude_bin(float x)
     return (bits & 0x7fffffffu) >> 16;
 }
 
-template <typename Fn>
-void for_each_counted(const BlobView& b, Fn&& fn)
-{
-    const size_t per = counted_per_channel(b);
-    const size_t stride = static_cast<size_t>(b.w) * b.h * b.d;
-    for (int q = 0; q < b.c; q++) {
-        const float* p = b.data + stride * q;
-        for (size_t k = 0; k < per; k++) fn(p[k]);
-    }
-}
-
 } // namespace
 
 size_t counted_per_channel(const BlobView& b) { return static_cast<size_t>(b.w) * b.h; }
@@ -54,12 +43,29 @@ void BlobStats::merge(const BlobStats& o)
 void add_absmax(BlobStats& s, const BlobView& b, long file_index)
 {
     if (s.magnitude.empty()) s.magnitude.assign(kMagnitudeBins, 0);
-    float m = 0.f;
     uint64_t* mag = s.magnitude.data();
-    for_each_counted(b, [&](float x) {
-        m = std::max(m, std::fabs(x));
-        mag[magnitude_bin(x)]++;
-    });
+    // Lane-wise running maxima (NaN never wins a `<`, as in the serial
+    // loop, and max is order-free otherwise), so the loop vectorizes.
+    constexpr int kLanes = 16;
+    float lane[kLanes] = {};
+    const size_t per = counted_per_channel(b);
+    const size_t stride = static_cast<size_t>(b.w) * b.h * b.d;
+    for (int q = 0; q < b.c; q++) {
+        const float* p = b.data + stride * q;
+        size_t k = 0;
+        for (; k + kLanes <= per; k += kLanes)
+            for (int l = 0; l < kLanes; l++) {
+                const float a = std::fabs(p[k + l]);
+                lane[l] = lane[l] < a ? a : lane[l];
+            }
+        for (; k < per; k++) {
+            const float a = std::fabs(p[k]);
+            lane[0] = lane[0] < a ? a : lane[0];
+        }
+        for (k = 0; k < per; k++) mag[magnitude_bin(p[k])]++;
+    }
+    float m = 0.f;
+    for (int l = 0; l < kLanes; l++) m = std::max(m, lane[l]);
     s.absmax = std::max(s.absmax, m);
     const size_t n = counted_values(b);
     s.values += n;
@@ -72,13 +78,30 @@ void add_absmax(BlobStats& s, const BlobView& b, long file_index)
 void add_histogram(BlobStats& s, const BlobView& b, float absmax)
 {
     if (s.histogram.empty()) s.histogram.assign(kHistogramBins, 0);
+    // Bins are computed a block at a time (vectorizable division), zeros go
+    // to an extra slot instead of a branch, then counted serially.
+    constexpr int kBlock = 256;
+    int32_t bins[kBlock];
+    uint64_t counts[kHistogramBins + 1] = {};
+    const size_t per = counted_per_channel(b);
+    const size_t stride = static_cast<size_t>(b.w) * b.h * b.d;
+    for (int q = 0; q < b.c; q++) {
+        const float* p = b.data + stride * q;
+        for (size_t k0 = 0; k0 < per; k0 += kBlock) {
+            const int n = static_cast<int>(std::min<size_t>(kBlock, per - k0));
+            for (int i = 0; i < n; i++) {
+                const float x = p[k0 + i];
+                // min(int(|x| / absmax * 2048), 2047); a NaN ratio (inf input) lands in the last bin
+                const float r = std::fabs(x) / absmax * kHistogramBins;
+                const float rc = r < kHistogramBins - 1 ? r : static_cast<float>(kHistogramBins - 1);
+                const int32_t bin = static_cast<int32_t>(rc);
+                bins[i] = x == 0.f ? kHistogramBins : bin;
+            }
+            for (int i = 0; i < n; i++) counts[bins[i]]++;
+        }
+    }
     uint64_t* h = s.histogram.data();
-    for_each_counted(b, [&](float x) {
-        if (x == 0.f) return;
-        // min(int(|x| / absmax * 2048), 2047); a NaN ratio (inf input) lands in the last bin
-        const float r = std::fabs(x) / absmax * kHistogramBins;
-        h[r < kHistogramBins - 1 ? static_cast<int>(r) : kHistogramBins - 1]++;
-    });
+    for (int i = 0; i < kHistogramBins; i++) h[i] += counts[i];
 }
 
 int kl_threshold_bin(const std::vector<uint64_t>& histogram)
@@ -91,13 +114,23 @@ int kl_threshold_bin(const std::vector<uint64_t>& histogram)
     std::vector<float> normed(nbins);
     for (int j = 0; j < nbins; j++) normed[j] = static_cast<float>(histogram[j] / static_cast<double>(sum));
 
-    std::vector<float> clip(nbins), quant(target_bin), expand(nbins);
+    // The clipped distribution of threshold t is base[0 .. t-1) and, in bin
+    // t-1, base[t-1] plus every later bin in order. Adding a zero bin leaves
+    // that sum unchanged, so only the nonzero bins are visited.
+    std::vector<float> base(nbins);
+    for (int j = 0; j < nbins; j++) base[j] = eps + normed[j];
+    std::vector<int> nonzero;
+    for (int j = 0; j < nbins; j++)
+        if (normed[j] != 0.f) nonzero.push_back(j);
+
+    std::vector<float> quant(target_bin), expand(nbins);
     int best = target_bin;
     float best_kl = FLT_MAX;
+    size_t first_above = 0; // index into nonzero of the first bin >= t
     for (int t = target_bin; t < nbins; t++) {
-        // the clipped distribution: everything above t lands in bin t-1
-        for (int j = 0; j < t; j++) clip[j] = eps + normed[j];
-        for (int j = t; j < nbins; j++) clip[t - 1] += normed[j];
+        while (first_above < nonzero.size() && nonzero[first_above] < t) first_above++;
+        float clip_last = base[t - 1];
+        for (size_t n = first_above; n < nonzero.size(); n++) clip_last += normed[nonzero[n]];
 
         // merged into 128 levels, each averaged over the (fractional) bins it covers
         const float per_bin = static_cast<float>(t) / target_bin;
@@ -160,7 +193,8 @@ int kl_threshold_bin(const std::vector<uint64_t>& histogram)
         }
 
         float kl = 0.f;
-        for (int i = 0; i < t; i++) kl += clip[i] * std::log(clip[i] / expand[i]);
+        for (int i = 0; i < t - 1; i++) kl += base[i] * std::log(base[i] / expand[i]);
+        kl += clip_last * std::log(clip_last / expand[t - 1]);
         if (kl < best_kl) {
             best_kl = kl;
             best = t;
