@@ -58,14 +58,23 @@ HWY_EXPORT(ErrorSumsFull);
 
 namespace kernels {
 
-void quantize_row(const float* x, size_t n, float scale, int8_t* out) { NI8_DISPATCH(QuantizeRowFull)
-                                                                        (x, n, scale, out); }
+void quantize_row(const float* x, size_t n, float scale, int8_t* out)
+{
+    NI8_DISPATCH(QuantizeRowFull)
+    (x, n, scale, out);
+}
 
-void fp32_to_fp16(const float* x, size_t n, uint16_t* out) { NI8_DISPATCH(Fp32ToFp16Full)
-                                                             (x, n, out); }
+void fp32_to_fp16(const float* x, size_t n, uint16_t* out)
+{
+    NI8_DISPATCH(Fp32ToFp16Full)
+    (x, n, out);
+}
 
-void fp16_to_fp32(const uint16_t* h, size_t n, float* out) { NI8_DISPATCH(Fp16ToFp32Full)
-                                                             (h, n, out); }
+void fp16_to_fp32(const uint16_t* h, size_t n, float* out)
+{
+    NI8_DISPATCH(Fp16ToFp32Full)
+    (h, n, out);
+}
 
 void lut_to_fp32(const float* table256, const uint8_t* index, size_t n, float* out)
 {
@@ -75,8 +84,11 @@ void lut_to_fp32(const float* table256, const uint8_t* index, size_t n, float* o
 
 float abs_max(const float* x, size_t n) { return NI8_DISPATCH(AbsMaxFull)(x, n); }
 
-void flush_tiny_to_zero(float* x, size_t n) { NI8_DISPATCH(FlushTinyFull)
-                                              (x, n); }
+void flush_tiny_to_zero(float* x, size_t n)
+{
+    NI8_DISPATCH(FlushTinyFull)
+    (x, n);
+}
 
 void accumulate_error(const float* x, const int8_t* q, size_t n, float scale, ErrorSums& sums)
 {

@@ -11,9 +11,12 @@
 
 #ifdef NCNN_INT8_STATIC_DISPATCH
 #define NI8_KERNEL_TEST_SUITE(suite) static_assert(true, "")
-#define NI8_KERNEL_TEST(suite, func)              \
-    TEST(suite, func) { HWY_STATIC_DISPATCH(func) \
-                        (); }                     \
+#define NI8_KERNEL_TEST(suite, func) \
+    TEST(suite, func)                \
+    {                                \
+        HWY_STATIC_DISPATCH(func)    \
+        ();                          \
+    }                                \
     static_assert(true, "")
 #else
 #include "hwy/tests/hwy_gtest.h"
