@@ -16,17 +16,8 @@
 // SLOT_WORDS words: state (0 free, 1 filled), gen, start lo, start hi,
 // length, flags (1 end of blob, 2 failed: the message is in the slot).
 
-const GEN = 0;
-const HEADER_WORDS = 16;
-const SLOT_WORDS = 8;
-const STATE = 0;
-const SLOT_GEN = 1;
-const START_LO = 2;
-const START_HI = 3;
-const LENGTH = 4;
-const FLAGS = 5;
-const END = 1;
-const FAILED = 2;
+// The ring's layout: blob_ring_layout.js.
+import { GEN, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
 
 let scratch = new ArrayBuffer(0); // the reused BYOB buffer
 

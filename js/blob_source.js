@@ -9,18 +9,8 @@ const SLOTS = 4;
 const SLOT_BYTES = 4 << 20; // a byte stream: the slot size does not change the read speed
 const SYNC_WINDOW = 32 << 20; // FileReaderSync: per-read overhead wants large reads
 
-// Layout shared with blob_reader_worker.js (Int32 words).
-const GEN = 0;
-const HEADER_WORDS = 16;
-const SLOT_WORDS = 8;
-const STATE = 0;
-const SLOT_GEN = 1;
-const START_LO = 2;
-const START_HI = 3;
-const LENGTH = 4;
-const FLAGS = 5;
-const END = 1;
-const FAILED = 2;
+// The ring's layout: blob_ring_layout.js.
+import { GEN, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
 
 let helper = null; // Promise of the started reader worker, kept across runs
 
@@ -31,7 +21,7 @@ function isolated() {
 function startHelper() {
   if (!helper) {
     helper = new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./blob_reader_worker.js', import.meta.url), { name: 'ncnn-int8-reader' });
+      const worker = new Worker(new URL('./blob_reader_worker.js', import.meta.url), { name: 'ncnn-int8-reader', type: 'module' });
       worker.onmessage = () => resolve(worker);
       worker.onerror = (e) => {
         helper = null;
