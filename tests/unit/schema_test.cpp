@@ -179,6 +179,13 @@ TEST(Schema, EveryParamIsOneOfItsTypesHandles)
     EXPECT_EQ(checked, 110u);
 }
 
+TEST(Schema, EveryTypeIsListedOnce)
+{
+    std::set<std::string> types;
+    for (const LayerSchema& s : all_layer_schemas()) EXPECT_TRUE(types.insert(s.type).second) << s.type << " is listed twice";
+    EXPECT_EQ(types.size(), all_layer_schemas().size());
+}
+
 TEST(Schema, Int8FactsOnExactlyTheTenQuantizedTypes)
 {
     std::set<std::string> with_int8;
