@@ -4,7 +4,7 @@
 // "what the model sees" for the first inputs, the run in a worker with
 // progress and Cancel, then the table shown, downloadable, and added to the
 // model's files as if it had been dropped.
-import { baseOf } from './files.js';
+import { baseOf, droppedFiles } from './files.js';
 import { formatBytes, formatInt, h } from './format.js';
 import {
   PRESETS, PIXEL_ORDERS, ProgressClock, buildOptions, displayName, fieldWarnings, inputKind, inputType,
@@ -220,7 +220,10 @@ export function mountCalibration({ addTable }) {
       depth = 0;
       zone.classList.remove('dragging');
       if (st.running) return;
-      addToList(i, await droppedFiles(e.dataTransfer));
+      // Inside a folder only images and .npy are taken; files dropped on
+      // their own all go to the list, which names those it leaves out.
+      const { files, unreadable } = await droppedFiles(e.dataTransfer, (name) => inputKind(name) !== null);
+      addToList(i, files, unreadable);
     });
     presetSelect.addEventListener('change', () => {
       if (presetSelect.value !== 'custom') Object.assign(block.fields, pickPreset(presetSelect.value));
@@ -254,13 +257,15 @@ export function mountCalibration({ addTable }) {
     schedulePreview();
   }
 
-  function addToList(i, batch) {
-    if (!batch.length) return;
+  function addToList(i, batch, unreadable = []) {
+    if (!batch.length && !unreadable.length) return;
     const block = st.blocks[i];
     const merged = mergeInputs(block.files, batch);
-    const notice = merged.skipped.length
-      ? `Not used (not an image or .npy): ${merged.skipped.slice(0, 5).join(', ')}${merged.skipped.length > 5 ? ` and ${merged.skipped.length - 5} more` : ''}.`
-      : '';
+    const few = (names) => `${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
+    const notice = [
+      merged.skipped.length ? `Not used (not an image or .npy): ${few(merged.skipped)}.` : '',
+      unreadable.length ? `Could not be read from the drop: ${few(unreadable)}.` : '',
+    ].filter(Boolean).join(' ');
     setFiles(i, merged.files, notice);
   }
 
@@ -539,29 +544,4 @@ export function mountCalibration({ addTable }) {
   window.addEventListener('beforeunload', revokeUrls);
   refresh();
   return { setModel };
-}
-
-// Files of a drop, folders walked (webkitGetAsEntry) and each file's path
-// inside the folder kept as its name shown.
-async function droppedFiles(dt) {
-  const items = [...(dt?.items || [])].filter((it) => it.kind === 'file');
-  const entries = items.map((it) => (typeof it.webkitGetAsEntry === 'function' ? it.webkitGetAsEntry() : null));
-  if (!entries.length || entries.some((e) => !e)) return [...(dt?.files || [])];
-  const out = [];
-  const walk = async (entry, prefix) => {
-    if (entry.isFile) {
-      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
-      if (prefix) Object.defineProperty(file, 'relativePath', { value: `${prefix}${file.name}` });
-      if (!prefix || inputKind(file.name)) out.push(file);
-    } else if (entry.isDirectory) {
-      const reader = entry.createReader();
-      for (;;) {
-        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
-        if (!batch.length) break;
-        for (const e of batch) await walk(e, `${prefix}${entry.name}/`);
-      }
-    }
-  };
-  for (const e of entries) await walk(e, '');
-  return out;
 }
