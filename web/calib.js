@@ -59,11 +59,15 @@ export function mountCalibration({ addTable }) {
     previewRound: 0,
     urls: [],
     tableFile: null,
+    modelId: 0, // which model the run worker holds
+    keys: new WeakMap(), // input File -> its key in the run worker's read-ahead cache
+    nextKey: 0,
   };
   const table = new CalibTable(ui.layers);
   const chart = new RangeChart(ui.chart, (index) => table.reveal(index));
   document.body.dataset.calibState = 'idle';
   document.body.dataset.calibRunsEnded = '0';
+  document.body.dataset.calibShown = '0';
   document.body.dataset.calibPreviews = '0'; // preview rounds finished (tests wait on it)
 
   // ---- threads: all cores where the page may share memory with workers ----
@@ -97,6 +101,30 @@ export function mountCalibration({ addTable }) {
     }
     return st.helper;
   }
+  // The run worker is made ready before the click: started with its module
+  // (and thread pool) as soon as a model is there, given the model and the
+  // inputs as they are dropped, so it reads them ahead. After a Cancel or an
+  // error it is replaced at once by a fresh one.
+  function runWorker() {
+    if (!st.runWorker) {
+      st.runWorker = new Worker(new URL('./calib-worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8-calib' });
+      st.runWorker.postMessage({ type: 'warm' });
+      if (st.model) st.runWorker.postMessage({ type: 'model', modelId: st.modelId, param: st.model.param, bin: st.model.bin });
+      prefetch();
+    }
+    return st.runWorker;
+  }
+
+  function keyed(file) {
+    let key = st.keys.get(file);
+    if (key === undefined) st.keys.set(file, (key = ++st.nextKey));
+    return { key, file };
+  }
+
+  function prefetch() {
+    st.runWorker?.postMessage({ type: 'prefetch', lists: st.blocks.map((b) => b.files.map(keyed)) });
+  }
+
   function ask(msg) {
     const id = ++st.seq;
     return new Promise((resolve, reject) => {
@@ -118,6 +146,11 @@ export function mountCalibration({ addTable }) {
     if (st.model && st.model.param === param && st.model.bin === bin) return;
     const sameParam = st.model?.param === param;
     st.model = param && bin ? { param, bin } : null;
+    if (st.model) {
+      st.modelId++;
+      if (st.runWorker) st.runWorker.postMessage({ type: 'model', modelId: st.modelId, param, bin });
+      else if (!m.table) runWorker();
+    }
     if (!st.model) {
       ui.model.textContent = 'Drop a model (.param and .bin) above first.';
       refresh();
@@ -252,6 +285,7 @@ export function mountCalibration({ addTable }) {
   }
 
   function changed() {
+    prefetch();
     hideError();
     refresh();
     schedulePreview();
@@ -431,8 +465,7 @@ export function mountCalibration({ addTable }) {
     ui.cancel.focus();
     setProgress(0, 'Loading the engine…');
     setStatus(`Calibrating ${model.param.name} on ${formatInt(cur.lists[0].length)} samples (${method}, ${cur.options.thread} thread${cur.options.thread === 1 ? '' : 's'})…`);
-    if (!st.runWorker) st.runWorker = new Worker(new URL('./calib-worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8-calib' });
-    const w = st.runWorker;
+    const w = runWorker();
     const started = performance.now();
     w.onmessage = (e) => {
       const m = e.data;
@@ -447,13 +480,15 @@ export function mountCalibration({ addTable }) {
       e.preventDefault();
       fail(runId, `The calibration worker could not be loaded${e.message ? `: ${e.message}` : ''}. (Was \`npm run build\` run?)`, cur.lists);
     };
-    // Files, not their bytes: the worker reads one input at a time.
-    w.postMessage({ type: 'run', id: runId, param: model.param, bin: model.bin, inputs: cur.lists, options: cur.options });
+    // Files, not their bytes: the worker has read ahead what fits its cache
+    // and reads the rest one at a time.
+    w.postMessage({ type: 'run', id: runId, modelId: st.modelId, param: model.param, bin: model.bin, inputs: cur.lists.map((l) => l.map(keyed)), options: cur.options });
   }
 
   function stopWorker() {
     st.runWorker?.terminate(); // stops the work now, pthreads included
     st.runWorker = null;
+    if (st.model) runWorker(); // the next run finds a fresh one ready
   }
 
   function cancel() {
@@ -517,14 +552,23 @@ export function mountCalibration({ addTable }) {
       `${zero.length ? `; ${zero.length} scale${zero.length === 1 ? '' : 's'} below 0.0000005 print as 0.000000 and break those layers in int8 (${zero.map((r) => r.layer).slice(0, 3).join(', ')})` : ''}. ` +
       `${tableFile.name} is now the model's table above: Quantize uses it.`;
     ui.results.hidden = false;
-    chart.setRows(rows);
-    table.setRows(rows);
     setRunning(false);
     st.tableFile = tableFile;
     addTable(tableFile); // as if the user had dropped it
     setStatus(`Done: ${tableFile.name} (${formatInt(rows.length)} layers). Quantize the model with it, or download it.`);
     ended('done');
     ui.resultsHeading.focus();
+    // The table is offered; the chart and the per-layer table follow, after
+    // the browser has shown that.
+    ui.chart.replaceChildren();
+    ui.layers.tBodies[0]?.replaceChildren();
+    const shown = document.body.dataset.calibRunsEnded;
+    setTimeout(() => {
+      if (runId !== st.runId) return;
+      chart.setRows(rows);
+      table.setRows(rows);
+      document.body.dataset.calibShown = shown; // the run whose chart and layers are drawn (tests wait on it)
+    }, 0);
   }
 
   ui.run.addEventListener('click', start);
