@@ -69,6 +69,7 @@ export function mountCalibration({ addTable }) {
   document.body.dataset.calibRunsEnded = '0';
   document.body.dataset.calibShown = '0';
   document.body.dataset.calibPreviews = '0'; // preview rounds finished (tests wait on it)
+  document.body.dataset.calibPreviewPending = '0'; // '1' from a change until its preview round has finished
 
   // ---- threads: all cores where the page may share memory with workers ----
   const isolated = Boolean(globalThis.crossOriginIsolated);
@@ -391,11 +392,13 @@ export function mountCalibration({ addTable }) {
 
   // ---- what the model sees --------------------------------------------------
   function schedulePreview() {
+    document.body.dataset.calibPreviewPending = '1'; // until the round this change starts has finished
     clearTimeout(st.previewTimer);
     st.previewTimer = setTimeout(preview, 250);
   }
 
   async function preview() {
+    st.previewTimer = 0;
     const round = ++st.previewRound;
     const cur = current();
     const jobs = [];
@@ -426,6 +429,7 @@ export function mountCalibration({ addTable }) {
       }
     });
     await Promise.all(jobs);
+    if (round === st.previewRound && !st.previewTimer) document.body.dataset.calibPreviewPending = '0';
     if (round === st.previewRound) document.body.dataset.calibPreviews = String(Number(document.body.dataset.calibPreviews) + 1);
   }
 

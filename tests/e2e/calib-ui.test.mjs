@@ -17,8 +17,10 @@ if (problem) throw new Error(`e2e: ${problem}`);
 
 const session = serverAndBrowser();
 
+// Waits for a preview round after `before`, and for none to be due (a round
+// can finish between reading the count and the change that is awaited).
 async function previewsDone(page, before) {
-  await page.waitForFunction((n) => Number(document.body.dataset.calibPreviews) > n, before, { timeout: 60000 });
+  await page.waitForFunction((n) => Number(document.body.dataset.calibPreviews) > n && document.body.dataset.calibPreviewPending === '0', before, { timeout: 60000 });
 }
 const previewCount = (page) => page.evaluate(() => Number(document.body.dataset.calibPreviews));
 
