@@ -5,10 +5,15 @@
 // will use (with threads: the pthread build and its thread pool), 'model'
 // reads the model's files as soon as they are dropped, 'prefetch' reads the
 // inputs ahead into a cache bounded in bytes (what does not fit is read
-// during the run, one at a time); 'run' then only calibrates.
+// during the run, one at a time), and 'rehearse' calibrates once on the
+// first sample alone, result dropped: the engine's and the statistics' code
+// then runs compiled for speed (a browser runs new WebAssembly code in a
+// quick first form, several times slower, until it has recompiled what is
+// used). 'run' then only calibrates.
 // in:  { type: 'warm' }
 //      { type: 'model', modelId, param: File, bin: File }
 //      { type: 'prefetch', lists: [[{ key, file: File }]] }
+//      { type: 'rehearse', modelId, param: File, bin: File, inputs: [[{ key, file }]], options }
 //      { type: 'inputs', id, param: File }            (the model's Input layers)
 //      { type: 'preview', id, param: File, input: File, inputIndex, options }
 //      { type: 'run', id, modelId, param: File, bin: File, inputs: [[{ key, file }]], options }
@@ -109,6 +114,21 @@ async function runItem({ key, file }) {
   return bytes ? { name: file.name, bytes } : file;
 }
 
+// ---- the rehearsal ----------------------------------------------------------
+let rehearsal = Promise.resolve();
+
+function rehearse(msg) {
+  const calibrate = api.calibrate;
+  if (typeof calibrate !== 'function') return;
+  rehearsal = rehearsal
+    .then(async () => {
+      const { param, bin } = await modelFiles(msg);
+      const inputs = await Promise.all(msg.inputs.map((list) => Promise.all(list.map(runItem))));
+      await calibrate({ param, bin, inputs, options: msg.options, names: { param: msg.param.name, bin: msg.bin.name } });
+    })
+    .catch(() => {}); // a bad input or option: the run itself says so
+}
+
 // ---- requests ---------------------------------------------------------------
 const runs = new Map(); // id -> AbortController
 let lastPost = 0;
@@ -128,6 +148,7 @@ async function handle(msg) {
     const controller = new AbortController();
     runs.set(msg.id, controller);
     try {
+      await rehearsal; // short: one sample
       const { param, bin } = await modelFiles(msg);
       const inputs = await Promise.all(msg.inputs.map((list) => Promise.all(list.map(runItem))));
       const r = await calibrate({
@@ -172,6 +193,10 @@ self.onmessage = async (event) => {
   }
   if (msg.type === 'prefetch') {
     setInputs(msg.lists);
+    return;
+  }
+  if (msg.type === 'rehearse') {
+    rehearse(msg);
     return;
   }
   try {

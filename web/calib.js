@@ -60,6 +60,8 @@ export function mountCalibration({ addTable }) {
     urls: [],
     tableFile: null,
     modelId: 0, // which model the run worker holds
+    rehearsed: new Set(), // model, method and input kind the run worker has rehearsed
+    rehearseTimer: 0,
     keys: new WeakMap(), // input File -> its key in the run worker's read-ahead cache
     nextKey: 0,
   };
@@ -126,6 +128,24 @@ export function mountCalibration({ addTable }) {
     st.runWorker?.postMessage({ type: 'prefetch', lists: st.blocks.map((b) => b.files.map(keyed)) });
   }
 
+  // Once the form could run: the run worker calibrates on the first sample
+  // alone (see calib-worker.js), once per model, method and kind of input,
+  // so that the click finds its code compiled.
+  function scheduleRehearsal() {
+    clearTimeout(st.rehearseTimer);
+    st.rehearseTimer = setTimeout(() => {
+      const cur = current();
+      if (!cur.ready || st.running || !st.runWorker) return;
+      const key = `${st.modelId}|${cur.options.method}|${cur.type}`;
+      if (st.rehearsed.has(key)) return;
+      st.rehearsed.add(key);
+      st.runWorker.postMessage({
+        type: 'rehearse', modelId: st.modelId, param: st.model.param, bin: st.model.bin,
+        inputs: cur.lists.map((l) => [keyed(l[0])]), options: cur.options,
+      });
+    }, 500);
+  }
+
   function ask(msg) {
     const id = ++st.seq;
     return new Promise((resolve, reject) => {
@@ -175,6 +195,7 @@ export function mountCalibration({ addTable }) {
     buildBlocks();
     refresh();
     schedulePreview();
+    scheduleRehearsal();
   }
 
   function buildBlocks() {
@@ -287,6 +308,7 @@ export function mountCalibration({ addTable }) {
 
   function changed() {
     prefetch();
+    scheduleRehearsal();
     hideError();
     refresh();
     schedulePreview();
@@ -387,7 +409,10 @@ export function mountCalibration({ addTable }) {
   function setStatus(text) {
     if (ui.status.textContent !== text) ui.status.textContent = text;
   }
-  ui.method.addEventListener('change', () => refresh());
+  ui.method.addEventListener('change', () => {
+    refresh();
+    scheduleRehearsal();
+  });
   ui.threads.addEventListener('input', () => refresh());
 
   // ---- what the model sees --------------------------------------------------
@@ -492,7 +517,11 @@ export function mountCalibration({ addTable }) {
   function stopWorker() {
     st.runWorker?.terminate(); // stops the work now, pthreads included
     st.runWorker = null;
-    if (st.model) runWorker(); // the next run finds a fresh one ready
+    st.rehearsed.clear();
+    if (st.model) {
+      runWorker(); // the next run finds a fresh one ready
+      scheduleRehearsal();
+    }
   }
 
   function cancel() {
