@@ -76,8 +76,9 @@ export async function preloadCalibration({ build = 'auto', param } = {}) {
   try {
     const M = await (useThreads ? threadsModule() : getModule());
     const paramBytes = param === undefined || param === null ? new TextEncoder().encode('7767517\n1 1\nInput in 0 1 data\n') : await textBytes(param, 'param');
-    call(M, 'calibModelInputs', paramBytes, 'model.param');
-    call(M, 'calibPreprocess', tinyNpy(), 'warm.npy', ['shape=[2,2]', 'type=1'], 0, 1);
+    for (const r of [call(M, 'calibModelInputs', paramBytes, 'model.param'), call(M, 'calibPreprocess', tinyNpy(), 'warm.npy', ['shape=[2,2]', 'type=1'], 0, 1)]) {
+      if (r.error !== null) throw coreError(r);
+    }
   } finally {
     release();
   }
