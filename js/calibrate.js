@@ -60,6 +60,40 @@ async function threadsModule() {
   return threadsInstance;
 }
 
+/**
+ * Loads the WebAssembly module calibrate() will use (with threads: the
+ * pthread build and its pool of workers) and runs its one-time set-up (the
+ * layer catalog, the option and input readers: most of a second in
+ * WebAssembly on a first call), on a tiny model and input, or on `param`
+ * (the .param text) when given; so that the first calibrate() does not
+ * wait for any of it.
+ * @param {{build?: 'auto' | 'threads' | 'single', param?: import('./index.d.ts').TextInput}} [options]
+ * @returns {Promise<void>}
+ */
+export async function preloadCalibration({ build = 'auto', param } = {}) {
+  const useThreads = build === 'threads' || (build === 'auto' && threadsSupported());
+  const release = useThreads ? holdEventLoop() : () => {};
+  try {
+    const M = await (useThreads ? threadsModule() : getModule());
+    const paramBytes = param === undefined || param === null ? new TextEncoder().encode('7767517\n1 1\nInput in 0 1 data\n') : await textBytes(param, 'param');
+    for (const r of [call(M, 'calibModelInputs', paramBytes, 'model.param'), call(M, 'calibPreprocess', tinyNpy(), 'warm.npy', ['shape=[2,2]', 'type=1'], 0, 1)]) {
+      if (r.error !== null) throw coreError(r);
+    }
+  } finally {
+    release();
+  }
+}
+
+// A 2x2 float32 .npy of zeros.
+function tinyNpy() {
+  const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }";
+  const text = `${header.padEnd(128 - 10 - 1)}\n`; // magic, version, length, then the header to 128 bytes
+  const out = new Uint8Array(10 + text.length + 16);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, text.length, 0]);
+  out.set(new TextEncoder().encode(text), 10);
+  return out;
+}
+
 // --- options -----------------------------------------------------------------
 
 function numberList(v, key) {

@@ -2,9 +2,9 @@
 // The page's calibration (ncnn2table in the tab) against the native
 // ncnn2table, at the same thread count, on the public calibration cases, in
 // one run; prints times and ratios (page / native) and whether the tables
-// are byte-identical.
+// are byte-identical, then one summary line per case.
 //
-//   node tools/bench-web-calib.mjs [--threads 2] [--repeats 3] [--method kl]
+//   node tools/bench-web-calib.mjs [--threads 2] [--repeats 3] [--method kl[,aciq,eq]]
 //                                  [--cases mobilenet_v2_he,squeezenet_he] [--json FILE]
 //
 // Page: Debian's Chromium (headless) drives the real page as a user does:
@@ -20,10 +20,17 @@
 // measures the wait for a core): native, the child's user+system time;
 // page, the user+system time of every Chromium process (the tab, its
 // worker threads and the browser's own processes) over the run.
+// Beside them, the bare cost of WebAssembly: calibrate() of the package in
+// Node (the same threads build, the inputs already in memory): warm, in
+// this process, and a first run in a fresh process after
+// preloadCalibration() (as the page's first run: module loaded, code not
+// yet run), so a page / native ratio can be split into what WebAssembly
+// costs and what the page adds.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { calibrate } from '../js/index.js';
 import { startServer, launchBrowser, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
 import { calibDir, calibPrerequisite, caseSetup, fillFields, nativeTable, openCalibration, shownLists } from '../tests/e2e/calib-helpers.mjs';
 
@@ -32,11 +39,13 @@ const { values: opts } = parseArgs({
     threads: { type: 'string', default: '2' },
     repeats: { type: 'string', default: '3' },
     method: { type: 'string', default: 'kl' },
-    cases: { type: 'string', default: 'mobilenet_v2_he,squeezenet_he,oww_alexa_rhasspy' },
+    cases: { type: 'string', default: 'mobilenet_v2_he,squeezenet_he,oww_alexa_rhasspy,oww_hello_deepa,oww_melspectrogram' },
     json: { type: 'string' },
   },
 });
 const threads = Number(opts.threads);
+const methods = opts.method.split(',');
+for (const m of methods) if (!['kl', 'aciq', 'eq'].includes(m)) throw new Error(`--method: kl, aciq or eq, not '${m}'`);
 const repeats = Number(opts.repeats);
 if (!(threads >= 1) || !(repeats >= 1)) throw new Error('--threads and --repeats must be positive numbers');
 const problem = prerequisiteProblem() ?? calibPrerequisite();
@@ -82,7 +91,7 @@ const childrenCpu = () => stat(process.pid).children; // finished, waited-for ch
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
 // One native run on the lists (in the page's order) -> { ms, table }.
-function nativeRun(dir, lists, work) {
+function nativeRun(dir, lists, work, method) {
   const listFiles = lists.map((l, i) => {
     const f = path.join(work, `list${i}.txt`);
     fs.writeFileSync(f, `${l.join('\n')}\n`);
@@ -93,14 +102,49 @@ function nativeRun(dir, lists, work) {
   const out = path.join(work, 'native.table');
   const t = performance.now();
   const c0 = childrenCpu();
-  const r = spawnSync(nativeTable, [path.join(dir, 'model.param'), path.join(dir, 'model.bin'), listFiles.join(','), out, ...kv, `method=${opts.method}`, `thread=${threads}`], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(nativeTable, [path.join(dir, 'model.param'), path.join(dir, 'model.bin'), listFiles.join(','), out, ...kv, `method=${method}`, `thread=${threads}`], { cwd: dir, encoding: 'utf8' });
   const ms = performance.now() - t;
   const cpu = childrenCpu() - c0;
   if (r.status !== 0) throw new Error(`native ncnn2table failed (${r.status}): ${r.stderr}`);
   return { ms, cpu, table: fs.readFileSync(out) };
 }
 
-// One run in the page, timed from the click to the table shown -> { ms, table }.
+// calibrate() in this process on the same inputs, already in memory -> { ms, table }.
+async function wasmRun(dir, lists, method) {
+  const { args } = caseSetup(dir);
+  const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+  const inputs = lists.map((l) => l.map((p) => ({ name: path.basename(p), bytes: fs.readFileSync(p) })));
+  const param = fs.readFileSync(path.join(dir, 'model.param'));
+  const bin = fs.readFileSync(path.join(dir, 'model.bin'));
+  const t = performance.now();
+  const r = await calibrate({ param, bin, inputs, options: [...kv, `method=${method}`, `thread=${threads}`], build: 'threads' });
+  return { ms: performance.now() - t, table: Buffer.from(r.table) };
+}
+
+// The first calibrate() in a fresh Node process, after preloadCalibration() -> ms.
+function wasmFirstRun(dir, lists, method) {
+  const { args } = caseSetup(dir);
+  const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+  const job = { dir, lists, options: [...kv, `method=${method}`, `thread=${threads}`] };
+  const script = `
+    import fs from 'node:fs';
+    import path from 'node:path';
+    import { calibrate } from ${JSON.stringify(new URL('../js/index.js', import.meta.url).href)};
+    import { preloadCalibration } from ${JSON.stringify(new URL('../js/calibrate.js', import.meta.url).href)};
+    const job = JSON.parse(process.env.BENCH_JOB);
+    const param = fs.readFileSync(path.join(job.dir, 'model.param'));
+    const bin = fs.readFileSync(path.join(job.dir, 'model.bin'));
+    const inputs = job.lists.map((l) => l.map((p) => ({ name: path.basename(p), bytes: fs.readFileSync(p) })));
+    await preloadCalibration({ build: 'threads', param });
+    const t = performance.now();
+    await calibrate({ param, bin, inputs, options: job.options, build: 'threads' });
+    process.stdout.write(String(performance.now() - t));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, BENCH_JOB: JSON.stringify(job) }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`calibrate() in a fresh Node process failed: ${r.stderr}`);
+  return Number(r.stdout);
+}
+
+// One run in the page, timed from the click to the table offered -> { ms, table }.
 async function pageRun(page) {
   const c0 = descendantsCpu();
   const r = await page.evaluate(() => new Promise((resolve) => {
@@ -143,49 +187,66 @@ try {
       await page.setInputFiles(`#calib-files-${i}`, setup.lists[i]);
       await fillFields(page, i, setup.perInput[i], setup.type);
     }
-    await page.selectOption('#calib-method', opts.method);
     await page.fill('#calib-threads', String(threads));
     await page.waitForSelector('#calib-run:not([disabled])');
     const byName = new Map(setup.lists.flat().map((p) => [path.basename(p), p]));
     const order = (await shownLists(page, setup.lists.length)).map((names) => names.map((n) => byName.get(n)));
 
-    nativeRun(dir, order, work); // page cache warm, untimed
-    const first = await pageRun(page);
-    const native = [];
-    const nativeCpu = [];
-    const warm = [];
-    const warmCpu = [];
-    let identical = true;
-    for (let i = 0; i < repeats; i++) {
-      const n = nativeRun(dir, order, work);
-      const p = await pageRun(page);
-      native.push(n.ms);
-      nativeCpu.push(n.cpu);
-      warm.push(p.ms);
-      warmCpu.push(p.cpu);
-      identical &&= p.table.equals(n.table) && first.table.equals(n.table);
+    for (const method of methods) {
+      await page.selectOption('#calib-method', method);
+      await page.waitForSelector('#calib-run:not([disabled])');
+      nativeRun(dir, order, work, method); // page cache warm, untimed
+      const first = await pageRun(page);
+      const wasmFirst = wasmFirstRun(dir, order, method);
+      await wasmRun(dir, order, method); // untimed: runs first what this method runs
+      const native = [];
+      const nativeCpu = [];
+      const warm = [];
+      const warmCpu = [];
+      const wasm = [];
+      let identical = true;
+      for (let i = 0; i < repeats; i++) {
+        const n = nativeRun(dir, order, work, method);
+        const p = await pageRun(page);
+        const w = await wasmRun(dir, order, method);
+        native.push(n.ms);
+        nativeCpu.push(n.cpu);
+        warm.push(p.ms);
+        warmCpu.push(p.cpu);
+        wasm.push(w.ms);
+        identical &&= p.table.equals(n.table) && first.table.equals(n.table) && w.table.equals(n.table);
+      }
+      const nat = median(native);
+      const natCpu = median(nativeCpu);
+      const r = {
+        case: name, method, threads, samples: order[0].length, identical,
+        native_s: nat / 1000, page_first_s: first.ms / 1000, page_warm_s: median(warm) / 1000, wasm_s: median(wasm) / 1000, wasm_first_s: wasmFirst / 1000,
+        first_ratio: first.ms / nat, warm_ratio: median(warm) / nat, wasm_ratio: median(wasm) / nat, wasm_first_ratio: wasmFirst / nat,
+        native_cpu_s: natCpu / 1000, page_first_cpu_s: first.cpu / 1000, page_warm_cpu_s: median(warmCpu) / 1000,
+        first_cpu_ratio: first.cpu / natCpu, warm_cpu_ratio: median(warmCpu) / natCpu,
+      };
+      results.push(r);
+      console.log(`\n== ${name}: ${r.samples} samples, ${method}, thread=${threads}`);
+      console.log(`native ncnn2table, whole process: wall ${native.map(sec).join(', ')}  median ${sec(nat)}; CPU median ${sec(natCpu)}`);
+      console.log(`page, first run (of this method):  wall ${sec(first.ms)}  ${r.first_ratio.toFixed(2)}x native; CPU ${sec(first.cpu)}  ${r.first_cpu_ratio.toFixed(2)}x native`);
+      console.log(`page, warm:                       wall ${warm.map(sec).join(', ')}  median ${sec(median(warm))}  ${r.warm_ratio.toFixed(2)}x native; CPU median ${sec(median(warmCpu))}  ${r.warm_cpu_ratio.toFixed(2)}x native`);
+      console.log(`calibrate() in Node (bare WebAssembly, inputs in memory): warm ${wasm.map(sec).join(', ')}  median ${sec(median(wasm))}  ${r.wasm_ratio.toFixed(2)}x native; first run in a fresh process ${sec(wasmFirst)}  ${r.wasm_first_ratio.toFixed(2)}x native`);
+      console.log(`tables byte-identical: ${identical}`);
     }
     await context.close();
-    const nat = median(native);
-    const natCpu = median(nativeCpu);
-    const r = {
-      case: name, method: opts.method, threads, samples: order[0].length, identical,
-      native_s: nat / 1000, page_first_s: first.ms / 1000, page_warm_s: median(warm) / 1000,
-      first_ratio: first.ms / nat, warm_ratio: median(warm) / nat,
-      native_cpu_s: natCpu / 1000, page_first_cpu_s: first.cpu / 1000, page_warm_cpu_s: median(warmCpu) / 1000,
-      first_cpu_ratio: first.cpu / natCpu, warm_cpu_ratio: median(warmCpu) / natCpu,
-    };
-    results.push(r);
-    console.log(`\n== ${name}: ${r.samples} samples, ${opts.method}, thread=${threads}`);
-    console.log(`native ncnn2table, whole process: wall ${native.map(sec).join(', ')}  median ${sec(nat)}; CPU median ${sec(natCpu)}`);
-    console.log(`page, first run after load:       wall ${sec(first.ms)}  ${r.first_ratio.toFixed(2)}x native; CPU ${sec(first.cpu)}  ${r.first_cpu_ratio.toFixed(2)}x native`);
-    console.log(`page, warm:                       wall ${warm.map(sec).join(', ')}  median ${sec(median(warm))}  ${r.warm_ratio.toFixed(2)}x native; CPU median ${sec(median(warmCpu))}  ${r.warm_cpu_ratio.toFixed(2)}x native`);
-    console.log(`tables byte-identical: ${identical}`);
   }
 } finally {
   await browser.close();
   await server.stop();
   fs.rmSync(work, { recursive: true, force: true });
+}
+// One line per case and method: the figures a note needs, in one place.
+console.log(`\nsummary (thread=${threads}, medians of ${repeats} warm runs; wall times, each ratio against the native one)`);
+console.log('| case | method | native | page, warm | ratio | page, first run | ratio | bare WebAssembly, warm | ratio | bare, first run | ratio | tables identical |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+const cell = (s, ratio) => `${s.toFixed(2)} s | ${ratio.toFixed(2)}x`;
+for (const r of results) {
+  console.log(`| ${r.case} | ${r.method} | ${r.native_s.toFixed(2)} s | ${cell(r.page_warm_s, r.warm_ratio)} | ${cell(r.page_first_s, r.first_ratio)} | ${cell(r.wasm_s, r.wasm_ratio)} | ${cell(r.wasm_first_s, r.wasm_first_ratio)} | ${r.identical ? `yes (${repeats * 2 + 1} of ${repeats * 2 + 1})` : 'NO'} |`);
 }
 if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
 if (results.some((r) => !r.identical)) process.exit(1);

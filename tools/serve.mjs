@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Dependency-free static server for the web page.
 //   node tools/serve.mjs [--port 8080] [--host 127.0.0.1]
+//                        [--mount /name/=DIR ...] [--no-isolation]
 // Serves / -> web/index.html and /web/*, /js/*, /dist/* from the repository
 // root, on the loopback interface only. No directory listings, no path
 // traversal, no caching. --port 0 picks a free port; the URL is printed as
-// "Serving http://HOST:PORT/".
+// "Serving http://HOST:PORT/". For tests: --mount serves DIR's files under
+// /name/ (same rules, nothing outside DIR), --no-isolation leaves out the
+// COOP/COEP headers (a page that is not cross-origin isolated).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +37,7 @@ const types = {
 
 function usage(message) {
   if (message) process.stderr.write(`serve.mjs: ${message}\n`);
-  process.stderr.write('usage: node tools/serve.mjs [--port 8080] [--host 127.0.0.1]\n');
+  process.stderr.write('usage: node tools/serve.mjs [--port 8080] [--host 127.0.0.1] [--mount /name/=DIR ...] [--no-isolation]\n');
   process.exit(2);
 }
 
@@ -44,6 +47,8 @@ try {
     options: {
       port: { type: 'string', short: 'p', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
+      mount: { type: 'string', multiple: true, default: [] },
+      'no-isolation': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -59,12 +64,27 @@ if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
 }
 if (host === 'localhost') host = '127.0.0.1';
 
+// /name/ -> the real path of its folder
+const mounts = new Map();
+for (const m of parsed.mount) {
+  const match = /^\/([A-Za-z0-9_-]+)\/=(.+)$/.exec(m);
+  if (!match) usage(`bad --mount '${m}': give /name/=DIR`);
+  if (['web', 'js', 'dist'].includes(match[1]) || mounts.has(match[1])) usage(`--mount /${match[1]}/ is already served`);
+  let dir;
+  try {
+    dir = fs.realpathSync(match[2]);
+  } catch {
+    usage(`--mount /${match[1]}/: no folder ${match[2]}`);
+  }
+  if (!fs.statSync(dir).isDirectory()) usage(`--mount /${match[1]}/: ${match[2]} is not a folder`);
+  mounts.set(match[1], dir);
+}
+
 const securityHeaders = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
+  ...(parsed['no-isolation'] ? {} : { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }),
   'Cross-Origin-Resource-Policy': 'same-origin',
   // Nothing leaves the machine: scripts, workers, fetches only from here.
   'Content-Security-Policy':
@@ -83,9 +103,10 @@ function send(res, status, text) {
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-// Maps a URL path to a file under one of the served folders, or null.
+// Maps a URL path to { file, base } (a file under one of the served
+// folders, and the folder it must stay in), or null.
 function resolvePath(urlPath) {
-  if (urlPath === '/' || urlPath === '/index.html') return path.join(root, 'web', 'index.html');
+  if (urlPath === '/' || urlPath === '/index.html') return { file: path.join(root, 'web', 'index.html'), base: root };
   let decoded;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -95,12 +116,17 @@ function resolvePath(urlPath) {
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
   const parts = decoded.split('/');
   // parts[0] is '' (leading slash)
-  if (parts[0] !== '' || !served.includes(parts[1])) return null;
+  if (parts[0] !== '' || !(served.includes(parts[1]) || mounts.has(parts[1]))) return null;
   if (parts.some((p, i) => i > 0 && (p === '' || p === '.' || p === '..'))) return null;
+  if (mounts.has(parts[1])) {
+    const base = mounts.get(parts[1]);
+    const file = path.resolve(base, ...parts.slice(2));
+    return file.startsWith(base + path.sep) ? { file, base } : null;
+  }
   const base = path.join(root, parts[1]);
   const file = path.resolve(root, ...parts.slice(1));
   if (!file.startsWith(base + path.sep)) return null;
-  return file;
+  return { file, base: root };
 }
 
 const server = http.createServer((req, res) => {
@@ -120,11 +146,12 @@ const server = http.createServer((req, res) => {
   } catch {
     return send(res, 400, 'Bad Request');
   }
-  const file = resolvePath(urlPath);
-  if (!file) return send(res, 404, 'Not Found');
+  const resolved = resolvePath(urlPath);
+  if (!resolved) return send(res, 404, 'Not Found');
+  const { file, base } = resolved;
   fs.realpath(file, (err, real) => {
-    // Symbolic links must stay inside the repository.
-    if (err || !(real === root || real.startsWith(root + path.sep))) return send(res, 404, 'Not Found');
+    // Symbolic links must stay inside the repository (or the mounted folder).
+    if (err || !(real === base || real.startsWith(base + path.sep))) return send(res, 404, 'Not Found');
     fs.stat(real, (err2, st) => {
       if (err2 || !st.isFile()) return send(res, 404, 'Not Found'); // no directory listing
       const type = types[path.extname(real).toLowerCase()] || 'application/octet-stream';

@@ -1,11 +1,22 @@
 // Module worker for the calibration section (calib.js): the model's Input
 // layers, "what the model sees" for a few inputs, and the calibration run.
-// Inputs arrive as Files (references, not bytes); calibrate() reads them
-// one at a time. With threads (the page is cross-origin isolated) the
-// package uses its pthread build; thread=1 runs the single-thread module.
-// in:  { type: 'inputs', id, param: File }
+// Inputs arrive as Files (references, not bytes). The run worker is made
+// ready before the click: 'warm' loads the WebAssembly module calibrate()
+// will use (with threads: the pthread build and its thread pool), 'model'
+// reads the model's files as soon as they are dropped, 'prefetch' reads the
+// inputs ahead into a cache bounded in bytes (what does not fit is read
+// during the run, one at a time), and 'rehearse' calibrates once on the
+// first sample alone, result dropped: the engine's and the statistics' code
+// then runs compiled for speed (a browser runs new WebAssembly code in a
+// quick first form, several times slower, until it has recompiled what is
+// used). 'run' then only calibrates.
+// in:  { type: 'warm' }
+//      { type: 'model', modelId, param: File, bin: File }
+//      { type: 'prefetch', lists: [[{ key, file: File }]] }
+//      { type: 'rehearse', modelId, param: File, bin: File, inputs: [[{ key, file }]], options }
+//      { type: 'inputs', id, param: File }            (the model's Input layers)
 //      { type: 'preview', id, param: File, input: File, inputIndex, options }
-//      { type: 'run', id, param: File, bin: File, inputs: [[File]], options }
+//      { type: 'run', id, modelId, param: File, bin: File, inputs: [[{ key, file }]], options }
 //      { type: 'cancel', id }
 // out: { type: 'inputs', id, inputs: [{ blob, layer, shapeHint }] }
 //      { type: 'preview', id, tensor: { data, w, h, c, dims, min, max, mean } }
@@ -13,6 +24,12 @@
 //      { type: 'done', id, table: Uint8Array, report, warnings }
 //      { type: 'error', id, message, code }
 import * as api from '../js/index.js';
+import { preloadCalibration } from '../js/calibrate.js';
+
+// Encoded inputs held ahead of a run, at most this many bytes; a .bin
+// larger than this is read during the run instead of held twice.
+const CACHE_BYTES = 256 << 20;
+const READS_AT_ONCE = 4;
 
 const params = new WeakMap(); // File -> its bytes (exact), read once per model
 
@@ -34,6 +51,85 @@ function need(name) {
   return api[name];
 }
 
+// Reads to a promise of the bytes, or of null when the read failed (the run
+// then reads the File itself and reports the failure with its name).
+const readBytes = (file) => file.arrayBuffer().then((b) => new Uint8Array(b), () => null);
+
+// ---- the model, read when it is dropped -------------------------------------
+let model = null; // { modelId, param: Promise, bin: Promise | null }
+
+function setModel(msg) {
+  model = { modelId: msg.modelId, param: readBytes(msg.param), bin: msg.bin.size <= CACHE_BYTES ? readBytes(msg.bin) : null };
+  // The model read once by the run's module: its layers' first use is paid now.
+  model.param.then((param) => param && preloadCalibration({ param })).catch(() => {});
+}
+
+async function modelFiles(msg) {
+  if (model && model.modelId === msg.modelId) {
+    const [param, bin] = await Promise.all([model.param, model.bin]);
+    return { param: param ?? (await paramText(msg.param)), bin: bin ?? msg.bin };
+  }
+  return { param: await paramText(msg.param), bin: msg.bin };
+}
+
+// ---- inputs, read ahead -----------------------------------------------------
+const cache = new Map(); // key -> { size, bytes: Promise<Uint8Array | null> }
+let cachedBytes = 0;
+let queue = []; // [{ key, file }] still to read
+let reading = 0;
+
+function setInputs(lists) {
+  const wanted = new Map(lists.flat().map((x) => [x.key, x.file]));
+  for (const [key, entry] of cache) {
+    if (!wanted.has(key)) {
+      cache.delete(key);
+      cachedBytes -= entry.size;
+    }
+  }
+  // Sample order, so a budget too small for all keeps the first samples.
+  queue = [];
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  for (let i = 0; i < longest; i++) for (const l of lists) if (l[i] && !cache.has(l[i].key)) queue.push(l[i]);
+  pump();
+}
+
+function pump() {
+  while (reading < READS_AT_ONCE && queue.length) {
+    const { key, file } = queue.shift();
+    if (cache.has(key) || cachedBytes + file.size > CACHE_BYTES) continue;
+    reading++;
+    cachedBytes += file.size;
+    const bytes = readBytes(file).finally(() => {
+      reading--;
+      pump();
+    });
+    cache.set(key, { size: file.size, bytes });
+  }
+}
+
+// An input for calibrate(): its bytes when held, else the File (read then).
+async function runItem({ key, file }) {
+  const entry = cache.get(key);
+  const bytes = entry ? await entry.bytes : null;
+  return bytes ? { name: file.name, bytes } : file;
+}
+
+// ---- the rehearsal ----------------------------------------------------------
+let rehearsal = Promise.resolve();
+
+function rehearse(msg) {
+  const calibrate = api.calibrate;
+  if (typeof calibrate !== 'function') return;
+  rehearsal = rehearsal
+    .then(async () => {
+      const { param, bin } = await modelFiles(msg);
+      const inputs = await Promise.all(msg.inputs.map((list) => Promise.all(list.map(runItem))));
+      await calibrate({ param, bin, inputs, options: msg.options, names: { param: msg.param.name, bin: msg.bin.name } });
+    })
+    .catch(() => {}); // a bad input or option: the run itself says so
+}
+
+// ---- requests ---------------------------------------------------------------
 const runs = new Map(); // id -> AbortController
 let lastPost = 0;
 
@@ -52,11 +148,13 @@ async function handle(msg) {
     const controller = new AbortController();
     runs.set(msg.id, controller);
     try {
-      const param = await paramText(msg.param);
+      await rehearsal; // short: one sample
+      const { param, bin } = await modelFiles(msg);
+      const inputs = await Promise.all(msg.inputs.map((list) => Promise.all(list.map(runItem))));
       const r = await calibrate({
         param,
-        bin: msg.bin,
-        inputs: msg.inputs,
+        bin,
+        inputs,
         options: msg.options,
         names: { param: msg.param.name, bin: msg.bin.name },
         signal: controller.signal,
@@ -82,6 +180,23 @@ self.onmessage = async (event) => {
   if (!msg) return;
   if (msg.type === 'cancel') {
     runs.get(msg.id)?.abort();
+    return;
+  }
+  if (msg.type === 'warm') {
+    // A failure here shows again, with its message, when the run needs the module.
+    preloadCalibration().catch(() => {});
+    return;
+  }
+  if (msg.type === 'model') {
+    setModel(msg);
+    return;
+  }
+  if (msg.type === 'prefetch') {
+    setInputs(msg.lists);
+    return;
+  }
+  if (msg.type === 'rehearse') {
+    rehearse(msg);
     return;
   }
   try {

@@ -4,7 +4,7 @@
 // "what the model sees" for the first inputs, the run in a worker with
 // progress and Cancel, then the table shown, downloadable, and added to the
 // model's files as if it had been dropped.
-import { baseOf } from './files.js';
+import { baseOf, droppedFiles } from './files.js';
 import { formatBytes, formatInt, h } from './format.js';
 import {
   PRESETS, PIXEL_ORDERS, ProgressClock, buildOptions, displayName, fieldWarnings, inputKind, inputType,
@@ -59,12 +59,19 @@ export function mountCalibration({ addTable }) {
     previewRound: 0,
     urls: [],
     tableFile: null,
+    modelId: 0, // which model the run worker holds
+    rehearsed: new Set(), // model, method and input kind the run worker has rehearsed
+    rehearseTimer: 0,
+    keys: new WeakMap(), // input File -> its key in the run worker's read-ahead cache
+    nextKey: 0,
   };
   const table = new CalibTable(ui.layers);
   const chart = new RangeChart(ui.chart, (index) => table.reveal(index));
   document.body.dataset.calibState = 'idle';
   document.body.dataset.calibRunsEnded = '0';
+  document.body.dataset.calibShown = '0';
   document.body.dataset.calibPreviews = '0'; // preview rounds finished (tests wait on it)
+  document.body.dataset.calibPreviewPending = '0'; // '1' from a change until its preview round has finished
 
   // ---- threads: all cores where the page may share memory with workers ----
   const isolated = Boolean(globalThis.crossOriginIsolated);
@@ -97,6 +104,48 @@ export function mountCalibration({ addTable }) {
     }
     return st.helper;
   }
+  // The run worker is made ready before the click: started with its module
+  // (and thread pool) as soon as a model is there, given the model and the
+  // inputs as they are dropped, so it reads them ahead. After a Cancel or an
+  // error it is replaced at once by a fresh one.
+  function runWorker() {
+    if (!st.runWorker) {
+      st.runWorker = new Worker(new URL('./calib-worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8-calib' });
+      st.runWorker.postMessage({ type: 'warm' });
+      if (st.model) st.runWorker.postMessage({ type: 'model', modelId: st.modelId, param: st.model.param, bin: st.model.bin });
+      prefetch();
+    }
+    return st.runWorker;
+  }
+
+  function keyed(file) {
+    let key = st.keys.get(file);
+    if (key === undefined) st.keys.set(file, (key = ++st.nextKey));
+    return { key, file };
+  }
+
+  function prefetch() {
+    st.runWorker?.postMessage({ type: 'prefetch', lists: st.blocks.map((b) => b.files.map(keyed)) });
+  }
+
+  // Once the form could run: the run worker calibrates on the first sample
+  // alone (see calib-worker.js), once per model, method and kind of input,
+  // so that the click finds its code compiled.
+  function scheduleRehearsal() {
+    clearTimeout(st.rehearseTimer);
+    st.rehearseTimer = setTimeout(() => {
+      const cur = current();
+      if (!cur.ready || st.running || !st.runWorker) return;
+      const key = `${st.modelId}|${cur.options.method}|${cur.type}`;
+      if (st.rehearsed.has(key)) return;
+      st.rehearsed.add(key);
+      st.runWorker.postMessage({
+        type: 'rehearse', modelId: st.modelId, param: st.model.param, bin: st.model.bin,
+        inputs: cur.lists.map((l) => [keyed(l[0])]), options: cur.options,
+      });
+    }, 500);
+  }
+
   function ask(msg) {
     const id = ++st.seq;
     return new Promise((resolve, reject) => {
@@ -118,6 +167,11 @@ export function mountCalibration({ addTable }) {
     if (st.model && st.model.param === param && st.model.bin === bin) return;
     const sameParam = st.model?.param === param;
     st.model = param && bin ? { param, bin } : null;
+    if (st.model) {
+      st.modelId++;
+      if (st.runWorker) st.runWorker.postMessage({ type: 'model', modelId: st.modelId, param, bin });
+      else if (!m.table) runWorker();
+    }
     if (!st.model) {
       ui.model.textContent = 'Drop a model (.param and .bin) above first.';
       refresh();
@@ -141,6 +195,7 @@ export function mountCalibration({ addTable }) {
     buildBlocks();
     refresh();
     schedulePreview();
+    scheduleRehearsal();
   }
 
   function buildBlocks() {
@@ -220,7 +275,10 @@ export function mountCalibration({ addTable }) {
       depth = 0;
       zone.classList.remove('dragging');
       if (st.running) return;
-      addToList(i, await droppedFiles(e.dataTransfer));
+      // Inside a folder only images and .npy are taken; files dropped on
+      // their own all go to the list, which names those it leaves out.
+      const { files, unreadable } = await droppedFiles(e.dataTransfer, (name) => inputKind(name) !== null);
+      addToList(i, files, unreadable);
     });
     presetSelect.addEventListener('change', () => {
       if (presetSelect.value !== 'custom') Object.assign(block.fields, pickPreset(presetSelect.value));
@@ -249,18 +307,22 @@ export function mountCalibration({ addTable }) {
   }
 
   function changed() {
+    prefetch();
+    scheduleRehearsal();
     hideError();
     refresh();
     schedulePreview();
   }
 
-  function addToList(i, batch) {
-    if (!batch.length) return;
+  function addToList(i, batch, unreadable = []) {
+    if (!batch.length && !unreadable.length) return;
     const block = st.blocks[i];
     const merged = mergeInputs(block.files, batch);
-    const notice = merged.skipped.length
-      ? `Not used (not an image or .npy): ${merged.skipped.slice(0, 5).join(', ')}${merged.skipped.length > 5 ? ` and ${merged.skipped.length - 5} more` : ''}.`
-      : '';
+    const few = (names) => `${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`;
+    const notice = [
+      merged.skipped.length ? `Not used (not an image or .npy): ${few(merged.skipped)}.` : '',
+      unreadable.length ? `Could not be read from the drop: ${few(unreadable)}.` : '',
+    ].filter(Boolean).join(' ');
     setFiles(i, merged.files, notice);
   }
 
@@ -347,16 +409,21 @@ export function mountCalibration({ addTable }) {
   function setStatus(text) {
     if (ui.status.textContent !== text) ui.status.textContent = text;
   }
-  ui.method.addEventListener('change', () => refresh());
+  ui.method.addEventListener('change', () => {
+    refresh();
+    scheduleRehearsal();
+  });
   ui.threads.addEventListener('input', () => refresh());
 
   // ---- what the model sees --------------------------------------------------
   function schedulePreview() {
+    document.body.dataset.calibPreviewPending = '1'; // until the round this change starts has finished
     clearTimeout(st.previewTimer);
     st.previewTimer = setTimeout(preview, 250);
   }
 
   async function preview() {
+    st.previewTimer = 0;
     const round = ++st.previewRound;
     const cur = current();
     const jobs = [];
@@ -387,6 +454,7 @@ export function mountCalibration({ addTable }) {
       }
     });
     await Promise.all(jobs);
+    if (round === st.previewRound && !st.previewTimer) document.body.dataset.calibPreviewPending = '0';
     if (round === st.previewRound) document.body.dataset.calibPreviews = String(Number(document.body.dataset.calibPreviews) + 1);
   }
 
@@ -426,8 +494,7 @@ export function mountCalibration({ addTable }) {
     ui.cancel.focus();
     setProgress(0, 'Loading the engine…');
     setStatus(`Calibrating ${model.param.name} on ${formatInt(cur.lists[0].length)} samples (${method}, ${cur.options.thread} thread${cur.options.thread === 1 ? '' : 's'})…`);
-    if (!st.runWorker) st.runWorker = new Worker(new URL('./calib-worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8-calib' });
-    const w = st.runWorker;
+    const w = runWorker();
     const started = performance.now();
     w.onmessage = (e) => {
       const m = e.data;
@@ -442,13 +509,19 @@ export function mountCalibration({ addTable }) {
       e.preventDefault();
       fail(runId, `The calibration worker could not be loaded${e.message ? `: ${e.message}` : ''}. (Was \`npm run build\` run?)`, cur.lists);
     };
-    // Files, not their bytes: the worker reads one input at a time.
-    w.postMessage({ type: 'run', id: runId, param: model.param, bin: model.bin, inputs: cur.lists, options: cur.options });
+    // Files, not their bytes: the worker has read ahead what fits its cache
+    // and reads the rest one at a time.
+    w.postMessage({ type: 'run', id: runId, modelId: st.modelId, param: model.param, bin: model.bin, inputs: cur.lists.map((l) => l.map(keyed)), options: cur.options });
   }
 
   function stopWorker() {
     st.runWorker?.terminate(); // stops the work now, pthreads included
     st.runWorker = null;
+    st.rehearsed.clear();
+    if (st.model) {
+      runWorker(); // the next run finds a fresh one ready
+      scheduleRehearsal();
+    }
   }
 
   function cancel() {
@@ -512,14 +585,23 @@ export function mountCalibration({ addTable }) {
       `${zero.length ? `; ${zero.length} scale${zero.length === 1 ? '' : 's'} below 0.0000005 print as 0.000000 and break those layers in int8 (${zero.map((r) => r.layer).slice(0, 3).join(', ')})` : ''}. ` +
       `${tableFile.name} is now the model's table above: Quantize uses it.`;
     ui.results.hidden = false;
-    chart.setRows(rows);
-    table.setRows(rows);
     setRunning(false);
     st.tableFile = tableFile;
     addTable(tableFile); // as if the user had dropped it
     setStatus(`Done: ${tableFile.name} (${formatInt(rows.length)} layers). Quantize the model with it, or download it.`);
     ended('done');
     ui.resultsHeading.focus();
+    // The table is offered; the chart and the per-layer table follow, after
+    // the browser has shown that.
+    ui.chart.replaceChildren();
+    ui.layers.tBodies[0]?.replaceChildren();
+    const shown = document.body.dataset.calibRunsEnded;
+    setTimeout(() => {
+      if (runId !== st.runId) return;
+      chart.setRows(rows);
+      table.setRows(rows);
+      document.body.dataset.calibShown = shown; // the run whose chart and layers are drawn (tests wait on it)
+    }, 0);
   }
 
   ui.run.addEventListener('click', start);
@@ -539,29 +621,4 @@ export function mountCalibration({ addTable }) {
   window.addEventListener('beforeunload', revokeUrls);
   refresh();
   return { setModel };
-}
-
-// Files of a drop, folders walked (webkitGetAsEntry) and each file's path
-// inside the folder kept as its name shown.
-async function droppedFiles(dt) {
-  const items = [...(dt?.items || [])].filter((it) => it.kind === 'file');
-  const entries = items.map((it) => (typeof it.webkitGetAsEntry === 'function' ? it.webkitGetAsEntry() : null));
-  if (!entries.length || entries.some((e) => !e)) return [...(dt?.files || [])];
-  const out = [];
-  const walk = async (entry, prefix) => {
-    if (entry.isFile) {
-      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
-      if (prefix) Object.defineProperty(file, 'relativePath', { value: `${prefix}${file.name}` });
-      if (!prefix || inputKind(file.name)) out.push(file);
-    } else if (entry.isDirectory) {
-      const reader = entry.createReader();
-      for (;;) {
-        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
-        if (!batch.length) break;
-        for (const e of batch) await walk(e, `${prefix}${entry.name}/`);
-      }
-    }
-  };
-  for (const e of entries) await walk(e, '');
-  return out;
 }

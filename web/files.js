@@ -1,6 +1,7 @@
 // Which dropped files make up the model: pairs foo.param with foo.bin, picks
 // the .table, and says plainly what is missing or does not belong.
-// Pure functions over {name} objects (File or anything with a name).
+// Pure functions over {name} objects (File or anything with a name), and
+// the walk through the folders of a drop.
 
 export function kindOf(name) {
   const m = /\.(param|bin|table)$/i.exec(name);
@@ -174,4 +175,42 @@ export function outputNames(paramName) {
     bin: `${stem}-int8${suffix}.bin`,
     report: `${stem}-int8.report.json`,
   };
+}
+
+// The files of a drop (a DataTransfer), dropped folders walked through
+// webkitGetAsEntry: each file found in a folder gets its path in the drop
+// as `relativePath` and is taken only when keep(name) says so; files
+// dropped on their own are all taken. Where the browser gives no entries,
+// the drop's plain file list. A folder gives its entries in batches
+// (readEntries until an empty one). An entry that cannot be read is named
+// in `unreadable` and the walk goes on.
+// -> { files: [File], unreadable: [path] }
+export async function droppedFiles(dataTransfer, keep = () => true) {
+  const items = [...(dataTransfer?.items || [])].filter((it) => it.kind === 'file');
+  const entries = items.map((it) => (typeof it.webkitGetAsEntry === 'function' ? it.webkitGetAsEntry() : null));
+  if (!entries.length || entries.some((e) => !e)) return { files: [...(dataTransfer?.files || [])], unreadable: [] };
+  const files = [];
+  const unreadable = [];
+  const walk = async (entry, prefix) => {
+    const where = `${prefix}${entry.name}`;
+    try {
+      if (entry.isFile) {
+        if (prefix && !keep(entry.name)) return;
+        const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+        if (prefix) Object.defineProperty(file, 'relativePath', { value: where });
+        files.push(file);
+      } else if (entry.isDirectory) {
+        const reader = entry.createReader();
+        for (;;) {
+          const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+          if (!batch.length) break;
+          for (const e of batch) await walk(e, `${where}/`);
+        }
+      }
+    } catch {
+      unreadable.push(entry.isDirectory ? `${where}/` : where);
+    }
+  };
+  for (const e of entries) await walk(e, '');
+  return { files, unreadable };
 }

@@ -97,11 +97,14 @@ export async function shownLists(page, count) {
   return out;
 }
 
-// Clicks "Make the table" and waits until that run ended -> { state, error, status }.
+// Clicks "Make the table" and waits until that run ended (and, when it made
+// a table, until that is drawn) -> { state, error, status }.
 export async function runCalibration(page, timeout = 300000) {
   const before = Number(await page.evaluate(() => document.body.dataset.calibRunsEnded));
   await page.click('#calib-run');
   await page.waitForFunction((n) => Number(document.body.dataset.calibRunsEnded) > n, before, { timeout });
+  // After a table, its chart and per-layer table are drawn next.
+  await page.waitForFunction(() => document.body.dataset.calibState !== 'done' || document.body.dataset.calibShown === document.body.dataset.calibRunsEnded, null, { timeout });
   return page.evaluate(() => ({
     state: document.body.dataset.calibState,
     error: document.querySelector('#calib-error:not([hidden]) .error-message')?.textContent ?? null,

@@ -17,10 +17,24 @@ if (problem) throw new Error(`e2e: ${problem}`);
 
 const session = serverAndBrowser();
 
+// Waits for a preview round after `before`, and for none to be due (a round
+// can finish between reading the count and the change that is awaited).
 async function previewsDone(page, before) {
-  await page.waitForFunction((n) => Number(document.body.dataset.calibPreviews) > n, before, { timeout: 60000 });
+  await page.waitForFunction((n) => Number(document.body.dataset.calibPreviews) > n && document.body.dataset.calibPreviewPending === '0', before, { timeout: 60000 });
 }
 const previewCount = (page) => page.evaluate(() => Number(document.body.dataset.calibPreviews));
+
+// Sets several fields in one task (an input event each), so that no preview
+// round starts between them on a slow machine.
+async function fillTogether(page, values) {
+  await page.evaluate((v) => {
+    for (const [selector, value] of Object.entries(v)) {
+      const el = document.querySelector(selector);
+      el.value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  }, values);
+}
 
 test('the offer, presets, shape hint and what the model sees', async (t) => {
   const dir = calibCase('mobilenet_v2_he');
@@ -71,8 +85,7 @@ test('the offer, presets, shape hint and what the model sees', async (t) => {
 
   // No norm at all (0..255): far from what any preset gives.
   n = await previewCount(page);
-  await page.fill('#calib-mean-0', '0,0,0');
-  await page.fill('#calib-norm-0', '1,1,1');
+  await fillTogether(page, { '#calib-mean-0': '0,0,0', '#calib-norm-0': '1,1,1' });
   await previewsDone(page, n);
   assert.match(await page.textContent('#calib-previews-0'), /far beyond what any preset gives/);
 

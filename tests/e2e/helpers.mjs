@@ -41,9 +41,13 @@ export async function loadPlaywright() {
 }
 
 // Starts the static server on a free port; resolves to {url, stop()}.
-export function startServer() {
+// options: mounts { '/name/': folder } served beside the page (test pages,
+// corpora); isolated: false leaves out the COOP/COEP headers.
+export function startServer({ mounts = {}, isolated = true } = {}) {
+  const extra = Object.entries(mounts).flatMap(([prefix, dir]) => ['--mount', `${prefix}=${dir}`]);
+  if (!isolated) extra.push('--no-isolation');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '--port', '0', '--host', '127.0.0.1'], {
+    const child = spawn(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '--port', '0', '--host', '127.0.0.1', ...extra], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

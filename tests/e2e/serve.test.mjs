@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { root, startServer } from './helpers.mjs';
+import fs from 'node:fs';
+import { root, startServer, tmpDir } from './helpers.mjs';
 
 let server;
 before(async () => {
@@ -66,4 +67,41 @@ test('binds the loopback interface only', () => {
   const r = spawnSync(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '--host', '0.0.0.0'], { encoding: 'utf8', timeout: 5000 });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /loopback/);
+});
+
+test('--mount serves a folder beside the page, nothing outside it; --no-isolation drops COOP/COEP', async () => {
+  const work = tmpDir('serve-mount-');
+  const folder = path.join(work, 'pages');
+  fs.mkdirSync(path.join(folder, 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(folder, 'index.html'), '<!doctype html>');
+  fs.writeFileSync(path.join(folder, 'sub', 'a.mjs'), 'export {};');
+  fs.writeFileSync(path.join(work, 'secret.txt'), 'outside');
+  fs.symlinkSync(path.join(work, 'secret.txt'), path.join(folder, 'link.txt'));
+  const mounted = await startServer({ mounts: { '/t/': folder }, isolated: false });
+  try {
+    const { port } = new URL(mounted.url);
+    const at = (p) => new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: p }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res));
+      }).on('error', reject);
+    });
+    const page = await at('/t/index.html');
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.headers['cross-origin-opener-policy'], undefined);
+    assert.equal(page.headers['cross-origin-embedder-policy'], undefined);
+    assert.match(page.headers['content-security-policy'], /script-src 'self'/);
+    assert.equal((await at('/t/sub/a.mjs')).statusCode, 200);
+    assert.equal((await at('/web/app.js')).statusCode, 200, 'the page is still served');
+    for (const p of ['/t/', '/t/sub', '/t/link.txt', '/t/secret.txt', '/t/nope.html']) assert.equal((await at(p)).statusCode, 404, p);
+    assert.equal((await at('/t/%2e%2e/secret.txt')).statusCode, 403);
+  } finally {
+    await mounted.stop();
+  }
+  assert.equal((await get('/')).headers['cross-origin-opener-policy'], 'same-origin', 'isolated by default');
+  for (const bad of [['--mount', 'nope'], ['--mount', '/web/=' + folder], ['--mount', '/x/=' + path.join(work, 'missing')]]) {
+    const r = spawnSync(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '--port', '0', ...bad], { encoding: 'utf8', timeout: 5000 });
+    assert.equal(r.status, 2, bad.join(' '));
+    assert.match(r.stderr, /--mount/);
+  }
 });

@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { CONFORMANCE, ROOT, noConformance } from './_helpers.mjs';
+import { startServer } from '../e2e/helpers.mjs';
+import { CONFORMANCE, noConformance, tempDir } from './_helpers.mjs';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 let playwright = null;
@@ -16,10 +16,9 @@ try {
 } catch {}
 const skip = noConformance || (!CHROMIUM && 'chromium not installed') || (!playwright && 'playwright-core not installed (npm ci)');
 
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-
-const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
-import { quantize } from '/js/index.js';
+// The test page (its script a file: the server's CSP allows no inline script) and worker.
+const PAGE_HTML = '<!doctype html><meta charset="utf-8"><script type="module" src="/__test__/page.mjs"></script>';
+const PAGE = `import { quantize } from '/js/index.js';
 async function hex(bytes) {
   return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -39,7 +38,7 @@ window.runInWorker = (name, opts = {}) => new Promise((resolve) => {
   w.postMessage({ name, ...opts });
 });
 window.ready = true;
-</script>`;
+`;
 
 const WORKER = `import { quantize } from '/js/index.js';
 async function hex(bytes) {
@@ -60,28 +59,14 @@ self.onmessage = async (e) => {
   }
 };`;
 
-function serve() {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let file = null;
-    let body = null;
-    if (url.pathname === '/__test__/index.html') body = PAGE;
-    else if (url.pathname === '/__test__/worker.mjs') body = WORKER;
-    else if (url.pathname.startsWith('/conformance/')) file = path.join(CONFORMANCE, url.pathname.slice('/conformance/'.length));
-    else if (url.pathname.startsWith('/js/') || url.pathname.startsWith('/dist/')) file = path.join(ROOT, url.pathname);
-    const type = TYPES[path.extname(url.pathname)] ?? 'application/octet-stream';
-    if (body !== null) {
-      res.writeHead(200, { 'content-type': type });
-      return res.end(body);
-    }
-    if (!file || file.includes('..') || !fs.existsSync(file)) {
-      res.writeHead(404);
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': type });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+// tools/serve.mjs (not cross-origin isolated, as a plain host) with the
+// test page and the conformance corpus mounted beside the package.
+function serve(t) {
+  const dir = tempDir(t);
+  fs.writeFileSync(path.join(dir, 'index.html'), PAGE_HTML);
+  fs.writeFileSync(path.join(dir, 'page.mjs'), PAGE);
+  fs.writeFileSync(path.join(dir, 'worker.mjs'), WORKER);
+  return startServer({ mounts: { '/__test__/': dir, '/conformance/': CONFORMANCE }, isolated: false });
 }
 
 function expected(name) {
@@ -91,15 +76,15 @@ function expected(name) {
 }
 
 test('in chromium: module worker and main thread', { skip, timeout: 120000 }, async (t) => {
-  const server = await serve();
-  t.after(() => server.close());
+  const server = await serve(t);
+  t.after(() => server.stop());
   const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   t.after(() => browser.close());
   const page = await browser.newPage();
   const logs = [];
   page.on('console', (m) => logs.push(m.text()));
   page.on('pageerror', (e) => logs.push(String(e)));
-  await page.goto(`http://127.0.0.1:${server.address().port}/__test__/index.html`);
+  await page.goto(`${server.url}/__test__/index.html`);
   await page.waitForFunction(() => window.ready === true, null, { timeout: 30000 });
 
   for (const name of ['squeezenet', 'mobilenet_v3']) {

@@ -9,10 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { calibrate } from '../../js/index.js';
-import { ROOT } from './_helpers.mjs';
+import { startServer } from '../e2e/helpers.mjs';
+import { ROOT, tempDir } from './_helpers.mjs';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 let playwright = null;
@@ -21,7 +21,6 @@ try {
 } catch {}
 const skip = (!CHROMIUM && 'chromium not installed') || (!playwright && 'playwright-core not installed (npm ci)');
 const BASE = path.join(ROOT, 'tests/bad_inputs/calib/base');
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 const OPTIONS = { mean: [104, 117, 123], norm: [0.017, 0.017, 0.017], shape: [8, 6, 3], pixel: 'BGR', thread: 2 };
 
 const RUN = `
@@ -44,8 +43,9 @@ async function run() {
   }
 }
 `;
-const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
-${RUN}
+// The test page (its script a file: the server's CSP allows no inline script) and worker.
+const PAGE_HTML = '<!doctype html><meta charset="utf-8"><script type="module" src="/__test__/page.mjs"></script>';
+const PAGE = `${RUN}
 window.runInPage = run;
 window.runInWorker = () => new Promise((resolve) => {
   const w = new Worker('/__test__/worker.mjs', { type: 'module' });
@@ -53,34 +53,19 @@ window.runInWorker = () => new Promise((resolve) => {
   w.onerror = (e) => resolve({ error: 'worker failed: ' + e.message });
 });
 window.ready = true;
-</script>`;
+`;
 const WORKER = `${RUN}
 self.postMessage(await run());
 `;
 
-function serve(isolated) {
-  const headers = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let file = null;
-    let body = null;
-    if (url.pathname === '/__test__/index.html') body = PAGE;
-    else if (url.pathname === '/__test__/worker.mjs') body = WORKER;
-    else if (url.pathname.startsWith('/base/')) file = path.join(BASE, url.pathname.slice('/base/'.length));
-    else if (url.pathname.startsWith('/js/') || url.pathname.startsWith('/dist/')) file = path.join(ROOT, url.pathname);
-    const type = TYPES[path.extname(url.pathname)] ?? 'application/octet-stream';
-    if (body !== null) {
-      res.writeHead(200, { 'content-type': type, ...headers });
-      return res.end(body);
-    }
-    if (!file || file.includes('..') || !fs.existsSync(file)) {
-      res.writeHead(404);
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': type, ...headers });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+// tools/serve.mjs, with or without the COOP/COEP headers, with the test
+// page and the fixtures mounted beside the package.
+function serve(t, isolated) {
+  const dir = tempDir(t);
+  fs.writeFileSync(path.join(dir, 'index.html'), PAGE_HTML);
+  fs.writeFileSync(path.join(dir, 'page.mjs'), PAGE);
+  fs.writeFileSync(path.join(dir, 'worker.mjs'), WORKER);
+  return startServer({ mounts: { '/__test__/': dir, '/base/': BASE }, isolated });
 }
 
 async function expectedTable() {
@@ -95,15 +80,15 @@ async function expectedTable() {
 }
 
 async function openPage(t, isolated) {
-  const server = await serve(isolated);
-  t.after(() => server.close());
+  const server = await serve(t, isolated);
+  t.after(() => server.stop());
   const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   t.after(() => browser.close());
   const page = await browser.newPage();
   const logs = [];
   page.on('console', (m) => logs.push(m.text()));
   page.on('pageerror', (e) => logs.push(String(e)));
-  await page.goto(`http://127.0.0.1:${server.address().port}/__test__/index.html`);
+  await page.goto(`${server.url}/__test__/index.html`);
   await page.waitForFunction(() => window.ready === true, null, { timeout: 60000 });
   return { page, logs };
 }
