@@ -83,7 +83,7 @@ WinogradSizes winograd_sizes(size_t in_c, size_t out_c, size_t outw, size_t outh
 size_t winograd43_scratch_floats(size_t in_c, size_t out_c, size_t outw, size_t outh)
 {
     const WinogradSizes s = winograd_sizes(in_c, out_c, outw, outh);
-    return s.v_floats + s.m_floats + winograd43_row_scratch_floats(s.tiles_x);
+    return s.v_floats + s.m_floats + winograd43_transform_scratch_floats(s.tiles_x, s.tiles_y);
 }
 
 void conv3x3s1_winograd43_f32(const float* src, size_t src_w, size_t src_h, size_t in_c, const float* u, size_t out_c,

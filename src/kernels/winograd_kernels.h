@@ -20,11 +20,14 @@ constexpr size_t kWinograd43Points = 36;
 // Tiles along one side of the output (4 outputs each).
 constexpr size_t winograd43_tiles(size_t out_size) { return (out_size + 3) / 4; }
 
-// Row scratch of the two transforms for tiles_x tiles per row: a row of
-// zeros and 6 rows of 4 tiles_x + 4 (the row pass reads 4 values past the
-// last tile), then 24 rows of tiles_x.
+// Scratch of the two transforms for tiles_x x tiles_y tiles: a row of zeros
+// and 6 rows of 4 tiles_x + 4 (the row pass reads 4 values past the last
+// tile), or 24 planes of tiles and one output row.
 constexpr size_t winograd43_row_stride(size_t tiles_x) { return 4 * tiles_x + 4; }
-constexpr size_t winograd43_row_scratch_floats(size_t tiles_x) { return 7 * winograd43_row_stride(tiles_x) + 24 * tiles_x; }
+constexpr size_t winograd43_transform_scratch_floats(size_t tiles_x, size_t tiles_y)
+{
+    return 7 * winograd43_row_stride(tiles_x) + 24 * tiles_x * tiles_y;
+}
 
 // Transformed weights (G g G^T) of a convolution with weights
 // [out_c][in_c][3][3] as ncnn stores them: u holds 36 matrices of

@@ -60,7 +60,7 @@ void check_input_transform(Transform transform, const char* what)
         const size_t tx = kernels::winograd43_tiles(outw), ty = kernels::winograd43_tiles(outh);
         const std::vector<float> src = random_values(src_w * src_h * in_c, seed++);
         std::vector<float> got(36 * in_c * tx * ty, 7.f), want(got.size(), 9.f);
-        std::vector<float> scratch(kernels::winograd43_row_scratch_floats(tx), 5.f);
+        std::vector<float> scratch(kernels::winograd43_transform_scratch_floats(tx, ty), 5.f);
         transform(src.data(), src_w, src_h, in_c, tx, ty, got.data(), scratch.data());
         kernels::scalar::winograd43_input_transform(src.data(), src_w, src_h, in_c, tx, ty, want.data());
         EXPECT_TRUE(same_bits(got, want)) << what << " out=" << outw << "x" << outh << " in_c=" << in_c;
@@ -80,7 +80,7 @@ void check_output_transform(Transform transform, const char* what)
         const std::vector<float> bias = random_values(out_c, seed++);
         for (const float* b : {static_cast<const float*>(nullptr), bias.data()}) {
             std::vector<float> got(out_c * outw * outh, 7.f), want(got.size(), 9.f);
-            std::vector<float> scratch(kernels::winograd43_row_scratch_floats(tx), 5.f);
+            std::vector<float> scratch(kernels::winograd43_transform_scratch_floats(tx, ty), 5.f);
             transform(m.data(), out_c, tx, ty, b, got.data(), outw, outh, scratch.data());
             kernels::scalar::winograd43_output_transform(m.data(), out_c, tx, ty, b, want.data(), outw, outh);
             EXPECT_TRUE(same_bits(got, want)) << what << " out=" << outw << "x" << outh << " out_c=" << out_c
