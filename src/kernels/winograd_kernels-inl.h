@@ -200,7 +200,7 @@ HWY_INLINE void WinogradOutputTransform(D d, const float* HWY_RESTRICT m, size_t
     const hn::CappedTag<float, 4> d4;
     const bool narrower = hn::Lanes(d4) < hn::Lanes(d);
     const size_t tiles = tiles_x * tiles_y, point_stride = out_c * tiles;
-    float* s = scratch;                   // s[r][k]: 24 rows of tiles, the column pass
+    float* s = scratch;                    // s[r][k]: 24 rows of tiles, the column pass
     float* row_out = scratch + 24 * tiles; // one output row of 4 tiles_x
     for (size_t oc = 0; oc < out_c; oc++) {
         const float b = bias ? bias[oc] : 0.f;

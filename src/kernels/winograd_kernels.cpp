@@ -48,8 +48,7 @@ namespace kernels {
 void winograd43_transform_weights(const float* weight, size_t out_c, size_t in_c, float* u)
 {
     // G: 6 x 3, the rows of the kernel transform for interpolation points 0, 1, -1, 2, -2 and infinity.
-    static const double G[6][3] = {{1.0 / 4, 0, 0},          {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-                                   {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
+    static const double G[6][3] = {{1.0 / 4, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
     for (size_t oc = 0; oc < out_c; oc++)
         for (size_t ic = 0; ic < in_c; ic++) {
             const float* g = weight + (oc * in_c + ic) * 9;
@@ -94,11 +93,13 @@ void conv3x3s1_winograd43_f32(const float* src, size_t src_w, size_t src_h, size
     float* v = scratch;
     float* m = v + s.v_floats;
     float* rows = m + s.m_floats;
-    NI8_WINOGRAD_DISPATCH(WinogradInputFull)(src, src_w, src_h, in_c, s.tiles_x, s.tiles_y, v, rows);
+    NI8_WINOGRAD_DISPATCH(WinogradInputFull)
+    (src, src_w, src_h, in_c, s.tiles_x, s.tiles_y, v, rows);
     for (size_t p = 0; p < kWinograd43Points; p++)
         gemm_f32(out_c, s.tiles, in_c, u + p * out_c * in_c, in_c, v + p * in_c * s.tiles, s.tiles, nullptr,
                  m + p * out_c * s.tiles, s.tiles);
-    NI8_WINOGRAD_DISPATCH(WinogradOutputFull)(m, out_c, s.tiles_x, s.tiles_y, bias, out, outw, outh, rows);
+    NI8_WINOGRAD_DISPATCH(WinogradOutputFull)
+    (m, out_c, s.tiles_x, s.tiles_y, bias, out, outw, outh, rows);
 }
 
 } // namespace kernels

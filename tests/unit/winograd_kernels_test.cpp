@@ -45,8 +45,7 @@ inline bool same_bits(const std::vector<float>& a, const std::vector<float>& b)
 // {output width, output height, input channels, output channels}: tile
 // counts around the vector widths (1, 2, 4, 8, 16 tiles and between),
 // outputs that are not a multiple of 4, squeezenet's 13x13 and 27x27.
-constexpr size_t kCases[][4] = {{1, 1, 1, 1},  {4, 4, 2, 3},  {5, 3, 3, 2},   {13, 13, 9, 5}, {27, 6, 4, 9},
-                                {55, 9, 2, 3}, {64, 5, 3, 4}, {33, 2, 1, 2}, {2, 17, 5, 1},  {30, 7, 16, 17}};
+constexpr size_t kCases[][4] = {{1, 1, 1, 1}, {4, 4, 2, 3}, {5, 3, 3, 2}, {13, 13, 9, 5}, {27, 6, 4, 9}, {55, 9, 2, 3}, {64, 5, 3, 4}, {33, 2, 1, 2}, {2, 17, 5, 1}, {30, 7, 16, 17}};
 
 // transform(src, src_w, src_h, in_c, tiles_x, tiles_y, v, scratch) on every
 // case against the scalar reference.
@@ -185,8 +184,7 @@ TEST(WinogradKernels, ComputesTheConvolution)
                     for (size_t ic = 0; ic < in_c; ic++)
                         for (size_t ky = 0; ky < 3; ky++)
                             for (size_t kx = 0; kx < 3; kx++) {
-                                const double p = static_cast<double>(w[(oc * in_c + ic) * 9 + ky * 3 + kx]) *
-                                                 src[(ic * src_h + y + ky) * src_w + x + kx];
+                                const double p = static_cast<double>(w[(oc * in_c + ic) * 9 + ky * 3 + kx]) * src[(ic * src_h + y + ky) * src_w + x + kx];
                                 sum += p;
                                 magnitude += std::fabs(p);
                             }

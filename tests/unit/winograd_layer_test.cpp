@@ -76,8 +76,7 @@ std::vector<double> definition(std::vector<double>& magnitude, const std::vector
                 for (int ic = 0; ic < in_c; ic++)
                     for (int ky = 0; ky < 3; ky++)
                         for (int kx = 0; kx < 3; kx++) {
-                            const double p = static_cast<double>(w[(static_cast<size_t>(oc) * in_c + ic) * 9 + ky * 3 + kx]) *
-                                             src[(static_cast<size_t>(ic) * src_h + y + ky) * src_w + x + kx];
+                            const double p = static_cast<double>(w[(static_cast<size_t>(oc) * in_c + ic) * 9 + ky * 3 + kx]) * src[(static_cast<size_t>(ic) * src_h + y + ky) * src_w + x + kx];
                             s += p;
                             m += std::fabs(p);
                         }
@@ -106,9 +105,7 @@ TEST(WinogradLayer, ConvolutionIsTheKernelsResult)
         }();
         const std::vector<float> w = random_floats(static_cast<size_t>(c.out_c) * c.in_c * 9, seed++);
         const std::vector<float> bias = c.bias ? random_floats(c.out_c, seed++) : std::vector<float>();
-        const std::string line = "Convolution conv 1 1 data out 0=" + std::to_string(c.out_c) + " 1=3 4=" + std::to_string(c.pad) +
-                                 (c.pad_value != 0.f ? " 18=" + std::to_string(c.pad_value) : std::string()) +
-                                 " 5=" + (c.bias ? "1" : "0") + " 6=" + std::to_string(w.size()) + (c.relu ? " 9=1" : "");
+        const std::string line = "Convolution conv 1 1 data out 0=" + std::to_string(c.out_c) + " 1=3 4=" + std::to_string(c.pad) + (c.pad_value != 0.f ? " 18=" + std::to_string(c.pad_value) : std::string()) + " 5=" + (c.bias ? "1" : "0") + " 6=" + std::to_string(w.size()) + (c.relu ? " 9=1" : "");
         SCOPED_TRACE(line);
         const Tensor got = run_conv(line, w, bias, in);
         const int src_w = c.w + 2 * c.pad, src_h = c.h + 2 * c.pad, outw = src_w - 2, outh = src_h - 2;

@@ -59,8 +59,7 @@ public:
         // Winograd where ncnn's x86 Convolution uses it (3x3, stride 1,
         // dilation 1, more than 8 input or output channels), without groups.
         const size_t in_c = s_.num_output > 0 ? weight_.size() / (static_cast<size_t>(s_.num_output) * 9) : 0;
-        if (!dynamic_ && !s_.one_d && s_.group == 1 && s_.kw == 3 && s_.kh == 3 && s_.sw == 1 && s_.sh == 1 && s_.dw == 1 &&
-            s_.dh == 1 && in_c * s_.num_output * 9 == weight_.size() && (in_c > 8 || s_.num_output > 8)) {
+        if (!dynamic_ && !s_.one_d && s_.group == 1 && s_.kw == 3 && s_.kh == 3 && s_.sw == 1 && s_.sh == 1 && s_.dw == 1 && s_.dh == 1 && in_c * s_.num_output * 9 == weight_.size() && (in_c > 8 || s_.num_output > 8)) {
             winograd_u_.resize(kernels::kWinograd43Points * in_c * s_.num_output);
             kernels::winograd43_transform_weights(weight_.data(), s_.num_output, in_c, winograd_u_.data());
         }
@@ -186,7 +185,7 @@ private:
     ConvSpec s_;
     std::vector<float> weight_, bias_;
     FusedActivation act_;
-    std::vector<float> winograd_u_; // transformed weights when the Winograd path applies
+    std::vector<float> winograd_u_;  // transformed weights when the Winograd path applies
     mutable std::vector<float> col_; // im2col or Winograd scratch
 };
 
