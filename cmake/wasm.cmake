@@ -66,7 +66,7 @@ set_property(TARGET ncnn_int8_wasm APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXT
 # uses (core, model, kernels, engine, calib) are compiled a second time;
 # the quantizer and the LLM tools are left out to keep this build short.
 get_target_property(NCNN_INT8_CORE_SOURCES ncnn_int8_core SOURCES)
-list(FILTER NCNN_INT8_CORE_SOURCES INCLUDE REGEX "^src/(core|model|engine|calib)/|^src/kernels/(kernels|engine_kernels)\\.cpp$")
+list(FILTER NCNN_INT8_CORE_SOURCES INCLUDE REGEX "^src/(core|model|engine|calib)/|^src/kernels/(kernels|engine_kernels|winograd_kernels)\\.cpp$")
 add_library(ncnn_int8_calib_core_mt STATIC ${NCNN_INT8_CORE_SOURCES})
 target_include_directories(ncnn_int8_calib_core_mt PUBLIC src "${CMAKE_BINARY_DIR}/generated")
 target_include_directories(ncnn_int8_calib_core_mt SYSTEM PRIVATE ${STB_INCLUDE_SHIM})

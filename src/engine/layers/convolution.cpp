@@ -1,8 +1,9 @@
 // Convolution, ConvolutionDepthWise (any group) and Convolution1D: borders
 // as ncnn's make_padding (explicit, -233 SAME_UPPER, -234 SAME_LOWER), then
 // per group im2col + GEMM (kernels::gemm_f32; 1x1 stride-1 kernels read the
-// input directly, depthwise ones use kernels::depthwise_f32), bias first,
-// then the fused activation. Weights are [group][out][in][kh][kw] as ncnn stores them.
+// input directly, depthwise ones use kernels::depthwise_f32, 3x3 stride-1
+// ones without groups Winograd F(4x4, 3x3)), bias first, then the fused
+// activation. Weights are [group][out][in][kh][kw] as ncnn stores them.
 #include <algorithm>
 #include <type_traits>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "engine/layers/activation.h"
 #include "engine/layers/border.h"
 #include "kernels/engine_kernels.h"
+#include "kernels/winograd_kernels.h"
 
 namespace ncnn_int8::engine {
 
@@ -54,6 +56,13 @@ public:
           bias_(std::move(bias)),
           act_(std::move(act))
     {
+        // Winograd where ncnn's x86 Convolution uses it (3x3, stride 1,
+        // dilation 1, more than 8 input or output channels), without groups.
+        const size_t in_c = s_.num_output > 0 ? weight_.size() / (static_cast<size_t>(s_.num_output) * 9) : 0;
+        if (!dynamic_ && !s_.one_d && s_.group == 1 && s_.kw == 3 && s_.kh == 3 && s_.sw == 1 && s_.sh == 1 && s_.dw == 1 && s_.dh == 1 && in_c * s_.num_output * 9 == weight_.size() && (in_c > 8 || s_.num_output > 8)) {
+            winograd_u_.resize(kernels::kWinograd43Points * in_c * s_.num_output);
+            kernels::winograd43_transform_weights(weight_.data(), s_.num_output, in_c, winograd_u_.data());
+        }
     }
 
     Status forward(const std::vector<TensorPtr>& bottoms, std::vector<TensorPtr>& tops) const override
@@ -116,6 +125,19 @@ public:
             tops.push_back(std::make_shared<Tensor>(std::move(out)));
             return Status::ok();
         }
+        if (!winograd_u_.empty()) {
+            std::vector<float>& scratch = col_;
+            const size_t need = kernels::winograd43_scratch_floats(channels, s.num_output, outw, outh);
+            if (scratch.size() < need) {
+                std::vector<float>().swap(scratch);
+                scratch.resize(need);
+            }
+            kernels::conv3x3s1_winograd43_f32(src_data, src_w, src_h, channels, winograd_u_.data(), s.num_output, bdata,
+                                              out.data.data(), scratch.data());
+            act_.apply(out.data.data(), out.data.size());
+            tops.push_back(std::make_shared<Tensor>(std::move(out)));
+            return Status::ok();
+        }
         // A 1x1 stride-1 kernel reads the input planes as they are: no im2col.
         const bool direct = s.kw == 1 && s.kh == 1 && s.sw == 1 && s.sh == 1 && outw == src_w && outh == src_h;
         // im2col scratch kept across runs (an Engine runs one input at a time).
@@ -163,7 +185,8 @@ private:
     ConvSpec s_;
     std::vector<float> weight_, bias_;
     FusedActivation act_;
-    mutable std::vector<float> col_;
+    std::vector<float> winograd_u_;  // transformed weights when the Winograd path applies
+    mutable std::vector<float> col_; // im2col or Winograd scratch
 };
 
 template <typename P>
