@@ -6,7 +6,9 @@
 //  - 'file': the same, then copied into a file the user picked before the
 //    run (File System Access; the picker needs a click, and a picked file
 //    has no synchronous writer, hence the private file first).
-//  - 'memory': gathered in Blobs; the fallback everywhere else.
+//  - 'memory': gathered in Blobs; the fallback everywhere else, and what a
+//    small output gets anyway (openOutput's expectedBytes): opening and
+//    closing a file costs more than holding a few MB.
 // mountSaveTarget() is the page side (the choice and the note saying which
 // applies); openOutput() the worker side.
 
@@ -16,6 +18,9 @@ const STALE_MS = 60 * 60 * 1000;
 // What the in-memory path is said to take: the output (about a quarter of
 // the fp32 input) is held whole, next to what the tab already uses.
 export const MEMORY_PATH_LIMIT_BYTES = 2 * 1024 ** 3;
+// Outputs up to this size are held in memory even where browser storage is
+// the choice: well inside the tab's memory budget (largest layer + 128 MB).
+export const SMALL_OUTPUT_BYTES = 32 * 1024 ** 2;
 
 function opfsAvailable() {
   return typeof navigator === 'object' && typeof navigator.storage?.getDirectory === 'function' && typeof FileSystemFileHandle === 'function';
@@ -86,12 +91,12 @@ async function outputDir() {
   return root.getDirectoryHandle(OPFS_DIR, { create: true });
 }
 
-async function removeStale(dir) {
+async function removeStale(dir, keep) {
   const now = Date.now();
   for await (const [name, handle] of dir.entries()) {
-    if (handle.kind !== 'file') continue;
+    if (handle.kind !== 'file' || keep.has(name)) continue;
     try {
-      if (name === previousOpfsName || now - (await handle.getFile()).lastModified > STALE_MS) await dir.removeEntry(name);
+      if (now - (await handle.getFile()).lastModified > STALE_MS) await dir.removeEntry(name);
     } catch {
       // In use by another tab (locked): leave it.
     }
@@ -124,7 +129,8 @@ function accessHandleOutput(dir, name, handle, access) {
       at += n;
     },
     async finish() {
-      access.flush();
+      // No flush(): that is a sync to the disk, and the file is only read
+      // back (offered for download, or copied) by this browser.
       close();
       return { file: await handle.getFile(), savedTo: null, stored: 'opfs', handle, dir, name };
     },
@@ -137,22 +143,35 @@ function accessHandleOutput(dir, name, handle, access) {
 
 async function opfsOutput() {
   const dir = await outputDir();
-  await removeStale(dir);
   const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
   const handle = await dir.getFileHandle(name, { create: true });
   const access = await handle.createSyncAccessHandle();
+  // The previous output and stale ones are removed while the run goes, not
+  // before it; finish() makes sure the previous one is gone.
+  const previous = previousOpfsName;
   previousOpfsName = name;
-  return accessHandleOutput(dir, name, handle, access);
+  const removed = previous ? dir.removeEntry(previous).catch(() => {}) : Promise.resolve();
+  void removed.then(() => removeStale(dir, new Set([name]))).catch(() => {});
+  const out = accessHandleOutput(dir, name, handle, access);
+  return {
+    ...out,
+    async finish() {
+      await removed;
+      return out.finish();
+    },
+  };
 }
 
 /**
  * Worker side: opens where the output goes. Returns {write(chunk), finish()
  * -> {file, savedTo, stored}, discard()}. Falls back to memory where the
- * browser has no synchronous file access.
+ * browser has no synchronous file access, and takes memory for an
+ * 'opfs' output of at most SMALL_OUTPUT_BYTES (`expectedBytes`: an upper
+ * bound of the output's size, when known).
  */
-export async function openOutput(spec) {
+export async function openOutput(spec, { expectedBytes = Infinity } = {}) {
   const kind = spec?.kind ?? 'memory';
-  if (kind === 'memory') return memoryOutput();
+  if (kind === 'memory' || (kind === 'opfs' && expectedBytes <= SMALL_OUTPUT_BYTES)) return memoryOutput();
   let opfs;
   try {
     opfs = await opfsOutput();

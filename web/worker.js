@@ -43,7 +43,8 @@ self.onmessage = async (event) => {
       msg.param.arrayBuffer().then((b) => new Uint8Array(b)),
       msg.table ? msg.table.arrayBuffer().then((b) => new Uint8Array(b)) : undefined,
     ]);
-    output = await openOutput(msg.output);
+    // The int8 output is smaller than the fp32 .bin: a small model's stays in memory.
+    output = await openOutput(msg.output, { expectedBytes: msg.bin.size });
     // The .bin's reader starts streaming now, while the core parses the .param.
     const bin = canReadBlobSync() ? await blobSource(msg.bin) : msg.bin;
     let writeMs = 0;
