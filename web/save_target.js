@@ -6,9 +6,9 @@
 //  - 'file': the same, then copied into a file the user picked before the
 //    run (File System Access; the picker needs a click, and a picked file
 //    has no synchronous writer, hence the private file first).
-//  - 'memory': gathered in Blobs; the fallback everywhere else, and what a
-//    small output gets anyway (openOutput's expectedBytes): opening and
-//    closing a file costs more than holding a few MB.
+//  - 'memory': gathered in Blobs; the fallback everywhere else. (Slower
+//    than the private file even for a few MB: making a Blob of 4 MB in a
+//    worker takes Chromium longer than writing it to the file.)
 // mountSaveTarget() is the page side (the choice and the note saying which
 // applies); openOutput() the worker side.
 
@@ -18,9 +18,6 @@ const STALE_MS = 60 * 60 * 1000;
 // What the in-memory path is said to take: the output (about a quarter of
 // the fp32 input) is held whole, next to what the tab already uses.
 export const MEMORY_PATH_LIMIT_BYTES = 2 * 1024 ** 3;
-// Outputs up to this size are held in memory even where browser storage is
-// the choice: well inside the tab's memory budget (largest layer + 128 MB).
-export const SMALL_OUTPUT_BYTES = 32 * 1024 ** 2;
 
 function opfsAvailable() {
   return typeof navigator === 'object' && typeof navigator.storage?.getDirectory === 'function' && typeof FileSystemFileHandle === 'function';
@@ -86,9 +83,26 @@ export function mountSaveTarget(container, { suggestedName = () => 'model-int8.b
 
 let previousOpfsName = null; // this worker's last output, removed at the next run
 
-async function outputDir() {
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle(OPFS_DIR, { create: true });
+let dirHandle = null; // Promise of the output folder, kept
+
+function outputDir() {
+  if (!dirHandle) {
+    const p = navigator.storage.getDirectory().then((root) => root.getDirectoryHandle(OPFS_DIR, { create: true }));
+    dirHandle = p;
+    p.catch(() => {
+      if (dirHandle === p) dirHandle = null;
+    });
+  }
+  return dirHandle;
+}
+
+/**
+ * Worker side: opens the output folder in browser storage now, at worker
+ * load: the first use of browser storage in a profile takes a few hundred
+ * ms, which a run then does not wait for. A failure is met again at the run.
+ */
+export function prepareOutput() {
+  if (opfsAvailable()) outputDir().catch(() => {});
 }
 
 async function removeStale(dir, keep) {
@@ -142,9 +156,17 @@ function accessHandleOutput(dir, name, handle, access) {
 }
 
 async function opfsOutput() {
-  const dir = await outputDir();
+  let dir = await outputDir();
   const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
-  const handle = await dir.getFileHandle(name, { create: true });
+  let handle;
+  try {
+    handle = await dir.getFileHandle(name, { create: true });
+  } catch {
+    // The kept folder handle may be stale (site data cleared): open it again.
+    dirHandle = null;
+    dir = await outputDir();
+    handle = await dir.getFileHandle(name, { create: true });
+  }
   const access = await handle.createSyncAccessHandle();
   // The previous output and stale ones are removed while the run goes, not
   // before it; finish() makes sure the previous one is gone.
@@ -165,13 +187,11 @@ async function opfsOutput() {
 /**
  * Worker side: opens where the output goes. Returns {write(chunk), finish()
  * -> {file, savedTo, stored}, discard()}. Falls back to memory where the
- * browser has no synchronous file access, and takes memory for an
- * 'opfs' output of at most SMALL_OUTPUT_BYTES (`expectedBytes`: an upper
- * bound of the output's size, when known).
+ * browser has no synchronous file access.
  */
-export async function openOutput(spec, { expectedBytes = Infinity } = {}) {
+export async function openOutput(spec) {
   const kind = spec?.kind ?? 'memory';
-  if (kind === 'memory' || (kind === 'opfs' && expectedBytes <= SMALL_OUTPUT_BYTES)) return memoryOutput();
+  if (kind === 'memory') return memoryOutput();
   let opfs;
   try {
     opfs = await opfsOutput();

@@ -9,10 +9,11 @@
 //      { type: 'error', message, code }
 import { preload, quantize } from '../js/index.js';
 import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
-import { openOutput } from './save_target.js';
+import { openOutput, prepareOutput } from './save_target.js';
 
 // A failure shows again, with its message, at the run.
 const ready = Promise.all([preload(), prepareBlobReads()]).catch(() => {});
+prepareOutput();
 
 let lastPost = 0;
 function progress(p) {
@@ -43,8 +44,7 @@ self.onmessage = async (event) => {
       msg.param.arrayBuffer().then((b) => new Uint8Array(b)),
       msg.table ? msg.table.arrayBuffer().then((b) => new Uint8Array(b)) : undefined,
     ]);
-    // The int8 output is smaller than the fp32 .bin: a small model's stays in memory.
-    output = await openOutput(msg.output, { expectedBytes: msg.bin.size });
+    output = await openOutput(msg.output);
     // The .bin's reader starts streaming now, while the core parses the .param.
     const bin = canReadBlobSync() ? await blobSource(msg.bin) : msg.bin;
     let writeMs = 0;
