@@ -19,7 +19,9 @@
 // worker's account of where the time went (web/worker.js: start, core, of
 // it blocked on the File and writing the output, output hand-off), and the
 // bare browser operation beside it: the same .bin read whole in a worker of
-// the page by each read method (tools/bench-web-reads.js).
+// the page by each read method (tools/bench-web-reads.js), and the bare
+// output operations: the int8 .bin's size made as Blobs (the in-memory
+// path) and written to a private file (tools/bench-web-output.js).
 //
 // Models: --vit (default build-bench/bench-models/vit, generated if absent),
 // --ssd (default ../shared/conformance/cases/mobilenet_ssd, skipped if
@@ -209,6 +211,33 @@ async function bareReads(page, binFile, methods = readMethods) {
     { url: readsWorkerPath, methods },
   );
 }
+// The bare output operations (tools/bench-web-output.js), served the same way.
+const outputWorkerCode = fs.readFileSync(path.join(root, 'tools/bench-web-output.js'), 'utf8');
+const outputWorkerPath = '/__bench/output.js';
+const routeOutputWorker = (context) =>
+  context.route(`**${outputWorkerPath}`, (route) =>
+    route.fulfill({
+      body: outputWorkerCode,
+      contentType: 'text/javascript',
+      headers: { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    }),
+  );
+function bareOutput(page, bytes, repeats) {
+  return page.evaluate(
+    ({ url, bytes, repeats }) =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(url);
+        w.onmessage = (e) => {
+          w.terminate();
+          if (e.data?.error) reject(new Error(e.data.error));
+          else resolve(e.data);
+        };
+        w.onerror = (e) => reject(new Error(e.message || 'the output worker failed'));
+        w.postMessage({ bytes, repeats });
+      }),
+    { url: outputWorkerPath, bytes, repeats },
+  );
+}
 const readLabel = (r) => `${r.name}${r.window ? ` ${r.window} MiB` : ''}${r.inFlight > 1 ? ` x${r.inFlight} in flight` : ''}`;
 
 async function downloadTo(page, selector, file) {
@@ -243,6 +272,7 @@ try {
     const { chromium } = await loadPlaywright();
     const browser = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, args: launchArgs, acceptDownloads: true });
     await routeReadsWorker(browser);
+    await routeOutputWorker(browser);
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForSelector('#quantize-button');
@@ -268,6 +298,8 @@ try {
     }
     // The bare browser operation, after the runs (so it does not warm them).
     const reads = m.repeats ? await bareReads(page, bin) : [];
+    const outputBytes = fs.statSync(out('native.bin')).size;
+    const bareOut = m.repeats ? await bareOutput(page, outputBytes, m.repeats) : null;
     await browser.close();
     fs.rmSync(profileDir, { recursive: true, force: true });
     const same =
@@ -293,6 +325,12 @@ try {
       r.bare_reads = reads;
       r.fastest_read_s = fastest.ms / 1000;
       console.log(`  fastest (${readLabel(fastest)}): ${(fastest.ms / nat).toFixed(2)}x native by itself; the page's warm run is ${(median(warm) / fastest.ms).toFixed(2)}x that read`);
+      const o = Object.fromEntries(Object.entries(bareOut).map(([k, v]) => [k, median(v)]));
+      r.bare_output = o;
+      console.log(
+        `the bare output operations, the ${mib(outputBytes)} int8 .bin in 4 MiB pieces (medians of ${m.repeats}): ` +
+          `one Blob per piece ${fmt(o.memoryMs)}; a private file: open ${fmt(o.fileOpenMs)}, write ${fmt(o.fileWriteMs)}, close and getFile ${fmt(o.fileFinishMs)}`,
+      );
       console.log(`ncnn2int8 (node js/cli.js):     ${node.map(fmt).join(', ')}  median ${fmt(median(node))}  ${(median(node) / nat).toFixed(2)}x native`);
     }
     r.page_peak_growth_bytes = peak - idle;
