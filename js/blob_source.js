@@ -5,14 +5,18 @@
 // while the core quantizes the current ones, and the ring is all the read
 // side holds, whatever the model's size. Elsewhere FileReaderSync reads
 // windows itself.
-const SLOTS = 4;
-const SLOT_BYTES = 4 << 20; // a byte stream: the slot size does not change the read speed
+// Small slots: the core starts on the first MB instead of waiting for a
+// larger first slot, and the reader is never more than one slot behind
+// what the core frees. 16 MB in all, as before.
+const SLOTS = 16;
+const SLOT_BYTES = 1 << 20; // a byte stream: the slot size does not change the read speed
 const SYNC_WINDOW = 32 << 20; // FileReaderSync: per-read overhead wants large reads
 
 // The ring's layout: blob_ring_layout.js.
 import { GEN, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
 
 let helper = null; // Promise of the started reader worker, kept across runs
+let kept = null; // the last ring's shared memory {shared, slotBytes}, reused by the next run
 
 function isolated() {
   return /** @type {any} */ (globalThis).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' && typeof Worker === 'function';
@@ -45,13 +49,19 @@ export async function prepareBlobReads() {
 function ringReader(worker, blob) {
   const slotBytes = Math.max(1, Math.min(SLOT_BYTES, blob.size));
   const words = HEADER_WORDS + SLOTS * SLOT_WORDS;
-  const shared = new SharedArrayBuffer(words * 4 + SLOTS * slotBytes);
+  // A closed ring of the same size is taken again (no new 16 MB to
+  // allocate and clear): its generation counter goes on, so a stream it
+  // served before can never write into this run's slots.
+  const ring = kept?.slotBytes === slotBytes ? kept : { shared: new SharedArrayBuffer(words * 4 + SLOTS * slotBytes), slotBytes };
+  if (ring === kept) kept = null; // in use: a second reader at the same time makes its own
+  const shared = ring.shared;
   const ctrl = new Int32Array(shared, 0, words);
   const dataAt = words * 4;
   const word = (slot, field) => HEADER_WORDS + slot * SLOT_WORDS + field;
-  let gen = 0;
+  let gen = Atomics.load(ctrl, GEN);
   let cur = 0; // the slot the stream delivers next (or has delivered, not yet freed)
   let waitedMs = 0;
+  let closed = false;
 
   const free = (slot) => {
     Atomics.store(ctrl, word(slot, STATE), 0);
@@ -122,9 +132,12 @@ function ringReader(worker, blob) {
       }
     },
     close() {
+      if (closed) return;
+      closed = true;
       gen++;
       Atomics.store(ctrl, GEN, gen);
       for (let s = 0; s < SLOTS; s++) free(s);
+      kept = ring;
     },
   };
 }

@@ -19,7 +19,9 @@
 // worker's account of where the time went (web/worker.js: start, core, of
 // it blocked on the File and writing the output, output hand-off), and the
 // bare browser operation beside it: the same .bin read whole in a worker of
-// the page by each read method (tools/bench-web-reads.js).
+// the page by each read method (tools/bench-web-reads.js), and the bare
+// output operations: the int8 .bin's size made as Blobs (the in-memory
+// path) and written to a private file (tools/bench-web-output.js).
 //
 // Models: --vit (default build-bench/bench-models/vit, generated if absent),
 // --ssd (default ../shared/conformance/cases/mobilenet_ssd, skipped if
@@ -77,10 +79,20 @@ const out = (name) => path.join(work, name);
 
 // ---- native and npx: whole processes ---------------------------------------
 
-function timeProcess(cmd, args) {
+// CPU time (user + system, ms) of this process's waited-for children so
+// far: /proc/self/stat cutime + cstime, in clock ticks of 10 ms. On a shared
+// machine a process's CPU time moves far less than its wall clock.
+function childCpuMs() {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10; // fields 16 and 17 of proc(5)
+}
+const cpuOf = new Map(); // label -> CPU ms of each timed run
+function timeProcess(cmd, args, label) {
+  const c = childCpuMs();
   const t = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t;
+  if (label) cpuOf.set(label, [...(cpuOf.get(label) ?? []), childCpuMs() - c]);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return ms;
 }
@@ -88,10 +100,10 @@ const cliArgs = (dir, prefix) => {
   const [param, bin, table] = files(dir);
   return [param, bin, out(`${prefix}.param`), out(`${prefix}.bin`), table, '--quiet'];
 };
-const runNative = (dir) => timeProcess(nativeCli, cliArgs(dir, 'native'));
+const runNative = (dir, label) => timeProcess(nativeCli, cliArgs(dir, 'native'), label);
 // `npx ncnn2int8` runs the package's bin, js/cli.js, with node; npx's own
 // lookup is timed separately (it is npm's, not the package's).
-const runNode = (dir) => timeProcess(process.execPath, [jsCli, ...cliArgs(dir, 'node')]);
+const runNode = (dir, label) => timeProcess(process.execPath, [jsCli, ...cliArgs(dir, 'node')], label);
 // What a user has after `npm install ncnn-int8`: the package in
 // node_modules and its bin linked in node_modules/.bin (here: links to this
 // checkout), run as `npx ncnn2int8` and as the bin itself from that folder.
@@ -100,16 +112,18 @@ fs.mkdirSync(path.join(userDir, 'node_modules', '.bin'), { recursive: true });
 fs.symlinkSync(root, path.join(userDir, 'node_modules', 'ncnn-int8'));
 fs.symlinkSync('../ncnn-int8/js/cli.js', path.join(userDir, 'node_modules', '.bin', 'ncnn2int8'));
 fs.writeFileSync(path.join(userDir, 'package.json'), '{"private": true, "dependencies": {"ncnn-int8": "*"}}\n');
-const timeIn = (cwd, cmd, args) => {
+const timeIn = (cwd, cmd, args, label) => {
+  const c = childCpuMs();
   const t = performance.now();
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t;
+  if (label) cpuOf.set(label, [...(cpuOf.get(label) ?? []), childCpuMs() - c]);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return ms;
 };
-const runNpx = (dir) => timeIn(userDir, 'npx', ['--no-install', 'ncnn2int8', ...cliArgs(dir, 'npx')]);
-const runBin = (dir) => timeIn(userDir, path.join(userDir, 'node_modules', '.bin', 'ncnn2int8'), cliArgs(dir, 'bin'));
-const runNode0 = () => timeProcess(process.execPath, ['-e', '0']);
+const runNpx = (dir, label) => timeIn(userDir, 'npx', ['--no-install', 'ncnn2int8', ...cliArgs(dir, 'npx')], label);
+const runBin = (dir, label) => timeIn(userDir, path.join(userDir, 'node_modules', '.bin', 'ncnn2int8'), cliArgs(dir, 'bin'), label);
+const runNode0 = (label) => timeProcess(process.execPath, ['-e', '0'], label);
 
 function sha256(file) {
   const h = crypto.createHash('sha256');
@@ -197,6 +211,33 @@ async function bareReads(page, binFile, methods = readMethods) {
     { url: readsWorkerPath, methods },
   );
 }
+// The bare output operations (tools/bench-web-output.js), served the same way.
+const outputWorkerCode = fs.readFileSync(path.join(root, 'tools/bench-web-output.js'), 'utf8');
+const outputWorkerPath = '/__bench/output.js';
+const routeOutputWorker = (context) =>
+  context.route(`**${outputWorkerPath}`, (route) =>
+    route.fulfill({
+      body: outputWorkerCode,
+      contentType: 'text/javascript',
+      headers: { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+    }),
+  );
+function bareOutput(page, bytes, repeats) {
+  return page.evaluate(
+    ({ url, bytes, repeats }) =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(url);
+        w.onmessage = (e) => {
+          w.terminate();
+          if (e.data?.error) reject(new Error(e.data.error));
+          else resolve(e.data);
+        };
+        w.onerror = (e) => reject(new Error(e.message || 'the output worker failed'));
+        w.postMessage({ bytes, repeats });
+      }),
+    { url: outputWorkerPath, bytes, repeats },
+  );
+}
 const readLabel = (r) => `${r.name}${r.window ? ` ${r.window} MiB` : ''}${r.inFlight > 1 ? ` x${r.inFlight} in flight` : ''}`;
 
 async function downloadTo(page, selector, file) {
@@ -231,6 +272,7 @@ try {
     const { chromium } = await loadPlaywright();
     const browser = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, args: launchArgs, acceptDownloads: true });
     await routeReadsWorker(browser);
+    await routeOutputWorker(browser);
     const page = await browser.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForSelector('#quantize-button');
@@ -256,6 +298,8 @@ try {
     }
     // The bare browser operation, after the runs (so it does not warm them).
     const reads = m.repeats ? await bareReads(page, bin) : [];
+    const outputBytes = fs.statSync(out('native.bin')).size;
+    const bareOut = m.repeats ? await bareOutput(page, outputBytes, m.repeats) : null;
     await browser.close();
     fs.rmSync(profileDir, { recursive: true, force: true });
     const same =
@@ -281,6 +325,12 @@ try {
       r.bare_reads = reads;
       r.fastest_read_s = fastest.ms / 1000;
       console.log(`  fastest (${readLabel(fastest)}): ${(fastest.ms / nat).toFixed(2)}x native by itself; the page's warm run is ${(median(warm) / fastest.ms).toFixed(2)}x that read`);
+      const o = Object.fromEntries(Object.entries(bareOut).map(([k, v]) => [k, median(v)]));
+      r.bare_output = o;
+      console.log(
+        `the bare output operations, the ${mib(outputBytes)} int8 .bin in 4 MiB pieces (medians of ${m.repeats}): ` +
+          `one Blob per piece ${fmt(o.memoryMs)}; a private file: open ${fmt(o.fileOpenMs)}, write ${fmt(o.fileWriteMs)}, close and getFile ${fmt(o.fileFinishMs)}`,
+      );
       console.log(`ncnn2int8 (node js/cli.js):     ${node.map(fmt).join(', ')}  median ${fmt(median(node))}  ${(median(node) / nat).toFixed(2)}x native`);
     }
     r.page_peak_growth_bytes = peak - idle;
@@ -301,23 +351,28 @@ try {
   const node0 = [];
   const help = [];
   for (let i = 0; i < repeats; i++) {
-    native.push(runNative(small.dir));
-    node0.push(runNode0());
-    help.push(timeProcess(process.execPath, [jsCli, '--help']));
-    node.push(runNode(small.dir));
-    bin.push(runBin(small.dir));
-    npx.push(runNpx(small.dir));
+    native.push(runNative(small.dir, 'native'));
+    node0.push(runNode0('node0'));
+    help.push(timeProcess(process.execPath, [jsCli, '--help'], 'help'));
+    node.push(runNode(small.dir, 'node'));
+    bin.push(runBin(small.dir, 'bin'));
+    npx.push(runNpx(small.dir, 'npx'));
   }
   const npxSame = ['npx', 'bin'].every((p) => sha256(out(`${p}.bin`)) === sha256(out('native.bin')) && fs.readFileSync(out(`${p}.param`)).equals(fs.readFileSync(out('native.param'))));
   const nat = median(native);
-  const line = (label, xs) => console.log(`${label.padEnd(40)} median ${fmt(median(xs))}  ${(median(xs) / nat).toFixed(2)}x native`);
-  console.log(`\n== startup, ${small.label} (whole processes, medians of ${repeats})`);
-  line('native CLI', native);
-  line('node -e 0 (Node itself)', node0);
-  line('node js/cli.js --help (module ready)', help);
-  line('node js/cli.js (what the bin runs)', node);
-  line('node_modules/.bin/ncnn2int8', bin);
-  line('npx ncnn2int8', npx);
+  const natCpu = median(cpuOf.get('native'));
+  const line = (label, xs, key) => {
+    const cpu = median(cpuOf.get(key));
+    console.log(`${label.padEnd(40)} median ${fmt(median(xs))}  ${(median(xs) / nat).toFixed(2)}x native;  CPU ${fmt(cpu)}  ${(cpu / Math.max(natCpu, 10)).toFixed(2)}x native's`);
+  };
+  console.log(`\n== startup, ${small.label} (whole processes, medians of ${repeats}; wall clock, and CPU time user + system)`);
+  line('native CLI', native, 'native');
+  line('node -e 0 (Node itself)', node0, 'node0');
+  line('node js/cli.js --help (module ready)', help, 'help');
+  line('node js/cli.js (what the bin runs)', node, 'node');
+  line('node_modules/.bin/ncnn2int8', bin, 'bin');
+  line('npx ncnn2int8', npx, 'npx');
+  console.log(`CPU: npm's own part of npx ${fmt(median(cpuOf.get('npx')) - median(cpuOf.get('bin')))}; Node's start ${fmt(median(cpuOf.get('node0')))}; ours ${fmt(median(cpuOf.get('node')) - median(cpuOf.get('node0')))}`);
   console.log(`npm's own part of npx: ${fmt(median(npx) - median(bin))}; Node's start: ${fmt(median(node0))}; ours: ${fmt(median(node) - median(node0))}`);
   console.log(`outputs byte-identical to native (npx, bin): ${npxSame}`);
   results.push({
@@ -329,6 +384,7 @@ try {
     node_s: median(node) / 1000,
     bin_s: median(bin) / 1000,
     npx_s: median(npx) / 1000,
+    cpu_s: Object.fromEntries([...cpuOf].map(([k, v]) => [k, median(v) / 1000])),
   });
 } finally {
   await server.stop();

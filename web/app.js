@@ -415,13 +415,16 @@ function finish(runId, run, m, inputs) {
   const pageWarnings = run.droppedTable
     ? [`Quantized without a table: ${run.droppedTable} was removed before this run, so only layers that need no table were quantized.`]
     : [];
+  // The downloads are offered first (in this frame); the per-layer report,
+  // which takes longer to lay out than the rest of the page's work, is
+  // rendered once that frame is on screen.
   renderWarnings(ui.warnings, ui.warningsList, report.warnings, pageWarnings);
   renderSummary(ui.summary, report, layers);
-  renderWorst(ui.worst, layers, (index) => layerTable.reveal(index));
+  ui.worst.hidden = true; // the previous run's details are cleared until these are in
+  layerChart.setLayers([]);
+  layerTable.setLayers([]);
   ui.version.textContent = [report.tool_version, report.simd_target && `(SIMD ${report.simd_target})`].filter(Boolean).join(' ');
   ui.results.hidden = false;
-  layerChart.setLayers(layers); // after unhiding (it sizes itself to the container), before the table's layout
-  layerTable.setLayers(layers);
   document.body.dataset.state = 'done';
   setRunning(false);
   const t = report.totals;
@@ -430,8 +433,20 @@ function finish(runId, run, m, inputs) {
     `Done: ${out.bin} is ${formatBytes(t.bin_bytes_out)} (${formatPercent(t.bin_bytes_out, t.bin_bytes_in)} of ${formatBytes(t.bin_bytes_in)})` +
       (nw ? `, ${nw} warning${nw === 1 ? '' : 's'}.` : '.'),
   );
-  runEnded();
   ui.dlParam.focus(); // the result's first action
+  afterPaint(() => {
+    if (runId === state.runId) {
+      renderWorst(ui.worst, layers, (index) => layerTable.reveal(index));
+      layerChart.setLayers(layers); // after unhiding (it sizes itself to the container), before the table's layout
+      layerTable.setLayers(layers);
+    }
+    runEnded(); // the run's page is complete (tests wait on this)
+  });
+}
+
+// Runs `fn` after the next frame has been painted.
+function afterPaint(fn) {
+  requestAnimationFrame(() => setTimeout(fn, 0));
 }
 
 function showError(message) {

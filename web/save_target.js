@@ -6,7 +6,9 @@
 //  - 'file': the same, then copied into a file the user picked before the
 //    run (File System Access; the picker needs a click, and a picked file
 //    has no synchronous writer, hence the private file first).
-//  - 'memory': gathered in Blobs; the fallback everywhere else.
+//  - 'memory': gathered in Blobs; the fallback everywhere else. (Slower
+//    than the private file even for a few MB: making a Blob of 4 MB in a
+//    worker takes Chromium longer than writing it to the file.)
 // mountSaveTarget() is the page side (the choice and the note saying which
 // applies); openOutput() the worker side.
 
@@ -81,17 +83,34 @@ export function mountSaveTarget(container, { suggestedName = () => 'model-int8.b
 
 let previousOpfsName = null; // this worker's last output, removed at the next run
 
-async function outputDir() {
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle(OPFS_DIR, { create: true });
+let dirHandle = null; // Promise of the output folder, kept
+
+function outputDir() {
+  if (!dirHandle) {
+    const p = navigator.storage.getDirectory().then((root) => root.getDirectoryHandle(OPFS_DIR, { create: true }));
+    dirHandle = p;
+    p.catch(() => {
+      if (dirHandle === p) dirHandle = null;
+    });
+  }
+  return dirHandle;
 }
 
-async function removeStale(dir) {
+/**
+ * Worker side: opens the output folder in browser storage now, at worker
+ * load: the first use of browser storage in a profile takes a few hundred
+ * ms, which a run then does not wait for. A failure is met again at the run.
+ */
+export function prepareOutput() {
+  if (opfsAvailable()) outputDir().catch(() => {});
+}
+
+async function removeStale(dir, keep) {
   const now = Date.now();
   for await (const [name, handle] of dir.entries()) {
-    if (handle.kind !== 'file') continue;
+    if (handle.kind !== 'file' || keep.has(name)) continue;
     try {
-      if (name === previousOpfsName || now - (await handle.getFile()).lastModified > STALE_MS) await dir.removeEntry(name);
+      if (now - (await handle.getFile()).lastModified > STALE_MS) await dir.removeEntry(name);
     } catch {
       // In use by another tab (locked): leave it.
     }
@@ -124,7 +143,8 @@ function accessHandleOutput(dir, name, handle, access) {
       at += n;
     },
     async finish() {
-      access.flush();
+      // No flush(): that is a sync to the disk, and the file is only read
+      // back (offered for download, or copied) by this browser.
       close();
       return { file: await handle.getFile(), savedTo: null, stored: 'opfs', handle, dir, name };
     },
@@ -136,13 +156,32 @@ function accessHandleOutput(dir, name, handle, access) {
 }
 
 async function opfsOutput() {
-  const dir = await outputDir();
-  await removeStale(dir);
+  let dir = await outputDir();
   const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
-  const handle = await dir.getFileHandle(name, { create: true });
+  let handle;
+  try {
+    handle = await dir.getFileHandle(name, { create: true });
+  } catch {
+    // The kept folder handle may be stale (site data cleared): open it again.
+    dirHandle = null;
+    dir = await outputDir();
+    handle = await dir.getFileHandle(name, { create: true });
+  }
   const access = await handle.createSyncAccessHandle();
+  // The previous output and stale ones are removed while the run goes, not
+  // before it; finish() makes sure the previous one is gone.
+  const previous = previousOpfsName;
   previousOpfsName = name;
-  return accessHandleOutput(dir, name, handle, access);
+  const removed = previous ? dir.removeEntry(previous).catch(() => {}) : Promise.resolve();
+  void removed.then(() => removeStale(dir, new Set([name]))).catch(() => {});
+  const out = accessHandleOutput(dir, name, handle, access);
+  return {
+    ...out,
+    async finish() {
+      await removed;
+      return out.finish();
+    },
+  };
 }
 
 /**

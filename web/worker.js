@@ -9,10 +9,11 @@
 //      { type: 'error', message, code }
 import { preload, quantize } from '../js/index.js';
 import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
-import { openOutput } from './save_target.js';
+import { openOutput, prepareOutput } from './save_target.js';
 
 // A failure shows again, with its message, at the run.
 const ready = Promise.all([preload(), prepareBlobReads()]).catch(() => {});
+prepareOutput();
 
 let lastPost = 0;
 function progress(p) {
