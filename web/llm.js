@@ -162,6 +162,12 @@ function run() {
       showResult(msg);
       finishRun();
     } else if (msg.type === 'error') {
+      // A cancelled run leaves its read-ahead stream stopped mid-way: the
+      // next run gets a fresh worker (and reader) rather than that state.
+      if (msg.cancelled) {
+        w.terminate();
+        if (state.worker === w) state.worker = null;
+      }
       setStatus('Stopped.');
       showError(msg.message);
       finishRun();
