@@ -26,23 +26,33 @@ import { openOutput, openSideOutput } from './save_target.js';
 const ready = Promise.all([preload(), prepareBlobReads()]).catch(() => {});
 
 // Before it streams, the core indexes the .bin: a 4-byte tag read at every
-// blob, across the whole file. Through the read-ahead ring each of those
-// would restart its stream (and read megabytes ahead for nothing), so reads
-// this small are served by FileReaderSync; the ring sees only the forward
-// reads of the weights.
-const SMALL_READ_BYTES = 64;
+// blob, across the whole file, each a 64 KiB read of the core's buffered
+// source. Through the read-ahead ring each of those would restart its
+// stream (and read megabytes ahead for nothing), so until the first larger
+// read (the first weight of the main pass) reads up to that size are served
+// by FileReaderSync; from then on every read goes to the ring, forward.
+const SMALL_READ_BYTES = 64 << 10;
 function smallReadsAside(file, source) {
   const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync;
   if (typeof FileReaderSync !== 'function') return source;
   const reader = new FileReaderSync();
+  let asideMs = 0;
+  let indexing = true;
   return {
     ...source,
     read(offset, dst) {
-      if (dst.length > SMALL_READ_BYTES) return source.read(offset, dst);
+      if (!indexing || dst.length > SMALL_READ_BYTES) {
+        indexing = false;
+        return source.read(offset, dst);
+      }
+      const t = performance.now();
       const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + dst.length)));
       dst.set(bytes);
+      asideMs += performance.now() - t;
       return bytes.length;
     },
+    // Time blocked on the File: the ring's waits and these reads.
+    waitedMs: () => (source.waitedMs?.() ?? 0) + asideMs,
   };
 }
 
