@@ -211,10 +211,19 @@ export interface LlmQuantizeOptions extends LlmOptions {
   readFile?: (path: string) => Uint8Array;
   /** Streams the output .bin instead of returning it (chunk valid only during the call). */
   writeBin?: (chunk: Uint8Array) => void;
+  /**
+   * Direct form only (no table): also make the table ncnnllm2table would write, in the same read of
+   * the .bin (ncnnllm2table + ncnnllm2int in one pass), returned as `table`.
+   */
+  makeTable?: boolean;
+  /** Like makeTable, the table streamed here instead (chunk valid only during the call). */
+  writeTable?: (chunk: Uint8Array) => void;
 }
 
-/** ncnnllm2int: the weight-only quantized model, byte for byte as the reference. */
-export function llmQuantize(options: LlmQuantizeOptions): Promise<{ param: string; paramBytes: Uint8Array; bin: Uint8Array; report: LlmReport }>;
+/** ncnnllm2int: the weight-only quantized model, byte for byte as the reference (and with makeTable, the table too). */
+export function llmQuantize(
+  options: LlmQuantizeOptions,
+): Promise<{ param: string; paramBytes: Uint8Array; bin: Uint8Array; table?: string; report: LlmReport }>;
 
 // --- calibration table (ncnn2table) -------------------------------------------
 

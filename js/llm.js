@@ -125,18 +125,27 @@ async function tableInput(table) {
  * ncnnllm2int: the weight-only quantized model, from a table (as written,
  * hand-edited, awq or gptq) or directly with method/bits/block.
  * options: {param, bin, table?, method?, bits?, block?, names?, onProgress?,
- *           measureError?, readFile?(path) -> Uint8Array, writeBin?(chunk)}
+ *           measureError?, readFile?(path) -> Uint8Array, writeBin?(chunk),
+ *           makeTable?, writeTable?(chunk)}
  * table: text or bytes, or a Blob / {size, read(offset, dst)} source read as
  * a stream.
- * Resolves to {param: string, paramBytes, bin: Uint8Array, report}.
+ * makeTable (direct form only): also make the table ncnnllm2table would
+ * write, in the same read of the .bin (ncnnllm2table + ncnnllm2int in one
+ * pass); writeTable streams it, else it is returned as `table`.
+ * Resolves to {param: string, paramBytes, bin: Uint8Array, table?: string, report}.
  */
 export async function llmQuantize(options) {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`llmQuantize() takes an object {param, bin, table?, method?, bits?, block?, ...}, not ${describe(options)}`);
-  const { param, bin, table, onProgress, measureError = true, readFile, writeBin } = options;
+  const { param, bin, table, onProgress, measureError = true, readFile, writeBin, writeTable } = options;
   if (param === undefined || param === null) throw new TypeError('param is required: the .param text');
   if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights');
   if (readFile !== undefined && typeof readFile !== 'function') throw new TypeError(`readFile must be a function, not ${describe(readFile)}`);
+  if (writeTable !== undefined && typeof writeTable !== 'function') throw new TypeError(`writeTable must be a function, not ${describe(writeTable)}`);
+  const makeTable = options.makeTable === true || writeTable !== undefined;
+  if (options.makeTable !== undefined && typeof options.makeTable !== 'boolean') throw new TypeError(`makeTable must be a boolean, not ${describe(options.makeTable)}`);
+  if (makeTable && table !== undefined && table !== null)
+    throw new TypeError('makeTable / writeTable make a table from method, bits and block: pass no table with them');
   const opts = checkOptions(options);
   const progress = checkProgress(onProgress);
   const resolved = names(options.names, options);
@@ -170,6 +179,21 @@ export async function llmQuantize(options) {
     (e) => `cannot write the output: ${e?.message ?? e}`,
   );
   const read = g.wrap((offset, dst) => source.read(offset, dst), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
+  const tableChunks = [];
+  let tableTotal = 0;
+  const writeTableChunk = makeTable
+    ? g.wrap(
+        (chunk) => {
+          if (writeTable) writeTable(chunk);
+          else {
+            tableChunks.push(chunk.slice());
+            tableTotal += chunk.length;
+          }
+          return undefined;
+        },
+        (e) => `cannot write the table: ${e?.message ?? e}`,
+      )
+    : null;
   const files = readFile
     ? (path) => {
         try {
@@ -182,16 +206,18 @@ export async function llmQuantize(options) {
     : null;
   let r;
   try {
-    r = await call('llmQuantize', [paramBytes, source.size, read, tableArg, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files]);
+    r = await call('llmQuantize', [paramBytes, source.size, read, tableArg, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files, writeTableChunk]);
   } finally {
     if (source !== bin) source.close?.();
     if (tableArg !== null && !asUint8Array(tableArg) && tableIn !== table) tableIn.close?.(); // a reader made here
   }
   finish(r, g);
-  return {
+  const result = {
     param: new TextDecoder().decode(r.param),
     paramBytes: r.param,
     bin: writeBin ? new Uint8Array(0) : concat(chunks, total),
     report: JSON.parse(r.report),
   };
+  if (makeTable) result.table = writeTable ? '' : new TextDecoder().decode(concat(tableChunks, tableTotal));
+  return result;
 }

@@ -2,7 +2,8 @@
 // The page's LLM section against the native ncnnllm2table + ncnnllm2int, on
 // the same files, in one run; prints times, ratios (page / native) and the
 // tab's peak memory, and checks that the page's downloads are byte-identical
-// to the native outputs.
+// to the native outputs. The page makes the table and the model in one read
+// of the .bin; natively they are the two tools, one after the other.
 //
 //   node tools/bench-web-llm.mjs [--model DIR] [--kind decoder-0.5b] [--method minmax]
 //                                [--bits 4] [--block 64] [--repeats 1] [--json FILE]
@@ -10,21 +11,22 @@
 // --model DIR holds model.param + model.bin; without it a decoder of --kind
 // is generated into build-bench/bench-models/<kind> (decoder-0.5b is the
 // qwen2.5-0.5b-sized one, 1.43 GB: delete it when done).
-// Native: both tools as whole processes (spawned, wall clock, summed), on
-// one thread and on all cores. Page: Debian's Chromium (headless, on-disk
+// Native: both tools as whole processes (spawned, wall clock and CPU time,
+// summed; tools/bench-util.mjs), on one thread and on all cores. Page: Debian's Chromium (headless, on-disk
 // profile, so the origin private file system is on disk) drives the real
 // page as a user does: file input -> bits / block / method -> Quantize
 // weights -> downloads offered (timed in the page from the click to the
-// result shown). Memory: the peak RSS of every Chromium process of that
+// result shown; the worker's account of where the time went beside it).
+// Memory: the peak RSS of every Chromium process of that
 // profile, summed, as growth over the idle page (tools/chromium-memory.mjs).
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { root, startServer, loadPlaywright, chromiumPath, launchArgs, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
 import { resetPeaks, peakSince } from './chromium-memory.mjs';
+import { median, mib, runTimed, seconds as fmt, sha256File as sha256 } from './bench-util.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -61,29 +63,13 @@ const work = fs.mkdtempSync(path.join(root, 'build-bench', 'web-llm-bench-'));
 const out = (name) => path.join(work, name);
 const keys = [`method=${opts.method}`, `bits=${opts.bits}`, `block=${opts.block}`];
 
-function timeProcess(cmd, args) {
-  const t = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const ms = performance.now() - t;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return ms;
-}
-
-// Table, then the model from it: what the page does.
+// Table, then the model from it: what the page does in one pass.
+// {ms, cpuMs}: both processes, summed.
 function runNative(threads) {
   const t = [`thread=${threads}`];
-  const table = timeProcess(tableCli, [param, bin, out('native.llm.table'), ...keys, ...t, '--quiet']);
-  const apply = timeProcess(intCli, [param, bin, out('native.param'), out('native.bin'), out('native.llm.table'), '--quiet']);
-  return table + apply;
-}
-
-function sha256(file) {
-  const h = crypto.createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(8 << 20);
-  for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-  fs.closeSync(fd);
-  return h.digest('hex');
+  const table = runTimed(tableCli, [param, bin, out('native.llm.table'), ...keys, ...t, '--quiet']);
+  const apply = runTimed(intCli, [param, bin, out('native.param'), out('native.bin'), out('native.llm.table'), ...t, '--quiet']);
+  return { ms: table.ms + apply.ms, cpuMs: table.cpuMs === null || apply.cpuMs === null ? null : table.cpuMs + apply.cpuMs };
 }
 
 // One run in the page, timed from the click on Quantize weights to the
@@ -106,9 +92,10 @@ async function pageRun(page) {
     ...window.__bench,
     error: document.querySelector('#llm-error')?.hidden ? '' : document.querySelector('#llm-error')?.textContent,
     stored: document.querySelector('#llm-download-bin')?.dataset.stored,
+    timings: JSON.parse(document.querySelector('#llm-results')?.dataset.timings || '{}'),
   }));
   if (b.error) throw new Error(`page run failed: ${b.error}`);
-  return { ms: b.t1 - b.t0, stored: b.stored };
+  return { ms: b.t1 - b.t0, stored: b.stored, timings: b.timings };
 }
 
 async function downloadTo(page, selector, file) {
@@ -116,9 +103,6 @@ async function downloadTo(page, selector, file) {
   await dl.saveAs(file);
 }
 
-const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const mib = (b) => `${(b / 1048576).toFixed(0)} MiB`;
 const binBytes = fs.statSync(bin).size;
 console.log(`model: ${dir} (${(binBytes / 1e6).toFixed(1)} MB .bin); ${keys.join(' ')}; ${os.cpus().length} CPUs; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
@@ -142,6 +126,7 @@ try {
   const native1 = [];
   const nativeAll = [];
   const pageMs = [];
+  const pageRuns = [];
   let memory = null;
   let stored = '';
   for (let i = 0; i < repeats; i++) {
@@ -151,6 +136,7 @@ try {
     const r = await pageRun(page);
     const peak = peakSince(profileDir, idle);
     pageMs.push(r.ms);
+    pageRuns.push(r);
     stored = r.stored;
     if (!memory || peak.total - idle.total > memory.growth) memory = { idle: idle.total, peak: peak.total, growth: peak.total - idle.total, byProcess: peak.growth };
   }
@@ -159,12 +145,18 @@ try {
   await downloadTo(page, '#llm-download-table', out('page.llm.table'));
   const identical = ['param', 'bin', 'llm.table'].every((ext) => fs.existsSync(out(`page.${ext}`)) && sha256(out(`page.${ext}`)) === sha256(out(`native.${ext}`)));
 
-  const n1 = median(native1);
-  const nAll = median(nativeAll);
+  const n1 = median(native1.map((r) => r.ms));
+  const nAll = median(nativeAll.map((r) => r.ms));
   const p = median(pageMs);
-  console.log(`native table + apply, 1 thread:     ${native1.map(fmt).join(', ')}  median ${fmt(n1)}`);
-  console.log(`native table + apply, ${os.cpus().length} threads:    ${nativeAll.map(fmt).join(', ')}  median ${fmt(nAll)}`);
-  console.log(`page (one thread, WebAssembly):     ${pageMs.map(fmt).join(', ')}  median ${fmt(p)}  ${(p / n1).toFixed(2)}x native 1 thread, ${(p / nAll).toFixed(2)}x native ${os.cpus().length} threads  (output: ${stored})`);
+  const mid = pageRuns.find((r) => r.ms === p);
+  const cpu = (runs) => (runs.every((r) => r.cpuMs !== null) ? `, CPU ${fmt(median(runs.map((r) => r.cpuMs)))}` : '');
+  console.log(`native ncnnllm2table + ncnnllm2int, 1 thread:  ${native1.map((r) => fmt(r.ms)).join(', ')}  median ${fmt(n1)}${cpu(native1)}`);
+  console.log(`native ncnnllm2table + ncnnllm2int, ${os.cpus().length} threads: ${nativeAll.map((r) => fmt(r.ms)).join(', ')}  median ${fmt(nAll)}${cpu(nativeAll)}`);
+  console.log(`page, one pass (one thread, WebAssembly):     ${pageMs.map(fmt).join(', ')}  median ${fmt(p)}  (output: ${stored})`);
+  console.log(`  page / native: ${(p / n1).toFixed(2)}x native 1 thread, ${(p / nAll).toFixed(2)}x native ${os.cpus().length} threads`);
+  const t = mid.timings ?? {};
+  const ms = (v) => `${Math.round(v ?? 0)} ms`;
+  console.log(`  where it went (the median run): start ${ms(t.startMs)}, core ${ms(t.coreMs)} (of it blocked on the File ${ms(t.readWaitMs)}), output hand-off ${ms(t.finishMs)}, messages and page ${ms(p - (t.startMs ?? 0) - (t.coreMs ?? 0) - (t.finishMs ?? 0))}`);
   console.log(`tab memory (all Chromium processes): idle ${mib(memory.idle)}, peak ${mib(memory.peak)}, growth ${mib(memory.growth)}`);
   console.log(`  growth by process: ${memory.byProcess.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ')}`);
   console.log(`page downloads (.param, .bin, .llm.table) byte-identical to native: ${identical}`);
@@ -176,6 +168,7 @@ try {
     page_s: p / 1000,
     page_over_native_1thread: p / n1,
     page_over_native_all: p / nAll,
+    page_timings: mid.timings,
     tab_peak_growth_bytes: memory.growth,
   });
   if (!identical) process.exitCode = 1;

@@ -1,52 +1,107 @@
-// Module worker for the LLM section (llm.js): makes the .llm.table (unless
-// one was dropped), then the weight-only quantized model. Nothing is held
-// whole: the .bin and the table are Files read in windows, the table made
-// here is written to browser storage as it is made (openSideOutput), the
-// int8 .bin where the page's output choice says (openOutput: browser
-// storage, a picked file, or memory where neither exists).
-// in:  { type: 'run', param: File, bin: File, table: File|null, method, bits, block, names, output }
-// out: { type: 'progress', step, layersDone, layersTotal }
-//      { type: 'done', param: Blob, bin: File|Blob|null, savedTo, stored, table: File|Blob, report }
-//      { type: 'error', message }
-import { llmQuantize, llmTable } from '../js/index.js';
+// Module worker for the LLM section (llm.js). With bits/block/method picked
+// (no table dropped) one read of the .bin makes both the .llm.table and the
+// weight-only quantized model (ncnnllm2table + ncnnllm2int in one pass);
+// with an edited table dropped, one pass applies it. Nothing is held whole:
+// the .bin is read ahead through the page's read ring (blob_source.js), the
+// table made here is written to browser storage as it is made
+// (openSideOutput), the int8 .bin where the page's output choice says
+// (openOutput: browser storage, a picked file, or memory where neither
+// exists).
+//
+// Cancel: the page sets a flag in shared memory that the core's progress
+// callback reads between windows of rows (this worker is inside one
+// synchronous WebAssembly call for the whole run, so a message would only
+// arrive after it); the run then fails as cancelled and its outputs are
+// removed.
+// in:  { type: 'run', param: File, bin: File, table: File|null, method, bits, block, names, output,
+//        cancel: Int32Array over a SharedArrayBuffer (1 = stop) | null }
+// out: { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
+//      { type: 'done', param: Blob, bin: File|Blob|null, savedTo, stored, table: File|Blob, report, timings }
+//      { type: 'error', message, cancelled }
+import { llmQuantize, preload } from '../js/index.js';
+import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
 import { openOutput, openSideOutput } from './save_target.js';
 
-let cancelled = false;
+// Compile the module and start the reader worker now, so a run waits for neither.
+const ready = Promise.all([preload(), prepareBlobReads()]).catch(() => {});
+
+// Before it streams, the core indexes the .bin: a 4-byte tag read at every
+// blob, across the whole file, each a 64 KiB read of the core's buffered
+// source. Through the read-ahead ring each of those would restart its
+// stream (and read megabytes ahead for nothing), so until the first larger
+// read (the first weight of the main pass) reads up to that size are served
+// by FileReaderSync; from then on every read goes to the ring, forward.
+const SMALL_READ_BYTES = 64 << 10;
+function smallReadsAside(file, source) {
+  const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync;
+  if (typeof FileReaderSync !== 'function') return source;
+  const reader = new FileReaderSync();
+  let asideMs = 0;
+  let indexing = true;
+  return {
+    ...source,
+    read(offset, dst) {
+      if (!indexing || dst.length > SMALL_READ_BYTES) {
+        indexing = false;
+        return source.read(offset, dst);
+      }
+      const t = performance.now();
+      const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + dst.length)));
+      dst.set(bytes);
+      asideMs += performance.now() - t;
+      return bytes.length;
+    },
+    // Time blocked on the File: the ring's waits and these reads.
+    waitedMs: () => (source.waitedMs?.() ?? 0) + asideMs,
+  };
+}
+
 let lastPost = 0;
-const progress = (step) => (p) => {
+const progress = (cancel) => (p) => {
   const now = performance.now();
   if (now - lastPost >= 50 || p.layersDone >= p.layersTotal) {
     lastPost = now;
-    self.postMessage({ type: 'progress', step, layersDone: p.layersDone, layersTotal: p.layersTotal });
+    self.postMessage({ type: 'progress', layersDone: p.layersDone, layersTotal: p.layersTotal, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal });
   }
-  return !cancelled;
+  return !(cancel && Atomics.load(cancel, 0) !== 0);
 };
 
 self.onmessage = async (event) => {
   const msg = event.data;
-  if (msg?.type === 'cancel') {
-    cancelled = true;
-    return;
-  }
   if (msg?.type !== 'run') return;
-  cancelled = false;
   let side = null;
   let output = null;
+  let bin = null;
+  const cancel = msg.cancel instanceof Int32Array ? msg.cancel : null;
+  const t0 = performance.now();
   try {
+    await ready;
     const param = new Uint8Array(await msg.param.arrayBuffer());
     const options = { method: msg.method, bits: msg.bits, block: msg.block, names: msg.names };
-    let table = msg.table;
-    if (!table) {
-      side = await openSideOutput();
-      await llmTable({ param, bin: msg.bin, ...options, measureError: false, writeTable: side.write, onProgress: progress('table') });
-      table = (await side.finish()).file;
-    }
+    const makeTable = !msg.table;
+    if (makeTable) side = await openSideOutput();
     output = await openOutput(msg.output);
-    const r = await llmQuantize({ param, bin: msg.bin, table, ...options, writeBin: output.write, onProgress: progress('quantize') });
+    // The .bin's read-ahead starts now, while the core parses the .param.
+    bin = canReadBlobSync() ? smallReadsAside(msg.bin, await blobSource(msg.bin)) : msg.bin;
+    const t1 = performance.now();
+    let r;
+    try {
+      r = await llmQuantize({
+        param,
+        bin,
+        ...options,
+        ...(makeTable ? { writeTable: side.write } : { table: msg.table }),
+        writeBin: output.write,
+        onProgress: progress(cancel),
+      });
+    } finally {
+      bin.close?.(); // stops the read-ahead, also where the call refused its inputs
+    }
+    const t2 = performance.now();
     const saved = await output.finish();
     output = null;
-    // Rows this run made carry the chosen method rather than "table".
-    if (!msg.table) for (const l of r.report.layers) if (l.method === 'table') l.method = msg.method;
+    const table = makeTable ? (await side.finish()).file : msg.table;
+    side = null;
     self.postMessage({
       type: 'done',
       param: new Blob([r.paramBytes]),
@@ -55,10 +110,12 @@ self.onmessage = async (event) => {
       stored: saved.stored,
       table,
       report: r.report,
+      timings: { startMs: t1 - t0, coreMs: t2 - t1, readWaitMs: bin.waitedMs?.() ?? 0, finishMs: performance.now() - t2 },
     });
   } catch (err) {
     await output?.discard();
     await side?.discard();
-    self.postMessage({ type: 'error', message: err?.name === 'AbortError' ? 'Cancelled.' : (err?.message ?? String(err)) });
+    const cancelled = err?.code === 'cancelled' || (cancel !== null && Atomics.load(cancel, 0) !== 0);
+    self.postMessage({ type: 'error', message: cancelled ? 'Cancelled.' : (err?.message ?? String(err)), cancelled });
   }
 };

@@ -3,14 +3,17 @@
 // ncnnllm2int). Drop the .param and .bin (pnnx's foo.ncnn.param /
 // foo.ncnn.bin too) and optionally an edited .llm.table; pick bits, block and
 // method; see per layer bits, block, bytes and SQNR; download the model and
-// the table. The work runs in its own module worker (llm-worker.js); the
-// int8 .bin goes where the section's output choice says (save_target.js:
-// written to disk as it is made where the browser allows it).
+// the table. The work runs in its own module worker (llm-worker.js), one
+// read of the .bin for table and model; the int8 .bin goes where the
+// section's output choice says (save_target.js: written to disk as it is
+// made where the browser allows it). Cancel sets a flag in shared memory
+// that the run polls (the page is cross-origin isolated); elsewhere it
+// ends the worker.
 import { mountSaveTarget } from './save_target.js';
 
 const $ = (id) => document.getElementById(id);
 
-const state = { files: { param: null, bin: null, table: null }, worker: null, urls: [], saveTarget: null };
+const state = { files: { param: null, bin: null, table: null }, worker: null, urls: [], saveTarget: null, cancel: null, running: false };
 
 function classify(file) {
   const n = file.name.toLowerCase();
@@ -105,13 +108,38 @@ function showResult(msg) {
   $('llm-summary').textContent = `${msg.report.layers.filter((l) => l.action === 'quantized').length} layers quantized: ` +
     `${formatBytes(before)} of weights became ${formatBytes(after)}; output .bin ${formatBytes(msg.report.bin_bytes_out)}. ` +
     'Rows with SQNR under 20 dB are marked: give them 8 bits in the table and drop it here again.';
+  $('llm-results').dataset.timings = JSON.stringify(msg.timings ?? {}); // where the run's time went, for tools/bench-web-llm.mjs
   $('llm-results').hidden = false;
 }
 
 function finishRun() {
+  state.running = false;
+  state.cancel = null;
   $('llm-run').disabled = !(state.files.param && state.files.bin);
   $('llm-cancel').disabled = true;
   document.body.dataset.llmRunsEnded = String(Number(document.body.dataset.llmRunsEnded || 0) + 1);
+}
+
+function startWorker() {
+  if (!state.worker) state.worker = new Worker(new URL('./llm-worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8-llm' });
+  return state.worker;
+}
+
+function cancel() {
+  if (!state.running) return;
+  $('llm-cancel').disabled = true;
+  if (state.cancel) {
+    Atomics.store(state.cancel, 0, 1); // read by the run between windows of rows
+    setStatus('Cancelling\u2026');
+    return;
+  }
+  // No shared memory: the worker cannot hear a message until it is done, so
+  // it is ended (its browser-storage output is swept at a later run).
+  state.worker?.terminate();
+  state.worker = null;
+  setStatus('Stopped.');
+  showError('Cancelled.');
+  finishRun();
 }
 
 function run() {
@@ -119,25 +147,35 @@ function run() {
   $('llm-results').hidden = true;
   $('llm-run').disabled = true;
   $('llm-cancel').disabled = false;
-  if (!state.worker) state.worker = new Worker(new URL('./llm-worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8-llm' });
-  const w = state.worker;
+  state.running = true;
+  state.cancel = globalThis.crossOriginIsolated && typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  const w = startWorker();
+  const { table } = state.files;
   w.onmessage = (event) => {
     const msg = event.data;
     if (msg.type === 'progress') {
-      setStatus(`${msg.step === 'table' ? 'Choosing block scales' : 'Packing weights'}: layer ${msg.layersDone} of ${msg.layersTotal}\u2026`);
+      if (state.cancel && Atomics.load(state.cancel, 0)) return;
+      const share = msg.bytesTotal > 0 ? ` (${Math.floor((100 * msg.bytesDone) / msg.bytesTotal)}%)` : '';
+      setStatus(`${table ? 'Packing weights with the table' : 'Choosing block scales and packing weights'}: layer ${msg.layersDone} of ${msg.layersTotal}${share}\u2026`);
     } else if (msg.type === 'done') {
       setStatus('Done.');
       showResult(msg);
       finishRun();
     } else if (msg.type === 'error') {
+      // A cancelled run leaves its read-ahead stream stopped mid-way: the
+      // next run gets a fresh worker (and reader) rather than that state.
+      if (msg.cancelled) {
+        w.terminate();
+        if (state.worker === w) state.worker = null;
+      }
       setStatus('Stopped.');
       showError(msg.message);
       finishRun();
     }
   };
-  const { param, bin, table } = state.files;
+  const { param, bin } = state.files;
   w.postMessage({
-    type: 'run', param, bin, table,
+    type: 'run', param, bin, table, cancel: state.cancel,
     method: $('llm-method').value,
     bits: Number($('llm-bits').value),
     block: Number($('llm-block').value),
@@ -164,12 +202,13 @@ function init() {
     addFiles(e.dataTransfer.files);
   });
   $('llm-run').addEventListener('click', run);
-  $('llm-cancel').addEventListener('click', () => state.worker?.postMessage({ type: 'cancel' }));
+  $('llm-cancel').addEventListener('click', cancel);
   $('llm-clear').addEventListener('click', () => {
     state.files = { param: null, bin: null, table: null };
     addFiles([]);
   });
   document.body.dataset.llmRunsEnded = '0';
+  startWorker(); // compiles the module and starts the reader now, not at the first run
 }
 
 init();

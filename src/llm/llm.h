@@ -80,4 +80,12 @@ struct LlmQuantizeRequest {
 // when everything succeeded.
 Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& param_out, ByteSink& bin_out);
 
+// ncnnllm2table and then ncnnllm2int on its table, in one read of the .bin
+// (the direct form: `options`, no table in the request): each weight's block
+// scales are chosen once, written to table_out as ncnnllm2table writes them
+// and used to pack the weight. The table is byte for byte make_llm_table's,
+// the model llm_quantize's from that table. Every sink is committed only
+// when everything succeeded.
+Result<LlmReport> llm_table_and_quantize(const LlmQuantizeRequest& request, ByteSink& table_out, ByteSink& param_out, ByteSink& bin_out);
+
 } // namespace ncnn_int8

@@ -2,7 +2,9 @@
 // by layer: quantized weights become packed int8-tagged blobs, written a
 // window of rows at a time, followed by their block scales (and awq input
 // scales); every other tagged float blob becomes fp16, raw blobs stay fp32,
-// as the reference's writer stores them.
+// as the reference's writer stores them. In the direct form the block scales
+// chosen for each window of rows can also go to a table as they are made
+// (ncnnllm2table and ncnnllm2int in one read of the .bin).
 #include <cmath>
 #include <cstring>
 
@@ -10,6 +12,7 @@
 #include "kernels/kernels.h"
 #include "llm/llm.h"
 #include "llm/llm_plan.h"
+#include "llm/llm_table.h"
 #include "llm/llm_weights_io.h"
 #include "model/bin_writer.h"
 #include "model/param_writer.h"
@@ -53,6 +56,24 @@ private:
     uint64_t total_ = 0;
 };
 
+// The table written on the way (direct form with a table sink): rows in
+// .bin order, which is the graph order ncnnllm2table writes them in.
+struct TableWriter {
+    ByteSink* sink = nullptr;
+    const char* method = "";
+    std::string text; // reused per window
+    int rows = 0;
+    uint64_t bytes = 0;
+
+    Status write()
+    {
+        bytes += text.size();
+        Status s = sink->write(text.data(), text.size());
+        text.clear();
+        return s;
+    }
+};
+
 struct StreamContext {
     const LlmQuantizeRequest& request;
     const LlmModel& lm;
@@ -60,7 +81,12 @@ struct StreamContext {
     ByteSource* table;
     const std::string& table_name;
     CountingSink& out;
+    TableWriter& table_out;
+    // Asked between windows of rows: false stops the run (cancel).
+    std::function<bool(uint64_t bytes_read)> keep_going;
 };
+
+Status cancelled() { return Status::error(ErrorCode::Cancelled, {}, "cancelled"); }
 
 // Error sums of one layer's weights, for the report's SQNR.
 struct ErrorTotals {
@@ -99,12 +125,23 @@ Status stream_weight(const StreamContext& c, const ModelLayer& layer, const LlmL
             if (buffer.size() != size_t(rows) * size_t(w.k))
                 return Status::failure(where + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
             float* scales = wp.scales.data() + size_t(piece.row_begin) * size_t(blocks);
-            if (!lp.from_table)
+            if (!lp.from_table) {
                 llm_make_scales(buffer.data(), rows, w.k, lp.block, lp.bits, c.method, c.request.options.threads, scales);
+                if (c.table_out.sink) {
+                    if (piece.row_begin == 0) append_llm_table_row_start(c.table_out.text, w.key, lp.bits, lp.block, c.table_out.method);
+                    append_llm_table_numbers(c.table_out.text, scales, size_t(rows) * size_t(blocks));
+                    if (last) {
+                        c.table_out.text += '\n';
+                        c.table_out.rows++;
+                    }
+                    RETURN_IF_ERROR(c.table_out.write());
+                }
+            }
             packed.resize(size_t(rows) * row_bytes);
             llm_pack_matrix(buffer.data(), rows, w.k, scales, lp.block, lp.bits, lp.input_scales ? wp.input_scales.data() : nullptr,
                             c.request.options.threads, packed.data(), c.request.measure_error ? &errors.signal : nullptr, &errors.noise);
             RETURN_IF_ERROR(c.out.write(packed.data(), packed.size()));
+            if (!last && !c.keep_going(buffer.size() * 4)) return cancelled();
         }
     }
     RETURN_IF_ERROR(c.out.write(zeros, (4 - packed_bytes % 4) % 4));
@@ -117,9 +154,8 @@ Result<LlmPlan> make_plan(const StreamContext& c, LlmTable* table)
     return plan_llm_direct(c.lm.model, c.lm.index, c.request.options);
 }
 
-} // namespace
-
-Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& param_out, ByteSink& bin_out)
+// Both entries: with table_sink (direct form only) the table is written too.
+Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* table_sink, ByteSink& param_out, ByteSink& bin_out)
 {
     const LlmOptions& opt = request.options;
     LlmMethod method = LlmMethod::MinMax;
@@ -135,7 +171,7 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
     if (table_source) {
         ASSIGN_OR_RETURN(table, index_llm_table(*table_source, table_name));
     } else {
-        ASSIGN_OR_RETURN(method, parse_llm_method(opt.method, false));
+        ASSIGN_OR_RETURN(method, parse_llm_method(opt.method, table_sink != nullptr));
         if (llm_quantize_term(opt.bits, opt.block, false) == 0)
             return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
     }
@@ -144,7 +180,21 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
     Diagnostics diagnostics;
     ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics));
     CountingSink out(bin_out);
-    const StreamContext context{request, lm, method, table_source, table_name, out};
+    TableWriter table_writer;
+    table_writer.sink = table_sink;
+    table_writer.method = llm_method_name(method);
+    Progress progress;
+    progress.layers_total = lm.model.layers.size();
+    progress.bytes_total = request.bin->size();
+    uint64_t layer_bytes_read = 0; // of the current layer, between windows
+    auto keep_going = [&](uint64_t bytes_read) {
+        layer_bytes_read += bytes_read;
+        if (!request.on_progress) return true;
+        Progress p = progress;
+        p.bytes_done += layer_bytes_read;
+        return request.on_progress(p);
+    };
+    const StreamContext context{request, lm, method, table_source, table_name, out, table_writer, keep_going};
     ASSIGN_OR_RETURN(LlmPlan plan, make_plan(context, table ? &*table : nullptr));
     table.reset();
     const Model& model = lm.model;
@@ -154,14 +204,14 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
     report.simd_target = kernels::active_target();
     report.log = std::move(plan.log);
     report.bin_bytes_in = request.bin->size();
-    Progress progress;
-    progress.layers_total = model.layers.size();
-    progress.bytes_total = request.bin->size();
 
     std::vector<LayerParams> out_params;
     out_params.reserve(model.layers.size());
     BlobWriter writer(out);
-    LayerBlobSet blobs; // its buffers are reused from layer to layer
+    LayerBlobSet blobs;
+    // A blob that is copied (converted) is read when it is written: every
+    // read then goes forward through the .bin, as a read-ahead wants it.
+    BlobData loaded; // its buffer is reused from blob to blob
     std::vector<uint8_t> packed;
     // The weights this run packs, in .bin order, in windows of rows read
     // ahead of the work on them.
@@ -180,16 +230,7 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
                     if (wp.weight.blob == blob) return &wp;
             return nullptr;
         };
-        blobs.blobs.resize(lm.index[li].blobs.size());
-        for (size_t b = 0; b < blobs.blobs.size(); b++) {
-            const BlobLocation& loc = lm.index[li].blobs[b];
-            if (quantized_weight(loc.spec->name)) {
-                blobs.blobs[b] = BlobData{}; // streamed by stream_weight
-                blobs.blobs[b].spec = loc.spec;
-            } else {
-                RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, loc, blobs.blobs[b]));
-            }
-        }
+        blobs.blobs.clear(); // this layer's new scale blobs
         LlmLayerReport lr;
         lr.type = layer.decl->type;
         lr.name = layer.decl->name;
@@ -221,7 +262,12 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
                 continue;
             }
             const BlobData* data = blobs.find(pb.spec->name);
-            if (!data) return Status::failure(request.bin_name + ": " + layer.label() + ": no data for weight blob " + pb.spec->name);
+            if (!data) {
+                const BlobLocation* loc = lm.index[li].find(pb.spec->name);
+                if (!loc) return Status::failure(request.bin_name + ": " + layer.label() + ": no data for weight blob " + pb.spec->name);
+                RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, *loc, loaded));
+                data = &loaded;
+            }
             RETURN_IF_ERROR(writer.write(*data, pb.tagged).status());
         }
         if (errors.signal > 0) {
@@ -234,16 +280,37 @@ Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& para
         }
         progress.layers_done = li + 1;
         progress.bytes_done += lm.index[li].bytes;
-        if (request.on_progress && !request.on_progress(progress)) return Status::error(ErrorCode::Cancelled, {}, "cancelled");
+        layer_bytes_read = 0;
+        if (request.on_progress && !request.on_progress(progress)) return cancelled();
     }
 
     const std::string param_text = write_param_text(model, out_params);
     RETURN_IF_ERROR(param_out.write(param_text.data(), param_text.size()));
     report.param_bytes_out = param_text.size();
     report.bin_bytes_out = out.total();
+    report.table_rows = table_writer.rows;
+    report.table_bytes_out = table_writer.bytes;
+    if (table_sink) {
+        report.log.push_back(format("ncnn llm quant table created %d rows", table_writer.rows));
+        RETURN_IF_ERROR(table_sink->commit());
+    }
     RETURN_IF_ERROR(bin_out.commit());
     RETURN_IF_ERROR(param_out.commit());
     return report;
+}
+
+} // namespace
+
+Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& param_out, ByteSink& bin_out)
+{
+    return quantize_stream(request, nullptr, param_out, bin_out);
+}
+
+Result<LlmReport> llm_table_and_quantize(const LlmQuantizeRequest& request, ByteSink& table_out, ByteSink& param_out, ByteSink& bin_out)
+{
+    if (request.table || request.table_source)
+        return Status::failure("a table is made from method, bits and block, not from another table: drop the table, or quantize with it alone");
+    return quantize_stream(request, &table_out, param_out, bin_out);
 }
 
 } // namespace ncnn_int8

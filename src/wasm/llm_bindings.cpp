@@ -3,8 +3,12 @@
 //   llmTable(param: Uint8Array, binSize: number, readBin, options, writeTable,
 //            progress, names) -> {report: string (JSON), error: string | null}
 //   llmQuantize(param, binSize, readBin, table, options, writeBin, progress,
-//               names, readFile)
+//               names, readFile, writeTable)
 //     -> {param: Uint8Array, report: string (JSON), error: string | null}
+//
+// writeTable: null, or (direct form, table null) a function: the table is
+// made in the same read of the .bin (llm_table_and_quantize) and streamed to
+// it.
 //
 // table: null (direct form), a Uint8Array, or {size, read(offset, dst)}
 // read as a stream like the .bin (a large model's table is hundreds of MB).
@@ -18,6 +22,7 @@
 
 #include <memory>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -105,7 +110,8 @@ val llm_table(val param, double bin_size, val read_bin, val options, val write_t
     });
 }
 
-val llm_quantize_js(val param, double bin_size, val read_bin, val table, val options, val write_bin, val progress, val names, val read_file)
+val llm_quantize_js(val param, double bin_size, val read_bin, val table, val options, val write_bin, val progress, val names, val read_file,
+                    val write_table)
 {
     return guarded([&]() -> val {
         const std::string param_name = string_field(names, "param", "model.param");
@@ -128,9 +134,13 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
                 return error_object("table must be a Uint8Array, {size, read} or null");
             }
         }
+        const bool make_table = write_table.typeOf().as<std::string>() == "function";
+        if (make_table && has_table) return error_object("a table is made from method, bits and block, not from another table: drop the table, or quantize with it alone");
         JsSource source(uint64_t(bin_size), read_bin, bin_name);
         JsSink bin_sink(write_bin);
         MemorySink param_sink;
+        std::optional<JsSink> table_sink;
+        if (make_table) table_sink.emplace(write_table);
         LlmQuantizeRequest request;
         request.param = {param_name, param_text};
         request.bin_name = bin_name;
@@ -151,7 +161,7 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
             if (!is_uint8_array(r)) return Status::failure(path + ": the readFile callback returned something other than a Uint8Array");
             return bytes_of(r);
         };
-        Result<LlmReport> r = llm_quantize(request, param_sink, bin_sink);
+        Result<LlmReport> r = table_sink ? llm_table_and_quantize(request, *table_sink, param_sink, bin_sink) : llm_quantize(request, param_sink, bin_sink);
         if (!r.is_ok()) return error_object(r.status().message(), r.status().code());
         val o = val::object();
         o.set("param", val::global("Uint8Array").new_(typed_memory_view(param_sink.bytes().size(), param_sink.bytes().data())));

@@ -150,6 +150,11 @@ TEST_P(LlmConformance, InProcessByteIdentical)
         ASSERT_TRUE(direct.ok) << direct.error;
         EXPECT_EQ(direct.text, read_file(f.dir / "expected.param")) << "direct form .param differs";
         EXPECT_TRUE(direct.bin == read_bytes(f.dir / "expected.bin")) << "direct form .bin differs";
+        const test::LlmRun one = test::llm_table_and_quantize_in_memory(f.param, f.bin, options);
+        ASSERT_TRUE(one.ok) << one.error;
+        EXPECT_TRUE(one.table == read_file(f.dir / "expected.llm.table")) << "one pass: expected.llm.table differs";
+        EXPECT_EQ(one.text, read_file(f.dir / "expected.param")) << "one pass: .param differs";
+        EXPECT_TRUE(one.bin == read_bytes(f.dir / "expected.bin")) << "one pass: .bin differs";
     }
     std::map<std::string, std::string> files;
     for (const auto& e : fs::directory_iterator(f.dir))

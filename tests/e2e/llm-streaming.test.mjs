@@ -1,11 +1,12 @@
 // End-to-end: the LLM section's streamed path in Chromium on a small
-// generated decoder. The table the page makes and the int8 .bin are written
-// to the origin private file system as they are made and offered from there;
-// the table is read back in windows (never whole) while the .bin is made; a
-// dropped table is read the same way; without private storage both stay in
+// generated decoder. The page makes the table and the int8 .bin in one read
+// of the .bin, both written to the origin private file system as they are
+// made and offered from there; a dropped table is read in windows (never
+// whole); without private storage both stay in
 // memory and the section says how large a model that takes. Every download
-// must equal the npm package's output on the same files (the package's LLM
-// path is byte-checked against the reference in tests/js/llm.test.mjs).
+// must equal the npm package's output on the same files made in two steps
+// (table, then the model from it; the package's LLM path is byte-checked
+// against the reference in tests/js/llm.test.mjs).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -47,6 +47,15 @@ test('LLM corpus through llmTable / llmQuantize', { skip: noLlm }, async (t) => 
         assert.equal(tbl.report.layers.filter((l) => l.action === 'quantized').every((l) => typeof l.sqnr_db === 'number'), true);
         const direct = await llmQuantize({ param, bin, ...c.opts });
         assert.ok(bytesEqual(direct.bin, fs.readFileSync(path.join(c.dir, 'expected.bin'))), 'direct form .bin differs');
+        // Table and model in one read of the .bin.
+        const one = await llmQuantize({ param, bin, ...c.opts, makeTable: true });
+        assert.equal(one.table, fs.readFileSync(path.join(c.dir, 'expected.llm.table'), 'utf8'), 'one pass: table differs');
+        assert.equal(one.param, fs.readFileSync(path.join(c.dir, 'expected.param'), 'utf8'), 'one pass: .param differs');
+        assert.ok(bytesEqual(one.bin, fs.readFileSync(path.join(c.dir, 'expected.bin'))), 'one pass: .bin differs');
+        const chunks = [];
+        const streamed = await llmQuantize({ param, bin, ...c.opts, writeTable: (chunk) => chunks.push(Buffer.from(chunk)) });
+        assert.equal(streamed.table, '');
+        assert.equal(Buffer.concat(chunks).toString('utf8'), one.table, 'writeTable: table differs');
       }
       const table = fs.readFileSync(c.tablePath);
       const names = { table: c.tablePath };
@@ -119,8 +128,16 @@ test('a small model: table route equals the direct form, edits and refusals', as
       assert.ok(bytesEqual(a.bin, b.bin));
       assert.equal(a.param, b.param);
       assert.ok(a.param.includes(` 18=${bits * 100}`));
+      const one = await llmQuantize({ param, bin, method, bits, block: 32, makeTable: true });
+      assert.equal(one.table, tbl.table);
+      assert.ok(bytesEqual(one.bin, a.bin));
+      assert.equal(one.param, a.param);
+      assert.equal(one.report.table_rows, 1);
     }
   }
+  await assert.rejects(llmQuantize({ param, bin, table: 'g0_param_1 bits=4 block=32 1\n', makeTable: true }), /pass no table with them/);
+  await assert.rejects(llmQuantize({ param, bin, writeTable: 'x' }), TypeError);
+  await assert.rejects(llmQuantize({ param, bin, method: 'gptq', makeTable: true }), /needs calibration data/);
   await assert.rejects(llmQuantize({ param, bin, table: 'g1_param_1 bits=4 block=32 1\n' }), /table row g1_param_1 targets unsupported Gemm/);
   await assert.rejects(llmQuantize({ param, bin, table: 'g0_param_1 bits=5 block=32 1\n' }), /unsupported bits=5 block=32/);
   await assert.rejects(llmTable({ param, bin, method: 'awq' }), /needs calibration data/);
@@ -134,6 +151,10 @@ test('cancel from onProgress rejects with an AbortError', async () => {
   assert.equal(err?.name, 'AbortError');
   const err2 = await llmTable({ param, bin, onProgress: () => false }).then(() => null, (e) => e);
   assert.equal(err2?.name, 'AbortError');
+  const chunks = [];
+  const err3 = await llmQuantize({ param, bin, writeTable: (c) => chunks.push(c.slice()), onProgress: () => false }).then(() => null, (e) => e);
+  assert.equal(err3?.name, 'AbortError');
+  assert.equal(chunks.length, 0, 'a cancelled one-pass run hands out no table');
 });
 
 test('the table as a stream: a Blob or a {size, read} source gives the same model; read errors name the table', async () => {

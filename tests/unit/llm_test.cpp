@@ -236,6 +236,61 @@ TEST(LlmGenerated, TableThenApplyEqualsDirectForm)
             }
 }
 
+TEST(LlmGenerated, OnePassEqualsTableThenApply)
+{
+    for (const char* method : {"minmax", "mseclip"})
+        for (int bits : {4, 6, 8})
+            for (int block : {32, 64, 128}) {
+                SCOPED_TRACE(std::string(method) + " bits " + std::to_string(bits) + " block " + std::to_string(block));
+                const LlmOptions o = llm_options(method, bits, block);
+                const test::LlmRun table = llm_table_in_memory(decoder().param, decoder().bin, o);
+                ASSERT_TRUE(table.ok) << table.error;
+                const test::LlmRun via_table = llm_quantize_in_memory(decoder().param, decoder().bin, table.text, o);
+                ASSERT_TRUE(via_table.ok) << via_table.error;
+                const test::LlmRun one = test::llm_table_and_quantize_in_memory(decoder().param, decoder().bin, o);
+                ASSERT_TRUE(one.ok) << one.error;
+                EXPECT_EQ(one.commits, 3);
+                EXPECT_EQ(one.table, table.text);
+                EXPECT_EQ(one.text, via_table.text);
+                EXPECT_TRUE(one.bin == via_table.bin);
+                EXPECT_EQ(one.report.table_rows, 14);
+                EXPECT_EQ(one.report.table_bytes_out, table.text.size());
+                EXPECT_EQ(one.report.bin_bytes_out, via_table.bin.size());
+            }
+    // Windows of rows down to one row, and threads: the same bytes.
+    const LlmOptions whole = llm_options("mseclip", 4, 32);
+    const test::LlmRun ref = test::llm_table_and_quantize_in_memory(decoder().param, decoder().bin, whole);
+    ASSERT_TRUE(ref.ok) << ref.error;
+    for (size_t window : {size_t(1), size_t(5000)})
+        for (int threads : {1, 2}) {
+            LlmOptions o = llm_options("mseclip", 4, 32, threads);
+            o.window_bytes = window;
+            const test::LlmRun r = test::llm_table_and_quantize_in_memory(decoder().param, decoder().bin, o);
+            ASSERT_TRUE(r.ok) << r.error;
+            EXPECT_EQ(r.table, ref.table) << "window " << window << " threads " << threads;
+            EXPECT_TRUE(r.bin == ref.bin) << "window " << window << " threads " << threads;
+        }
+}
+
+TEST(LlmGenerated, OnePassRefusesATableAndCalibrationMethods)
+{
+    MemorySource source(decoder().bin.data(), decoder().bin.size());
+    test::RecordingSink table_out, param_out, bin_out;
+    LlmQuantizeRequest request;
+    request.param = {"in.param", decoder().param};
+    request.bin_name = "in.bin";
+    request.bin = &source;
+    request.table = TextInput{"in.llm.table", "x_param_1 bits=4 block=32 1\n"};
+    Result<LlmReport> r = llm_table_and_quantize(request, table_out, param_out, bin_out);
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_TRUE(contains(r.status().message(), "not from another table")) << r.status().message();
+    EXPECT_EQ(table_out.commits + param_out.commits + bin_out.commits, 0);
+    const test::LlmRun awq = test::llm_table_and_quantize_in_memory(decoder().param, decoder().bin, llm_options("awq", 4, 64));
+    EXPECT_FALSE(awq.ok);
+    EXPECT_TRUE(contains(awq.error, "needs calibration data")) << awq.error;
+    EXPECT_EQ(awq.commits, 0);
+}
+
 TEST(LlmGenerated, ResultsDoNotDependOnThreadCount)
 {
     const test::LlmRun one = llm_table_in_memory(decoder().param, decoder().bin, llm_options("mseclip", 4, 32, 1));
@@ -342,6 +397,32 @@ TEST(LlmGenerated, CancelWritesNothing)
     ASSERT_FALSE(r.is_ok());
     EXPECT_TRUE(contains(r.status().message(), "cancelled"));
     EXPECT_EQ(param_out.commits + bin_out.commits, 0);
+}
+
+TEST(LlmGenerated, CancelBetweenWindowsOfOneWeightWritesNothing)
+{
+    // Windows of a few rows: the run is asked between them too, not only
+    // after each layer.
+    LlmOptions o = llm_options("minmax", 4, 32);
+    o.window_bytes = 4096;
+    std::vector<Progress> asked;
+    const test::LlmRun full = test::llm_table_and_quantize_in_memory(decoder().param, decoder().bin, o, false, [&asked](const Progress& p) {
+        asked.push_back(p);
+        return true;
+    });
+    ASSERT_TRUE(full.ok) << full.error;
+    size_t mid_layer = 0; // the first question asked inside a layer
+    for (size_t i = 1; i < asked.size() && !mid_layer; i++)
+        if (asked[i].layers_done == asked[i - 1].layers_done) mid_layer = i;
+    ASSERT_GT(mid_layer, 0u) << "never asked between windows of a weight";
+    EXPECT_GT(asked[mid_layer].bytes_done, asked[mid_layer - 1].bytes_done);
+    size_t calls = 0;
+    const test::LlmRun r = test::llm_table_and_quantize_in_memory(decoder().param, decoder().bin, o, false,
+                                                                  [&](const Progress&) { return calls++ < mid_layer; });
+    ASSERT_FALSE(r.ok);
+    EXPECT_TRUE(contains(r.error, "cancelled")) << r.error;
+    EXPECT_EQ(calls, mid_layer + 1);
+    EXPECT_EQ(r.commits, 0);
 }
 
 // --- refusals ---------------------------------------------------------------

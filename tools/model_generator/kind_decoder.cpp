@@ -120,9 +120,10 @@ Status build_decoder_of(ModelBuilder& b, const DecoderSize& z)
 
 } // namespace
 
-Status build_decoder(ModelBuilder& b) { return build_decoder_of(b, {128, 4, 2, 32, 352, 2}); }
-Status build_decoder_05b(ModelBuilder& b) { return build_decoder_of(b, {896, 14, 2, 64, 4864, 24}); }
-Status build_decoder_4g(ModelBuilder& b) { return build_decoder_of(b, {1536, 12, 2, 128, 8960, 21}); }
+// --blocks N sets the number of blocks (e.g. a 0.5b-wide decoder of 2 blocks, ~120 MB).
+Status build_decoder(ModelBuilder& b) { return build_decoder_of(b, {128, 4, 2, 32, 352, b.blocks(2)}); }
+Status build_decoder_05b(ModelBuilder& b) { return build_decoder_of(b, {896, 14, 2, 64, 4864, b.blocks(24)}); }
+Status build_decoder_4g(ModelBuilder& b) { return build_decoder_of(b, {1536, 12, 2, 128, 8960, b.blocks(21)}); }
 
 Status build_proj_out_05b(ModelBuilder& b)
 {

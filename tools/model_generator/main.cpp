@@ -23,7 +23,7 @@ void print_usage(std::FILE* to)
                  "  KIND     %s\n"
                  "  OUT_DIR  created if missing; gets model.param, model.bin, model.table\n"
                  "  --seed N weights and scales are a function of KIND and N (default 1)\n"
-                 "  --blocks N  repeated blocks of vit (default 12, ~28 MB each; 145: ~4 GB)\n",
+                 "  --blocks N  repeated blocks of vit (default 12, ~28 MB each; 145: ~4 GB) or of a decoder\n",
                  kinds.c_str());
 }
 
