@@ -11,6 +11,12 @@
 const SLOTS = 16;
 const SLOT_BYTES = 1 << 20; // a byte stream: the slot size does not change the read speed
 const SYNC_WINDOW = 32 << 20; // FileReaderSync: per-read overhead wants large reads
+// Before it streams, the core indexes the .bin: one buffered read (64 KiB)
+// at each blob, jumping across the whole file. A read this small that is
+// neither where the stream is nor the next bytes after the last one is such
+// a look-up: it is read by itself, and the stream stays where it is (a
+// restart would throw away and read again megabytes each time).
+const LOOKUP_BYTES = 64 << 10;
 
 // The ring's layout: blob_ring_layout.js.
 import { GEN, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
@@ -67,7 +73,9 @@ function ringReader(worker, blob) {
     Atomics.store(ctrl, word(slot, STATE), 0);
     Atomics.notify(ctrl, word(slot, STATE));
   };
+  let starts = 0;
   const restart = (offset) => {
+    starts++;
     gen++;
     Atomics.store(ctrl, GEN, gen);
     for (let s = 0; s < SLOTS; s++) free(s); // wakes and stops the previous stream
@@ -91,9 +99,19 @@ function ringReader(worker, blob) {
     return { start, length: Atomics.load(ctrl, word(cur, LENGTH)), flags: Atomics.load(ctrl, word(cur, FLAGS)) };
   };
 
+  const lookups = lookupReader(blob);
+  let next = 0; // where the last read ended
   restart(0); // the core reads from the start: begin now, while it parses the .param
   return {
     read(offset, dst) {
+      if (dst.length <= LOOKUP_BYTES && offset !== next) {
+        const s = filled();
+        if (offset < s.start || offset >= s.start + s.length) {
+          const n = lookups.read(offset, dst);
+          next = offset + n;
+          return n;
+        }
+      }
       let done = 0;
       while (done < dst.length) {
         const at = offset + done;
@@ -118,9 +136,11 @@ function ringReader(worker, blob) {
         dst.set(new Uint8Array(shared, dataAt + cur * slotBytes + (at - s.start), n), done);
         done += n;
       }
+      next = offset + done;
       return done;
     },
-    waitedMs: () => waitedMs,
+    waitedMs: () => waitedMs + lookups.waitedMs(),
+    streamStarts: () => starts, // how often the stream (re)started: 1 for a run that reads forward
     // Resolves once the first slot is in, this thread's event loop free
     // meanwhile: a Blob made in this worker reaches the browser through this
     // thread, and read synchronously before that, it would never arrive.
@@ -142,14 +162,38 @@ function ringReader(worker, blob) {
   };
 }
 
-function syncReader(blob) {
+// Look-ups: each read by itself through FileReaderSync.
+function lookupReader(blob) {
   const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync;
   const reader = new FileReaderSync();
-  let win = null;
-  let winAt = 0;
   let waitedMs = 0;
   return {
     read(offset, dst) {
+      const t = performance.now();
+      const bytes = new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset, offset + dst.length)));
+      waitedMs += performance.now() - t;
+      dst.set(bytes);
+      return bytes.length;
+    },
+    waitedMs: () => waitedMs,
+  };
+}
+
+function syncReader(blob) {
+  const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync;
+  const reader = new FileReaderSync();
+  const lookups = lookupReader(blob);
+  let win = null;
+  let winAt = 0;
+  let next = 0; // where the last read ended
+  let waitedMs = 0;
+  return {
+    read(offset, dst) {
+      if (dst.length <= LOOKUP_BYTES && offset !== next && !(win && offset >= winAt && offset < winAt + win.length)) {
+        const n = lookups.read(offset, dst);
+        next = offset + n;
+        return n;
+      }
       let done = 0;
       while (done < dst.length) {
         const at = offset + done;
@@ -165,9 +209,10 @@ function syncReader(blob) {
         dst.set(win.subarray(at - winAt, at - winAt + n), done);
         done += n;
       }
+      next = offset + done;
       return done;
     },
-    waitedMs: () => waitedMs,
+    waitedMs: () => waitedMs + lookups.waitedMs(),
     close() {},
   };
 }
@@ -179,7 +224,8 @@ export function canReadBlobSync() {
 
 /**
  * {size, read(offset, dst) -> count, waitedMs() -> time blocked on the
- * browser's reads, close()} over `blob`, in a worker.
+ * browser's reads, streamStarts() -> how often the read-ahead stream started
+ * (0 without one), close()} over `blob`, in a worker.
  * @param {Blob} blob
  */
 export async function blobSource(blob) {
@@ -188,5 +234,5 @@ export async function blobSource(blob) {
     r = ringReader(await startHelper(), blob);
     await r.ready();
   } else r = syncReader(blob);
-  return { size: blob.size, read: r.read, waitedMs: r.waitedMs, close: r.close };
+  return { size: blob.size, read: r.read, waitedMs: r.waitedMs, streamStarts: r.streamStarts ?? (() => 0), close: r.close };
 }

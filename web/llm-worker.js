@@ -25,37 +25,6 @@ import { openOutput, openSideOutput } from './save_target.js';
 // Compile the module and start the reader worker now, so a run waits for neither.
 const ready = Promise.all([preload(), prepareBlobReads()]).catch(() => {});
 
-// Before it streams, the core indexes the .bin: a 4-byte tag read at every
-// blob, across the whole file, each a 64 KiB read of the core's buffered
-// source. Through the read-ahead ring each of those would restart its
-// stream (and read megabytes ahead for nothing), so until the first larger
-// read (the first weight of the main pass) reads up to that size are served
-// by FileReaderSync; from then on every read goes to the ring, forward.
-const SMALL_READ_BYTES = 64 << 10;
-function smallReadsAside(file, source) {
-  const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync;
-  if (typeof FileReaderSync !== 'function') return source;
-  const reader = new FileReaderSync();
-  let asideMs = 0;
-  let indexing = true;
-  return {
-    ...source,
-    read(offset, dst) {
-      if (!indexing || dst.length > SMALL_READ_BYTES) {
-        indexing = false;
-        return source.read(offset, dst);
-      }
-      const t = performance.now();
-      const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(offset, offset + dst.length)));
-      dst.set(bytes);
-      asideMs += performance.now() - t;
-      return bytes.length;
-    },
-    // Time blocked on the File: the ring's waits and these reads.
-    waitedMs: () => (source.waitedMs?.() ?? 0) + asideMs,
-  };
-}
-
 let lastPost = 0;
 const progress = (cancel) => (p) => {
   const now = performance.now();
@@ -82,7 +51,7 @@ self.onmessage = async (event) => {
     if (makeTable) side = await openSideOutput();
     output = await openOutput(msg.output);
     // The .bin's read-ahead starts now, while the core parses the .param.
-    bin = canReadBlobSync() ? smallReadsAside(msg.bin, await blobSource(msg.bin)) : msg.bin;
+    bin = canReadBlobSync() ? await blobSource(msg.bin) : msg.bin;
     const t1 = performance.now();
     let r;
     try {

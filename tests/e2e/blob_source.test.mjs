@@ -35,6 +35,7 @@ self.onmessage = async ({ data: { size, reads } }) => {
       for (let i = 0; same && i < n; i++) same = dst[i] === bytes[offset + i];
       out.push({ offset, length, n, same });
     }
+    const streamStarts = src.streamStarts();
     src.close();
     // A second source on the same (kept) reader worker.
     const src2 = await blobSource(new Blob([bytes.subarray(0, Math.min(size, 1000))]));
@@ -44,7 +45,7 @@ self.onmessage = async ({ data: { size, reads } }) => {
     for (let i = 0; same && i < n; i++) same = dst[i] === bytes[i];
     out.push({ offset: 0, length: 1000, n, same, second: true });
     src2.close();
-    self.postMessage({ isolated: self.crossOriginIsolated, out });
+    self.postMessage({ isolated: self.crossOriginIsolated, out, streamStarts });
   } catch (e) {
     self.postMessage({ error: String(e?.message ?? e) });
   }
@@ -99,4 +100,28 @@ test('ring reader: an empty Blob and a tiny one', { timeout: 120000 }, async () 
   const tiny = await runReads(3, [[0, 2], [1, 5], [0, 3]]);
   assert.equal(tiny.error, undefined, tiny.error);
   for (const x of tiny.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}`);
+});
+
+test('ring reader: look-ups across the file leave the stream where it is', { timeout: 180000 }, async () => {
+  // What the core does with a .bin: one 64 KiB read at each blob, jumping
+  // ahead across the file (its index), then the weights from the start,
+  // forward, in reads of any size (some a little behind the last one's end).
+  const MiB = 1 << 20;
+  const KiB = 1 << 10;
+  const size = 40 * MiB + 777;
+  const reads = [];
+  for (const at of [120 * KiB, 2 * MiB + 3, 9 * MiB, 17 * MiB + 5, 30 * MiB, 39 * MiB]) reads.push([at, 64 * KiB]);
+  reads.push([size - 100, 64 * KiB]); // a look-up that ends past the end
+  let at = 4;
+  for (const n of [64 * KiB, 8 * KiB, 3 * MiB, 64 * KiB, 9 * MiB, 64 * KiB, 20 * MiB]) {
+    reads.push([at, n]);
+    at += n;
+  }
+  reads.push([at - 1000, 64 * KiB]); // a step back into what the stream holds
+  reads.push([at - 1000 + 64 * KiB, size]); // the rest
+  const r = await runReads(size, reads);
+  assert.equal(r.error, undefined, r.error);
+  assert.equal(r.isolated, true);
+  for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}: ${x.n} bytes, exact: ${x.same}`);
+  assert.equal(r.streamStarts, 1, 'the look-ups did not restart the stream');
 });
