@@ -110,21 +110,13 @@ Outcome run(const val& param, double bin_size, const val& read_bin, const val& t
 
 val quantize(val param, double bin_size, val read_bin, val table, val write_bin, val progress, val names)
 {
-    Outcome outcome;
-    try {
-        outcome = run(param, bin_size, read_bin, table, write_bin, progress, names);
-    } catch (const std::bad_alloc&) {
-        outcome = Outcome{};
-        outcome.error = "out of memory: the model does not fit in this WebAssembly instance (4 GB at most)";
-        outcome.error_code = ErrorCode::OutOfMemory;
-    } catch (const std::length_error&) {
-        outcome = Outcome{};
-        outcome.error = "out of memory: a size exceeds what this WebAssembly instance can hold";
-        outcome.error_code = ErrorCode::OutOfMemory;
-    } catch (const std::exception& e) {
-        outcome = Outcome{};
-        outcome.error = std::string("internal error: ") + e.what();
-    }
+    Outcome outcome = catch_thrown([&] { return run(param, bin_size, read_bin, table, write_bin, progress, names); },
+                                   [](const std::string& message, ErrorCode code) {
+                                       Outcome failed;
+                                       failed.error = message;
+                                       failed.error_code = code;
+                                       return failed;
+                                   });
     val o = val::object();
     if (outcome.error.empty()) {
         o.set("param", val::global("Uint8Array").new_(typed_memory_view(outcome.param.size(), reinterpret_cast<const uint8_t*>(outcome.param.data()))));

@@ -72,29 +72,6 @@ namespace {
 using namespace ncnn_int8;
 using namespace ncnn_int8::js;
 
-val error_object(const std::string& message, ErrorCode code = ErrorCode::Input)
-{
-    val o = val::object();
-    o.set("error", message);
-    o.set("errorCode", std::string(error_code_name(code)));
-    return o;
-}
-
-// Runs body() turning C++ exceptions (out of memory) into an error object.
-template <typename Body>
-val guarded(Body body)
-{
-    try {
-        return body();
-    } catch (const std::bad_alloc&) {
-        return error_object("out of memory: this does not fit in the WebAssembly instance (4 GB at most)", ErrorCode::OutOfMemory);
-    } catch (const std::length_error&) {
-        return error_object("out of memory: a size exceeds what this WebAssembly instance can hold", ErrorCode::OutOfMemory);
-    } catch (const std::exception& e) {
-        return error_object(std::string("internal error: ") + e.what());
-    }
-}
-
 std::vector<std::string> string_list(const val& array)
 {
     std::vector<std::string> out;

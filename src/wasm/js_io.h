@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,39 @@ using emscripten::val;
 constexpr size_t kReadChunk = size_t(4) << 20;
 // Output is handed to JS in pieces of about this size.
 constexpr size_t kWriteChunk = size_t(4) << 20;
+
+// Runs body(); what C++ throws (out of memory above all) becomes
+// on_error(message, code) instead of an abort. Only C++ exceptions: an
+// exception a JS callback throws goes on to the caller as it is.
+template <typename Body, typename OnError>
+auto catch_thrown(Body body, OnError on_error) -> decltype(body())
+{
+    try {
+        return body();
+    } catch (const std::bad_alloc&) {
+        return on_error("out of memory: this does not fit in the WebAssembly instance (4 GB at most)", ErrorCode::OutOfMemory);
+    } catch (const std::length_error&) {
+        return on_error("out of memory: a size exceeds what this WebAssembly instance can hold", ErrorCode::OutOfMemory);
+    } catch (const std::exception& e) {
+        return on_error(std::string("internal error: ") + e.what(), ErrorCode::Input);
+    }
+}
+
+// A failed call's result as the package reads it: {error, errorCode}.
+inline val error_object(const std::string& message, ErrorCode code = ErrorCode::Input)
+{
+    val o = val::object();
+    o.set("error", message);
+    o.set("errorCode", std::string(error_code_name(code)));
+    return o;
+}
+
+// body() returning its result object, or the error object of what it threw.
+template <typename Body>
+val guarded(Body body)
+{
+    return catch_thrown(body, [](const std::string& message, ErrorCode code) { return error_object(message, code); });
+}
 
 inline bool is_uint8_array(const val& v) { return v.instanceof (val::global("Uint8Array")); }
 

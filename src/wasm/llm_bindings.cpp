@@ -58,31 +58,6 @@ std::function<bool(const Progress&)> progress_of(const val& progress)
 
 bool valid_size(double size) { return size >= 0 && size <= 9007199254740991.0 && size == double(uint64_t(size)); }
 
-val error_object(const std::string& message, ErrorCode code = ErrorCode::Input)
-{
-    val o = val::object();
-    o.set("param", val::null());
-    o.set("report", val::null());
-    o.set("error", message);
-    o.set("errorCode", std::string(error_code_name(code)));
-    return o;
-}
-
-// Runs body() turning C++ exceptions (out of memory) into an error object.
-template <typename Body>
-val guarded(Body body)
-{
-    try {
-        return body();
-    } catch (const std::bad_alloc&) {
-        return error_object("out of memory: the model does not fit in this WebAssembly instance (4 GB at most)", ErrorCode::OutOfMemory);
-    } catch (const std::length_error&) {
-        return error_object("out of memory: a size exceeds what this WebAssembly instance can hold", ErrorCode::OutOfMemory);
-    } catch (const std::exception& e) {
-        return error_object(std::string("internal error: ") + e.what());
-    }
-}
-
 val llm_table(val param, double bin_size, val read_bin, val options, val write_table, val progress, val names)
 {
     return guarded([&]() -> val {
