@@ -40,9 +40,9 @@ void BlobStats::merge(const BlobStats& o)
     }
 }
 
-void add_absmax(BlobStats& s, const BlobView& b, long file_index)
+void add_absmax(BlobStats& s, const BlobView& b, long file_index, bool magnitudes)
 {
-    if (s.magnitude.empty()) s.magnitude.resize(kMagnitudeSlots); // zeros (calloc), pages untouched
+    if (magnitudes && s.magnitude.empty()) s.magnitude.resize(kMagnitudeSlots); // zeros (calloc), pages untouched
     uint64_t* mag = s.magnitude.data();
     // Lane-wise running maxima (NaN never wins a `<`, as in the serial
     // loop, and max is order-free otherwise), so the loop vectorizes.
@@ -62,6 +62,7 @@ void add_absmax(BlobStats& s, const BlobView& b, long file_index)
             const float a = std::fabs(p[k]);
             lane[0] = lane[0] < a ? a : lane[0];
         }
+        if (!magnitudes) continue;
         // Bins a block at a time, then counted. Bin 0 (zeros: half of a ReLU
         // output) rotates over spare slots: increments of one counter back
         // to back would each wait for the previous store.
@@ -76,7 +77,7 @@ void add_absmax(BlobStats& s, const BlobView& b, long file_index)
             for (int i = 0; i < n; i++) mag[bins[i]]++;
         }
     }
-    for (int i = kMagnitudeBins; i < kMagnitudeSlots; i++) {
+    for (int i = kMagnitudeBins; magnitudes && i < kMagnitudeSlots; i++) {
         mag[0] += mag[i];
         mag[i] = 0;
     }
@@ -217,12 +218,8 @@ int kl_threshold_bin(const std::vector<uint64_t>& histogram)
             for (int k = left_upper; k < t; k++) expand[k] += quant[target_bin - 1];
         }
 
-        // A bin where both sides agree adds base * log(1) = +0, which leaves
-        // the sum as it is: only the others pay for a log (empty stretches
-        // of the histogram are eps on both sides).
         float kl = 0.f;
-        for (int i = 0; i < t - 1; i++)
-            if (base[i] != expand[i]) kl += base[i] * std::log(base[i] / expand[i]);
+        for (int i = 0; i < t - 1; i++) kl += base[i] * std::log(base[i] / expand[i]);
         kl += clip_last * std::log(clip_last / expand[t - 1]);
         if (kl < best_kl) {
             best_kl = kl;
@@ -239,6 +236,14 @@ double clipped_share(const BlobStats& s, float threshold)
     const uint32_t tb = magnitude_bin(threshold);
     uint64_t above = 0;
     for (uint32_t i = tb + 1; i < static_cast<uint32_t>(kMagnitudeBins); i++) above += s.magnitude[i];
+    return static_cast<double>(above) / static_cast<double>(s.values);
+}
+
+double clipped_share_of_histogram(const BlobStats& s, int threshold_bin)
+{
+    if (s.values == 0 || s.histogram.size() != static_cast<size_t>(kHistogramBins) || threshold_bin < 0) return 0.0;
+    uint64_t above = 0;
+    for (int i = threshold_bin + 1; i < kHistogramBins; i++) above += s.histogram[i];
     return static_cast<double>(above) / static_cast<double>(s.values);
 }
 

@@ -85,8 +85,9 @@ struct BlobStats {
     void merge(const BlobStats& other);
 };
 
-// Pass 1 (every method): absmax, N, magnitude histogram.
-void add_absmax(BlobStats& s, const BlobView& b, long file_index);
+// Pass 1 (every method): absmax, N, and (with `magnitudes`: aciq, whose
+// clipped share has no histogram to come from) the magnitude histogram.
+void add_absmax(BlobStats& s, const BlobView& b, long file_index, bool magnitudes = true);
 
 // Pass 2 (kl): the reference's histogram against the final absmax; zeros skipped.
 void add_histogram(BlobStats& s, const BlobView& b, float absmax);
@@ -99,5 +100,10 @@ int kl_threshold_bin(const std::vector<uint64_t>& histogram);
 // magnitude histogram (values in the threshold's own bin, within 2^-7
 // relative, count as not clipped).
 double clipped_share(const BlobStats& s, float threshold);
+
+// The same from the 2048-bin histogram for a threshold in the middle of
+// bin `threshold_bin` (kl's): values in later bins are clipped, those in
+// the threshold's own bin (within absmax / 2048) count as not clipped.
+double clipped_share_of_histogram(const BlobStats& s, int threshold_bin);
 
 } // namespace ncnn_int8

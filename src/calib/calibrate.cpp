@@ -237,9 +237,11 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             w.stats.resize(plan.names.size());
             w.seconds.assign(files, 0.0);
         }
+        // kl and eq take the report's clipped share from their histograms
+        const bool count_magnitudes = o.method == CalibMethod::Aciq;
         RETURN_IF_ERROR(run_pass(job, plan.run_names, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
             const Clock::time_point t = Clock::now();
-            Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_absmax(w.stats[b], v, static_cast<long>(i)); });
+            Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_absmax(w.stats[b], v, static_cast<long>(i), count_magnitudes); });
             w.seconds[i] += seconds_since(t);
             return s;
         }));
@@ -251,6 +253,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             for (size_t b = 0; b < merged.size(); b++) merged[b].merge(workers[w].stats[b]);
 
         std::vector<float> thresholds(plan.names.size());
+        std::vector<int> kl_bins(plan.names.size(), -1);
         if (o.method != CalibMethod::Aciq) { // eq starts from kl
             for (Worker& w : workers)
                 for (BlobStats& s : w.stats) s.histogram.assign(kHistogramBins, 0);
@@ -270,6 +273,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             auto search = [&]() {
                 for (size_t b; (b = next++) < merged.size();) {
                     const int bin = kl_threshold_bin(merged[b].histogram);
+                    kl_bins[b] = bin;
                     thresholds[b] = (bin + 0.5f) * merged[b].absmax / kHistogramBins;
                 }
             };
@@ -298,7 +302,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             s.absmax = merged[b].absmax;
             s.threshold = o.method == CalibMethod::Eq ? 127 / scale : thresholds[b];
             s.scale = scale;
-            s.clipped_share = clipped_share(merged[b], thresholds[b]);
+            s.clipped_share = count_magnitudes ? clipped_share(merged[b], thresholds[b]) : clipped_share_of_histogram(merged[b], kl_bins[b]);
             s.values = merged[b].values;
             s.aciq_n = merged[b].last_count;
             out.blobs.push_back(s);
