@@ -50,11 +50,11 @@ if [ "$callgrind" -gt 0 ]; then
   command -v valgrind >/dev/null || { echo "--callgrind needs valgrind" >&2; exit 1; }
   # valgrind 3.19 cannot decode rdtscp, which libhwy's start-up timer
   # calibration runs: a copy with rdtscp (0f 01 f9) as rdtsc; nop (0f 31 90).
-  hwy="$(ldd "$ours" | awk '/libhwy\.so/ {print $3}')"
+  hwy="$(ldd "$ours" | awk '/libhwy\.so/ {print $1 " " $3}')"
   if [ -n "$hwy" ]; then
+    read -r soname path <<< "$hwy"
     mkdir -p "$tmp/lib"
-    python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); open(sys.argv[2], "wb").write(d.replace(b"\x0f\x01\xf9", b"\x0f\x31\x90"))' "$hwy" "$tmp/lib/$(basename "$hwy")"
-    ln -sf "$(basename "$hwy")" "$tmp/lib/libhwy.so.1"
+    python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); open(sys.argv[2], "wb").write(d.replace(b"\x0f\x01\xf9", b"\x0f\x31\x90"))' "$path" "$tmp/lib/$soname"
   fi
   # instructions TOOL -> Ir of one run on the first N inputs (from the case folder)
   instructions() {
