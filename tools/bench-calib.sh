@@ -8,7 +8,10 @@
 # reference's or passes table_diff.py's rules. --baseline runs another
 # build of ours (e.g. an earlier commit's) in the same rotation, for
 # before/after ratios under the same machine load.
-#   NCNN2TABLE_REF=/path/to/ncnn2table tools/bench-calib.sh [--repeats N] [--cases "a b"] [--threads T] [--methods "kl aciq"] [--baseline PATH]
+# --callgrind N counts instructions instead (valgrind's callgrind, the
+# first N inputs of each list): a figure machine load does not move, for
+# before/after and reference/ours ratios on a busy machine.
+#   NCNN2TABLE_REF=/path/to/ncnn2table tools/bench-calib.sh [--repeats N] [--cases "a b"] [--threads T] [--methods "kl aciq"] [--baseline PATH] [--callgrind N]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +22,7 @@ threads=1
 cases=""
 methods="kl aciq"
 baseline=""
+callgrind=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --repeats) repeats="$2"; shift 2 ;;
@@ -26,7 +30,8 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --methods) methods="$2"; shift 2 ;;
     --baseline) baseline="$2"; shift 2 ;;
-    *) echo "usage: $0 [--repeats N] [--cases \"a b\"] [--threads T] [--methods \"kl aciq\"] [--baseline PATH]" >&2; exit 2 ;;
+    --callgrind) callgrind="$2"; shift 2 ;;
+    *) echo "usage: $0 [--repeats N] [--cases \"a b\"] [--threads T] [--methods \"kl aciq\"] [--baseline PATH] [--callgrind N]" >&2; exit 2 ;;
   esac
 done
 [ -d "$corpus/cases" ] || { echo "no calibration corpus at $corpus" >&2; exit 1; }
@@ -40,6 +45,42 @@ if [ -n "$baseline" ] && [ ! -x "$baseline" ]; then echo "--baseline $baseline i
 [ -z "$cases" ] && cases="$(ls "$corpus/cases")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+
+if [ "$callgrind" -gt 0 ]; then
+  command -v valgrind >/dev/null || { echo "--callgrind needs valgrind" >&2; exit 1; }
+  # valgrind 3.19 cannot decode rdtscp, which libhwy's start-up timer
+  # calibration runs: a copy with rdtscp (0f 01 f9) as rdtsc; nop (0f 31 90).
+  hwy="$(ldd "$ours" | awk '/libhwy\.so/ {print $1 " " $3}')"
+  if [ -n "$hwy" ]; then
+    read -r soname path <<< "$hwy"
+    mkdir -p "$tmp/lib"
+    python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); open(sys.argv[2], "wb").write(d.replace(b"\x0f\x01\xf9", b"\x0f\x31\x90"))' "$path" "$tmp/lib/$soname"
+  fi
+  # instructions TOOL -> Ir of one run on the first N inputs (from the case folder)
+  instructions() {
+    local tool="$1"; shift
+    LD_LIBRARY_PATH="$tmp/lib" valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$tool" model.param model.bin "$short" "$tmp/cg.table" "$@" >/dev/null 2>"$tmp/stderr" || {
+      echo "FAILED: $tool ($(tail -1 "$tmp/stderr"))" >&2; echo 0; return; }
+    awk '/^summary:/ {print $2}' "$tmp/cg.out"
+  }
+  printf "%-20s %-5s %16s %16s %9s %16s %9s\n" case method "ref Ir" "ours Ir" "ref/ours" "base Ir" "base/ours"
+  for c in ${cases:-$(ls "$corpus/cases")}; do
+    dir="$corpus/cases/$c"
+    if [ -f "$dir/list.txt" ]; then lists=list.txt; else lists="$(ls "$dir" | grep -E '^list_[a-z]\.txt$' | paste -sd, -)"; fi
+    short=""
+    for l in ${lists//,/ }; do head -n "$callgrind" "$dir/$l" > "$tmp/short_$l"; short="${short:+$short,}$tmp/short_$l"; done
+    read -r -a args < "$dir/args.txt"
+    args=("${args[@]/#thread=*/thread=1}")
+    for m in $methods; do
+      o="$(cd "$dir" && instructions "$ours" "${args[@]}" method=$m)"
+      r="-"; rr="-"; b="-"; br="-"
+      if [ -n "$ref" ]; then r="$(cd "$dir" && instructions "$ref" "${args[@]}" method=$m)"; rr="$(awk -v a="$r" -v b="$o" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')"; fi
+      if [ -n "$baseline" ]; then b="$(cd "$dir" && instructions "$baseline" "${args[@]}" method=$m)"; br="$(awk -v a="$b" -v b="$o" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}')"; fi
+      printf "%-20s %-5s %16s %16s %9s %16s %9s\n" "$c" "$m" "$r" "$o" "$rr" "$b" "$br"
+    done
+  done
+  exit 0
+fi
 
 # run TOOL OUT ARGS... -> "seconds peak_kib cpu_seconds" of one run (from the case folder)
 run() {

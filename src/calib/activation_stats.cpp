@@ -31,7 +31,7 @@ void BlobStats::merge(const BlobStats& o)
     }
     values += o.values;
     if (!o.magnitude.empty()) {
-        if (magnitude.empty()) magnitude.assign(kMagnitudeBins, 0);
+        if (magnitude.empty()) magnitude.resize(kMagnitudeSlots); // zeros (calloc)
         for (int i = 0; i < kMagnitudeBins; i++) magnitude[i] += o.magnitude[i];
     }
     if (!o.histogram.empty()) {
@@ -40,9 +40,9 @@ void BlobStats::merge(const BlobStats& o)
     }
 }
 
-void add_absmax(BlobStats& s, const BlobView& b, long file_index)
+void add_absmax(BlobStats& s, const BlobView& b, long file_index, bool magnitudes)
 {
-    if (s.magnitude.empty()) s.magnitude.assign(kMagnitudeBins, 0);
+    if (magnitudes && s.magnitude.empty()) s.magnitude.resize(kMagnitudeSlots); // zeros (calloc), pages untouched
     uint64_t* mag = s.magnitude.data();
     // Lane-wise running maxima (NaN never wins a `<`, as in the serial
     // loop, and max is order-free otherwise), so the loop vectorizes.
@@ -62,7 +62,24 @@ void add_absmax(BlobStats& s, const BlobView& b, long file_index)
             const float a = std::fabs(p[k]);
             lane[0] = lane[0] < a ? a : lane[0];
         }
-        for (k = 0; k < per; k++) mag[magnitude_bin(p[k])]++;
+        if (!magnitudes) continue;
+        // Bins a block at a time, then counted. Bin 0 (zeros: half of a ReLU
+        // output) rotates over spare slots: increments of one counter back
+        // to back would each wait for the previous store.
+        constexpr int kBlock = 256;
+        uint32_t bins[kBlock];
+        for (size_t k0 = 0; k0 < per; k0 += kBlock) {
+            const int n = static_cast<int>(std::min<size_t>(kBlock, per - k0));
+            for (int i = 0; i < n; i++) {
+                const uint32_t bin = magnitude_bin(p[k0 + i]);
+                bins[i] = bin == 0 ? kMagnitudeBins + (i & (kZeroSlots - 1)) : bin;
+            }
+            for (int i = 0; i < n; i++) mag[bins[i]]++;
+        }
+    }
+    for (int i = kMagnitudeBins; magnitudes && i < kMagnitudeSlots; i++) {
+        mag[0] += mag[i];
+        mag[i] = 0;
     }
     float m = 0.f;
     for (int l = 0; l < kLanes; l++) m = std::max(m, lane[l]);
@@ -78,11 +95,15 @@ void add_absmax(BlobStats& s, const BlobView& b, long file_index)
 void add_histogram(BlobStats& s, const BlobView& b, float absmax)
 {
     if (s.histogram.empty()) s.histogram.assign(kHistogramBins, 0);
-    // Bins are computed a block at a time (vectorizable division), zeros go
-    // to an extra slot instead of a branch, then counted serially.
+    // Bins are computed a block at a time (vectorizable division), then
+    // counted in two tables taking turns, zeros rotating over spare slots
+    // instead of a branch: increments of one counter back to back would each
+    // wait for the previous store. 32-bit counts: a call counts fewer than
+    // 2^32 values per table (a blob that large does not fit in memory).
     constexpr int kBlock = 256;
+    constexpr int kSlots = kHistogramBins + kZeroSlots;
     int32_t bins[kBlock];
-    uint64_t counts[kHistogramBins + 1] = {};
+    uint32_t counts[2][kSlots] = {};
     const size_t per = counted_per_channel(b);
     const size_t stride = static_cast<size_t>(b.w) * b.h * b.d;
     for (int q = 0; q < b.c; q++) {
@@ -95,13 +116,18 @@ void add_histogram(BlobStats& s, const BlobView& b, float absmax)
                 const float r = std::fabs(x) / absmax * kHistogramBins;
                 const float rc = r < kHistogramBins - 1 ? r : static_cast<float>(kHistogramBins - 1);
                 const int32_t bin = static_cast<int32_t>(rc);
-                bins[i] = x == 0.f ? kHistogramBins : bin;
+                bins[i] = x == 0.f ? kHistogramBins + (i & (kZeroSlots - 1)) : bin;
             }
-            for (int i = 0; i < n; i++) counts[bins[i]]++;
+            int i = 0;
+            for (; i + 2 <= n; i += 2) {
+                counts[0][bins[i]]++;
+                counts[1][bins[i + 1]]++;
+            }
+            if (i < n) counts[0][bins[i]]++;
         }
     }
     uint64_t* h = s.histogram.data();
-    for (int i = 0; i < kHistogramBins; i++) h[i] += counts[i];
+    for (int i = 0; i < kHistogramBins; i++) h[i] += static_cast<uint64_t>(counts[0][i]) + counts[1][i];
 }
 
 int kl_threshold_bin(const std::vector<uint64_t>& histogram)
@@ -210,6 +236,14 @@ double clipped_share(const BlobStats& s, float threshold)
     const uint32_t tb = magnitude_bin(threshold);
     uint64_t above = 0;
     for (uint32_t i = tb + 1; i < static_cast<uint32_t>(kMagnitudeBins); i++) above += s.magnitude[i];
+    return static_cast<double>(above) / static_cast<double>(s.values);
+}
+
+double clipped_share_of_histogram(const BlobStats& s, int threshold_bin)
+{
+    if (s.values == 0 || s.histogram.size() != static_cast<size_t>(kHistogramBins) || threshold_bin < 0) return 0.0;
+    uint64_t above = 0;
+    for (int i = threshold_bin + 1; i < kHistogramBins; i++) above += s.histogram[i];
     return static_cast<double>(above) / static_cast<double>(s.values);
 }
 

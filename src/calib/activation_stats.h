@@ -7,12 +7,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
+#include <utility>
 #include <vector>
 
 namespace ncnn_int8 {
 
 constexpr int kHistogramBins = 2048;
 constexpr int kMagnitudeBins = 1 << 15; // |x|'s float bits >> 16
+// Counting slots of BlobStats::magnitude: the bins, then spare slots that
+// spread bin 0's increments while add_absmax counts (zero between calls).
+constexpr int kZeroSlots = 8;
+constexpr int kMagnitudeSlots = kMagnitudeBins + kZeroSlots;
 
 // One blob as the engine hands it over (dense, channel after channel).
 struct BlobView {
@@ -26,19 +33,61 @@ struct BlobView {
 size_t counted_per_channel(const BlobView& b);
 size_t counted_values(const BlobView& b);
 
+// Counters from calloc, left as it gives them: zero, and (for a large block
+// the system hands over fresh) not even touched until counted into, so the
+// magnitude histogram costs a blob only the pages its values reach.
+template <typename T>
+struct ZeroedAllocator {
+    using value_type = T;
+    ZeroedAllocator() = default;
+    template <typename U>
+    ZeroedAllocator(const ZeroedAllocator<U>&) noexcept
+    {
+    }
+    T* allocate(size_t n)
+    {
+        void* p = std::calloc(n, sizeof(T));
+        if (!p) throw std::bad_alloc();
+        return static_cast<T*>(p);
+    }
+    void deallocate(T* p, size_t) noexcept { std::free(p); }
+    template <typename U>
+    void construct(U* p) noexcept
+    {
+        ::new (static_cast<void*>(p)) U; // calloc's zero stays; the page is not written
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args)
+    {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+    template <typename U>
+    bool operator==(const ZeroedAllocator<U>&) const noexcept
+    {
+        return true;
+    }
+    template <typename U>
+    bool operator!=(const ZeroedAllocator<U>&) const noexcept
+    {
+        return false;
+    }
+};
+using ZeroedCounts = std::vector<uint64_t, ZeroedAllocator<uint64_t>>;
+
 struct BlobStats {
     float absmax = 0.f;
     long last_file = -1;             // list index of the file that set last_count
     int last_count = 0;              // values counted in that file (aciq's N)
     uint64_t values = 0;             // values counted over all files
-    std::vector<uint64_t> magnitude; // kMagnitudeBins, filled by add_absmax
+    ZeroedCounts magnitude;          // kMagnitudeSlots, filled by add_absmax
     std::vector<uint64_t> histogram; // kHistogramBins, filled by add_histogram
 
     void merge(const BlobStats& other);
 };
 
-// Pass 1 (every method): absmax, N, magnitude histogram.
-void add_absmax(BlobStats& s, const BlobView& b, long file_index);
+// Pass 1 (every method): absmax, N, and (with `magnitudes`: aciq, whose
+// clipped share has no histogram to come from) the magnitude histogram.
+void add_absmax(BlobStats& s, const BlobView& b, long file_index, bool magnitudes = true);
 
 // Pass 2 (kl): the reference's histogram against the final absmax; zeros skipped.
 void add_histogram(BlobStats& s, const BlobView& b, float absmax);
@@ -51,5 +100,10 @@ int kl_threshold_bin(const std::vector<uint64_t>& histogram);
 // magnitude histogram (values in the threshold's own bin, within 2^-7
 // relative, count as not clipped).
 double clipped_share(const BlobStats& s, float threshold);
+
+// The same from the 2048-bin histogram for a threshold in the middle of
+// bin `threshold_bin` (kl's): values in later bins are clipped, those in
+// the threshold's own bin (within absmax / 2048) count as not clipped.
+double clipped_share_of_histogram(const BlobStats& s, int threshold_bin);
 
 } // namespace ncnn_int8

@@ -62,7 +62,9 @@ size_t worker_count(const CalibOptions& o, size_t files)
 }
 
 // Runs `per_file(worker, runner, file)` over every file on `threads`
-// workers. On failure the error of the lowest file index is returned, so
+// workers. A worker's runner is made on its first pass and kept for the
+// next (every pass wants the same blobs), so the model loads once per
+// worker. On failure the error of the lowest file index is returned, so
 // the message does not depend on scheduling.
 template <typename Worker, typename PerFile>
 Status run_pass(const CalibrationJob& job, const std::vector<std::string>& wanted, const char* stage, size_t files, std::vector<Worker>& workers,
@@ -82,15 +84,19 @@ Status run_pass(const CalibrationJob& job, const std::vector<std::string>& wante
         stop = true;
     };
     auto body = [&](size_t w) {
-        auto runner = job.make_runner(wanted);
-        if (!runner.is_ok()) {
-            record(0, runner.status());
-            return;
+        std::unique_ptr<ForwardRunner>& runner = workers[w].runner;
+        if (!runner) {
+            auto made = job.make_runner(wanted);
+            if (!made.is_ok()) {
+                record(0, made.status());
+                return;
+            }
+            runner = std::move(made).value();
         }
         while (!stop) {
             const size_t i = next++;
             if (i >= files) break;
-            Status s = per_file(workers[w], *runner.value(), i);
+            Status s = per_file(workers[w], *runner, i);
             if (!s.is_ok()) {
                 record(i, std::move(s));
                 break;
@@ -117,6 +123,7 @@ Status run_pass(const CalibrationJob& job, const std::vector<std::string>& wante
 }
 
 struct Worker {
+    std::unique_ptr<ForwardRunner> runner; // made by the first pass
     std::vector<BlobStats> stats;
     std::vector<double> seconds; // per file, this pass
 };
@@ -170,7 +177,7 @@ Result<InputTensor> prepare_input(const CalibOptions& o, size_t j, const uint8_t
         t.d = s[2];
         t.c = s[3];
     }
-    t.data = std::move(a.data);
+    t.data.assign(a.data.begin(), a.data.end());
     return t;
 }
 
@@ -230,17 +237,23 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             w.stats.resize(plan.names.size());
             w.seconds.assign(files, 0.0);
         }
+        // kl and eq take the report's clipped share from their histograms
+        const bool count_magnitudes = o.method == CalibMethod::Aciq;
         RETURN_IF_ERROR(run_pass(job, plan.run_names, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
             const Clock::time_point t = Clock::now();
-            Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_absmax(w.stats[b], v, static_cast<long>(i)); });
+            Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_absmax(w.stats[b], v, static_cast<long>(i), count_magnitudes); });
             w.seconds[i] += seconds_since(t);
             return s;
         }));
-        std::vector<BlobStats> merged(plan.names.size());
-        for (const Worker& w : workers)
-            for (size_t b = 0; b < merged.size(); b++) merged[b].merge(w.stats[b]);
+        // the first worker's statistics are taken over, not copied (the
+        // histogram pass fills fresh ones)
+        std::vector<BlobStats> merged = std::move(workers[0].stats);
+        workers[0].stats.assign(plan.names.size(), BlobStats());
+        for (size_t w = 1; w < workers.size(); w++)
+            for (size_t b = 0; b < merged.size(); b++) merged[b].merge(workers[w].stats[b]);
 
         std::vector<float> thresholds(plan.names.size());
+        std::vector<int> kl_bins(plan.names.size(), -1);
         if (o.method != CalibMethod::Aciq) { // eq starts from kl
             for (Worker& w : workers)
                 for (BlobStats& s : w.stats) s.histogram.assign(kHistogramBins, 0);
@@ -260,6 +273,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             auto search = [&]() {
                 for (size_t b; (b = next++) < merged.size();) {
                     const int bin = kl_threshold_bin(merged[b].histogram);
+                    kl_bins[b] = bin;
                     thresholds[b] = (bin + 0.5f) * merged[b].absmax / kHistogramBins;
                 }
             };
@@ -288,7 +302,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
             s.absmax = merged[b].absmax;
             s.threshold = o.method == CalibMethod::Eq ? 127 / scale : thresholds[b];
             s.scale = scale;
-            s.clipped_share = clipped_share(merged[b], thresholds[b]);
+            s.clipped_share = count_magnitudes ? clipped_share(merged[b], thresholds[b]) : clipped_share_of_histogram(merged[b], kl_bins[b]);
             s.values = merged[b].values;
             s.aciq_n = merged[b].last_count;
             out.blobs.push_back(s);

@@ -17,14 +17,7 @@ const char kCliUsage[] =
 
 namespace {
 
-CliArgs error(int exit_code, std::string message)
-{
-    CliArgs out;
-    out.action = CliArgs::Action::Error;
-    out.exit_code = exit_code;
-    out.message = std::move(message);
-    return out;
-}
+CliArgs error(int exit_code, std::string message) { return cli_error<CliArgs>(exit_code, std::move(message)); }
 
 // The path with its folder resolved, so that two spellings of the same
 // output file compare equal; the path itself when the folder does not exist
@@ -47,14 +40,7 @@ CliArgs parse_cli_args(const std::vector<std::string>& args, const RealDir& real
     std::vector<std::string> positional;
     for (size_t i = 0; i < args.size(); i++) {
         const std::string& arg = args[i];
-        if (arg == "--help" || arg == "-h") {
-            out.action = CliArgs::Action::Help;
-            return out;
-        }
-        if (arg == "--version") {
-            out.action = CliArgs::Action::Version;
-            return out;
-        }
+        if (take_info_flag(arg, out)) return out;
         if (arg == "--quiet") {
             out.quiet = true;
         } else if (arg == "--report") {

@@ -28,14 +28,7 @@ const char kNcnn2TableUsage[] =
 
 namespace {
 
-Ncnn2TableArgs error(int exit_code, std::string message)
-{
-    Ncnn2TableArgs a;
-    a.action = Ncnn2TableArgs::Action::Error;
-    a.exit_code = exit_code;
-    a.message = std::move(message);
-    return a;
-}
+Ncnn2TableArgs error(int exit_code, std::string message) { return cli_error<Ncnn2TableArgs>(exit_code, std::move(message)); }
 
 } // namespace
 
@@ -44,16 +37,9 @@ Ncnn2TableArgs parse_ncnn2table_args(const std::vector<std::string>& argv)
     Ncnn2TableArgs out;
     std::vector<std::string> args;
     for (const std::string& a : argv) {
-        if (a == "--help" || a == "-h") {
-            out.action = Ncnn2TableArgs::Action::Help;
-            return out;
-        }
+        if (take_info_flag(a, out)) return out;
         if (a == "--layers") {
             out.action = Ncnn2TableArgs::Action::Layers;
-            return out;
-        }
-        if (a == "--version") {
-            out.action = Ncnn2TableArgs::Action::Version;
             return out;
         }
         if (!a.empty() && a[0] == '-') return error(2, "ncnn2table: error: unknown option " + a + "\n" + kNcnn2TableUsage);

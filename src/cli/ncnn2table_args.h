@@ -8,25 +8,22 @@
 
 #include "calib/calib_options.h"
 #include "calib/calibrate.h"
+#include "cli/cli_args.h"
 
 namespace ncnn_int8 {
 
 extern const char kNcnn2TableUsage[];
 
-struct Ncnn2TableArgs {
-    // Run: make the table. Help/Version/Layers: print and exit 0. Error:
-    // print `message` to stderr and exit with `exit_code` (1: a bad option or
-    // value, message without the "ncnn2table: error: " prefix; 2: bad usage,
-    // the message is printed as it is).
-    enum class Action { Run,
-                        Help,
-                        Version,
-                        Layers,
-                        Error };
-    Action action = Action::Run;
-    int exit_code = 0;
-    std::string message;
+enum class Ncnn2TableAction { Run,
+                              Help,
+                              Version,
+                              Layers,
+                              Error };
 
+// Run: make the table. Layers: print the engine's layer types. An Error's
+// message for exit code 1 comes without the "ncnn2table: error: " prefix;
+// for 2 it is printed as it is.
+struct Ncnn2TableArgs : CliDecision<Ncnn2TableAction> {
     std::string param_path, bin_path;
     std::string list_arg; // LIST[,LIST...]; empty: the weight-only table
     std::string table_path;

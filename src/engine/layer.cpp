@@ -13,4 +13,10 @@ Result<std::vector<float>> LayerContext::weight(const std::string& blob) const
     return std::move(data.f32);
 }
 
+Result<Floats> LayerContext::weight_values(const std::string& blob) const
+{
+    ASSIGN_OR_RETURN(std::vector<float> values, weight(blob));
+    return Floats(values.begin(), values.end());
+}
+
 } // namespace ncnn_int8::engine

@@ -3,6 +3,7 @@
 // axis splits the data into outer x extent x inner.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -21,15 +22,24 @@ inline std::vector<int> axes_of(const Tensor& t)
     }
 }
 
+// A tensor with these extents (outermost first), values unset (for a
+// caller that writes them all).
+inline Tensor tensor_for_overwrite(const std::vector<int>& ext)
+{
+    switch (ext.size()) {
+    case 1: return Tensor::for_overwrite(1, ext[0], 1, 1, 1);
+    case 2: return Tensor::for_overwrite(2, ext[1], ext[0], 1, 1);
+    case 3: return Tensor::for_overwrite(3, ext[2], ext[1], 1, ext[0]);
+    default: return Tensor::for_overwrite(4, ext[3], ext[2], ext[1], ext[0]);
+    }
+}
+
 // A tensor with these extents (outermost first), values zero.
 inline Tensor tensor_of(const std::vector<int>& ext)
 {
-    switch (ext.size()) {
-    case 1: return Tensor::make1(ext[0]);
-    case 2: return Tensor::make2(ext[1], ext[0]);
-    case 3: return Tensor::make3(ext[2], ext[1], ext[0]);
-    default: return Tensor::make4(ext[3], ext[2], ext[1], ext[0]);
-    }
+    Tensor t = tensor_for_overwrite(ext);
+    std::fill(t.data.begin(), t.data.end(), 0.f);
+    return t;
 }
 
 struct AxisSplit {

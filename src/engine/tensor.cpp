@@ -1,9 +1,19 @@
 #include "engine/tensor.h"
 
+#include <algorithm>
+
 namespace ncnn_int8::engine {
 
 namespace {
 Tensor shaped(int dims, int w, int h, int d, int c)
+{
+    Tensor t = Tensor::for_overwrite(dims, w, h, d, c);
+    std::fill(t.data.begin(), t.data.end(), 0.f);
+    return t;
+}
+} // namespace
+
+Tensor Tensor::for_overwrite(int dims, int w, int h, int d, int c)
 {
     Tensor t;
     t.dims = dims;
@@ -11,10 +21,9 @@ Tensor shaped(int dims, int w, int h, int d, int c)
     t.h = h;
     t.d = d;
     t.c = c;
-    t.data.assign(t.total(), 0.f);
+    t.data.resize(t.total());
     return t;
 }
-} // namespace
 
 Tensor Tensor::make1(int w) { return shaped(1, w, 1, 1, 1); }
 Tensor Tensor::make2(int w, int h) { return shaped(2, w, h, 1, 1); }

@@ -11,15 +11,46 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <new>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ncnn_int8::engine {
 
+// std::allocator whose value-initialization (resize, vector(n)) leaves the
+// elements uninitialized: a layer that writes every output value does not
+// pay for zeroing it first. assign(n, v) and the other fills still fill.
+template <typename T>
+struct UninitAllocator : std::allocator<T> {
+    template <typename U>
+    struct rebind {
+        using other = UninitAllocator<U>;
+    };
+    UninitAllocator() = default;
+    template <typename U>
+    UninitAllocator(const UninitAllocator<U>&) noexcept
+    {
+    }
+    template <typename U>
+    void construct(U* p) noexcept
+    {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args)
+    {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+
+using Floats = std::vector<float, UninitAllocator<float>>;
+
 struct Tensor {
     int dims = 0; // 0: empty; 1..4 as ncnn's Mat
     int w = 1, h = 1, d = 1, c = 1;
-    std::vector<float> data; // c * plane() values
+    Floats data; // c * plane() values
 
     size_t plane() const { return static_cast<size_t>(w) * h * d; }
     size_t total() const { return plane() * static_cast<size_t>(c); }
@@ -34,6 +65,10 @@ struct Tensor {
     static Tensor make4(int w, int h, int d, int c);
     // Same dims and axes as `shape`, values zero.
     static Tensor like(const Tensor& shape);
+    // A shape as ncnn's Mat::create makes it, values left unset: for layers
+    // that write every value.
+    static Tensor for_overwrite(int dims, int w, int h, int d, int c);
+    static Tensor for_overwrite_like(const Tensor& shape) { return for_overwrite(shape.dims, shape.w, shape.h, shape.d, shape.c); }
 
     bool same_shape(const Tensor& o) const { return dims == o.dims && w == o.w && h == o.h && d == o.d && c == o.c; }
     // "3-D 224x224x3" style text for messages (w x h [x d] x c).

@@ -160,7 +160,7 @@ val preprocess(val bytes, std::string name, val option_args, int input_index, in
         const std::string data = bytes_of(bytes);
         Result<InputTensor> t = prepare_input(o, size_t(input_index), reinterpret_cast<const uint8_t*>(data.data()), data.size(), name);
         if (!t.is_ok()) return error_object(t.status().message(), t.status().code());
-        const std::vector<float>& v = t.value().data;
+        const auto& v = t.value().data; // the tensor's value store
         float lo = v.empty() ? 0.f : v[0], hi = lo;
         double sum = 0;
         for (float x : v) {

@@ -89,7 +89,7 @@ Tensor tensor_from_npy(const NpyArray& a)
         t = Tensor::make2(s[1], s[0]);
     else
         t = Tensor::make3(s[2], s[1], s[0]);
-    t.data = a.data;
+    t.data.assign(a.data.begin(), a.data.end());
     return t;
 }
 

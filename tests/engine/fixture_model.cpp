@@ -30,7 +30,8 @@ engine::Tensor fixture_input(const FixtureInput& in)
                        : in.dims == 2 ? engine::Tensor::make2(in.w, in.h)
                        : in.dims == 3 ? engine::Tensor::make3(in.w, in.h, in.c)
                                       : engine::Tensor::make4(in.w, in.h, in.d, in.c);
-    t.data = fixture::symmetric_values(t.total(), in.seed);
+    const std::vector<float> values = fixture::symmetric_values(t.total(), in.seed);
+    t.data.assign(values.begin(), values.end());
     return t;
 }
 

@@ -110,5 +110,20 @@ TEST(CalibStats, ClippedShareFromTheMagnitudeHistogram)
     EXPECT_EQ(clipped_share(s, std::numeric_limits<float>::infinity()), 0.0);
 }
 
+TEST(CalibStats, ClippedShareFromTheHistogram)
+{
+    std::vector<float> v(100);
+    for (int i = 0; i < 100; i++) v[i] = static_cast<float>(i + 1) / 100.f; // 0.01 .. 1.00
+    v[0] = 0.f;                                                            // zeros count as values, never clipped
+    BlobStats s;
+    add_absmax(s, view(v, 100, 1, 1), 0, false);
+    EXPECT_TRUE(s.magnitude.empty());
+    add_histogram(s, view(v, 100, 1, 1), s.absmax);
+    // threshold in bin 1638 (0.8 * 2048 = 1638.4): 0.81 .. 1.00 lie above it
+    EXPECT_NEAR(clipped_share_of_histogram(s, 1638), 0.2, 1e-12);
+    EXPECT_EQ(clipped_share_of_histogram(s, kHistogramBins - 1), 0.0);
+    EXPECT_NEAR(clipped_share_of_histogram(s, 0), 0.99, 1e-12); // every value but the zero lies above bin 0
+}
+
 } // namespace
 } // namespace ncnn_int8

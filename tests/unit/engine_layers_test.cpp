@@ -24,7 +24,11 @@ Tensor random_tensor(Tensor t, uint32_t seed)
     return t;
 }
 
-std::vector<float> random_floats(size_t n, uint32_t seed) { return random_tensor(Tensor::make1(static_cast<int>(n)), seed).data; }
+std::vector<float> random_floats(size_t n, uint32_t seed)
+{
+    const Tensor t = random_tensor(Tensor::make1(static_cast<int>(n)), seed);
+    return std::vector<float>(t.data.begin(), t.data.end());
+}
 
 // Runs the model on `inputs` and returns every blob.
 std::map<std::string, Tensor> run_model(const std::string& param, const std::vector<uint8_t>& bin, const std::vector<Tensor>& inputs)
@@ -272,7 +276,7 @@ TEST(EngineLayers, ConcatSliceShuffleAndPermute)
                            "ShuffleChannel sh 1 1 s1 shuf 0=2\nPermute p 1 1 s2 perm 0=3\n",
                            {}, {a});
     ASSERT_EQ(blobs["cat"].c, 6);
-    EXPECT_EQ(std::vector<float>(blobs["cat"].data.begin() + 12, blobs["cat"].data.end()), a.data);
+    EXPECT_EQ(engine::Floats(blobs["cat"].data.begin() + 12, blobs["cat"].data.end()), a.data);
     // slices: 1, then (6-1)/2 = 2, then the remaining 3.
     EXPECT_EQ(blobs["s0"].c, 1);
     EXPECT_EQ(blobs["s1"].c, 2);
@@ -295,7 +299,7 @@ TEST(EngineLayers, ShuffleChannelInterleavesGroups)
     Tensor in = Tensor::make3(1, 1, 6);
     in.data = {0, 1, 2, 3, 4, 5};
     auto out = run_model("7767517\n2 2\nInput in 0 1 data\nShuffleChannel sh 1 1 data out 0=2\n", {}, {in});
-    EXPECT_EQ(out["out"].data, (std::vector<float>{0, 3, 1, 4, 2, 5}));
+    EXPECT_EQ(out["out"].data, (engine::Floats{0, 3, 1, 4, 2, 5}));
 }
 
 TEST(EngineLayers, EltwiseReshapeFlattenMemoryDataAndActivations)
@@ -452,7 +456,7 @@ TEST(EngineLayers, SqueezeExpandDimsAndPixelShuffle)
     EXPECT_EQ(ps.w, 2);
     EXPECT_EQ(ps.h, 2);
     EXPECT_EQ(ps.c, 1);
-    EXPECT_EQ(ps.data, (std::vector<float>{1, 2, 3, 4}));
+    EXPECT_EQ(ps.data, (engine::Floats{1, 2, 3, 4}));
 }
 
 TEST(EngineLayers, Pooling1DAndEmbed)
@@ -463,7 +467,7 @@ TEST(EngineLayers, Pooling1DAndEmbed)
     ASSERT_EQ(p.dims, 2);
     EXPECT_EQ(p.w, 2);
     EXPECT_EQ(p.h, 2);
-    EXPECT_EQ(p.data, (std::vector<float>{5, 4, -1, -2}));
+    EXPECT_EQ(p.data, (engine::Floats{5, 4, -1, -2}));
     // Embed: word indices as int32 bits; 7 clamps to the last row.
     Tensor words = Tensor::make1(3);
     const int32_t ids[] = {1, 0, 7};
@@ -472,7 +476,7 @@ TEST(EngineLayers, Pooling1DAndEmbed)
     BinBuilder bin;
     bin.fp32(table).raw(bias);
     auto e = run_model("7767517\n2 2\nInput in 0 1 data\nEmbed e 1 1 data out 0=2 1=3 2=1 3=6\n", bin.bytes, {words})["out"];
-    EXPECT_EQ(e.data, (std::vector<float>{10.5f, 10.5f, 0.5f, 0.5f, 20.5f, 20.5f}));
+    EXPECT_EQ(e.data, (engine::Floats{10.5f, 10.5f, 0.5f, 0.5f, 20.5f, 20.5f}));
 }
 
 } // namespace

@@ -35,14 +35,15 @@ public:
         auto out = std::make_shared<Tensor>(*bottoms.at(0));
         size_t groups, inner;
         channel_split(*out, groups, inner);
-        const std::vector<float>& b = scale_from_blob_ ? bottoms.at(1)->data : b_;
-        if ((!b.empty() && b.size() != groups) || (!a_.empty() && a_.size() != groups))
-            return shape_error("has " + std::to_string(std::max(b.size(), a_.size())) + " per-channel values for a " + out->shape_text() + " blob");
+        const float* b = scale_from_blob_ ? bottoms.at(1)->data.data() : b_.data();
+        const size_t bsize = scale_from_blob_ ? bottoms.at(1)->data.size() : b_.size();
+        if ((bsize != 0 && bsize != groups) || (!a_.empty() && a_.size() != groups))
+            return shape_error("has " + std::to_string(std::max(bsize, a_.size())) + " per-channel values for a " + out->shape_text() + " blob");
         for (size_t g = 0; g < groups; g++) {
             float* p = out->data.data() + g * inner;
-            if (!b.empty() && !a_.empty())
+            if (bsize != 0 && !a_.empty())
                 for (size_t i = 0; i < inner; i++) p[i] = p[i] * b[g] + a_[g];
-            else if (!b.empty())
+            else if (bsize != 0)
                 for (size_t i = 0; i < inner; i++) p[i] *= b[g];
             else
                 for (size_t i = 0; i < inner; i++) p[i] += a_[g];

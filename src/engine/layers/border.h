@@ -23,14 +23,21 @@ inline Tensor with_border(const float* data, int dims, int w, int h, int d, int 
     out.h = h + b.top + b.bottom;
     out.d = d;
     out.c = c;
-    out.data.assign(out.total(), value);
+    out.data.resize(out.total()); // each value written once below
+    const size_t ow = out.w;
     for (int q = 0; q < c; q++)
-        for (int z = 0; z < d; z++)
+        for (int z = 0; z < d; z++) {
+            float* plane = out.channel(q) + static_cast<size_t>(z) * out.h * ow;
+            std::fill(plane, plane + b.top * ow, value);
             for (int y = 0; y < h; y++) {
                 const float* src = data + ((static_cast<size_t>(q) * d + z) * h + y) * w;
-                float* dst = out.channel(q) + (static_cast<size_t>(z) * out.h + y + b.top) * out.w + b.left;
-                std::copy(src, src + w, dst);
+                float* dst = plane + (static_cast<size_t>(y) + b.top) * ow;
+                std::fill(dst, dst + b.left, value);
+                std::copy(src, src + w, dst + b.left);
+                std::fill(dst + b.left + w, dst + ow, value);
             }
+            std::fill(plane + (static_cast<size_t>(h) + b.top) * ow, plane + static_cast<size_t>(out.h) * ow, value);
+        }
     return out;
 }
 

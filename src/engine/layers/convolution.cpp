@@ -112,7 +112,8 @@ public:
         if (src_w < ext_w || src_h < ext_h || outw <= 0 || outh <= 0)
             return shape_error("a " + in0.shape_text() + " blob is smaller than the kernel");
 
-        Tensor out = s.one_d ? Tensor::make2(outw, s.num_output) : Tensor::make3(outw, outh, s.num_output);
+        // every value is written below (each group's rows, or each depthwise plane)
+        Tensor out = s.one_d ? Tensor::for_overwrite(2, outw, s.num_output, 1, 1) : Tensor::for_overwrite(3, outw, outh, 1, s.num_output);
         const size_t N = static_cast<size_t>(outw) * outh;
         if (in_per_group == 1 && out_per_group == 1) {
             // Depthwise: per output, the bias then one tap after the other

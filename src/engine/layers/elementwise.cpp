@@ -25,7 +25,7 @@ public:
             if (!b->same_shape(first)) return shape_error("needs bottoms of one shape, got " + first.shape_text() + " and " + b->shape_text());
         if (op_ == 1 && !coeffs_.empty() && coeffs_.size() < bottoms.size())
             return shape_error("has " + std::to_string(coeffs_.size()) + " coeffs for " + std::to_string(bottoms.size()) + " bottoms");
-        auto out = std::make_shared<Tensor>(Tensor::like(first));
+        auto out = std::make_shared<Tensor>(Tensor::for_overwrite_like(first)); // written whole by the first loop
         float* o = out->data.data();
         const float* a = bottoms[0]->data.data();
         const float* b = bottoms[1]->data.data();
@@ -151,7 +151,7 @@ public:
         const Tensor& A = *bottoms[0];
         const Tensor& B = *bottoms[1];
         if (A.same_shape(B) && op_ <= 5) { // the common case, inlined
-            auto out = std::make_shared<Tensor>(Tensor::like(A));
+            auto out = std::make_shared<Tensor>(Tensor::for_overwrite_like(A)); // every case writes all n
             float* o = out->data.data();
             const float* a = A.data.data();
             const float* b = B.data.data();

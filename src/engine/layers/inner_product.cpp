@@ -34,7 +34,8 @@ public:
         const size_t M = rows ? in.h : 1;
         if (!rows && in.total() != static_cast<size_t>(num_input_))
             return shape_error("a " + in.shape_text() + " blob has " + std::to_string(in.total()) + " values, the weights expect " + std::to_string(num_input_));
-        Tensor out = rows ? Tensor::make2(num_output_, in.h) : Tensor::make1(num_output_);
+        // each row starts from the bias or zeros below
+        Tensor out = rows ? Tensor::for_overwrite(2, num_output_, in.h, 1, 1) : Tensor::for_overwrite(1, num_output_, 1, 1, 1);
         // C[M x num_output] = X[M x num_input] * Wt[num_input x num_output], bias per output column.
         for (size_t m = 0; m < M; m++) {
             float* dst = out.data.data() + m * num_output_;

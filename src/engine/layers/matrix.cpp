@@ -140,15 +140,15 @@ Result<std::unique_ptr<LayerForward>> make_gemm(const LayerContext& ctx)
     Tensor A, B, C;
     if (s.constA) {
         A = s.transA ? Tensor::make2(s.M, s.K) : Tensor::make2(s.K, s.M);
-        ASSIGN_OR_RETURN(A.data, ctx.weight("A_data"));
+        ASSIGN_OR_RETURN(A.data, ctx.weight_values("A_data"));
     }
     if (s.constB) {
         B = s.transB ? Tensor::make2(s.K, s.N) : Tensor::make2(s.N, s.K);
-        ASSIGN_OR_RETURN(B.data, ctx.weight("B_data"));
+        ASSIGN_OR_RETURN(B.data, ctx.weight_values("B_data"));
     }
     if (s.constC) {
         C = Tensor::make1(1);
-        ASSIGN_OR_RETURN(C.data, ctx.weight("C_data"));
+        ASSIGN_OR_RETURN(C.data, ctx.weight_values("C_data"));
         C.w = static_cast<int>(C.data.size());
     }
     const size_t needed = (s.constA ? 0 : 1) + (s.constB ? 0 : 1);

@@ -85,8 +85,28 @@ private:
         if (w < s_.kw || h < s_.kh) return shape_error("a " + in.shape_text() + " blob is smaller than the window");
         const int outw = (w - s_.kw) / s_.sw + 1;
         const int outh = (h - s_.kh) / s_.sh + 1;
-        Tensor out = Tensor::make3(outw, outh, in.c);
+        Tensor out = Tensor::for_overwrite(3, outw, outh, 1, in.c); // one *o++ per output
         float* o = out.data.data();
+        if (s_.max) {
+            // A row of outputs at a time, each taking the same maxima in the
+            // same order as one output at a time would (which matters only
+            // for NaN), so the loops run along the row.
+            const size_t sw = s_.sw;
+            for (int q = 0; q < in.c; q++) {
+                const float* m = src.channel(q);
+                for (int i = 0; i < outh; i++, o += outw) {
+                    const float* top = m + static_cast<size_t>(i) * s_.sh * w;
+                    for (int j = 0; j < outw; j++) o[j] = top[j * sw];
+                    for (int ky = 0; ky < s_.kh; ky++)
+                        for (int kx = 0; kx < s_.kw; kx++) {
+                            const float* p = top + static_cast<size_t>(ky) * w + kx;
+                            for (int j = 0; j < outw; j++) o[j] = std::max(o[j], p[j * sw]);
+                        }
+                }
+            }
+            tops.push_back(std::make_shared<Tensor>(std::move(out)));
+            return Status::ok();
+        }
         for (int q = 0; q < in.c; q++) {
             const float* m = src.channel(q);
             for (int i = 0; i < outh; i++)

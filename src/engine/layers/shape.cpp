@@ -35,7 +35,7 @@ public:
             if (e != ext) return shape_error("cannot concat a " + b->shape_text() + " blob with a " + first.shape_text() + " one along axis " + std::to_string(axis_));
         }
         ext[axis] = total;
-        Tensor out = tensor_of(ext);
+        Tensor out = tensor_for_overwrite(ext); // the copies below cover it
         float* o = out.data.data();
         for (size_t outer = 0; outer < s0.outer; outer++)
             for (const TensorPtr& b : bottoms) {
@@ -338,7 +338,7 @@ Made make_memory_data(const LayerContext& ctx)
                                                 : h != 0   ? Tensor::make2(w, h)
                                                            : Tensor::make1(w);
     if (t.total() == 0) return ctx.error("MemoryData without a shape");
-    ASSIGN_OR_RETURN(t.data, ctx.weight("data"));
+    ASSIGN_OR_RETURN(t.data, ctx.weight_values("data"));
     if (t.data.size() != t.total()) return ctx.error("weight blob data does not match its shape");
     return std::unique_ptr<LayerForward>(new MemoryData(std::make_shared<const Tensor>(std::move(t))));
 }
