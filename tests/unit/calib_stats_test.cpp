@@ -114,7 +114,7 @@ TEST(CalibStats, ClippedShareFromTheHistogram)
 {
     std::vector<float> v(100);
     for (int i = 0; i < 100; i++) v[i] = static_cast<float>(i + 1) / 100.f; // 0.01 .. 1.00
-    v[0] = 0.f;                                                            // zeros count as values, never clipped
+    v[0] = 0.f;                                                             // zeros count as values, never clipped
     BlobStats s;
     add_absmax(s, view(v, 100, 1, 1), 0, false);
     EXPECT_TRUE(s.magnitude.empty());

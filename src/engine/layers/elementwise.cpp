@@ -150,7 +150,7 @@ public:
         if (bottoms.size() != 2) return shape_error("needs two bottom blobs without with_scalar");
         const Tensor& A = *bottoms[0];
         const Tensor& B = *bottoms[1];
-        if (A.same_shape(B) && op_ <= 5) { // the common case, inlined
+        if (A.same_shape(B) && op_ <= 5) {                                      // the common case, inlined
             auto out = std::make_shared<Tensor>(Tensor::for_overwrite_like(A)); // every case writes all n
             float* o = out->data.data();
             const float* a = A.data.data();
