@@ -100,7 +100,8 @@ TEST(WinogradLayer, ConvolutionIsTheKernelsResult)
                           Case{3, 3, 10, 10, 1, 0.f, true, false}}) {
         const Tensor in = [&] {
             Tensor t = Tensor::make3(c.w, c.h, c.in_c);
-            t.data = random_floats(t.data.size(), seed++);
+            const std::vector<float> values = random_floats(t.data.size(), seed++);
+            t.data.assign(values.begin(), values.end());
             return t;
         }();
         const std::vector<float> w = random_floats(static_cast<size_t>(c.out_c) * c.in_c * 9, seed++);
@@ -140,7 +141,8 @@ TEST(WinogradLayer, FewChannelsGroupsAndStridesKeepIm2col)
     // 8 in and 8 out channels: im2col + GEMM, i.e. bias then k in (ic, ky, kx) order.
     const int w = 9, h = 6, ch = 8;
     Tensor in = Tensor::make3(w, h, ch);
-    in.data = random_floats(in.data.size(), 50);
+    const std::vector<float> values = random_floats(in.data.size(), 50);
+    in.data.assign(values.begin(), values.end());
     const std::vector<float> wt = random_floats(static_cast<size_t>(ch) * ch * 9, 51), bias = random_floats(ch, 52);
     const Tensor got = run_conv("Convolution conv 1 1 data out 0=8 1=3 5=1 6=576", wt, bias, in);
     const int outw = w - 2, outh = h - 2;
