@@ -28,13 +28,13 @@
 // absent), --big (optional, e.g. a 4 GB model from
 // `ncnn_int8_make_model vit DIR --blocks 145`: one streaming run, memory).
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { root, startServer, loadPlaywright, chromiumPath, launchArgs, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
 import { peakSince, resetPeaks } from './chromium-memory.mjs';
+import { median, mib, runTimed, sha256File } from './bench-util.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -82,19 +82,12 @@ const out = (name) => path.join(work, name);
 // CPU time (user + system, ms) of this process's waited-for children so
 // far: /proc/self/stat cutime + cstime, in clock ticks of 10 ms. On a shared
 // machine a process's CPU time moves far less than its wall clock.
-function childCpuMs() {
-  const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[13]) + Number(fields[14])) * 10; // fields 16 and 17 of proc(5)
-}
 const cpuOf = new Map(); // label -> CPU ms of each timed run
-function timeProcess(cmd, args, label) {
-  const c = childCpuMs();
-  const t = performance.now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const ms = performance.now() - t;
-  if (label) cpuOf.set(label, [...(cpuOf.get(label) ?? []), childCpuMs() - c]);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return ms;
+// A whole process, wall clock in ms; its CPU time is kept under `label`.
+function timeProcess(cmd, args, label, cwd) {
+  const r = runTimed(cmd, args, { cwd });
+  if (label) cpuOf.set(label, [...(cpuOf.get(label) ?? []), r.cpuMs ?? 0]);
+  return r.ms;
 }
 const cliArgs = (dir, prefix) => {
   const [param, bin, table] = files(dir);
@@ -112,27 +105,10 @@ fs.mkdirSync(path.join(userDir, 'node_modules', '.bin'), { recursive: true });
 fs.symlinkSync(root, path.join(userDir, 'node_modules', 'ncnn-int8'));
 fs.symlinkSync('../ncnn-int8/js/cli.js', path.join(userDir, 'node_modules', '.bin', 'ncnn2int8'));
 fs.writeFileSync(path.join(userDir, 'package.json'), '{"private": true, "dependencies": {"ncnn-int8": "*"}}\n');
-const timeIn = (cwd, cmd, args, label) => {
-  const c = childCpuMs();
-  const t = performance.now();
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const ms = performance.now() - t;
-  if (label) cpuOf.set(label, [...(cpuOf.get(label) ?? []), childCpuMs() - c]);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return ms;
-};
-const runNpx = (dir, label) => timeIn(userDir, 'npx', ['--no-install', 'ncnn2int8', ...cliArgs(dir, 'npx')], label);
-const runBin = (dir, label) => timeIn(userDir, path.join(userDir, 'node_modules', '.bin', 'ncnn2int8'), cliArgs(dir, 'bin'), label);
+const runNpx = (dir, label) => timeProcess('npx', ['--no-install', 'ncnn2int8', ...cliArgs(dir, 'npx')], label, userDir);
+const runBin = (dir, label) => timeProcess(path.join(userDir, 'node_modules', '.bin', 'ncnn2int8'), cliArgs(dir, 'bin'), label, userDir);
 const runNode0 = (label) => timeProcess(process.execPath, ['-e', '0'], label);
 
-function sha256(file) {
-  const h = crypto.createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(8 << 20);
-  for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-  fs.closeSync(fd);
-  return h.digest('hex');
-}
 
 // ---- the page ------------------------------------------------------------------
 
@@ -248,8 +224,6 @@ async function downloadTo(page, selector, file) {
 const server = await startServer();
 const results = [];
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const mib = (b) => `${(b / 1048576).toFixed(0)} MiB`;
 // The worker's account of a run (web/worker.js) and the rest of the click-to-result
 // time (messages, the page's own work).
 const phases = (run) => {
@@ -303,8 +277,8 @@ try {
     await browser.close();
     fs.rmSync(profileDir, { recursive: true, force: true });
     const same =
-      sha256(out('page.bin')) === sha256(out('native.bin')) && fs.readFileSync(out('page.param')).equals(fs.readFileSync(out('native.param')));
-    const nodeSame = m.repeats === 0 || (sha256(out('node.bin')) === sha256(out('native.bin')) && fs.readFileSync(out('node.param')).equals(fs.readFileSync(out('native.param'))));
+      sha256File(out('page.bin')) === sha256File(out('native.bin')) && fs.readFileSync(out('page.param')).equals(fs.readFileSync(out('native.param')));
+    const nodeSame = m.repeats === 0 || (sha256File(out('node.bin')) === sha256File(out('native.bin')) && fs.readFileSync(out('node.param')).equals(fs.readFileSync(out('native.param'))));
 
     const nat = m.repeats ? median(native) : nativeOnce;
     const r = { model: m.label, binBytes, identical: same && nodeSame, stored: first.stored, native_s: nat / 1000, page_first_s: first.ms / 1000 };
@@ -358,7 +332,7 @@ try {
     bin.push(runBin(small.dir, 'bin'));
     npx.push(runNpx(small.dir, 'npx'));
   }
-  const npxSame = ['npx', 'bin'].every((p) => sha256(out(`${p}.bin`)) === sha256(out('native.bin')) && fs.readFileSync(out(`${p}.param`)).equals(fs.readFileSync(out('native.param'))));
+  const npxSame = ['npx', 'bin'].every((p) => sha256File(out(`${p}.bin`)) === sha256File(out('native.bin')) && fs.readFileSync(out(`${p}.param`)).equals(fs.readFileSync(out('native.param'))));
   const nat = median(native);
   const natCpu = median(cpuOf.get('native'));
   const line = (label, xs, key) => {
