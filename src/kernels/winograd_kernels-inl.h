@@ -51,6 +51,18 @@ HWY_INLINE void WinogradAT(D d, V m0, V m1, V m2, V m3, V m4, V m5, V& o0, V& o1
     o3 = hn::Add(hn::Add(b, hn::Mul(hn::Set(d, 8.f), e)), m5);
 }
 
+// The six transformed rows o0..o5 stored `stride` floats apart from `out`.
+template <class D>
+HWY_INLINE void StoreSixRows(D d, hn::Vec<D> o0, hn::Vec<D> o1, hn::Vec<D> o2, hn::Vec<D> o3, hn::Vec<D> o4, hn::Vec<D> o5,
+                             float* HWY_RESTRICT out, size_t stride)
+{
+    hn::StoreU(o0, d, out);
+    hn::StoreU(o1, d, out + stride);
+    hn::StoreU(o2, d, out + 2 * stride);
+    hn::StoreU(o3, d, out + 3 * stride);
+    hn::StoreU(o4, d, out + 4 * stride);
+    hn::StoreU(o5, d, out + 5 * stride);
+}
 // Column pass of the input transform, columns [x, end) one vector of tag D at
 // a time: t_i[x] = (B^T (r_0[x] .. r_5[x]))_i (t: 6 rows of `stride`).
 // Returns the first column not done.
@@ -63,12 +75,7 @@ HWY_INLINE size_t WinogradInputColumns(D d, size_t x, size_t end, const float* c
         V t0, t1, t2, t3, t4, t5;
         WinogradBT(d, hn::LoadU(d, r[0] + x), hn::LoadU(d, r[1] + x), hn::LoadU(d, r[2] + x), hn::LoadU(d, r[3] + x),
                    hn::LoadU(d, r[4] + x), hn::LoadU(d, r[5] + x), t0, t1, t2, t3, t4, t5);
-        hn::StoreU(t0, d, t + x);
-        hn::StoreU(t1, d, t + stride + x);
-        hn::StoreU(t2, d, t + 2 * stride + x);
-        hn::StoreU(t3, d, t + 3 * stride + x);
-        hn::StoreU(t4, d, t + 4 * stride + x);
-        hn::StoreU(t5, d, t + 5 * stride + x);
+        StoreSixRows(d, t0, t1, t2, t3, t4, t5, t + x, stride);
     }
     return x;
 }
@@ -88,12 +95,7 @@ HWY_INLINE size_t WinogradInputRow(D d, size_t tx, size_t tiles_x, const float* 
         hn::LoadInterleaved4(d, ti + 4 * tx + 4, b0, b1, b2, b3);
         V o0, o1, o2, o3, o4, o5;
         WinogradBT(d, a0, a1, a2, a3, b0, b1, o0, o1, o2, o3, o4, o5);
-        hn::StoreU(o0, d, vp + tx);
-        hn::StoreU(o1, d, vp + point_stride + tx);
-        hn::StoreU(o2, d, vp + 2 * point_stride + tx);
-        hn::StoreU(o3, d, vp + 3 * point_stride + tx);
-        hn::StoreU(o4, d, vp + 4 * point_stride + tx);
-        hn::StoreU(o5, d, vp + 5 * point_stride + tx);
+        StoreSixRows(d, o0, o1, o2, o3, o4, o5, vp + tx, point_stride);
     }
     return tx;
 }
