@@ -285,6 +285,138 @@ Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const 
     return Status::ok();
 }
 
+namespace {
+
+using u128 = unsigned __int128;
+
+u128 pow10_u128(int n)
+{
+    u128 p = 1;
+    for (int i = 0; i < n; i++) p *= 10;
+    return p;
+}
+
+int decimal_digits(u128 v)
+{
+    int n = 1;
+    for (; v >= 10; v /= 10) n++;
+    return n;
+}
+
+// |v| = m * 2^e (m > 0) rounded to 9 significant digits as printf does (to
+// nearest on the exact value, ties to even): digits in [1e8, 1e9) and the
+// decimal exponent of the first one. False below about 1e-22, where
+// m * 10^s would not fit 128 bits.
+bool round_to_9_digits(uint32_t m, int e, uint32_t& digits, int& exponent)
+{
+    constexpr uint32_t kLow = 100000000u, kHigh = 1000000000u;
+    u128 d = 0;
+    if (e >= 0) {
+        const u128 v = u128(m) << e; // m < 2^24, e <= 104
+        const int n = decimal_digits(v);
+        exponent = n - 1;
+        if (n <= 9) {
+            d = v * pow10_u128(9 - n);
+        } else {
+            const u128 p = pow10_u128(n - 9), rem = v % p;
+            d = v / p;
+            if (2 * rem > p || (2 * rem == p && (d & 1))) d++;
+        }
+    } else {
+        const int t = -e;
+        if (t > 127) return false;
+        const int bits = 32 - __builtin_clz(m);
+        // floor(log10 |v|), possibly one too high or low: corrected below.
+        int x = int(std::floor(double(e + bits - 1) * 0.30102999566398120));
+        for (int tries = 0;; tries++) {
+            const int s = 8 - x; // |v| < 2^24: s >= 0
+            if (s > 31 || tries > 2) return false;
+            const u128 scaled = u128(m) * pow10_u128(s);
+            const u128 q = scaled >> t;
+            if (q >= kHigh) {
+                x++;
+                continue;
+            }
+            if (q < kLow) {
+                x--;
+                continue;
+            }
+            const u128 rem = scaled & ((u128(1) << t) - 1), half = u128(1) << (t - 1);
+            d = q;
+            if (rem > half || (rem == half && (d & 1))) d++;
+            exponent = x;
+            break;
+        }
+    }
+    if (d == kHigh) {
+        d = kLow;
+        exponent++;
+    }
+    digits = uint32_t(d);
+    return true;
+}
+
+// printf's "%.9g" of a finite non-zero float, without printf (slow in
+// Emscripten's libc, which formats through long double in software).
+// False where round_to_9_digits gives up.
+bool format_g9(float v, char* buf, size_t& len)
+{
+    uint32_t u;
+    std::memcpy(&u, &v, 4);
+    const uint32_t field = (u >> 23) & 0xff, frac = u & 0x7fffff;
+    if (field == 0xff || (field == 0 && frac == 0)) return false;
+    const uint32_t m = field ? frac | 0x800000u : frac;
+    const int e = field ? int(field) - 150 : -149;
+    uint32_t digits = 0;
+    int x = 0;
+    if (!round_to_9_digits(m, e, digits, x)) return false;
+    char d[9];
+    for (int i = 8; i >= 0; i--, digits /= 10) d[i] = char('0' + digits % 10);
+    int last = 8; // the last digit kept: trailing zeros go, as %g drops them
+    while (last > 0 && d[last] == '0') last--;
+    char* o = buf;
+    if (u >> 31) *o++ = '-';
+    if (x >= -4 && x < 9) {
+        if (x >= 0) {
+            for (int i = 0; i <= x; i++) *o++ = d[i];
+            if (last > x) {
+                *o++ = '.';
+                for (int i = x + 1; i <= last; i++) *o++ = d[i];
+            }
+        } else {
+            *o++ = '0';
+            *o++ = '.';
+            for (int i = 0; i < -x - 1; i++) *o++ = '0';
+            for (int i = 0; i <= last; i++) *o++ = d[i];
+        }
+    } else {
+        *o++ = d[0];
+        if (last > 0) {
+            *o++ = '.';
+            for (int i = 1; i <= last; i++) *o++ = d[i];
+        }
+        *o++ = 'e';
+        *o++ = x < 0 ? '-' : '+';
+        const int ax = x < 0 ? -x : x;
+        if (ax >= 100) *o++ = char('0' + ax / 100);
+        *o++ = char('0' + ax / 10 % 10);
+        *o++ = char('0' + ax % 10);
+    }
+    len = size_t(o - buf);
+    return true;
+}
+
+} // namespace
+
+bool append_table_number_fast(std::string& out, float v)
+{
+    char buf[32];
+    size_t len = 0;
+    if (!format_g9(v, buf, len)) return false;
+    out.append(buf, len);
+    return true;
+}
+
 void append_table_number(std::string& out, float v)
 {
     char buf[64];
@@ -294,6 +426,8 @@ void append_table_number(std::string& out, float v)
         out.append(buf, r.ptr);
         return;
     }
+#else
+    if (append_table_number_fast(out, v)) return;
 #endif
     const int n = std::snprintf(buf, sizeof(buf), "%.9g", double(v));
     out.append(buf, size_t(n));

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -199,6 +201,56 @@ TEST(LlmTable, NumbersPrintLikePrintfG9)
         std::snprintf(want, sizeof want, "%.9g", double(f));
         ASSERT_EQ(ours, want) << "bits " << u;
     }
+}
+
+// The formatter used where the standard library has no floating-point
+// to_chars (the WebAssembly build), against printf itself.
+TEST(LlmTable, FastNumbersPrintLikePrintfG9)
+{
+    int fast = 0;
+    auto check = [&fast](float f) {
+        std::string ours;
+        if (!append_table_number_fast(ours, f)) {
+            ASSERT_TRUE(ours.empty());
+            ASSERT_TRUE(f == 0.f || !std::isfinite(f) || std::fabs(f) < 1e-20f) << f;
+            return;
+        }
+        fast++;
+        char want[64];
+        std::snprintf(want, sizeof want, "%.9g", double(f));
+        ASSERT_EQ(ours, want);
+    };
+    // Every 4099th bit pattern: all exponents, both signs, subnormals.
+    for (uint64_t u = 0; u < (uint64_t(1) << 32); u += 4099) {
+        float f;
+        const uint32_t b = uint32_t(u);
+        std::memcpy(&f, &b, 4);
+        check(f);
+    }
+    // Exact ties at the 9th digit (ten digits ending in 5): printf rounds them to even.
+    for (uint32_t a = 1000000; a < 1100000; a++)
+        for (int eighths : {1, 3, 5, 7}) check(float(a) + float(eighths) / 8.f);
+    // Values a block scale takes (qmax / absmax) and their neighbours.
+    std::mt19937 rng(17);
+    std::uniform_real_distribution<float> absmax(1e-6f, 4.f);
+    for (int i = 0; i < 200000; i++) {
+        const float s = 7.f / absmax(rng);
+        check(s);
+        check(std::nextafter(s, 0.f));
+        check(-std::nextafter(s, 1e30f));
+    }
+    // Where the digit count changes.
+    for (float p = 1e-20f; p < 1e30f; p *= 10.f) {
+        check(p);
+        check(std::nextafter(p, 0.f));
+        check(std::nextafter(p, 1e38f));
+    }
+    EXPECT_GT(fast, 1000000);
+    std::string s;
+    EXPECT_FALSE(append_table_number_fast(s, 0.f));
+    EXPECT_FALSE(append_table_number_fast(s, std::numeric_limits<float>::infinity()));
+    EXPECT_FALSE(append_table_number_fast(s, std::nanf("")));
+    EXPECT_TRUE(s.empty());
 }
 
 // --- layer facts -----------------------------------------------------------
