@@ -17,6 +17,10 @@
 // page as a user does: file input -> bits / block / method -> Quantize
 // weights -> downloads offered (timed in the page from the click to the
 // result shown; the worker's account of where the time went beside it).
+// Before each page run the bare read of the same .bin in the same tab (the
+// File streamed into a reused buffer, nothing else) shows the floor; the
+// worker's timeline (per window of the core: blocked on the File, copying,
+// writing, messages, computing) shows what overlaps.
 // Memory: the peak RSS of every Chromium process of that
 // profile, summed, as growth over the idle page (tools/chromium-memory.mjs).
 import { spawnSync } from 'node:child_process';
@@ -98,6 +102,58 @@ async function pageRun(page) {
   return { ms: b.t1 - b.t0, stored: b.stored, timings: b.timings };
 }
 
+// The browser reading the dropped .bin and nothing else, as the page's
+// read-ahead does (a byte stream into one reused 1 MB buffer): the floor
+// under the page's time.
+async function bareRead(page) {
+  return page.evaluate(async () => {
+    const file = [...document.querySelector('#llm-file-input').files].find((f) => /\.bin$/i.test(f.name));
+    const t0 = performance.now();
+    const reader = file.stream().getReader({ mode: 'byob' });
+    let buffer = new ArrayBuffer(1 << 20);
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      bytes += value.length;
+      buffer = value.buffer;
+    }
+    if (bytes !== file.size) throw new Error(`bare read: ${bytes} of ${file.size} bytes`);
+    return performance.now() - t0;
+  });
+}
+
+// The worker's windows (llm-worker.js) summed into `slices` spans of time.
+function timelineRows(windows, slices) {
+  if (!windows?.length) return [];
+  const end = windows.at(-1).endMs;
+  const rows = [];
+  let i = 0;
+  let from = 0;
+  for (let s = 1; s <= slices; s++) {
+    const until = (end * s) / slices;
+    const row = { fromMs: from, toMs: until, wait: 0, copy: 0, write: 0, msg: 0, compute: 0, bytes: 0 };
+    for (; i < windows.length && windows[i].endMs <= until + 1e-6; i++) {
+      for (const k of ['wait', 'copy', 'write', 'msg', 'compute']) row[k] += windows[i][k];
+      row.bytes = windows[i].bytes;
+    }
+    if (i === 0 || row.bytes === 0) row.bytes = rows.at(-1)?.bytes ?? 0;
+    rows.push(row);
+    from = until;
+  }
+  return rows;
+}
+
+function printTimeline(windows, binBytes) {
+  const rows = timelineRows(windows, 10);
+  if (!rows.length) return;
+  const sum = (k) => windows.reduce((a, w) => a + w[k], 0);
+  const ms = (v) => `${Math.round(v)}`.padStart(6);
+  console.log(`  the worker's timeline (${windows.length} windows of the core; ms): blocked on the File ${Math.round(sum('wait'))}, copying it in ${Math.round(sum('copy'))}, writing the outputs ${Math.round(sum('write'))}, progress messages ${Math.round(sum('msg'))}, computing ${Math.round(sum('compute'))}`);
+  console.log('      span (ms)   |   wait   copy  write    msg compute | .bin read');
+  for (const r of rows) console.log(`  ${ms(r.fromMs)} -${ms(r.toMs)} | ${ms(r.wait)} ${ms(r.copy)} ${ms(r.write)} ${ms(r.msg)} ${ms(r.compute)}  | ${Math.round((100 * r.bytes) / binBytes)}%`);
+}
+
 async function downloadTo(page, selector, file) {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 30 * 60 * 1000 }), page.click(selector)]);
   await dl.saveAs(file);
@@ -127,11 +183,13 @@ try {
   const nativeAll = [];
   const pageMs = [];
   const pageRuns = [];
+  const bareMs = [];
   let memory = null;
   let stored = '';
   for (let i = 0; i < repeats; i++) {
     native1.push(runNative(1));
     nativeAll.push(runNative(os.cpus().length));
+    bareMs.push(await bareRead(page));
     const idle = resetPeaks(profileDir);
     const r = await pageRun(page);
     const peak = peakSince(profileDir, idle);
@@ -153,10 +211,13 @@ try {
   console.log(`native ncnnllm2table + ncnnllm2int, 1 thread:  ${native1.map((r) => fmt(r.ms)).join(', ')}  median ${fmt(n1)}${cpu(native1)}`);
   console.log(`native ncnnllm2table + ncnnllm2int, ${os.cpus().length} threads: ${nativeAll.map((r) => fmt(r.ms)).join(', ')}  median ${fmt(nAll)}${cpu(nativeAll)}`);
   console.log(`page, one pass (one thread, WebAssembly):     ${pageMs.map(fmt).join(', ')}  median ${fmt(p)}  (output: ${stored})`);
-  console.log(`  page / native: ${(p / n1).toFixed(2)}x native 1 thread, ${(p / nAll).toFixed(2)}x native ${os.cpus().length} threads`);
+  const bare = median(bareMs);
+  console.log(`bare browser read of the .bin (byte stream, 1 MB buffer):   ${bareMs.map(fmt).join(', ')}  median ${fmt(bare)}  (${((binBytes / 1e6) / (bare / 1000)).toFixed(0)} MB/s)`);
+  console.log(`  page / native: ${(p / n1).toFixed(2)}x native 1 thread, ${(p / nAll).toFixed(2)}x native ${os.cpus().length} threads; page / bare read ${(p / bare).toFixed(2)}x; bare read / native 1 thread ${(bare / n1).toFixed(2)}x`);
   const t = mid.timings ?? {};
   const ms = (v) => `${Math.round(v ?? 0)} ms`;
   console.log(`  where it went (the median run): start ${ms(t.startMs)}, core ${ms(t.coreMs)} (of it blocked on the File ${ms(t.readWaitMs)}), output hand-off ${ms(t.finishMs)}, messages and page ${ms(p - (t.startMs ?? 0) - (t.coreMs ?? 0) - (t.finishMs ?? 0))}`);
+  printTimeline(t.windows, binBytes);
   console.log(`tab memory (all Chromium processes): idle ${mib(memory.idle)}, peak ${mib(memory.peak)}, growth ${mib(memory.growth)}`);
   console.log(`  growth by process: ${memory.byProcess.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ')}`);
   console.log(`page downloads (.param, .bin, .llm.table) byte-identical to native: ${identical}`);
@@ -168,6 +229,8 @@ try {
     page_s: p / 1000,
     page_over_native_1thread: p / n1,
     page_over_native_all: p / nAll,
+    bare_read_s: bare / 1000,
+    page_over_bare_read: p / bare,
     page_timings: mid.timings,
     tab_peak_growth_bytes: memory.growth,
   });

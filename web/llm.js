@@ -7,8 +7,10 @@
 // read of the .bin for table and model; the int8 .bin goes where the
 // section's output choice says (save_target.js: written to disk as it is
 // made where the browser allows it). Cancel sets a flag in shared memory
-// that the run polls (the page is cross-origin isolated); elsewhere it
-// ends the worker.
+// that the core reads between windows of rows: the run stops, its outputs
+// are removed and the same worker takes the next run. Without shared
+// memory (a page that is not cross-origin isolated) the worker cannot hear
+// Cancel until it is done, so it is ended.
 import { mountSaveTarget } from './save_target.js';
 
 const $ = (id) => document.getElementById(id);
@@ -153,6 +155,7 @@ function run() {
   const { table } = state.files;
   w.onmessage = (event) => {
     const msg = event.data;
+    if (msg.workerRuns) document.body.dataset.llmWorkerRuns = String(msg.workerRuns); // runs this worker has taken (tests check reuse)
     if (msg.type === 'progress') {
       if (state.cancel && Atomics.load(state.cancel, 0)) return;
       const share = msg.bytesTotal > 0 ? ` (${Math.floor((100 * msg.bytesDone) / msg.bytesTotal)}%)` : '';
@@ -162,12 +165,8 @@ function run() {
       showResult(msg);
       finishRun();
     } else if (msg.type === 'error') {
-      // A cancelled run leaves its read-ahead stream stopped mid-way: the
-      // next run gets a fresh worker (and reader) rather than that state.
-      if (msg.cancelled) {
-        w.terminate();
-        if (state.worker === w) state.worker = null;
-      }
+      // Cancelled or failed, the worker has closed its read-ahead and
+      // removed its outputs: the next run goes to the same worker.
       setStatus('Stopped.');
       showError(msg.message);
       finishRun();
