@@ -2,11 +2,11 @@
 // (no table dropped) one read of the .bin makes both the .llm.table and the
 // weight-only quantized model (ncnnllm2table + ncnnllm2int in one pass);
 // with an edited table dropped, one pass applies it. Nothing is held whole:
-// the .bin is read ahead through the page's read ring (blob_source.js), the
-// table made here is written to browser storage as it is made
-// (openSideOutput), the int8 .bin where the page's output choice says
-// (openOutput: browser storage, a picked file, or memory where neither
-// exists).
+// the .bin is read ahead through the page's read ring (blob_source.js) by
+// one worker, the outputs are written by another (llm-output.js: the table
+// made here to browser storage as it is made, the int8 .bin where the
+// page's output choice says: browser storage, a picked file, or memory
+// where neither exists), and this worker's thread is left to the core.
 //
 // Cancel: the page sets a flag in shared memory that the core's progress
 // callback reads between windows of rows (this worker is inside one
@@ -22,10 +22,11 @@
 // (workerRuns: how many runs this worker has taken, this one included.)
 import { llmQuantize, preload } from '../js/index.js';
 import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
-import { openOutput, openSideOutput } from './save_target.js';
+import { openRunOutputs, prepareOutputs } from './llm-output.js';
 
-// Compile the module and start the reader worker now, so a run waits for neither.
-const ready = Promise.all([preload(), prepareBlobReads()]).catch(() => {});
+// Compile the module and start the reader and writer workers now, so a run
+// waits for none of them.
+const ready = Promise.all([preload(), prepareBlobReads(), prepareOutputs()]).catch(() => {});
 
 // Where a run's time goes, window by window of the core (a window ends at
 // each progress call: every window of rows and every layer): blocked on the
@@ -94,8 +95,7 @@ self.onmessage = async (event) => {
   const msg = event.data;
   if (msg?.type !== 'run') return;
   const workerRuns = ++runs;
-  let side = null;
-  let output = null;
+  let outputs = null;
   let bin = null;
   const cancel = msg.cancel instanceof Int32Array ? msg.cancel : null;
   const t0 = performance.now();
@@ -104,8 +104,7 @@ self.onmessage = async (event) => {
     const param = new Uint8Array(await msg.param.arrayBuffer());
     const options = { method: msg.method, bits: msg.bits, block: msg.block, names: msg.names };
     const makeTable = !msg.table;
-    if (makeTable) side = await openSideOutput();
-    output = await openOutput(msg.output);
+    outputs = await openRunOutputs(msg.output, makeTable);
     // The .bin's read-ahead starts now, while the core parses the .param.
     bin = canReadBlobSync() ? await blobSource(msg.bin) : msg.bin;
     const t1 = performance.now();
@@ -116,8 +115,8 @@ self.onmessage = async (event) => {
         param,
         bin: tl.source,
         ...options,
-        ...(makeTable ? { writeTable: tl.write(side.write) } : { table: msg.table }),
-        writeBin: tl.write(output.write),
+        ...(makeTable ? { writeTable: tl.write(outputs.writeTable) } : { table: msg.table }),
+        writeBin: tl.write(outputs.writeBin),
         onProgress: progress(cancel, tl),
       });
     } finally {
@@ -125,10 +124,10 @@ self.onmessage = async (event) => {
     }
     tl.window(bin.size); // the .param and the last writes
     const t2 = performance.now();
-    const saved = await output.finish();
-    output = null;
-    const table = makeTable ? (await side.finish()).file : msg.table;
-    side = null;
+    const finished = await outputs.finish();
+    outputs = null;
+    const saved = finished.bin;
+    const table = makeTable ? finished.table : msg.table;
     self.postMessage({
       type: 'done',
       param: new Blob([r.paramBytes]),
@@ -141,8 +140,7 @@ self.onmessage = async (event) => {
       timings: { startMs: t1 - t0, coreMs: t2 - t1, readWaitMs: bin.waitedMs?.() ?? 0, finishMs: performance.now() - t2, windows: tl.windows },
     });
   } catch (err) {
-    await output?.discard();
-    await side?.discard();
+    await outputs?.discard().catch(() => {});
     const cancelled = err?.code === 'cancelled' || (cancel !== null && Atomics.load(cancel, 0) !== 0);
     self.postMessage({ type: 'error', message: cancelled ? 'Cancelled.' : (err?.message ?? String(err)), cancelled, workerRuns });
   }
