@@ -289,17 +289,23 @@ namespace {
 
 using u128 = unsigned __int128;
 
-u128 pow10_u128(int n)
-{
-    u128 p = 1;
-    for (int i = 0; i < n; i++) p *= 10;
-    return p;
-}
+// 10^0 .. 10^38 (the largest power of ten below 2^128).
+struct Pow10Table {
+    u128 p[39];
+    constexpr Pow10Table() : p()
+    {
+        p[0] = 1;
+        for (int i = 1; i < 39; i++) p[i] = p[i - 1] * 10;
+    }
+};
+constexpr Pow10Table kPow10;
+
+u128 pow10_u128(int n) { return kPow10.p[n]; }
 
 int decimal_digits(u128 v)
 {
     int n = 1;
-    for (; v >= 10; v /= 10) n++;
+    while (n < 39 && v >= kPow10.p[n]) n++;
     return n;
 }
 

@@ -38,6 +38,10 @@ LlmOptions options_of(const val& o)
 {
     LlmOptions opt;
     opt.threads = 1;
+    // The page's read-ahead ring holds 16 MB: windows a quarter of that keep
+    // it reading ahead while the core works on one (results never depend on
+    // the window), and Cancel is heard sooner.
+    opt.window_bytes = size_t(4) << 20;
     if (o.isUndefined() || o.isNull()) return opt;
     if (o["method"].typeOf().as<std::string>() == "string") opt.method = o["method"].as<std::string>();
     if (o["bits"].typeOf().as<std::string>() == "number") opt.bits = o["bits"].as<int>();
