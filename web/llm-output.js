@@ -15,7 +15,7 @@ export const MESSAGE_AT = 8;
 export const MESSAGE_BYTES = 4096;
 // The core waits while more than this is handed over and not yet written:
 // the writer keeps up, and the tab holds at most this much output.
-const QUEUE_LIMIT = 32 << 20;
+const QUEUE_LIMIT = 16 << 20;
 
 let writer = null; // Promise of the started writer worker, kept across runs
 const replies = []; // resolvers of the writer's answers, in order
