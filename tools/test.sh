@@ -24,7 +24,7 @@ job native_build "" bash -c 'cmake --preset native >/dev/null && cmake --build -
 if [ "$wasm" = 1 ]; then
   job npm_ci "" npm ci --no-audit --no-fund --loglevel=error
   # Both modules and the kernel tests in one build, so its two compilers stay busy.
-  job wasm_build "" bash -c 'export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
+  job wasm_build "" bash -c 'set -e; export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
     emcmake cmake --preset wasm >/dev/null
     cmake --build build-wasm --target ncnn_int8_wasm ncnn_int8_calib_mt ncnn_int8_wasm_kernel_tests'
 fi
