@@ -9,7 +9,8 @@
 # Targets: fuzz_param fuzz_table fuzz_bin fuzz_pipeline fuzz_llm_table fuzz_npy fuzz_calib_options (tests/fuzz/fuzz_entries.h).
 # The corpus grows in build-asan/corpus/<target>/ (not committed; seeded by
 # fuzz_make_seeds from the model generator), the committed regressions in
-# tests/fuzz/regressions/<target>/ are run first. A crash, leak, timeout (10 s)
+# tests/fuzz/regressions/<target>/ are run first. A crash, leak, timeout (one
+# input running 30 s of wall-clock time: room for a busy machine, not a hang)
 # or out-of-memory (2 GB) leaves its input in build-asan/artifacts/<target>/
 # and makes this script fail. To keep one as a regression:
 #   build-asan/tests/fuzz/<target> -minimize_crash=1 -runs=10000 \
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --jobs) jobs="${2:?--jobs needs a number}"; shift ;;
     --no-build) build=0 ;;
     --summary) summary_only=1 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     fuzz_*) targets+=("$1") ;;
     *) echo "fuzz.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -74,7 +75,7 @@ run_one() {
   set +e
   ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$B/tests/fuzz/$t" "$B/corpus/$t" "tests/fuzz/regressions/$t" "${dict[@]}" \
-      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
+      -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
       -artifact_prefix="$B/artifacts/$t/" -print_final_stats=1 -close_fd_mask=1 >"$log" 2>&1
   echo $? >"$B/logs/$t.rc"
   set -e

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what this project needs and is missing, then builds it.
 # Safe to run again: installed packages are skipped, builds are incremental.
-#   tools/setup.sh            native + WebAssembly builds and npm packages
-#   NCNN_INT8_SKIP_WASM=1     native only
+#   tools/setup.sh              native + WebAssembly builds and npm packages
+#   tools/setup.sh --packages   Debian packages only (tools/test.sh builds itself)
+#   NCNN_INT8_SKIP_WASM=1       native only
 set -euo pipefail
 cd "$(dirname "$0")/.."
+packages_only=0
+[ "${1:-}" = "--packages" ] && packages_only=1
 
 say() { printf "\n== %s (%ss)\n" "$*" "$SECONDS"; }
 
@@ -27,15 +30,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-say "native build (build/)"
-cmake --preset native >/dev/null
-cmake --build --preset native
+[ "$packages_only" = 1 ] && exit 0
 
+# The native build and npm's download run side by side; the WebAssembly
+# build's sample model comes from the native generator (tools/build-wasm.sh).
+source tools/jobs.sh
+JOB_LOGS=build-logs/setup
+job native_build "" bash -c 'cmake --preset native >/dev/null && cmake --build --preset native'
 if [ -z "${NCNN_INT8_SKIP_WASM:-}" ]; then
-  say "npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  job npm_ci "" npm ci --no-audit --no-fund --loglevel=error
   # WebAssembly build (build-wasm/), copied into dist/ with the sample
   # model the web page uses (tools/build-wasm.sh).
-  say "WebAssembly build (npm run build)"
-  npm run build --silent
+  job wasm_build native_build npm run build --silent
 fi
+run_jobs

@@ -104,6 +104,9 @@ export async function launchBrowser() {
 export async function openPage(browser, baseUrl, viewport = { width: 1200, height: 900 }, options = {}) {
   const { setup, ...contextOptions } = options;
   const context = await browser.newContext({ acceptDownloads: true, viewport, ...contextOptions });
+  // Playwright's default (30 s a wait) is a wall-clock limit a busy machine
+  // trips; a hang still fails, after 10 minutes.
+  context.setDefaultTimeout(600000);
   const page = await context.newPage();
   const foreign = [];
   const consoleErrors = [];

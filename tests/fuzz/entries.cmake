@@ -6,5 +6,6 @@ if(NOT TARGET ncnn_int8_fuzz_entries)
     ${CMAKE_CURRENT_LIST_DIR}/fuzz_llm.cpp
     ${CMAKE_SOURCE_DIR}/src/cli/ncnn2table_args.cpp)
   target_link_libraries(ncnn_int8_fuzz_entries PUBLIC ncnn_int8_core)
+  target_compile_options(ncnn_int8_fuzz_entries PRIVATE ${NCNN_INT8_FUZZ_COVERAGE})
   target_include_directories(ncnn_int8_fuzz_entries PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 endif()
