@@ -58,8 +58,6 @@ export interface NcnnInt8Module {
     listNames: string[], lists: string[][], held: Array<Array<Uint8Array | null>>, optionArgs: string[], callbacks: CalibCallbacks,
   ): { job: number; error: string | null; errorCode?: string };
   calibProvide?(request: number, value: Uint8Array | string): void;
-  /** Threads build: runs the calls the calibration threads posted to the JS thread. */
-  calibPump?(): void;
   calibCancel(job: number): void;
   calibFinish(job: number): CalibOutcome;
   ncnn2tableArgs(args: string[]): Ncnn2TableArgs;
