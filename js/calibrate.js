@@ -154,9 +154,10 @@ function itemName(item, where) {
 }
 
 let readWholeFile = null; // js/file.js's, loaded in Node only
+let checkRegularFile = null;
 
 async function nodeFiles() {
-  if (!readWholeFile) readWholeFile = (await import('./file.js')).readWholeFile;
+  if (!readWholeFile) ({ readWholeFile, checkRegularFile } = await import('./file.js'));
 }
 
 // The bytes of one item, synchronously (the single-thread build).
@@ -177,6 +178,32 @@ async function readItem(item) {
 // The message a failed read gives the core (which prefixes list:name).
 function readError(e) {
   return e?.message ?? String(e);
+}
+
+// At most this many bytes of inputs go to the threads build with the start.
+const HELD_INPUT_BYTES = 64 << 20;
+
+// Per list, per input: its bytes when they are in memory already or (a path
+// in Node) small enough to read now, else null. The core's threads take the
+// held ones without a round trip to this thread per input and pass, and ask
+// for the others one at a time (so a read error is reported there, as ever).
+function heldInputs(inputs) {
+  let total = 0;
+  const hold = (item) => {
+    let bytes = null;
+    if (typeof item === 'string') {
+      try {
+        if (total + checkRegularFile(item) > HELD_INPUT_BYTES) return null;
+        bytes = new Uint8Array(readWholeFile(item));
+      } catch {
+        return null;
+      }
+    } else if (!isBlob(item)) bytes = asUint8Array(item) ?? asUint8Array(item.bytes);
+    if (!bytes || total + bytes.length > HELD_INPUT_BYTES) return null;
+    total += bytes.length;
+    return bytes;
+  };
+  return inputs.map((list) => list.map(hold));
 }
 
 // --- calibrate ---------------------------------------------------------------
@@ -300,7 +327,7 @@ function runSingle(M, { paramBytes, names, source, read, listNames, itemNames, a
     progress: onStep,
     done() {},
   };
-  const s = call(M, 'calibStart', paramBytes, names.param, source.size, read, names.bin, listNames, itemNames, args, callbacks);
+  const s = call(M, 'calibStart', paramBytes, names.param, source.size, read, names.bin, listNames, itemNames, [], args, callbacks);
   if (s.error !== null) return s;
   return call(M, 'calibFinish', s.job);
 }
@@ -311,7 +338,10 @@ function runThreads(M, { paramBytes, names, source, read, listNames, itemNames, 
     const onAbort = () => {
       if (job) M.calibCancel(job);
     };
+    // See calibPump in src/wasm/calib_bindings.cpp.
+    const pump = setInterval(() => M.calibPump(), 20);
     const end = (fn) => {
+      clearInterval(pump);
       signal?.removeEventListener('abort', onAbort);
       fn();
     };
@@ -334,7 +364,7 @@ function runThreads(M, { paramBytes, names, source, read, listNames, itemNames, 
     };
     let s;
     try {
-      s = call(M, 'calibStart', paramBytes, names.param, source.size, read, names.bin, listNames, itemNames, args, callbacks);
+      s = call(M, 'calibStart', paramBytes, names.param, source.size, read, names.bin, listNames, itemNames, heldInputs(inputs), args, callbacks);
     } catch (e) {
       end(() => reject(e));
       return;

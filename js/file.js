@@ -21,8 +21,9 @@ function osError(p, what, e) {
   return new FileError(`${p}: ${what}: ${strerror(e)}`, { cause: e });
 }
 
-// A regular file only: a directory or a device is refused up front.
-function checkRegularFile(p) {
+// A regular file only: a directory or a device is refused up front. Returns
+// its size.
+export function checkRegularFile(p) {
   let st;
   try {
     st = fs.statSync(p);

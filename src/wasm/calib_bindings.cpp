@@ -6,9 +6,11 @@
 //   calibPreprocess(bytes: Uint8Array, name, optionArgs: string[], inputIndex, inputCount)
 //     -> {data: Float32Array, w, h, d, c, dims, min, max, mean, error, errorCode}
 //   calibStart(param, paramName, binSize, readBin, binName, listNames: string[],
-//              lists: string[][], optionArgs: string[], callbacks)
+//              lists: string[][], held: (Uint8Array | null)[][], optionArgs: string[],
+//              callbacks)
 //     -> {job: number, error, errorCode}
 //   calibProvide(request, bytes: Uint8Array | string)   (threads build)
+//   calibPump()                                          (threads build)
 //   calibCancel(job)
 //   calibFinish(job)
 //     -> {table: Uint8Array, report: string (JSON), summary: string (the CLI's
@@ -33,8 +35,10 @@
 // callbacks.requestInput(request, list, index) to the JS thread and waits;
 // JS answers with calibProvide(request, bytes or message), at any later
 // time (e.g. after an async File read). Each worker asks for one file at a
-// time, so at most `thread` inputs are held at once. progress(...) and
-// done() are posted the same way; calibCancel stops the run.
+// time, so at most `thread` inputs are held at once besides the ones given
+// in `held` (the caller's bytes of inputs it has in memory anyway, copied in
+// at the start and read without asking). progress(...) and done() are
+// posted the same way; calibCancel stops the run.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -192,6 +196,9 @@ struct Job {
     std::unique_ptr<MemorySource> bin_source;
     CalibrationJob calib;
     std::string model_warnings;
+    // Inputs the caller held in memory at the start, by (list, index); read
+    // only after the start, by any thread.
+    std::map<std::pair<size_t, size_t>, std::vector<uint8_t>> held;
     std::atomic<bool> cancelled{false};
     bool finished = false;
     Result<CalibrationOutcome> outcome = Status::failure("not run");
@@ -206,6 +213,21 @@ Job* find_job(int id)
     std::lock_guard<std::mutex> lock(jobs_mutex);
     auto it = jobs.find(id);
     return it == jobs.end() ? nullptr : it->second.get();
+}
+
+// The bytes of a Uint8Array, copied into the module's memory.
+std::vector<uint8_t> vector_of(const val& u8)
+{
+    std::vector<uint8_t> bytes(u8["length"].as<size_t>());
+    if (!bytes.empty()) val(typed_memory_view(bytes.size(), bytes.data())).call<void>("set", u8);
+    return bytes;
+}
+
+// A held input's bytes (see Job::held), or null.
+const std::vector<uint8_t>* held_input(const Job& job, size_t list, size_t index)
+{
+    auto it = job.held.find({list, index});
+    return it == job.held.end() ? nullptr : &it->second;
 }
 
 #ifdef __EMSCRIPTEN_PTHREADS__
@@ -301,16 +323,24 @@ void provide(int id, val value)
     else if (!is_uint8_array(value))
         r.error = "the input reader returned something other than a Uint8Array";
     else {
-        const size_t n = value["length"].as<size_t>();
         try {
-            r.bytes.resize(n);
-            if (n) val(typed_memory_view(n, r.bytes.data())).call<void>("set", value);
+            r.bytes = vector_of(value);
         } catch (const std::bad_alloc&) {
             r.error = "out of memory reading the input";
         }
     }
     r.ready = true;
     r.cv.notify_all();
+}
+
+// Runs the calls the calibration threads posted to the JS thread (input
+// requests, progress, done). Emscripten wakes the JS thread with a message
+// when that queue turns non-empty; the JS side also calls this every few
+// milliseconds during a run, so that a wake-up the runtime misses delays a
+// call by one tick instead of leaving every thread waiting for good.
+void pump()
+{
+    emscripten_main_thread_process_queued_calls();
 }
 
 #endif // __EMSCRIPTEN_PTHREADS__
@@ -327,8 +357,8 @@ void run_job(Job& job)
     if (!job.outcome.is_ok() && job.cancelled) job.outcome = Status::error(ErrorCode::Cancelled, Location{}, "cancelled");
 }
 
-val start(val param, std::string param_name, double bin_size, val read_bin, std::string bin_name, val list_names, val lists, val option_args,
-          val callbacks)
+val start(val param, std::string param_name, double bin_size, val read_bin, std::string bin_name, val list_names, val lists, val held,
+          val option_args, val callbacks)
 {
     return guarded([&]() -> val {
         auto job = std::make_unique<Job>();
@@ -366,11 +396,23 @@ val start(val param, std::string param_name, double bin_size, val read_bin, std:
         if (lists.isArray())
             for (size_t j = 0, n = lists["length"].as<size_t>(); j < n; j++) c.lists.push_back(string_list(lists[j]));
         if (c.list_names.size() != c.lists.size()) return error_object("one name per list is needed");
+        if (held.isArray())
+            for (size_t j = 0, n = std::min(held["length"].as<size_t>(), c.lists.size()); j < n; j++) {
+                const val list = held[j];
+                if (!list.isArray()) continue;
+                for (size_t i = 0, m = std::min(list["length"].as<size_t>(), c.lists[j].size()); i < m; i++) {
+                    const val bytes = list[i];
+                    if (is_uint8_array(bytes)) job->held[{j, i}] = vector_of(bytes);
+                }
+            }
         c.make_runner = engine_runner_factory(job->model, *job->bin_source, bin_name);
         job->callbacks = callbacks;
         Job* j = job.get();
 #ifdef __EMSCRIPTEN_PTHREADS__
-        c.read_list_input = [j](size_t list, size_t index, const std::string&) { return read_from_js(*j, list, index); };
+        c.read_list_input = [j](size_t list, size_t index, const std::string&) -> Result<std::vector<uint8_t>> {
+            if (const std::vector<uint8_t>* bytes = held_input(*j, list, index)) return *bytes;
+            return read_from_js(*j, list, index);
+        };
         c.on_progress = [j](const CalibProgress& p) {
             emscripten_async_run_in_main_runtime_thread(EM_FUNC_SIG_VI, post_progress_on_main, new ProgressPost{j->id, p.stage, p.done, p.total, p.index});
             return !j->cancelled.load();
@@ -527,6 +569,7 @@ EMSCRIPTEN_BINDINGS(ncnn_int8_calib)
     emscripten::function("calibFinish", &finish);
 #ifdef __EMSCRIPTEN_PTHREADS__
     emscripten::function("calibProvide", &provide);
+    emscripten::function("calibPump", &pump);
 #endif
     emscripten::function("ncnn2tableArgs", &cli_args);
     emscripten::function("ncnn2tableUsage", &usage);

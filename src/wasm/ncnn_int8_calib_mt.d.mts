@@ -20,6 +20,8 @@ export type NcnnInt8CalibModule = Pick<
 > & {
   /** Answers callbacks.requestInput(request, ...) with the file's bytes or a message. */
   calibProvide(request: number, value: Uint8Array | string): void;
+  /** Runs the calls the calibration threads posted to the JS thread. */
+  calibPump(): void;
 };
 
 export default function createNcnnInt8CalibModule(options?: {

@@ -55,7 +55,7 @@ export interface NcnnInt8Module {
   calibPreprocess(bytes: Uint8Array, name: string, optionArgs: string[], inputIndex: number, inputCount: number): CalibTensor;
   calibStart(
     param: Uint8Array, paramName: string, binSize: number, readBin: (offset: number, dst: Uint8Array) => number | string, binName: string,
-    listNames: string[], lists: string[][], optionArgs: string[], callbacks: CalibCallbacks,
+    listNames: string[], lists: string[][], held: Array<Array<Uint8Array | null>>, optionArgs: string[], callbacks: CalibCallbacks,
   ): { job: number; error: string | null; errorCode?: string };
   calibProvide?(request: number, value: Uint8Array | string): void;
   calibCancel(job: number): void;
