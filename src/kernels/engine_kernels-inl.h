@@ -6,6 +6,7 @@
 // scalar reference does, whatever the vector width. The *Columns / *Lanes
 // functions do whole vectors; the others finish with the scalar reference.
 #include <cstddef>
+#include <cstdint>
 
 #include "kernels/engine_scalar_reference.h"
 
@@ -241,6 +242,24 @@ HWY_INLINE void Axpy(D df, size_t count, float a, const float* HWY_RESTRICT x, f
 {
     const size_t done = AxpyLanes(df, count, a, x, y);
     kernels::scalar::axpy_f32(count - done, a, x + done, y + done);
+}
+
+// kernels::count_magnitudes_f32: a vector of values is compared with the
+// cutoff as integers (|x|'s bits) and counted one by one only when a lane
+// reaches it (rare for a cutoff near the top of the values).
+template <class D>
+HWY_INLINE void CountMagnitudes(D df, const float* HWY_RESTRICT p, size_t n, uint32_t cutoff_bits, uint64_t* HWY_RESTRICT bins)
+{
+    const hn::RebindToSigned<D> di;
+    const size_t L = hn::Lanes(df);
+    const auto abs_mask = hn::Set(di, 0x7fffffff);
+    const auto below = hn::Set(di, static_cast<int32_t>(cutoff_bits) - 1); // u >= cutoff as u > cutoff - 1 (cutoff < 2^31)
+    size_t i = 0;
+    for (; i + L <= n; i += L) {
+        const auto u = hn::And(hn::BitCast(di, hn::LoadU(df, p + i)), abs_mask);
+        if (!hn::AllFalse(di, hn::Gt(u, below))) kernels::scalar::count_magnitudes_f32(p + i, L, cutoff_bits, bins);
+    }
+    kernels::scalar::count_magnitudes_f32(p + i, n - i, cutoff_bits, bins);
 }
 
 // NOLINTNEXTLINE(google-readability-namespace-comments)
