@@ -23,6 +23,21 @@ struct PoolSpec {
     bool one_d = false; // Pooling1D: 2-D blobs (w, h = channels)
 };
 
+// One row of max-pooled outputs: o[j] starts at the window's first value,
+// then takes every tap's max in window order, as one output at a time would.
+// The stride as a constant lets the compiler vectorize the strided reads.
+template <int kStride>
+void max_pool_row(float* o, const float* top, size_t w, int kw, int kh, int outw, size_t sw)
+{
+    const size_t step = kStride > 0 ? static_cast<size_t>(kStride) : sw;
+    for (int j = 0; j < outw; j++) o[j] = top[j * step];
+    for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++) {
+            const float* p = top + static_cast<size_t>(ky) * w + kx;
+            for (int j = 0; j < outw; j++) o[j] = std::max(o[j], p[j * step]);
+        }
+}
+
 class Pooling final : public LayerForward {
 public:
     explicit Pooling(PoolSpec s) : s_(s) {}
@@ -92,17 +107,11 @@ private:
             // same order as one output at a time would (which matters only
             // for NaN), so the loops run along the row.
             const size_t sw = s_.sw;
+            auto row = sw == 1 ? max_pool_row<1> : sw == 2 ? max_pool_row<2>
+                                                           : max_pool_row<0>;
             for (int q = 0; q < in.c; q++) {
                 const float* m = src.channel(q);
-                for (int i = 0; i < outh; i++, o += outw) {
-                    const float* top = m + static_cast<size_t>(i) * s_.sh * w;
-                    for (int j = 0; j < outw; j++) o[j] = top[j * sw];
-                    for (int ky = 0; ky < s_.kh; ky++)
-                        for (int kx = 0; kx < s_.kw; kx++) {
-                            const float* p = top + static_cast<size_t>(ky) * w + kx;
-                            for (int j = 0; j < outw; j++) o[j] = std::max(o[j], p[j * sw]);
-                        }
-                }
+                for (int i = 0; i < outh; i++, o += outw) row(o, m + static_cast<size_t>(i) * s_.sh * w, w, s_.kw, s_.kh, outw, sw);
             }
             tops.push_back(std::make_shared<Tensor>(std::move(out)));
             return Status::ok();
