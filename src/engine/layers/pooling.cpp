@@ -38,6 +38,31 @@ void max_pool_row(float* o, const float* top, size_t w, int kw, int kh, int outw
         }
 }
 
+// The common 3x3 window: each output's maximum taken in a register, the
+// taps in window order (the generic rows' order), so the loop over the
+// row's outputs vectorizes.
+template <int kStride>
+void max_pool_row_3x3(float* o, const float* top, size_t w, int outw)
+{
+    const float* r0 = top;
+    const float* r1 = top + w;
+    const float* r2 = top + 2 * w;
+    for (int j = 0; j < outw; j++) {
+        const size_t c = static_cast<size_t>(j) * kStride;
+        float m = r0[c];
+        m = std::max(m, r0[c]);
+        m = std::max(m, r0[c + 1]);
+        m = std::max(m, r0[c + 2]);
+        m = std::max(m, r1[c]);
+        m = std::max(m, r1[c + 1]);
+        m = std::max(m, r1[c + 2]);
+        m = std::max(m, r2[c]);
+        m = std::max(m, r2[c + 1]);
+        m = std::max(m, r2[c + 2]);
+        o[j] = m;
+    }
+}
+
 class Pooling final : public LayerForward {
 public:
     explicit Pooling(PoolSpec s) : s_(s) {}
@@ -109,9 +134,20 @@ private:
             const size_t sw = s_.sw;
             auto row = sw == 1 ? max_pool_row<1> : sw == 2 ? max_pool_row<2>
                                                            : max_pool_row<0>;
+            const bool three = s_.kw == 3 && s_.kh == 3 && (sw == 1 || sw == 2);
             for (int q = 0; q < in.c; q++) {
                 const float* m = src.channel(q);
-                for (int i = 0; i < outh; i++, o += outw) row(o, m + static_cast<size_t>(i) * s_.sh * w, w, s_.kw, s_.kh, outw, sw);
+                for (int i = 0; i < outh; i++, o += outw) {
+                    const float* top = m + static_cast<size_t>(i) * s_.sh * w;
+                    if (three) {
+                        if (sw == 1)
+                            max_pool_row_3x3<1>(o, top, w, outw);
+                        else
+                            max_pool_row_3x3<2>(o, top, w, outw);
+                    } else {
+                        row(o, top, w, s_.kw, s_.kh, outw, sw);
+                    }
+                }
             }
             tops.push_back(std::make_shared<Tensor>(std::move(out)));
             return Status::ok();
