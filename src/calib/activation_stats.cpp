@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <new>
 
 #if defined(__unix__) && !defined(__EMSCRIPTEN__)
@@ -252,8 +253,14 @@ double clipped_share(const BlobStats& s, float threshold)
     if (s.values == 0 || s.magnitude.empty() || !(threshold >= 0.f)) return 0.0;
     if (std::isinf(threshold)) return 0.0;
     const uint32_t tb = magnitude_bin(threshold);
+    // Counts lie at or below absmax's bin (the largest non-NaN |x|) or in
+    // the NaN bins; the untouched pages between are not read (mapped fresh,
+    // each read would fault one in).
+    const uint32_t top = magnitude_bin(s.absmax);
+    const uint32_t nan_first = magnitude_bin(std::numeric_limits<float>::infinity()); // infinity's bin holds NaNs too
     uint64_t above = 0;
-    for (uint32_t i = tb + 1; i < static_cast<uint32_t>(kMagnitudeBins); i++) above += s.magnitude[i];
+    for (uint32_t i = tb + 1; i <= top && i < nan_first; i++) above += s.magnitude[i];
+    for (uint32_t i = std::max(tb + 1, nan_first); i < static_cast<uint32_t>(kMagnitudeBins); i++) above += s.magnitude[i];
     return static_cast<double>(above) / static_cast<double>(s.values);
 }
 
