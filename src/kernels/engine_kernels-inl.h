@@ -222,8 +222,10 @@ HWY_INLINE size_t DepthwiseColumns(D df, size_t x0, const float* HWY_RESTRICT sr
     size_t xend = x0;
     while (xend + L <= outw && last_row_start + xend * sw + dw * (kw - 1) + span <= src_len) xend += L;
     if (kw == 3 && kh == 3 && dw == 1 && dh == 1) {
-        if (sw == 1) Depthwise3x3Columns<1>(df, x0, xend, src, src_w, outw, outh, sh, w, bias, out);
-        else Depthwise3x3Columns<2>(df, x0, xend, src, src_w, outw, outh, sh, w, bias, out);
+        if (sw == 1)
+            Depthwise3x3Columns<1>(df, x0, xend, src, src_w, outw, outh, sh, w, bias, out);
+        else
+            Depthwise3x3Columns<2>(df, x0, xend, src, src_w, outw, outh, sh, w, bias, out);
         return xend;
     }
     for (size_t y = 0; y < outh; y++) {
