@@ -12,8 +12,10 @@
 // does not change any result: the kernels give the same bits on every target.
 #include <hwy/targets.h>
 
-#if !(defined(__x86_64__) || defined(__i386__)) || !defined(__GNUC__)
-#error "ncnn2table_hwy_targets.cpp is for x86 with GCC or clang; link libhwy instead"
+// GCC only: clang's __builtin_cpu_supports lacks some of these names
+// (f16c, vaes); other builds link libhwy.
+#if !(defined(__x86_64__) || defined(__i386__)) || !defined(__GNUC__) || defined(__clang__)
+#error "ncnn2table_hwy_targets.cpp is for x86 with GCC; link libhwy instead"
 #endif
 
 namespace hwy {
