@@ -49,8 +49,10 @@ trap 'rm -rf "$tmp"' EXIT
 if [ "$callgrind" -gt 0 ]; then
   command -v valgrind >/dev/null || { echo "--callgrind needs valgrind" >&2; exit 1; }
   # valgrind 3.19 cannot decode rdtscp, which libhwy's start-up timer
-  # calibration runs: a copy with rdtscp (0f 01 f9) as rdtsc; nop (0f 31 90).
-  hwy="$(ldd "$ours" | awk '/libhwy\.so/ {print $1 " " $3}')"
+  # calibration runs: a copy with rdtscp (0f 01 f9) as rdtsc; nop (0f 31 90)
+  # for whichever tool links libhwy (ours no longer does on x86; an earlier
+  # build given as --baseline may).
+  hwy="$(for t in "$ours" ${baseline:+"$baseline"}; do ldd "$t"; done | awk '/libhwy\.so/ {print $1 " " $3; exit}')"
   if [ -n "$hwy" ]; then
     read -r soname path <<< "$hwy"
     mkdir -p "$tmp/lib"

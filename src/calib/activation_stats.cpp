@@ -4,6 +4,15 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <new>
+
+#if defined(__unix__) && !defined(__EMSCRIPTEN__)
+#include <sys/mman.h>
+#endif
+
+#include "kernels/engine_kernels.h"
+#include "kernels/kernels.h"
 
 namespace ncnn_int8 {
 
@@ -15,6 +24,13 @@ uint32_t magnitude_bin(float x)
     std::memcpy(&bits, &x, 4);
     return (bits & 0x7fffffffu) >> 16;
 }
+
+#if defined(__unix__) && !defined(__EMSCRIPTEN__)
+#define NI8_MAP_ZEROED 1
+constexpr size_t kMappedBytes = 64 << 10;
+#else
+#define NI8_MAP_ZEROED 0
+#endif
 
 } // namespace
 
@@ -31,7 +47,7 @@ void BlobStats::merge(const BlobStats& o)
     }
     values += o.values;
     if (!o.magnitude.empty()) {
-        if (magnitude.empty()) magnitude.resize(kMagnitudeSlots); // zeros (calloc)
+        if (magnitude.empty()) magnitude.resize(kMagnitudeBins); // zeros
         for (int i = 0; i < kMagnitudeBins; i++) magnitude[i] += o.magnitude[i];
     }
     if (!o.histogram.empty()) {
@@ -40,50 +56,53 @@ void BlobStats::merge(const BlobStats& o)
     }
 }
 
+float absmax_of(const float* p, size_t n) { return kernels::abs_max(p, n); }
+
+void* zeroed_block(size_t bytes)
+{
+#if NI8_MAP_ZEROED
+    if (bytes >= kMappedBytes) {
+        void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) throw std::bad_alloc();
+        return p;
+    }
+#endif
+    void* p = std::calloc(bytes ? bytes : 1, 1);
+    if (!p) throw std::bad_alloc();
+    return p;
+}
+
+void free_zeroed_block(void* p, size_t bytes) noexcept
+{
+    if (!p) return;
+#if NI8_MAP_ZEROED
+    if (bytes >= kMappedBytes) {
+        munmap(p, bytes);
+        return;
+    }
+#else
+    (void)bytes;
+#endif
+    std::free(p);
+}
+
 void add_absmax(BlobStats& s, const BlobView& b, long file_index, bool magnitudes)
 {
-    if (magnitudes && s.magnitude.empty()) s.magnitude.resize(kMagnitudeSlots); // zeros (calloc), pages untouched
-    uint64_t* mag = s.magnitude.data();
-    // Lane-wise running maxima (NaN never wins a `<`, as in the serial
-    // loop, and max is order-free otherwise), so the loop vectorizes.
-    constexpr int kLanes = 16;
-    float lane[kLanes] = {};
     const size_t per = counted_per_channel(b);
     const size_t stride = static_cast<size_t>(b.w) * b.h * b.d;
-    for (int q = 0; q < b.c; q++) {
-        const float* p = b.data + stride * q;
-        size_t k = 0;
-        for (; k + kLanes <= per; k += kLanes)
-            for (int l = 0; l < kLanes; l++) {
-                const float a = std::fabs(p[k + l]);
-                lane[l] = lane[l] < a ? a : lane[l];
-            }
-        for (; k < per; k++) {
-            const float a = std::fabs(p[k]);
-            lane[0] = lane[0] < a ? a : lane[0];
-        }
-        if (!magnitudes) continue;
-        // Bins a block at a time, then counted. Bin 0 (zeros: half of a ReLU
-        // output) rotates over spare slots: increments of one counter back
-        // to back would each wait for the previous store.
-        constexpr int kBlock = 256;
-        uint32_t bins[kBlock];
-        for (size_t k0 = 0; k0 < per; k0 += kBlock) {
-            const int n = static_cast<int>(std::min<size_t>(kBlock, per - k0));
-            for (int i = 0; i < n; i++) {
-                const uint32_t bin = magnitude_bin(p[k0 + i]);
-                bins[i] = bin == 0 ? kMagnitudeBins + (i & (kZeroSlots - 1)) : bin;
-            }
-            for (int i = 0; i < n; i++) mag[bins[i]]++;
-        }
-    }
-    for (int i = kMagnitudeBins; magnitudes && i < kMagnitudeSlots; i++) {
-        mag[0] += mag[i];
-        mag[i] = 0;
-    }
     float m = 0.f;
-    for (int l = 0; l < kLanes; l++) m = std::max(m, lane[l]);
+    for (int q = 0; q < b.c; q++) m = std::max(m, absmax_of(b.data + stride * q, per));
     s.absmax = std::max(s.absmax, m);
+    if (magnitudes) {
+        if (s.magnitude.empty()) s.magnitude.resize(kMagnitudeBins); // zeros, pages untouched
+        // |x| >= cutoff compared as bits (NaN's bits lie above every
+        // number's, so a NaN is counted, in a bin above any threshold's)
+        const float cutoff = s.absmax * 0.5f;
+        uint32_t cutoff_bits;
+        std::memcpy(&cutoff_bits, &cutoff, 4);
+        cutoff_bits &= 0x7fffffffu;
+        for (int q = 0; q < b.c; q++) kernels::count_magnitudes_f32(b.data + stride * q, per, cutoff_bits, s.magnitude.data());
+    }
     const size_t n = counted_values(b);
     s.values += n;
     if (file_index > s.last_file) {
@@ -234,8 +253,14 @@ double clipped_share(const BlobStats& s, float threshold)
     if (s.values == 0 || s.magnitude.empty() || !(threshold >= 0.f)) return 0.0;
     if (std::isinf(threshold)) return 0.0;
     const uint32_t tb = magnitude_bin(threshold);
+    // Counts lie at or below absmax's bin (the largest non-NaN |x|) or in
+    // the NaN bins; the untouched pages between are not read (mapped fresh,
+    // each read would fault one in).
+    const uint32_t top = magnitude_bin(s.absmax);
+    const uint32_t nan_first = magnitude_bin(std::numeric_limits<float>::infinity()); // infinity's bin holds NaNs too
     uint64_t above = 0;
-    for (uint32_t i = tb + 1; i < static_cast<uint32_t>(kMagnitudeBins); i++) above += s.magnitude[i];
+    for (uint32_t i = tb + 1; i <= top && i < nan_first; i++) above += s.magnitude[i];
+    for (uint32_t i = std::max(tb + 1, nan_first); i < static_cast<uint32_t>(kMagnitudeBins); i++) above += s.magnitude[i];
     return static_cast<double>(above) / static_cast<double>(s.values);
 }
 

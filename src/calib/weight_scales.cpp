@@ -2,22 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
+#include "calib/activation_stats.h"
 #include "core/format.h"
 #include "model/catalog/params.h"
 
 namespace ncnn_int8 {
 
 namespace {
-
-// std::max(absmax, |x|) in this order, as the reference writes it: a NaN
-// weight leaves absmax unchanged.
-float absmax_of(const float* p, size_t n)
-{
-    float m = 0.f;
-    for (size_t i = 0; i < n; i++) m = std::max(m, std::fabs(p[i]));
-    return m;
-}
 
 float static_scale(const float* p, size_t n)
 {
@@ -36,6 +29,27 @@ Result<std::vector<float>> load_f32(const ModelLayer& layer, const LayerBlobs& b
     return std::move(data.f32);
 }
 
+// A weight blob's values in storage reused from layer to layer, read in
+// without being zeroed first.
+struct WeightBuffer {
+    std::unique_ptr<float[]> values;
+    size_t capacity = 0;
+};
+
+Result<const float*> load_f32_into(const ModelLayer& layer, const LayerBlobs& blobs, ByteSource& bin, const std::string& bin_name, const char* name,
+                                   WeightBuffer& buffer)
+{
+    const BlobLocation* where = blobs.find(name);
+    if (!where) return Status::failure(bin_name + ": " + layer.label() + " has no " + name + " (dynamic or missing weights cannot be calibrated)");
+    if (where->stored == StoredAs::Int8) return Status::failure(bin_name + ": " + layer.label() + " " + name + " is already int8; calibrate the fp32 model");
+    if (buffer.capacity < where->count) {
+        buffer.values.reset(new float[where->count]);
+        buffer.capacity = where->count;
+    }
+    RETURN_IF_ERROR(read_blob_f32(bin, bin_name, *where, buffer.values.get()));
+    return static_cast<const float*>(buffer.values.get());
+}
+
 // Rows of `row_len` values starting at row `first`, one scale per row.
 Status row_scales(const ModelLayer& layer, const std::vector<float>& w, size_t first, size_t rows, size_t row_len, std::vector<float>& out)
 {
@@ -46,7 +60,7 @@ Status row_scales(const ModelLayer& layer, const std::vector<float>& w, size_t f
 }
 
 Result<ScaleLine> conv_weight_line(const ModelLayer& layer, size_t li, const LayerBlobs& blobs, ByteSource& bin, const std::string& bin_name,
-                                   CalibMethod method)
+                                   CalibMethod method, WeightBuffer& buffer)
 {
     const LayerParams& p = layer.params;
     const std::string& type = layer.decl->type;
@@ -69,13 +83,16 @@ Result<ScaleLine> conv_weight_line(const ModelLayer& layer, size_t li, const Lay
     if (channels <= 0)
         return Status::failure(layer.label() + ": " + (type == "ConvolutionDepthWise" ? "group" : "num_output") + " must be positive to calibrate");
     if (weight_data_size < 0) return Status::failure(layer.label() + ": weight_data_size is negative");
-    ASSIGN_OR_RETURN(std::vector<float> w, load_f32(layer, blobs, bin, bin_name, "weight_data"));
+    ASSIGN_OR_RETURN(const float* w, load_f32_into(layer, blobs, bin, bin_name, "weight_data", buffer));
+    const size_t stored = blobs.find("weight_data")->count;
     const int per_channel = weight_data_size / channels;
+    if (static_cast<size_t>(per_channel) * channels > stored)
+        return Status::failure(bin_name + ": " + layer.label() + " weight_data holds " + std::to_string(stored) + " values, fewer than its params say");
     ScaleLine line;
     line.key = layer.decl->name + "_param_0";
     line.layer = li;
     for (int n = 0; n < channels; n++) {
-        const float absmax = absmax_of(w.data() + static_cast<size_t>(per_channel) * n, static_cast<size_t>(per_channel));
+        const float absmax = absmax_of(w + static_cast<size_t>(per_channel) * n, static_cast<size_t>(per_channel));
         float s;
         if (method == CalibMethod::Aciq)
             s = six_bit ? 31 / aciq_threshold(absmax, per_channel, 6) : 127 / aciq_threshold(absmax, per_channel, 8);
@@ -174,8 +191,9 @@ Result<WeightScales> compute_weight_scales(const Model& model, const std::vector
 {
     WeightScales out;
     if (with_activations) {
+        WeightBuffer buffer;
         for (size_t li : calibrated_layers(model)) {
-            ASSIGN_OR_RETURN(ScaleLine line, conv_weight_line(model.layers[li], li, index[li], bin, bin_name, method));
+            ASSIGN_OR_RETURN(ScaleLine line, conv_weight_line(model.layers[li], li, index[li], bin, bin_name, method, buffer));
             out.conv.push_back(std::move(line));
         }
     }

@@ -50,7 +50,8 @@ public:
     // The catalog blob `blob` as fp32 values (fp16 / lookup-table data
     // converted). int8-stored weights are refused: the engine runs fp32 models.
     Result<std::vector<float>> weight(const std::string& blob) const;
-    // The same as a tensor's value store.
+    // The same as a tensor's value store, read straight into it (no zero
+    // fill, no copy): for the large weights.
     Result<Floats> weight_values(const std::string& blob) const;
 
     Status error(const std::string& reason) const { return Status::failure(where() + reason); }

@@ -6,6 +6,7 @@
 // scalar reference does, whatever the vector width. The *Columns / *Lanes
 // functions do whole vectors; the others finish with the scalar reference.
 #include <cstddef>
+#include <cstdint>
 
 #include "kernels/engine_scalar_reference.h"
 
@@ -165,6 +166,51 @@ HWY_INLINE void Gemm(D df, size_t M, size_t N, size_t K, const float* HWY_RESTRI
 // stride-2 load reads 2 vectors and keeps the even lanes). Each output
 // starts at `bias` and adds w[ky][kx] * input in (ky, kx) order, as the
 // scalar reference. Returns the first column not done.
+template <size_t kStride, class D>
+HWY_INLINE hn::Vec<D> DepthwiseTap(D df, const float* HWY_RESTRICT p)
+{
+    if constexpr (kStride == 1) {
+        return hn::LoadU(df, p);
+    } else {
+        hn::Vec<D> even, odd;
+        hn::LoadInterleaved2(df, p, even, odd);
+        return even;
+    }
+}
+
+// The common 3x3, dilation 1 kernel of DepthwiseColumns, columns [x0, xend):
+// the nine weights stay in registers and the taps are unrolled, in the same
+// (ky, kx) order.
+template <size_t kStride, class D>
+HWY_INLINE void Depthwise3x3Columns(D df, size_t x0, size_t xend, const float* HWY_RESTRICT src, size_t src_w, size_t outw, size_t outh,
+                                    size_t sh, const float* HWY_RESTRICT w, float bias, float* HWY_RESTRICT out)
+{
+    const size_t L = hn::Lanes(df);
+    const auto w0 = hn::Set(df, w[0]), w1 = hn::Set(df, w[1]), w2 = hn::Set(df, w[2]);
+    const auto w3 = hn::Set(df, w[3]), w4 = hn::Set(df, w[4]), w5 = hn::Set(df, w[5]);
+    const auto w6 = hn::Set(df, w[6]), w7 = hn::Set(df, w[7]), w8 = hn::Set(df, w[8]);
+    const auto b = hn::Set(df, bias);
+    for (size_t y = 0; y < outh; y++) {
+        const float* r0 = src + y * sh * src_w;
+        const float* r1 = r0 + src_w;
+        const float* r2 = r1 + src_w;
+        float* o = out + y * outw;
+        for (size_t x = x0; x < xend; x += L) {
+            const size_t c = x * kStride;
+            auto acc = hn::Add(b, hn::Mul(w0, DepthwiseTap<kStride>(df, r0 + c)));
+            acc = hn::Add(acc, hn::Mul(w1, DepthwiseTap<kStride>(df, r0 + c + 1)));
+            acc = hn::Add(acc, hn::Mul(w2, DepthwiseTap<kStride>(df, r0 + c + 2)));
+            acc = hn::Add(acc, hn::Mul(w3, DepthwiseTap<kStride>(df, r1 + c)));
+            acc = hn::Add(acc, hn::Mul(w4, DepthwiseTap<kStride>(df, r1 + c + 1)));
+            acc = hn::Add(acc, hn::Mul(w5, DepthwiseTap<kStride>(df, r1 + c + 2)));
+            acc = hn::Add(acc, hn::Mul(w6, DepthwiseTap<kStride>(df, r2 + c)));
+            acc = hn::Add(acc, hn::Mul(w7, DepthwiseTap<kStride>(df, r2 + c + 1)));
+            acc = hn::Add(acc, hn::Mul(w8, DepthwiseTap<kStride>(df, r2 + c + 2)));
+            hn::StoreU(acc, df, o + x);
+        }
+    }
+}
+
 template <class D>
 HWY_INLINE size_t DepthwiseColumns(D df, size_t x0, const float* HWY_RESTRICT src, size_t src_w, size_t src_len, size_t outw,
                                    size_t outh, size_t kw, size_t kh, size_t dw, size_t dh, size_t sw, size_t sh,
@@ -175,6 +221,13 @@ HWY_INLINE size_t DepthwiseColumns(D df, size_t x0, const float* HWY_RESTRICT sr
     const size_t last_row_start = ((outh - 1) * sh + (kh - 1) * dh) * src_w;
     size_t xend = x0;
     while (xend + L <= outw && last_row_start + xend * sw + dw * (kw - 1) + span <= src_len) xend += L;
+    if (kw == 3 && kh == 3 && dw == 1 && dh == 1) {
+        if (sw == 1)
+            Depthwise3x3Columns<1>(df, x0, xend, src, src_w, outw, outh, sh, w, bias, out);
+        else
+            Depthwise3x3Columns<2>(df, x0, xend, src, src_w, outw, outh, sh, w, bias, out);
+        return xend;
+    }
     for (size_t y = 0; y < outh; y++) {
         float* o = out + y * outw;
         for (size_t x = x0; x < xend; x += L) {
@@ -241,6 +294,24 @@ HWY_INLINE void Axpy(D df, size_t count, float a, const float* HWY_RESTRICT x, f
 {
     const size_t done = AxpyLanes(df, count, a, x, y);
     kernels::scalar::axpy_f32(count - done, a, x + done, y + done);
+}
+
+// kernels::count_magnitudes_f32: a vector of values is compared with the
+// cutoff as integers (|x|'s bits) and counted one by one only when a lane
+// reaches it (rare for a cutoff near the top of the values).
+template <class D>
+HWY_INLINE void CountMagnitudes(D df, const float* HWY_RESTRICT p, size_t n, uint32_t cutoff_bits, uint64_t* HWY_RESTRICT bins)
+{
+    const hn::RebindToSigned<D> di;
+    const size_t L = hn::Lanes(df);
+    const auto abs_mask = hn::Set(di, 0x7fffffff);
+    const auto below = hn::Set(di, static_cast<int32_t>(cutoff_bits) - 1); // u >= cutoff as u > cutoff - 1 (cutoff < 2^31)
+    size_t i = 0;
+    for (; i + L <= n; i += L) {
+        const auto u = hn::And(hn::BitCast(di, hn::LoadU(df, p + i)), abs_mask);
+        if (!hn::AllFalse(di, hn::Gt(u, below))) kernels::scalar::count_magnitudes_f32(p + i, L, cutoff_bits, bins);
+    }
+    kernels::scalar::count_magnitudes_f32(p + i, n - i, cutoff_bits, bins);
 }
 
 // NOLINTNEXTLINE(google-readability-namespace-comments)

@@ -28,6 +28,11 @@ HWY_NOINLINE void DepthwiseFull(const float* src, size_t src_w, size_t src_h, si
     Depthwise(FullF32(), src, src_w, src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
 }
 
+HWY_NOINLINE void CountMagnitudesFull(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins)
+{
+    CountMagnitudes(FullF32(), p, n, cutoff_bits, bins);
+}
+
 // NOLINTNEXTLINE(google-readability-namespace-comments)
 } // namespace HWY_NAMESPACE
 } // namespace ncnn_int8
@@ -44,6 +49,7 @@ namespace ncnn_int8 {
 HWY_EXPORT(GemmFull);
 HWY_EXPORT(AxpyFull);
 HWY_EXPORT(DepthwiseFull);
+HWY_EXPORT(CountMagnitudesFull);
 #define NI8_ENGINE_DISPATCH(fn) HWY_DYNAMIC_DISPATCH(fn)
 #endif
 
@@ -79,6 +85,12 @@ void depthwise_f32(const float* src, size_t src_w, size_t src_h, size_t outw, si
 {
     NI8_ENGINE_DISPATCH(DepthwiseFull)
     (src, src_w, src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
+}
+
+void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins)
+{
+    NI8_ENGINE_DISPATCH(CountMagnitudesFull)
+    (p, n, cutoff_bits, bins);
 }
 
 } // namespace kernels

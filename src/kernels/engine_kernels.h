@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace ncnn_int8::kernels {
 
@@ -29,5 +30,9 @@ void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride)
 // w[ky * kw + kx] * src[(y * sh + ky * dh) * src_w + x * sw + kx * dw].
 void depthwise_f32(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh, size_t dw,
                    size_t dh, size_t sw, size_t sh, const float* w, float bias, float* out);
+
+// bins[|x|'s float bits >> 16]++ for every x whose |x| bits are at least
+// cutoff_bits (< 2^31; NaNs count, above every number). bins: 2^15 counters.
+void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins);
 
 } // namespace ncnn_int8::kernels

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace ncnn_int8::kernels::scalar {
 
@@ -56,6 +58,18 @@ inline void depthwise_f32(const float* src, size_t src_w, size_t outw, size_t ou
                 }
             out[y * outw + x] = sum;
         }
+}
+
+// bins[|x|'s bits >> 16]++ for every x whose |x| bits are at least
+// `cutoff_bits` (< 2^31); NaN's bits lie above every number's.
+inline void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        std::memcpy(&u, p + i, 4);
+        u &= 0x7fffffffu;
+        if (u >= cutoff_bits) bins[u >> 16]++;
+    }
 }
 
 } // namespace ncnn_int8::kernels::scalar

@@ -140,41 +140,45 @@ Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, c
     return index;
 }
 
-Status load_blob(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, BlobData& out)
+Status read_blob_f32(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, float* out)
 {
-    out.spec = where.spec;
-    out.stored = where.stored;
-    out.is_int8 = where.stored == StoredAs::Int8;
     const uint64_t n = where.count;
     const std::string what = "weight blob " + where.spec->name;
-    uint64_t pos = where.offset + (where.stored == StoredAs::Raw ? 0 : 4);
+    const uint64_t pos = where.offset + (where.stored == StoredAs::Raw ? 0 : 4);
     switch (where.stored) {
     case StoredAs::Raw:
     case StoredAs::Fp32:
-    case StoredAs::Fp32Scaled:
-        out.f32.resize(n);
-        return read_exact(bin, bin_name, pos, out.f32.data(), n * 4, what);
+    case StoredAs::Fp32Scaled: return read_exact(bin, bin_name, pos, out, n * 4, what);
     case StoredAs::Fp16: {
         std::vector<uint16_t> half(n);
         RETURN_IF_ERROR(read_exact(bin, bin_name, pos, half.data(), n * 2, what));
-        out.f32.resize(n);
-        kernels::fp16_to_fp32(half.data(), n, out.f32.data());
+        kernels::fp16_to_fp32(half.data(), n, out);
         return Status::ok();
     }
-    case StoredAs::Int8:
-        out.i8.resize(n);
-        return read_exact(bin, bin_name, pos, out.i8.data(), n, what);
     case StoredAs::Lookup: {
         float table[256];
         RETURN_IF_ERROR(read_exact(bin, bin_name, pos, table, sizeof table, what));
         std::vector<uint8_t> index(n);
         RETURN_IF_ERROR(read_exact(bin, bin_name, pos + sizeof table, index.data(), n, what));
-        out.f32.resize(n);
-        kernels::lut_to_fp32(table, index.data(), n, out.f32.data());
+        kernels::lut_to_fp32(table, index.data(), n, out);
         return Status::ok();
     }
+    case StoredAs::Int8: break;
     }
-    return Status::ok();
+    return Status::error(ErrorCode::Input, {bin_name}, what + " is stored as int8, not as float values");
+}
+
+Status load_blob(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, BlobData& out)
+{
+    out.spec = where.spec;
+    out.stored = where.stored;
+    out.is_int8 = where.stored == StoredAs::Int8;
+    if (out.is_int8) {
+        out.i8.resize(where.count);
+        return read_exact(bin, bin_name, where.offset + 4, out.i8.data(), where.count, "weight blob " + where.spec->name);
+    }
+    out.f32.resize(where.count);
+    return read_blob_f32(bin, bin_name, where, out.f32.data());
 }
 
 Result<float> read_raw_float(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, size_t index)

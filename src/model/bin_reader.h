@@ -72,6 +72,11 @@ struct BlobData {
 
 Status load_blob(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, BlobData& out);
 
+// A float-valued blob (fp32, fp16 or lookup-table stored) read into `out`,
+// where.count values the caller provides (uninitialized storage is fine:
+// every value is written); an int8-stored blob is an error.
+Status read_blob_f32(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, float* out);
+
 // Reads one raw fp32 value (for the requantize planner: a consumer's stored scale).
 Result<float> read_raw_float(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, size_t index);
 

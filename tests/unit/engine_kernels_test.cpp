@@ -17,8 +17,10 @@
 #define NCNN_INT8_ENGINE_KERNELS_TEST_HELPERS_
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -104,6 +106,36 @@ void check_axpy(Axpy axpy, const char* what)
     }
 }
 
+// Values for the magnitude counts: random in (-2, 2), with a NaN, an
+// infinity, -0 and -9.5 or 9.5 placed around `at`.
+std::vector<float> stats_values(size_t n, size_t at, uint32_t seed)
+{
+    std::vector<float> v = random_values(n, seed);
+    if (n == 0) return v;
+    v[(at * 7) % n] = std::numeric_limits<float>::quiet_NaN();
+    v[(at * 5 + 2) % n] = -std::numeric_limits<float>::infinity();
+    v[(at * 3 + 1) % n] = -0.f;
+    v[at % n] = seed % 2 ? -9.5f : 9.5f;
+    return v;
+}
+
+// count(p, n, cutoff_bits, bins) against the scalar reference.
+template <class Count>
+void check_count_magnitudes(Count count, const char* what)
+{
+    const float cutoffs[] = {0.f, 1.f, 1.9f, 9.5f, std::numeric_limits<float>::infinity()};
+    for (size_t n : {0u, 1u, 5u, 8u, 16u, 33u, 100u, 257u})
+        for (float cutoff : cutoffs) {
+            const std::vector<float> v = stats_values(n, n / 2, static_cast<uint32_t>(n + 5));
+            uint32_t bits;
+            std::memcpy(&bits, &cutoff, 4);
+            std::vector<uint64_t> got(1 << 15, 0), want(1 << 15, 0);
+            count(v.data(), n, bits, got.data());
+            kernels::scalar::count_magnitudes_f32(v.data(), n, bits, want.data());
+            EXPECT_EQ(got, want) << what << " n=" << n << " cutoff=" << cutoff;
+        }
+}
+
 } // namespace ncnn_int8::engine_kernel_test
 #endif // NCNN_INT8_ENGINE_KERNELS_TEST_HELPERS_
 
@@ -143,6 +175,16 @@ struct TestAxpy {
 };
 HWY_NOINLINE void TestAllAxpy() { ForPartialVectors<TestAxpy>()(float()); }
 
+struct TestCountMagnitudes {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        SCOPED_TRACE(testing::Message() << "lanes=" << hn::Lanes(d));
+        et::check_count_magnitudes([d](auto... args) HWY_ATTR { CountMagnitudes(d, args...); }, "CountMagnitudes");
+    }
+};
+HWY_NOINLINE void TestAllCountMagnitudes() { ForPartialVectors<TestCountMagnitudes>()(float()); }
+
 // NOLINTNEXTLINE(google-readability-namespace-comments)
 } // namespace HWY_NAMESPACE
 } // namespace ncnn_int8
@@ -155,6 +197,7 @@ NI8_KERNEL_TEST_SUITE(EngineKernelsTest);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllGemm);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllDepthwise);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllAxpy);
+NI8_KERNEL_TEST(EngineKernelsTest, TestAllCountMagnitudes);
 
 namespace {
 
@@ -170,6 +213,7 @@ TEST(EngineKernels, EntryPointsEqualScalarReference)
     engine_kernel_test::check_axpy(kernels::axpy_f32, "axpy_f32");
     engine_kernel_test::check_axpy([](size_t n, float a, const float* x, float* y) { kernels::axpy_strided_f32(n, a, x, 1, y); },
                                    "axpy_strided_f32 stride 1");
+    engine_kernel_test::check_count_magnitudes(kernels::count_magnitudes_f32, "count_magnitudes_f32");
 }
 
 TEST(EngineKernels, StridedAxpyEqualsScalarReference)

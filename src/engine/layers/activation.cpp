@@ -181,15 +181,18 @@ Made make_prelu(const LayerContext& ctx)
 
 void FusedActivation::apply(float* x, size_t n) const
 {
+    // the params as locals: read through the vector, x might alias them
+    // and the loops would not vectorize
+    const float p0 = params.size() > 0 ? params[0] : 0.f, p1 = params.size() > 1 ? params[1] : 0.f;
     switch (type) {
     case 1:
         for (size_t i = 0; i < n; i++) x[i] = std::max(x[i], 0.f);
         break;
     case 2:
-        for (size_t i = 0; i < n; i++) x[i] = x[i] > 0.f ? x[i] : x[i] * params[0];
+        for (size_t i = 0; i < n; i++) x[i] = x[i] > 0.f ? x[i] : x[i] * p0;
         break;
     case 3:
-        for (size_t i = 0; i < n; i++) x[i] = x[i] < params[0] ? params[0] : (x[i] > params[1] ? params[1] : x[i]);
+        for (size_t i = 0; i < n; i++) x[i] = x[i] < p0 ? p0 : (x[i] > p1 ? p1 : x[i]);
         break;
     case 4:
         for (size_t i = 0; i < n; i++) x[i] = sigmoid(x[i]);
@@ -198,7 +201,7 @@ void FusedActivation::apply(float* x, size_t n) const
         for (size_t i = 0; i < n; i++) x[i] = mish(x[i]);
         break;
     case 6:
-        for (size_t i = 0; i < n; i++) x[i] = hard_swish(x[i], params[0], params[1]);
+        for (size_t i = 0; i < n; i++) x[i] = hard_swish(x[i], p0, p1);
         break;
     default: break;
     }

@@ -49,7 +49,7 @@ Border conv_border(const ConvSpec& s, int w, int h)
 
 class Convolution final : public LayerForward {
 public:
-    Convolution(ConvSpec spec, std::vector<float> weight, std::vector<float> bias, FusedActivation act, bool dynamic = false)
+    Convolution(ConvSpec spec, Floats weight, std::vector<float> bias, FusedActivation act, bool dynamic = false)
         : dynamic_(dynamic),
           s_(spec),
           weight_(std::move(weight)),
@@ -127,11 +127,11 @@ public:
             return Status::ok();
         }
         if (!winograd_u_.empty()) {
-            std::vector<float>& scratch = col_;
+            Floats& scratch = col_;
             const size_t need = kernels::winograd43_scratch_floats(channels, s.num_output, outw, outh);
             if (scratch.size() < need) {
-                std::vector<float>().swap(scratch);
-                scratch.resize(need);
+                Floats().swap(scratch);
+                scratch.resize(need); // not zeroed: the transforms write what they read
             }
             kernels::conv3x3s1_winograd43_f32(src_data, src_w, src_h, channels, winograd_u_.data(), s.num_output, bdata,
                                               out.data.data(), scratch.data());
@@ -142,10 +142,10 @@ public:
         // A 1x1 stride-1 kernel reads the input planes as they are: no im2col.
         const bool direct = s.kw == 1 && s.kh == 1 && s.sw == 1 && s.sh == 1 && outw == src_w && outh == src_h;
         // im2col scratch kept across runs (an Engine runs one input at a time).
-        std::vector<float>& col = col_;
+        Floats& col = col_;
         if (!direct && col.size() < K * N) {
-            // grown without copying the old contents (inputs differ in size)
-            std::vector<float>().swap(col);
+            // grown without copying or zeroing (inputs differ in size; im2col writes every value)
+            Floats().swap(col);
             col.resize(K * N);
         }
         for (int g = 0; g < s.group; g++) {
@@ -184,10 +184,11 @@ public:
 private:
     bool dynamic_; // weights (and bias) from bottoms 1 (and 2)
     ConvSpec s_;
-    std::vector<float> weight_, bias_;
+    Floats weight_;
+    std::vector<float> bias_;
     FusedActivation act_;
-    std::vector<float> winograd_u_;  // transformed weights when the Winograd path applies
-    mutable std::vector<float> col_; // im2col or Winograd scratch
+    Floats winograd_u_;  // transformed weights when the Winograd path applies
+    mutable Floats col_; // im2col or Winograd scratch
 };
 
 template <typename P>
@@ -221,7 +222,7 @@ Made make_conv(const LayerContext& ctx)
         return ctx.error("num_output, group, kernel, dilation and stride must be positive (and group must divide num_output)");
     ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation<P>(ctx));
     if (dynamic) return std::unique_ptr<LayerForward>(new Convolution(s, {}, {}, std::move(act), true));
-    ASSIGN_OR_RETURN(std::vector<float> weight, ctx.weight("weight_data"));
+    ASSIGN_OR_RETURN(Floats weight, ctx.weight_values("weight_data"));
     std::vector<float> bias;
     if (p.get(P::bias_term)) {
         ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));

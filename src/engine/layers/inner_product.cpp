@@ -18,7 +18,7 @@ namespace {
 
 class InnerProduct final : public LayerForward {
 public:
-    InnerProduct(int num_output, int num_input, std::vector<float> wt, std::vector<float> bias, FusedActivation act)
+    InnerProduct(int num_output, int num_input, Floats wt, std::vector<float> bias, FusedActivation act)
         : num_output_(num_output),
           num_input_(num_input),
           wt_(std::move(wt)),
@@ -53,7 +53,8 @@ public:
 
 private:
     int num_output_, num_input_;
-    std::vector<float> wt_, bias_;
+    Floats wt_;
+    std::vector<float> bias_;
     FusedActivation act_;
 };
 
@@ -66,14 +67,21 @@ Result<std::unique_ptr<LayerForward>> make_inner_product(const LayerContext& ctx
     if (num_output <= 0 || size <= 0 || size % num_output != 0) return ctx.error("weight_data_size must be a positive multiple of num_output");
     const int num_input = size / num_output;
     ASSIGN_OR_RETURN(FusedActivation act, read_fused_activation<P>(ctx));
-    ASSIGN_OR_RETURN(std::vector<float> w, ctx.weight("weight_data"));
+    ASSIGN_OR_RETURN(Floats w, ctx.weight_values("weight_data"));
     std::vector<float> bias;
     if (p.get(P::bias_term)) {
         ASSIGN_OR_RETURN(bias, ctx.weight("bias_data"));
     }
-    std::vector<float> wt(w.size());
-    for (int o = 0; o < num_output; o++)
-        for (int i = 0; i < num_input; i++) wt[static_cast<size_t>(i) * num_output + o] = w[static_cast<size_t>(o) * num_input + i];
+    Floats wt(w.size()); // every value written below
+    // in 32 x 32 tiles: a row-by-row transpose of a large weight misses the
+    // cache on every write
+    constexpr int kTile = 32;
+    for (int o0 = 0; o0 < num_output; o0 += kTile)
+        for (int i0 = 0; i0 < num_input; i0 += kTile) {
+            const int o1 = std::min(o0 + kTile, num_output), i1 = std::min(i0 + kTile, num_input);
+            for (int o = o0; o < o1; o++)
+                for (int i = i0; i < i1; i++) wt[static_cast<size_t>(i) * num_output + o] = w[static_cast<size_t>(o) * num_input + i];
+        }
     return std::unique_ptr<LayerForward>(new InnerProduct(num_output, num_input, std::move(wt), std::move(bias), std::move(act)));
 }
 
