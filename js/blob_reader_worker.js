@@ -17,7 +17,7 @@
 // length, flags (1 end of blob, 2 failed: the message is in the slot).
 
 // The ring's layout: blob_ring_layout.js.
-import { GEN, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
+import { GEN, READ_US, FULL_US, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
 
 let scratch = new ArrayBuffer(0); // the reused BYOB buffer
 
@@ -36,6 +36,12 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
     Atomics.notify(ctrl, word(slot, STATE));
   };
   if (scratch.byteLength < slotBytes) scratch = new ArrayBuffer(slotBytes);
+  // What this stream waited on, published in the header as it goes.
+  let readUs = 0;
+  let fullUs = 0;
+  const account = (word, us) => void (!stale() && Atomics.store(ctrl, word, Math.min(2 ** 31 - 1, Math.round(us))));
+  Atomics.store(ctrl, READ_US, 0);
+  Atomics.store(ctrl, FULL_US, 0);
   let reader = null;
   let slot = 0;
   let at = offset;
@@ -45,6 +51,7 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
       // Fill the scratch buffer, then wait for the slot to be free.
       let filled = 0;
       let end = false;
+      let t = performance.now();
       while (filled < slotBytes) {
         const { done, value } = await reader.read(new Uint8Array(scratch, filled, slotBytes - filled));
         if (stale()) return;
@@ -56,11 +63,16 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
         scratch = value.buffer; // the same memory, handed back
         filled += value.length;
       }
+      readUs += (performance.now() - t) * 1000;
+      account(READ_US, readUs);
+      t = performance.now();
       while (Atomics.load(ctrl, word(slot, STATE)) !== 0) {
         const w = Atomics.waitAsync(ctrl, word(slot, STATE), 1);
         if (w.async) await w.value;
         if (stale()) return;
       }
+      fullUs += (performance.now() - t) * 1000;
+      account(FULL_US, fullUs);
       if (stale()) return;
       new Uint8Array(shared, dataAt + slot * slotBytes, filled).set(new Uint8Array(scratch, 0, filled));
       publish(slot, at, filled, end || at + filled >= blob.size ? END : 0);

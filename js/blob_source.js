@@ -19,7 +19,7 @@ const SYNC_WINDOW = 32 << 20; // FileReaderSync: per-read overhead wants large r
 const LOOKUP_BYTES = 64 << 10;
 
 // The ring's layout: blob_ring_layout.js.
-import { GEN, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
+import { GEN, READ_US, FULL_US, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
 
 let helper = null; // Promise of the started reader worker, kept across runs
 let kept = null; // the last ring's shared memory {shared, slotBytes}, reused by the next run
@@ -68,6 +68,7 @@ function ringReader(worker, blob) {
   let cur = 0; // the slot the stream delivers next (or has delivered, not yet freed)
   let waitedMs = 0;
   let closed = false;
+  const events = []; // [kind, start ms, end ms, offset]: where this thread waited (the run's timeline)
 
   const free = (slot) => {
     Atomics.store(ctrl, word(slot, STATE), 0);
@@ -93,13 +94,15 @@ function ringReader(worker, blob) {
       }
       const t = performance.now();
       Atomics.wait(ctrl, i, 0);
-      waitedMs += performance.now() - t;
+      const t1 = performance.now();
+      waitedMs += t1 - t;
+      events.push(['ring', t, t1, next]);
     }
     const start = Atomics.load(ctrl, word(cur, START_HI)) * 2 ** 32 + (Atomics.load(ctrl, word(cur, START_LO)) >>> 0);
     return { start, length: Atomics.load(ctrl, word(cur, LENGTH)), flags: Atomics.load(ctrl, word(cur, FLAGS)) };
   };
 
-  const lookups = lookupReader(blob);
+  const lookups = lookupReader(blob, events);
   let next = 0; // where the last read ended
   restart(0); // the core reads from the start: begin now, while it parses the .param
   return {
@@ -140,6 +143,7 @@ function ringReader(worker, blob) {
       return done;
     },
     waitedMs: () => waitedMs + lookups.waitedMs(),
+    timeline: () => ({ events, readerReadMs: Atomics.load(ctrl, READ_US) / 1000, readerFullMs: Atomics.load(ctrl, FULL_US) / 1000 }),
     streamStarts: () => starts, // how often the stream (re)started: 1 for a run that reads forward
     // Resolves once the first slot is in, this thread's event loop free
     // meanwhile: a Blob made in this worker reaches the browser through this
@@ -163,7 +167,7 @@ function ringReader(worker, blob) {
 }
 
 // Look-ups: each read by itself through FileReaderSync.
-function lookupReader(blob) {
+function lookupReader(blob, events = []) {
   const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync;
   const reader = new FileReaderSync();
   let waitedMs = 0;
@@ -171,7 +175,9 @@ function lookupReader(blob) {
     read(offset, dst) {
       const t = performance.now();
       const bytes = new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset, offset + dst.length)));
-      waitedMs += performance.now() - t;
+      const t1 = performance.now();
+      waitedMs += t1 - t;
+      events.push(['lookup', t, t1, offset]);
       dst.set(bytes);
       return bytes.length;
     },
@@ -234,5 +240,12 @@ export async function blobSource(blob) {
     r = ringReader(await startHelper(), blob);
     await r.ready();
   } else r = syncReader(blob);
-  return { size: blob.size, read: r.read, waitedMs: r.waitedMs, streamStarts: r.streamStarts ?? (() => 0), close: r.close };
+  return {
+    size: blob.size,
+    read: r.read,
+    waitedMs: r.waitedMs,
+    timeline: r.timeline ?? (() => ({ events: [], readerReadMs: 0, readerFullMs: 0 })),
+    streamStarts: r.streamStarts ?? (() => 0),
+    close: r.close,
+  };
 }
