@@ -288,7 +288,7 @@ const timelineLines = (run) => {
   const lookups = line.waits.filter((w) => w[0] === 'lookup');
   const ms = (v) => `${Math.round(v)}`;
   return [
-    `  timeline: ring waits ${ms(sum('ring'))} ms, look-ups ${lookups.length} in ${ms(sum('lookup'))} ms (the last ends at ${ms(lookups.at(-1)?.[2] ?? 0)} ms), writes ${line.writes.length} in ${ms(sum('write'))} ms, computing ${ms(t.coreMs - sum('ring') - sum('lookup') - sum('write'))} ms; ` +
+    `  timeline: ring waits ${ms(sum('ring'))} ms, look-ups ${lookups.length} (${line.prefetched ?? 0} fetched ahead) in ${ms(sum('lookup'))} ms (the last ends at ${ms(lookups.at(-1)?.[2] ?? 0)} ms), writes ${line.writes.length} in ${ms(sum('write'))} ms, computing ${ms(t.coreMs - sum('ring') - sum('lookup') - sum('write'))} ms; ` +
       `the reader worker: reading ${ms(line.readerReadMs)} ms, waiting for a free slot ${ms(line.readerFullMs)} ms`,
     `  per tenth of the core (${ms(span)} ms each), ring wait/look-ups/write/compute ms: ${rows.map((r) => [r.ring, r.lookup, r.write, span - r.ring - r.lookup - r.write].map(ms).join('/')).join('  ')}`,
   ];

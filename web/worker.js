@@ -117,6 +117,7 @@ self.onmessage = async (event) => {
     timings.timeline = {
       waits: line.events.map(([kind, a, b, offset]) => [kind, rel(a), rel(b), offset]),
       writes: writes.map(([a, b, n]) => [rel(a), rel(b), n]),
+      prefetched: line.prefetched ?? 0,
       readerReadMs: line.readerReadMs,
       readerFullMs: line.readerFullMs,
     };
