@@ -235,9 +235,15 @@ function lookupReader(blob, events = [], worker = null) {
       const t = performance.now();
       let n = fromList(offset, dst);
       if (n < 0) {
-        const bytes = new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset, offset + dst.length)));
-        dst.set(bytes);
-        n = bytes.length;
+        // To the end of `dst` or of the Blob: a read that comes back short
+        // before the end (seen on a loaded machine) is followed by another.
+        const want = Math.max(0, Math.min(dst.length, blob.size - offset));
+        for (n = 0; n < want; ) {
+          const bytes = new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset + n, offset + want)));
+          if (bytes.length === 0) throw new Error(`the browser read nothing at offset ${offset + n} of ${blob.size} bytes`);
+          dst.set(bytes, n);
+          n += bytes.length;
+        }
       }
       const t1 = performance.now();
       waitedMs += t1 - t;
