@@ -324,11 +324,22 @@ try {
     const native = [];
     const warm = [];
     const warmRuns = [];
+    const oneByOne = []; // warm runs with the index's look-ups read one by one (?lookahead=0), alternating with the others
     const node = [];
+    const setQuery = (q) => page.evaluate((q) => history.replaceState(null, '', `/${q}`), q);
     for (let i = 0; i < m.repeats; i++) {
       native.push(runNative(m.dir));
-      warmRuns.push(await pageRun(page));
-      warm.push(warmRuns.at(-1).ms);
+      const order = i % 2 ? ['?lookahead=0', ''] : ['', '?lookahead=0'];
+      for (const q of order) {
+        await setQuery(q);
+        const run = await pageRun(page);
+        if (q) oneByOne.push(run);
+        else {
+          warmRuns.push(run);
+          warm.push(run.ms);
+        }
+      }
+      await setQuery('');
       if (!pageOnly) node.push(runNode(m.dir));
     }
     // The bare browser operation, after the runs (so it does not warm them).
@@ -362,6 +373,13 @@ try {
       console.log(`  where it went (the median run): ${phases(mid)}`);
       for (const l of timelineLines(mid)) console.log(l);
       r.page_warm_timings = mid.timings;
+      const obo = median(oneByOne.map((x) => x.ms));
+      const oboMid = oneByOne.find((x) => x.ms === obo);
+      r.page_warm_lookups_one_by_one_s = obo / 1000;
+      r.page_warm_lookups_one_by_one_timings = oboMid.timings;
+      console.log(`page, warm, look-ups one by one: ${oneByOne.map((x) => fmt(x.ms)).join(', ')}  median ${fmt(obo)}  ${(obo / nat).toFixed(2)}x native  (?lookahead=0, alternating with the runs above: those are ${(median(warm) / obo).toFixed(2)}x these)`);
+      console.log(`  where it went (the median run): ${phases(oboMid)}`);
+      for (const l of timelineLines(oboMid)) console.log(l);
       r.page_first_timings = first.timings;
       console.log(`the bare browser operation: the ${mib(binBytes)} .bin read whole in a worker of the page, by method:`);
       for (const x of reads) console.log(`  ${readLabel(x).padEnd(32)} ${fmt(x.ms)}  ${(binBytes / 1e6 / (x.ms / 1000)).toFixed(0)} MB/s  ${(x.ms / nat).toFixed(2)}x native`);

@@ -361,7 +361,9 @@ function start(resolved) {
   };
   worker.onmessageerror = () => fail(runId, 'The quantizer sent a message that could not be read.');
   // Files, not their bytes: the worker reads the .bin in slices.
-  worker.postMessage({ type: 'run', param, bin, table, names, output: saveTarget.outputSpec() });
+  // ?lookahead=0 on the page's URL at the click: the index's look-ups read one by one (the benchmark compares).
+  const lookAhead = new URLSearchParams(location.search).get('lookahead') !== '0';
+  worker.postMessage({ type: 'run', param, bin, table, names, output: saveTarget.outputSpec(), lookAhead });
 }
 
 function cancel() {
