@@ -24,7 +24,12 @@
 // bare browser operation beside it: the same .bin read whole in a worker of
 // the page by each read method (tools/bench-web-reads.js), and the bare
 // output operations: the int8 .bin's size made as Blobs (the in-memory
-// path) and written to a private file (tools/bench-web-output.js).
+// path) and written to a private file (tools/bench-web-output.js). Beside
+// each page run's phases, its timeline (timelineLines). Same-run
+// comparisons: the first run after load without the worker's warm-up
+// (?warmup=0, a browser of its own), and warm runs taken in turn with the
+// normal ones in the same page: the index's look-ups one by one
+// (?lookahead=0), the output written on the core's thread (?writer=0).
 //
 // Models: --vit (default build-bench/bench-models/vit, generated if absent),
 // --ssd (default ../shared/conformance/cases/mobilenet_ssd, skipped if
@@ -324,16 +329,19 @@ try {
     const native = [];
     const warm = [];
     const warmRuns = [];
-    const oneByOne = []; // warm runs with the index's look-ups read one by one (?lookahead=0), alternating with the others
+    // Warm runs in turn with: the index's look-ups read one by one
+    // (?lookahead=0), the output written on the core's thread (?writer=0).
+    const variants = { '?lookahead=0': [], '?writer=0': [] };
     const node = [];
     const setQuery = (q) => page.evaluate((q) => history.replaceState(null, '', `/${q}`), q);
     for (let i = 0; i < m.repeats; i++) {
       native.push(runNative(m.dir));
-      const order = i % 2 ? ['?lookahead=0', ''] : ['', '?lookahead=0'];
-      for (const q of order) {
+      const turn = ['', ...Object.keys(variants)];
+      for (let k = 0; k < turn.length; k++) {
+        const q = turn[(i + k) % turn.length];
         await setQuery(q);
         const run = await pageRun(page);
-        if (q) oneByOne.push(run);
+        if (q) variants[q].push(run);
         else {
           warmRuns.push(run);
           warm.push(run.ms);
@@ -373,13 +381,16 @@ try {
       console.log(`  where it went (the median run): ${phases(mid)}`);
       for (const l of timelineLines(mid)) console.log(l);
       r.page_warm_timings = mid.timings;
-      const obo = median(oneByOne.map((x) => x.ms));
-      const oboMid = oneByOne.find((x) => x.ms === obo);
-      r.page_warm_lookups_one_by_one_s = obo / 1000;
-      r.page_warm_lookups_one_by_one_timings = oboMid.timings;
-      console.log(`page, warm, look-ups one by one: ${oneByOne.map((x) => fmt(x.ms)).join(', ')}  median ${fmt(obo)}  ${(obo / nat).toFixed(2)}x native  (?lookahead=0, alternating with the runs above: those are ${(median(warm) / obo).toFixed(2)}x these)`);
-      console.log(`  where it went (the median run): ${phases(oboMid)}`);
-      for (const l of timelineLines(oboMid)) console.log(l);
+      const variantLabel = { '?lookahead=0': 'look-ups one by one', '?writer=0': 'output written on the core thread' };
+      r.page_warm_variants = {};
+      for (const [q, runs] of Object.entries(variants)) {
+        const v = median(runs.map((x) => x.ms));
+        const vMid = runs.find((x) => x.ms === v);
+        r.page_warm_variants[q] = { s: v / 1000, timings: vMid.timings };
+        console.log(`page, warm, ${variantLabel[q]}: ${runs.map((x) => fmt(x.ms)).join(', ')}  median ${fmt(v)}  ${(v / nat).toFixed(2)}x native  (${q}, in turn with the runs above: those are ${(median(warm) / v).toFixed(2)}x these)`);
+        console.log(`  where it went (the median run): ${phases(vMid)}`);
+        for (const l of timelineLines(vMid)) console.log(l);
+      }
       r.page_first_timings = first.timings;
       console.log(`the bare browser operation: the ${mib(binBytes)} .bin read whole in a worker of the page, by method:`);
       for (const x of reads) console.log(`  ${readLabel(x).padEnd(32)} ${fmt(x.ms)}  ${(binBytes / 1e6 / (x.ms / 1000)).toFixed(0)} MB/s  ${(x.ms / nat).toFixed(2)}x native`);

@@ -252,7 +252,7 @@ async function ringOutput(dir, name, handle, worker) {
   };
 }
 
-async function opfsOutput() {
+async function opfsOutput(onThread = false) {
   let dir = await outputDir();
   const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
   let handle;
@@ -266,7 +266,7 @@ async function opfsOutput() {
   }
   // The writes go to the writer worker where there is one (off the core's
   // thread), else through an access handle on this thread.
-  const worker = canWriteOffThread() ? await startWriter().catch(() => null) : null;
+  const worker = canWriteOffThread() && !onThread ? await startWriter().catch(() => null) : null;
   const out = worker ? await ringOutput(dir, name, handle, worker) : accessHandleOutput(dir, name, handle, await handle.createSyncAccessHandle());
   // The previous output and stale ones are removed while the run goes, not
   // before it; finish() makes sure the previous one is gone.
@@ -284,7 +284,8 @@ async function opfsOutput() {
 }
 
 /**
- * Worker side: opens where the output goes. Returns {write(chunk), finish()
+ * Worker side: opens where the output goes (spec.onThread: written on this
+ * thread even where a writer worker could take it). Returns {write(chunk), finish()
  * -> {file, savedTo, stored}, discard()}. Falls back to memory where the
  * browser has no synchronous file access.
  */
@@ -293,7 +294,7 @@ export async function openOutput(spec) {
   if (kind === 'memory') return memoryOutput();
   let opfs;
   try {
-    opfs = await opfsOutput();
+    opfs = await opfsOutput(spec?.onThread === true);
   } catch (err) {
     if (kind === 'file') throw new Error(`cannot write to ${spec.handle?.name ?? 'the chosen file'}: no browser storage to stage it in (${err?.message ?? err})`);
     return memoryOutput();

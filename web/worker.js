@@ -2,7 +2,7 @@
 // at load, and it starts compiling the WebAssembly module at once, so a run
 // does not wait for either.
 // in:  { type: 'run', param: File, bin: File, table: File|null, names, lookAhead (false: the index's look-ups one by one),
-//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle } }
+//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle }, plus onThread: true to write on this thread }
 // out: { type: 'warm', ms, runs, error }: the warm-up at load is over (see warmUp)
 //      { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
 //      { type: 'done', param: Uint8Array, bin: Blob|File|null, savedTo: string|null, stored: 'memory'|'opfs'|'file', report,
