@@ -49,7 +49,6 @@ export async function quantize(options) {
       writeBin: writeBin ?? gather,
       onProgress: progress,
       names: resolved,
-      planReads: source.prefetch ? (offsets, bytes) => source.prefetch(offsets, bytes) : undefined,
     });
   } finally {
     source.close();
