@@ -345,6 +345,9 @@ function runThreads(M, { paramBytes, names, source, read, listNames, itemNames, 
       signal?.removeEventListener('abort', onAbort);
       fn();
     };
+    // A stop asked for before the result is handed over wins, also when the
+    // threads (with every input held) finished before its progress call ran.
+    let stopAsked = false;
     const callbacks = {
       requestInput(request, list, index) {
         readItem(inputs[list][index]).then(
@@ -352,11 +355,16 @@ function runThreads(M, { paramBytes, names, source, read, listNames, itemNames, 
           (e) => M.calibProvide(request, readError(e)),
         );
       },
-      progress: onStep,
+      progress(...args) {
+        const go = onStep(...args);
+        if (!go) stopAsked = true;
+        return go;
+      },
       done() {
         try {
           const r = call(M, 'calibFinish', job);
-          end(() => resolve(r));
+          const stopped = r.error === null && (stopAsked || signal?.aborted);
+          end(() => resolve(stopped ? { ...r, error: 'cancelled', errorCode: 'cancelled' } : r));
         } catch (e) {
           end(() => reject(e));
         }
