@@ -24,6 +24,25 @@ import { LOOKUP_GEN, LOOKUP_HEADER_WORDS, LOOKUP_SLOT_WORDS, LOOKUP_INDEX } from
 
 let scratch = new ArrayBuffer(0); // the reused BYOB buffer
 
+// Chromium's Blob byte streams have been seen to stop delivering, with no
+// error, partway through a multi-GB File after the stream had been
+// restarted a few times: a read that brings nothing for STALL_MS is given
+// up, and the rest of that stream is read by slice().arrayBuffer(), one
+// read per slot (slower, but it finishes). A read that was only slow, on a
+// loaded machine, costs no more than that switch.
+const STALL_MS = 4000;
+
+// `read` (a stream read's promise), or null where it has not settled within STALL_MS.
+async function unlessStalled(read) {
+  let timer;
+  const stalled = new Promise((resolve) => (timer = setTimeout(() => resolve(null), STALL_MS)));
+  try {
+    return await Promise.race([read, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
   const ctrl = new Int32Array(shared, 0, HEADER_WORDS + slots * SLOT_WORDS);
   const dataAt = (HEADER_WORDS + slots * SLOT_WORDS) * 4;
@@ -45,27 +64,47 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
   const account = (word, us) => void (!stale() && Atomics.store(ctrl, word, Math.min(2 ** 31 - 1, Math.round(us))));
   Atomics.store(ctrl, READ_US, 0);
   Atomics.store(ctrl, FULL_US, 0);
-  let reader = null;
+  // One slot's bytes from the stream at `at`: {bytes, done}, or null where
+  // the stream stalled (the bytes read so far went with the pending read).
+  const fromStream = async () => {
+    let filled = 0;
+    let done = false;
+    while (filled < slotBytes) {
+      const got = await unlessStalled(reader.read(new Uint8Array(scratch, filled, slotBytes - filled)));
+      if (!got) {
+        scratch = new ArrayBuffer(slotBytes);
+        return null;
+      }
+      if (stale()) return null;
+      if (got.value) scratch = got.value.buffer; // the same memory, handed back
+      if (got.done) {
+        done = true;
+        break;
+      }
+      filled += got.value.length;
+    }
+    return { bytes: new Uint8Array(scratch, 0, filled), done };
+  };
+  let reader = null; // null once the stream stalled: slices from then on
   let slot = 0;
   let at = offset;
   try {
     reader = blob.slice(offset).stream().getReader({ mode: 'byob' });
     for (;;) {
-      // Fill the scratch buffer, then wait for the slot to be free.
-      let filled = 0;
-      let end = false;
+      // Fill one slot's worth, then wait for the slot to be free.
       let t = performance.now();
-      while (filled < slotBytes) {
-        const { done, value } = await reader.read(new Uint8Array(scratch, filled, slotBytes - filled));
-        if (stale()) return;
-        if (done) {
-          end = true;
-          if (value) scratch = value.buffer;
-          break;
+      let got = reader ? await fromStream() : null;
+      if (stale()) return;
+      if (!got) {
+        if (reader) {
+          reader.cancel().catch(() => {});
+          reader = null;
         }
-        scratch = value.buffer; // the same memory, handed back
-        filled += value.length;
+        got = { bytes: new Uint8Array(await blob.slice(at, at + slotBytes).arrayBuffer()), done: false };
+        if (stale()) return;
+        if (got.bytes.length === 0 && at < blob.size) throw new Error(`the browser read nothing at offset ${at} of ${blob.size} bytes`);
       }
+      const { bytes, done } = got;
       readUs += (performance.now() - t) * 1000;
       account(READ_US, readUs);
       t = performance.now();
@@ -77,10 +116,11 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
       fullUs += (performance.now() - t) * 1000;
       account(FULL_US, fullUs);
       if (stale()) return;
-      new Uint8Array(shared, dataAt + slot * slotBytes, filled).set(new Uint8Array(scratch, 0, filled));
-      publish(slot, at, filled, end || at + filled >= blob.size ? END : 0);
-      at += filled;
-      if (end || at >= blob.size) return;
+      new Uint8Array(shared, dataAt + slot * slotBytes, bytes.length).set(bytes);
+      const end = done || at + bytes.length >= blob.size;
+      publish(slot, at, bytes.length, end ? END : 0);
+      at += bytes.length;
+      if (end) return;
       slot = (slot + 1) % slots;
     }
   } catch (e) {
