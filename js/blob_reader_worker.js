@@ -9,6 +9,8 @@
 // in:  { type: 'read', blob, shared, offset, gen, slots, slotBytes }: stream
 //      `blob` from `offset` into the ring of `shared`; a later message (or a
 //      new `gen` in the ring's header) stops the previous stream.
+//      { type: 'lookups', blob, shared, offsets, bytes, gen, slots, lanes }:
+//      fetch the listed small reads ahead into the look-up cache `shared`.
 // out: 'ready' once, at start (the reader must run before the other side
 //      blocks: a worker's nested worker starts through its parent's event
 //      loop).
@@ -17,9 +19,29 @@
 // length, flags (1 end of blob, 2 failed: the message is in the slot).
 
 // The ring's layout: blob_ring_layout.js.
-import { GEN, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
+import { GEN, READ_US, FULL_US, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
+import { LOOKUP_GEN, LOOKUP_HEADER_WORDS, LOOKUP_SLOT_WORDS, LOOKUP_INDEX } from './blob_ring_layout.js';
 
 let scratch = new ArrayBuffer(0); // the reused BYOB buffer
+
+// Chromium's Blob byte streams have been seen to stop delivering, with no
+// error, partway through a multi-GB File after the stream had been
+// restarted a few times: a read that brings nothing for STALL_MS is given
+// up, and the rest of that stream is read by slice().arrayBuffer(), one
+// read per slot (slower, but it finishes). A read that was only slow, on a
+// loaded machine, costs no more than that switch.
+const STALL_MS = 4000;
+
+// `read` (a stream read's promise), or null where it has not settled within STALL_MS.
+async function unlessStalled(read) {
+  let timer;
+  const stalled = new Promise((resolve) => (timer = setTimeout(() => resolve(null), STALL_MS)));
+  try {
+    return await Promise.race([read, stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
   const ctrl = new Int32Array(shared, 0, HEADER_WORDS + slots * SLOT_WORDS);
@@ -36,36 +58,69 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
     Atomics.notify(ctrl, word(slot, STATE));
   };
   if (scratch.byteLength < slotBytes) scratch = new ArrayBuffer(slotBytes);
-  let reader = null;
+  // What this stream waited on, published in the header as it goes.
+  let readUs = 0;
+  let fullUs = 0;
+  const account = (word, us) => void (!stale() && Atomics.store(ctrl, word, Math.min(2 ** 31 - 1, Math.round(us))));
+  Atomics.store(ctrl, READ_US, 0);
+  Atomics.store(ctrl, FULL_US, 0);
+  // One slot's bytes from the stream at `at`: {bytes, done}, or null where
+  // the stream stalled (the bytes read so far went with the pending read).
+  const fromStream = async () => {
+    let filled = 0;
+    let done = false;
+    while (filled < slotBytes) {
+      const got = await unlessStalled(reader.read(new Uint8Array(scratch, filled, slotBytes - filled)));
+      if (!got) {
+        scratch = new ArrayBuffer(slotBytes);
+        return null;
+      }
+      if (stale()) return null;
+      if (got.value) scratch = got.value.buffer; // the same memory, handed back
+      if (got.done) {
+        done = true;
+        break;
+      }
+      filled += got.value.length;
+    }
+    return { bytes: new Uint8Array(scratch, 0, filled), done };
+  };
+  let reader = null; // null once the stream stalled: slices from then on
   let slot = 0;
   let at = offset;
   try {
     reader = blob.slice(offset).stream().getReader({ mode: 'byob' });
     for (;;) {
-      // Fill the scratch buffer, then wait for the slot to be free.
-      let filled = 0;
-      let end = false;
-      while (filled < slotBytes) {
-        const { done, value } = await reader.read(new Uint8Array(scratch, filled, slotBytes - filled));
-        if (stale()) return;
-        if (done) {
-          end = true;
-          if (value) scratch = value.buffer;
-          break;
+      // Fill one slot's worth, then wait for the slot to be free.
+      let t = performance.now();
+      let got = reader ? await fromStream() : null;
+      if (stale()) return;
+      if (!got) {
+        if (reader) {
+          reader.cancel().catch(() => {});
+          reader = null;
         }
-        scratch = value.buffer; // the same memory, handed back
-        filled += value.length;
+        got = { bytes: new Uint8Array(await blob.slice(at, at + slotBytes).arrayBuffer()), done: false };
+        if (stale()) return;
+        if (got.bytes.length === 0 && at < blob.size) throw new Error(`the browser read nothing at offset ${at} of ${blob.size} bytes`);
       }
+      const { bytes, done } = got;
+      readUs += (performance.now() - t) * 1000;
+      account(READ_US, readUs);
+      t = performance.now();
       while (Atomics.load(ctrl, word(slot, STATE)) !== 0) {
         const w = Atomics.waitAsync(ctrl, word(slot, STATE), 1);
         if (w.async) await w.value;
         if (stale()) return;
       }
+      fullUs += (performance.now() - t) * 1000;
+      account(FULL_US, fullUs);
       if (stale()) return;
-      new Uint8Array(shared, dataAt + slot * slotBytes, filled).set(new Uint8Array(scratch, 0, filled));
-      publish(slot, at, filled, end || at + filled >= blob.size ? END : 0);
-      at += filled;
-      if (end || at >= blob.size) return;
+      new Uint8Array(shared, dataAt + slot * slotBytes, bytes.length).set(bytes);
+      const end = done || at + bytes.length >= blob.size;
+      publish(slot, at, bytes.length, end ? END : 0);
+      at += bytes.length;
+      if (end) return;
       slot = (slot + 1) % slots;
     }
   } catch (e) {
@@ -84,7 +139,45 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
   }
 }
 
+// The listed look-ups, `lanes` reads in flight at a time (each read of a
+// Blob waits mostly on the browser's file thread, so several overlap), each
+// into slot (its place in the list) % slots once the reading side has freed
+// that slot.
+async function lookups({ blob, shared, offsets, bytes, gen, slots, lanes }) {
+  const ctrl = new Int32Array(shared, 0, LOOKUP_HEADER_WORDS + slots * LOOKUP_SLOT_WORDS);
+  const dataAt = ctrl.byteLength;
+  const stale = () => Atomics.load(ctrl, LOOKUP_GEN) !== gen;
+  const word = (slot, field) => LOOKUP_HEADER_WORDS + slot * LOOKUP_SLOT_WORDS + field;
+  let next = 0;
+  const lane = async () => {
+    while (!stale() && next < offsets.length) {
+      const i = next++;
+      const slot = i % slots;
+      while (Atomics.load(ctrl, word(slot, STATE)) !== 0) {
+        const w = Atomics.waitAsync(ctrl, word(slot, STATE), 1);
+        if (w.async) await w.value;
+        if (stale()) return;
+      }
+      let got = null;
+      try {
+        got = new Uint8Array(await blob.slice(offsets[i], offsets[i] + bytes).arrayBuffer());
+      } catch {
+        // Flagged: the reading side reads it itself, and meets the error there.
+      }
+      if (stale()) return;
+      if (got) new Uint8Array(shared, dataAt + slot * bytes, got.length).set(got);
+      Atomics.store(ctrl, word(slot, LOOKUP_INDEX), i);
+      Atomics.store(ctrl, word(slot, LENGTH), got ? got.length : 0);
+      Atomics.store(ctrl, word(slot, FLAGS), got ? 0 : FAILED);
+      Atomics.store(ctrl, word(slot, STATE), 1);
+      Atomics.notify(ctrl, word(slot, STATE));
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+}
+
 self.onmessage = ({ data }) => {
   if (data?.type === 'read') void stream(data);
+  else if (data?.type === 'lookups') void lookups(data);
 };
 self.postMessage('ready');

@@ -3,8 +3,12 @@
 // the Blob into it). Int32 words: [GEN] the generation the reader wants,
 // then per slot SLOT_WORDS words: state (0 free, 1 filled), gen, start lo,
 // start hi, length, flags (END: end of blob; FAILED: the message is in the
-// slot).
+// slot). Header words after GEN: what the streaming worker measured of the
+// current stream, in microseconds (READ_US: waiting on the Blob's reads;
+// FULL_US: waiting for a free slot, the reader ahead of the core).
 export const GEN = 0;
+export const READ_US = 1;
+export const FULL_US = 2;
 export const HEADER_WORDS = 16;
 export const SLOT_WORDS = 8;
 export const STATE = 0;
@@ -15,3 +19,14 @@ export const LENGTH = 4;
 export const FLAGS = 5;
 export const END = 1;
 export const FAILED = 2;
+
+// The look-up cache (a SharedArrayBuffer of its own, one per source): the
+// index's small reads, listed before the run, fetched by the streaming
+// worker several at a time. Int32 words: [LOOKUP_GEN], then per slot
+// LOOKUP_SLOT_WORDS words, at the ring's field places: STATE (0 free, 1
+// filled), LOOKUP_INDEX (which read of the list it holds), LENGTH, FLAGS
+// (FAILED).
+export const LOOKUP_GEN = 0;
+export const LOOKUP_HEADER_WORDS = 4;
+export const LOOKUP_SLOT_WORDS = 8;
+export const LOOKUP_INDEX = 1;

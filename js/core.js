@@ -72,9 +72,16 @@ export function asUint8Array(v) {
 // end); `writeBin(chunk)` gets the next piece of the output. Both views are
 // of wasm memory, valid only during the call (no copy on the way). Callback exceptions are caught here (a JS
 // exception must not unwind through wasm) and rethrown after the call.
+// `planReads(offsets, bytes)`, where given, first hears the small reads the
+// core's index of the .bin will make (listed with every tag taken as fp32),
+// so that a source can fetch them ahead, several at a time.
 // Returns {param: Uint8Array, report: string, reportText: string, warningText: string}.
-export async function runCore({ param, table, binSize, readBin, writeBin, onProgress, names }) {
+export async function runCore({ param, table, binSize, readBin, writeBin, onProgress, names, planReads = undefined }) {
   const M = await getModule();
+  if (planReads) {
+    const listed = M.indexReads(param, binSize, names);
+    if (listed) planReads(listed.offsets, listed.bytes);
+  }
   let callbackError = null;
   const fail = (e) => {
     if (callbackError === null) callbackError = e instanceof Error ? e : new Error(String(e));

@@ -49,6 +49,7 @@ export async function quantize(options) {
       writeBin: writeBin ?? gather,
       onProgress: progress,
       names: resolved,
+      planReads: source.prefetch ? (offsets, bytes) => source.prefetch(offsets, bytes) : undefined,
     });
   } finally {
     source.close();

@@ -2,7 +2,10 @@
 // The web page and `npx ncnn2int8` against the native CLI, on the same files,
 // in one run; prints times and ratios (page or npx / native).
 //
-//   node tools/bench-web.mjs [--repeats 3] [--vit DIR] [--ssd DIR] [--big DIR] [--json FILE]
+//   node tools/bench-web.mjs [--repeats 3] [--vit DIR] [--ssd DIR] [--big DIR] [--json FILE] [--page-only]
+//
+// --page-only: the page and the native CLI only (no node, npx or startup
+// section), for a quick look at the page's timeline.
 //
 // Page: Debian's Chromium (headless, fresh profile) drives the real page as
 // a user does: file input -> Quantize -> the .bin download offered (timed in
@@ -21,7 +24,12 @@
 // bare browser operation beside it: the same .bin read whole in a worker of
 // the page by each read method (tools/bench-web-reads.js), and the bare
 // output operations: the int8 .bin's size made as Blobs (the in-memory
-// path) and written to a private file (tools/bench-web-output.js).
+// path) and written to a private file (tools/bench-web-output.js). Beside
+// each page run's phases, its timeline (timelineLines). Same-run
+// comparisons: the first run after load without the worker's warm-up
+// (?warmup=0, a browser of its own), and warm runs taken in turn with the
+// normal ones in the same page: the index's look-ups one by one
+// (?lookahead=0), the output written on the core's thread (?writer=0).
 //
 // Models: --vit (default build-bench/bench-models/vit, generated if absent),
 // --ssd (default ../shared/conformance/cases/mobilenet_ssd, skipped if
@@ -43,9 +51,11 @@ const { values: opts } = parseArgs({
     ssd: { type: 'string' },
     big: { type: 'string' },
     json: { type: 'string' },
+    'page-only': { type: 'boolean', default: false },
   },
 });
 const repeats = Number(opts.repeats);
+const pageOnly = opts['page-only'];
 if (!(repeats >= 1)) throw new Error('--repeats must be a positive number');
 
 const nativeCli = path.join(root, 'build/ncnn2int8');
@@ -221,6 +231,36 @@ async function downloadTo(page, selector, file) {
   await dl.saveAs(file);
 }
 
+// A fresh browser (its own on-disk profile) on the page with `query`, the
+// model's files chosen, Quantize enabled and the worker's warm-up at load
+// over (a user takes longer than it to choose the files): {page, browser,
+// profileDir, warmMs: when the warm-up ended, ms after the worker started,
+// close()}.
+async function openPage(dir, query) {
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncnn-int8-bench-profile-'));
+  const { chromium } = await loadPlaywright();
+  const browser = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, args: launchArgs, acceptDownloads: true });
+  await routeReadsWorker(browser);
+  await routeOutputWorker(browser);
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/${query}`);
+  await page.waitForSelector('#quantize-button');
+  await page.setInputFiles('#file-input', files(dir));
+  await page.waitForSelector('#quantize-button:not([disabled])');
+  await page.waitForSelector('body[data-warm]', { timeout: 5 * 60 * 1000 });
+  const warmMs = Number(await page.evaluate(() => document.body.dataset.warm));
+  return {
+    page,
+    browser,
+    profileDir,
+    warmMs,
+    async close() {
+      await browser.close();
+      fs.rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
 const server = await startServer();
 const results = [];
 const fmt = (ms) => `${(ms / 1000).toFixed(3)} s`;
@@ -232,6 +272,32 @@ const phases = (run) => {
   const inWorker = (t.startMs ?? 0) + (t.coreMs ?? 0) + (t.finishMs ?? 0);
   return `start ${ms(t.startMs)}, core ${ms(t.coreMs)} (of it blocked on the File ${ms(t.readWaitMs)}, writing the output ${ms(t.writeMs)}), output hand-off ${ms(t.finishMs)}, messages and page ${ms(run.ms - inWorker)}`;
 };
+// The run's timeline (web/worker.js): the core's time cut in tenths, and in
+// each the ms the core's thread waited on the ring (the reader behind),
+// made look-ups (single reads while the core indexes the .bin), wrote the
+// output, and computed (the rest); beside it what the reader worker waited
+// on: the File's reads, and free slots (the reader ahead of the core).
+const timelineLines = (run) => {
+  const t = run.timings ?? {};
+  const line = t.timeline;
+  if (!line || !(t.coreMs > 0)) return [];
+  const n = 10;
+  const span = t.coreMs / n;
+  const rows = Array.from({ length: n }, () => ({ ring: 0, lookup: 0, write: 0 }));
+  const spread = (kind, a, b) => {
+    for (let i = Math.max(0, Math.floor(a / span)); i < n && i * span < b; i++) rows[i][kind] += Math.max(0, Math.min(b, (i + 1) * span) - Math.max(a, i * span));
+  };
+  for (const [kind, a, b] of line.waits) spread(kind, a, b);
+  for (const [a, b] of line.writes) spread('write', a, b);
+  const sum = (k) => rows.reduce((x, r) => x + r[k], 0);
+  const lookups = line.waits.filter((w) => w[0] === 'lookup');
+  const ms = (v) => `${Math.round(v)}`;
+  return [
+    `  timeline: ring waits ${ms(sum('ring'))} ms, look-ups ${lookups.length} (${line.prefetched ?? 0} fetched ahead) in ${ms(sum('lookup'))} ms (the last ends at ${ms(lookups.at(-1)?.[2] ?? 0)} ms), writes ${line.writes.length} in ${ms(sum('write'))} ms, computing ${ms(t.coreMs - sum('ring') - sum('lookup') - sum('write'))} ms; ` +
+      `the reader worker: reading ${ms(line.readerReadMs)} ms, waiting for a free slot ${ms(line.readerFullMs)} ms`,
+    `  per tenth of the core (${ms(span)} ms each), ring wait/look-ups/write/compute ms: ${rows.map((r) => [r.ring, r.lookup, r.write, span - r.ring - r.lookup - r.write].map(ms).join('/')).join('  ')}`,
+  ];
+};
 try {
   for (const m of models) {
     const bin = files(m.dir)[1];
@@ -241,17 +307,17 @@ try {
     const largest = Math.max(...JSON.parse(fs.readFileSync(out('report.json'), 'utf8')).layers.map((l) => l.bytes_in));
     const nativeOnce = runNative(m.dir);
 
+    // The first run without the worker's warm-up at load (?warmup=0), in a
+    // browser of its own, to set beside the first run with it below.
+    let cold = null;
+    if (m.repeats) {
+      const c = await openPage(m.dir, '?warmup=0');
+      cold = await pageRun(c.page);
+      await c.close();
+    }
+
     // The page: a fresh browser per model, so peaks and first runs are the model's own.
-    const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncnn-int8-bench-profile-'));
-    const { chromium } = await loadPlaywright();
-    const browser = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, args: launchArgs, acceptDownloads: true });
-    await routeReadsWorker(browser);
-    await routeOutputWorker(browser);
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
-    await page.waitForSelector('#quantize-button');
-    await page.setInputFiles('#file-input', files(m.dir));
-    await page.waitForSelector('#quantize-button:not([disabled])');
+    const { page, browser, profileDir, warmMs } = await openPage(m.dir, '');
     const idleRss = resetPeaks(profileDir);
     const first = await pageRun(page);
     const peakRss = peakSince(profileDir, idleRss);
@@ -263,12 +329,26 @@ try {
     const native = [];
     const warm = [];
     const warmRuns = [];
+    // Warm runs in turn with: the index's look-ups read one by one
+    // (?lookahead=0), the output written on the core's thread (?writer=0).
+    const variants = { '?lookahead=0': [], '?writer=0': [] };
     const node = [];
+    const setQuery = (q) => page.evaluate((q) => history.replaceState(null, '', `/${q}`), q);
     for (let i = 0; i < m.repeats; i++) {
       native.push(runNative(m.dir));
-      warmRuns.push(await pageRun(page));
-      warm.push(warmRuns.at(-1).ms);
-      node.push(runNode(m.dir));
+      const turn = ['', ...Object.keys(variants)];
+      for (let k = 0; k < turn.length; k++) {
+        const q = turn[(i + k) % turn.length];
+        await setQuery(q);
+        const run = await pageRun(page);
+        if (q) variants[q].push(run);
+        else {
+          warmRuns.push(run);
+          warm.push(run.ms);
+        }
+      }
+      await setQuery('');
+      if (!pageOnly) node.push(runNode(m.dir));
     }
     // The bare browser operation, after the runs (so it does not warm them).
     const reads = m.repeats ? await bareReads(page, bin) : [];
@@ -278,20 +358,39 @@ try {
     fs.rmSync(profileDir, { recursive: true, force: true });
     const same =
       sha256File(out('page.bin')) === sha256File(out('native.bin')) && fs.readFileSync(out('page.param')).equals(fs.readFileSync(out('native.param')));
-    const nodeSame = m.repeats === 0 || (sha256File(out('node.bin')) === sha256File(out('native.bin')) && fs.readFileSync(out('node.param')).equals(fs.readFileSync(out('native.param'))));
+    const nodeSame = m.repeats === 0 || pageOnly || (sha256File(out('node.bin')) === sha256File(out('native.bin')) && fs.readFileSync(out('node.param')).equals(fs.readFileSync(out('native.param'))));
 
     const nat = m.repeats ? median(native) : nativeOnce;
     const r = { model: m.label, binBytes, identical: same && nodeSame, stored: first.stored, native_s: nat / 1000, page_first_s: first.ms / 1000 };
     console.log(`native CLI, whole process:      ${m.repeats ? native.map(fmt).join(', ') : fmt(nativeOnce)}  median ${fmt(nat)}`);
-    console.log(`page, first run after load:     ${fmt(first.ms)}  ${(first.ms / nat).toFixed(2)}x native  (output: ${first.stored})`);
+    console.log(`page, first run after load:     ${fmt(first.ms)}  ${(first.ms / nat).toFixed(2)}x native  (output: ${first.stored}; the worker's warm-up at load ended ${warmMs} ms after the page's start)`);
     console.log(`  where it went: ${phases(first)}`);
+    for (const l of timelineLines(first)) console.log(l);
+    if (cold) {
+      r.page_first_nowarmup_s = cold.ms / 1000;
+      r.page_first_nowarmup_timings = cold.timings;
+      console.log(`page, first run, no warm-up:    ${fmt(cold.ms)}  ${(cold.ms / nat).toFixed(2)}x native  (?warmup=0, its own browser)`);
+      console.log(`  where it went: ${phases(cold)}`);
+      for (const l of timelineLines(cold)) console.log(l);
+    }
     if (m.repeats) {
       r.page_warm_s = median(warm) / 1000;
-      r.node_s = median(node) / 1000;
+      if (!pageOnly) r.node_s = median(node) / 1000;
       console.log(`page, warm:                     ${warm.map(fmt).join(', ')}  median ${fmt(median(warm))}  ${(median(warm) / nat).toFixed(2)}x native`);
       const mid = warmRuns.find((w) => w.ms === median(warm));
       console.log(`  where it went (the median run): ${phases(mid)}`);
+      for (const l of timelineLines(mid)) console.log(l);
       r.page_warm_timings = mid.timings;
+      const variantLabel = { '?lookahead=0': 'look-ups one by one', '?writer=0': 'output written on the core thread' };
+      r.page_warm_variants = {};
+      for (const [q, runs] of Object.entries(variants)) {
+        const v = median(runs.map((x) => x.ms));
+        const vMid = runs.find((x) => x.ms === v);
+        r.page_warm_variants[q] = { s: v / 1000, timings: vMid.timings };
+        console.log(`page, warm, ${variantLabel[q]}: ${runs.map((x) => fmt(x.ms)).join(', ')}  median ${fmt(v)}  ${(v / nat).toFixed(2)}x native  (${q}, in turn with the runs above: those are ${(median(warm) / v).toFixed(2)}x these)`);
+        console.log(`  where it went (the median run): ${phases(vMid)}`);
+        for (const l of timelineLines(vMid)) console.log(l);
+      }
       r.page_first_timings = first.timings;
       console.log(`the bare browser operation: the ${mib(binBytes)} .bin read whole in a worker of the page, by method:`);
       for (const x of reads) console.log(`  ${readLabel(x).padEnd(32)} ${fmt(x.ms)}  ${(binBytes / 1e6 / (x.ms / 1000)).toFixed(0)} MB/s  ${(x.ms / nat).toFixed(2)}x native`);
@@ -303,63 +402,66 @@ try {
       r.bare_output = o;
       console.log(
         `the bare output operations, the ${mib(outputBytes)} int8 .bin in 4 MiB pieces (medians of ${m.repeats}): ` +
-          `one Blob per piece ${fmt(o.memoryMs)}; a private file: open ${fmt(o.fileOpenMs)}, write ${fmt(o.fileWriteMs)}, close and getFile ${fmt(o.fileFinishMs)}`,
+          `one Blob per piece ${fmt(o.memoryMs)}; a private file: open ${fmt(o.fileOpenMs)}, write ${fmt(o.fileWriteMs)}, close and getFile ${fmt(o.fileFinishMs)}; ` +
+          `written into a file first sized to the output ${fmt(o.sizedWriteMs)}`,
       );
-      console.log(`ncnn2int8 (node js/cli.js):     ${node.map(fmt).join(', ')}  median ${fmt(median(node))}  ${(median(node) / nat).toFixed(2)}x native`);
+      if (!pageOnly) console.log(`ncnn2int8 (node js/cli.js):     ${node.map(fmt).join(', ')}  median ${fmt(median(node))}  ${(median(node) / nat).toFixed(2)}x native`);
     }
     r.page_peak_growth_bytes = peak - idle;
     r.largest_layer_bytes = largest;
     console.log(`tab memory (all Chromium processes, first run): idle ${mib(idle)}, peak ${mib(peak)}, growth ${mib(peak - idle)}; largest layer ${mib(largest)}, growth - largest layer = ${mib(peak - idle - largest)} (budget 128 MiB)`);
     console.log(`  growth by process: ${peakRss.growth.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ')}`);
-    console.log(`outputs byte-identical to native (page${m.repeats ? ', node' : ''}): ${same && nodeSame}`);
+    console.log(`outputs byte-identical to native (page${m.repeats && !pageOnly ? ', node' : ''}): ${same && nodeSame}`);
     results.push(r);
     for (const f of fs.readdirSync(work)) if (f !== 'user') fs.rmSync(out(f), { force: true });
   }
 
   // npx: whole process on a small model (startup dominates) and npx's own cost.
-  const small = models.find((m) => m.label === 'mobilenet_ssd') ?? models[0];
-  const npx = [];
-  const bin = [];
-  const node = [];
-  const native = [];
-  const node0 = [];
-  const help = [];
-  for (let i = 0; i < repeats; i++) {
-    native.push(runNative(small.dir, 'native'));
-    node0.push(runNode0('node0'));
-    help.push(timeProcess(process.execPath, [jsCli, '--help'], 'help'));
-    node.push(runNode(small.dir, 'node'));
-    bin.push(runBin(small.dir, 'bin'));
-    npx.push(runNpx(small.dir, 'npx'));
+  if (!pageOnly) {
+    const small = models.find((m) => m.label === 'mobilenet_ssd') ?? models[0];
+    const npx = [];
+    const bin = [];
+    const node = [];
+    const native = [];
+    const node0 = [];
+    const help = [];
+    for (let i = 0; i < repeats; i++) {
+      native.push(runNative(small.dir, 'native'));
+      node0.push(runNode0('node0'));
+      help.push(timeProcess(process.execPath, [jsCli, '--help'], 'help'));
+      node.push(runNode(small.dir, 'node'));
+      bin.push(runBin(small.dir, 'bin'));
+      npx.push(runNpx(small.dir, 'npx'));
+    }
+    const npxSame = ['npx', 'bin'].every((p) => sha256File(out(`${p}.bin`)) === sha256File(out('native.bin')) && fs.readFileSync(out(`${p}.param`)).equals(fs.readFileSync(out('native.param'))));
+    const nat = median(native);
+    const natCpu = median(cpuOf.get('native'));
+    const line = (label, xs, key) => {
+      const cpu = median(cpuOf.get(key));
+      console.log(`${label.padEnd(40)} median ${fmt(median(xs))}  ${(median(xs) / nat).toFixed(2)}x native;  CPU ${fmt(cpu)}  ${(cpu / Math.max(natCpu, 10)).toFixed(2)}x native's`);
+    };
+    console.log(`\n== startup, ${small.label} (whole processes, medians of ${repeats}; wall clock, and CPU time user + system)`);
+    line('native CLI', native, 'native');
+    line('node -e 0 (Node itself)', node0, 'node0');
+    line('node js/cli.js --help (module ready)', help, 'help');
+    line('node js/cli.js (what the bin runs)', node, 'node');
+    line('node_modules/.bin/ncnn2int8', bin, 'bin');
+    line('npx ncnn2int8', npx, 'npx');
+    console.log(`CPU: npm's own part of npx ${fmt(median(cpuOf.get('npx')) - median(cpuOf.get('bin')))}; Node's start ${fmt(median(cpuOf.get('node0')))}; ours ${fmt(median(cpuOf.get('node')) - median(cpuOf.get('node0')))}`);
+    console.log(`npm's own part of npx: ${fmt(median(npx) - median(bin))}; Node's start: ${fmt(median(node0))}; ours: ${fmt(median(node) - median(node0))}`);
+    console.log(`outputs byte-identical to native (npx, bin): ${npxSame}`);
+    results.push({
+      model: `startup ${small.label}`,
+      identical: npxSame,
+      native_s: nat / 1000,
+      node_empty_s: median(node0) / 1000,
+      help_s: median(help) / 1000,
+      node_s: median(node) / 1000,
+      bin_s: median(bin) / 1000,
+      npx_s: median(npx) / 1000,
+      cpu_s: Object.fromEntries([...cpuOf].map(([k, v]) => [k, median(v) / 1000])),
+    });
   }
-  const npxSame = ['npx', 'bin'].every((p) => sha256File(out(`${p}.bin`)) === sha256File(out('native.bin')) && fs.readFileSync(out(`${p}.param`)).equals(fs.readFileSync(out('native.param'))));
-  const nat = median(native);
-  const natCpu = median(cpuOf.get('native'));
-  const line = (label, xs, key) => {
-    const cpu = median(cpuOf.get(key));
-    console.log(`${label.padEnd(40)} median ${fmt(median(xs))}  ${(median(xs) / nat).toFixed(2)}x native;  CPU ${fmt(cpu)}  ${(cpu / Math.max(natCpu, 10)).toFixed(2)}x native's`);
-  };
-  console.log(`\n== startup, ${small.label} (whole processes, medians of ${repeats}; wall clock, and CPU time user + system)`);
-  line('native CLI', native, 'native');
-  line('node -e 0 (Node itself)', node0, 'node0');
-  line('node js/cli.js --help (module ready)', help, 'help');
-  line('node js/cli.js (what the bin runs)', node, 'node');
-  line('node_modules/.bin/ncnn2int8', bin, 'bin');
-  line('npx ncnn2int8', npx, 'npx');
-  console.log(`CPU: npm's own part of npx ${fmt(median(cpuOf.get('npx')) - median(cpuOf.get('bin')))}; Node's start ${fmt(median(cpuOf.get('node0')))}; ours ${fmt(median(cpuOf.get('node')) - median(cpuOf.get('node0')))}`);
-  console.log(`npm's own part of npx: ${fmt(median(npx) - median(bin))}; Node's start: ${fmt(median(node0))}; ours: ${fmt(median(node) - median(node0))}`);
-  console.log(`outputs byte-identical to native (npx, bin): ${npxSame}`);
-  results.push({
-    model: `startup ${small.label}`,
-    identical: npxSame,
-    native_s: nat / 1000,
-    node_empty_s: median(node0) / 1000,
-    help_s: median(help) / 1000,
-    node_s: median(node) / 1000,
-    bin_s: median(bin) / 1000,
-    npx_s: median(npx) / 1000,
-    cpu_s: Object.fromEntries([...cpuOf].map(([k, v]) => [k, median(v) / 1000])),
-  });
 } finally {
   await server.stop();
   fs.rmSync(work, { recursive: true, force: true });

@@ -259,7 +259,15 @@ ui.clear.addEventListener('click', () => {
 
 function getWorker() {
   if (!state.worker) {
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8' });
+    // ?warmup=0 on the page's URL: no warm-up run at the worker's load (web/worker.js; the benchmark compares).
+    const url = new URL('./worker.js', import.meta.url);
+    if (new URLSearchParams(location.search).get('warmup') === '0') url.searchParams.set('warmup', '0');
+    const w = new Worker(url, { type: 'module', name: 'ncnn-int8' });
+    const loadedAt = performance.now();
+    // When the quantizer is warm (tests and the benchmark wait for it): ms after the worker started.
+    w.addEventListener('message', (e) => {
+      if (e.data?.type === 'warm') document.body.dataset.warm = String(Math.round(performance.now() - loadedAt));
+    });
     // Started ahead of a run: remember a load failure until one asks.
     w.onerror = (e) => {
       e.preventDefault();
@@ -342,6 +350,7 @@ function start(resolved) {
   worker.onmessage = (e) => {
     if (runId !== state.runId) return; // a cancelled run
     const m = e.data;
+    if (m.type === 'warm') return;
     if (m.type === 'progress') setProgress(m);
     else if (m.type === 'done') finish(runId, run, m, { param, bin });
     else if (m.type === 'error') fail(runId, m.message);
@@ -352,7 +361,12 @@ function start(resolved) {
   };
   worker.onmessageerror = () => fail(runId, 'The quantizer sent a message that could not be read.');
   // Files, not their bytes: the worker reads the .bin in slices.
-  worker.postMessage({ type: 'run', param, bin, table, names, output: saveTarget.outputSpec() });
+  // On the page's URL at the click (the benchmark compares): ?lookahead=0,
+  // the index's look-ups read one by one; ?writer=0, the output written on
+  // the quantizing worker's own thread.
+  const query = new URLSearchParams(location.search);
+  const output = { ...saveTarget.outputSpec(), ...(query.get('writer') === '0' ? { onThread: true } : {}) };
+  worker.postMessage({ type: 'run', param, bin, table, names, output, lookAhead: query.get('lookahead') !== '0' });
 }
 
 function cancel() {

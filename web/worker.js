@@ -1,9 +1,10 @@
 // Module worker: runs the quantizer off the main thread. The page starts it
 // at load, and it starts compiling the WebAssembly module at once, so a run
 // does not wait for either.
-// in:  { type: 'run', param: File, bin: File, table: File|null, names,
-//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle } }
-// out: { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
+// in:  { type: 'run', param: File, bin: File, table: File|null, names, lookAhead (false: the index's look-ups one by one),
+//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle }, plus onThread: true to write on this thread }
+// out: { type: 'warm', ms, runs, error }: the warm-up at load is over (see warmUp)
+//      { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
 //      { type: 'done', param: Uint8Array, bin: Blob|File|null, savedTo: string|null, stored: 'memory'|'opfs'|'file', report,
 //        timings: { startMs, coreMs, readWaitMs, writeMs, finishMs } } (where a run's time went)
 //      { type: 'error', message, code }
@@ -14,6 +15,47 @@ import { openOutput, prepareOutput } from './save_target.js';
 // A failure shows again, with its message, at the run.
 const ready = Promise.all([preload(), prepareBlobReads()]).catch(() => {});
 prepareOutput();
+
+// The browser compiles the WebAssembly code first with a quick compiler and
+// recompiles a function with its optimizing one only once it has run for a
+// while, and a call already running stays on the quick code: on the first
+// run after load the parsing and quantizing loops ran several times slower
+// than on the next. So right after load, before a user can have chosen the
+// files, the worker quantizes the page's sample model (dist/sample, 0.1 MB)
+// a few times the way a run does (the .bin through the read-ahead ring,
+// the output handed over in pieces), and the user's first run finds the
+// hot code optimized. ?warmup=0 on the worker's URL leaves it out (the
+// benchmark compares).
+const WARM_RUNS = 8;
+const warmUpWanted = new URL(self.location.href).searchParams.get('warmup') !== '0';
+async function warmUp() {
+  const t0 = performance.now();
+  const base = new URL('../dist/sample/', import.meta.url);
+  const [param, bin, table] = await Promise.all(
+    ['model.param', 'model.bin', 'model.table'].map(async (name) => {
+      const res = await fetch(new URL(name, base));
+      if (!res.ok) throw new Error(`${name}: ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    }),
+  );
+  const blob = new Blob([bin]);
+  let runs = 0;
+  for (; runs < WARM_RUNS; runs++) {
+    const source = canReadBlobSync() ? await blobSource(blob) : bin;
+    try {
+      await quantize({ param, bin: source, table, writeBin: () => {} });
+    } finally {
+      source.close?.();
+    }
+  }
+  return { ms: performance.now() - t0, runs };
+}
+// A run waits for the warm-up (it takes a fraction of a second); a failed
+// warm-up only means a slower first run.
+const warm = ready
+  .then(() => (warmUpWanted ? warmUp() : { ms: 0, runs: 0 }))
+  .catch((err) => ({ ms: 0, runs: 0, error: String(err?.message ?? err) }))
+  .then((w) => self.postMessage({ type: 'warm', ...w }));
 
 let lastPost = 0;
 function progress(p) {
@@ -38,6 +80,7 @@ self.onmessage = async (event) => {
   const t0 = performance.now();
   try {
     await ready;
+    await warm;
     // Small text files: read whole, bytes kept exact. The .bin stays a File:
     // the core reads it in slices.
     const [param, table] = await Promise.all([
@@ -48,22 +91,37 @@ self.onmessage = async (event) => {
     // The .bin's reader starts streaming now, while the core parses the .param.
     const bin = canReadBlobSync() ? await blobSource(msg.bin) : msg.bin;
     let writeMs = 0;
+    const writes = []; // [start ms, end ms, bytes]: the run's timeline of output writes
     const write = output.write;
     const timedWrite = (chunk) => {
       const t = performance.now();
       write(chunk);
-      writeMs += performance.now() - t;
+      const t1 = performance.now();
+      writeMs += t1 - t;
+      writes.push([t, t1, chunk.length]);
     };
     const t1 = performance.now();
     let result;
     try {
-      result = await quantize({ param, bin, table, names: msg.names, onProgress: progress, writeBin: timedWrite });
+      const source = msg.lookAhead === false ? { ...bin, prefetch: undefined } : bin;
+      result = await quantize({ param, bin: source, table, names: msg.names, onProgress: progress, writeBin: timedWrite });
     } finally {
       bin.close?.(); // stops its read-ahead, also where quantize() refused the inputs before reading
     }
     const t2 = performance.now();
     const saved = await output.finish();
     const timings = { startMs: t1 - t0, coreMs: t2 - t1, readWaitMs: bin.waitedMs?.() ?? 0, writeMs, finishMs: performance.now() - t2 };
+    // The timeline, relative to the core's start: where this thread waited
+    // for the .bin and wrote the output, and what the reader worker waited on.
+    const line = bin.timeline?.() ?? { events: [], readerReadMs: 0, readerFullMs: 0 };
+    const rel = (t) => Math.round((t - t1) * 100) / 100;
+    timings.timeline = {
+      waits: line.events.map(([kind, a, b, offset]) => [kind, rel(a), rel(b), offset]),
+      writes: writes.map(([a, b, n]) => [rel(a), rel(b), n]),
+      prefetched: line.prefetched ?? 0,
+      readerReadMs: line.readerReadMs,
+      readerFullMs: line.readerFullMs,
+    };
     self.postMessage({ type: 'done', param: result.paramBytes, bin: saved.file, savedTo: saved.savedTo, stored: saved.stored, report: result.report, timings });
   } catch (err) {
     await output?.discard();

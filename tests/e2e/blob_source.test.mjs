@@ -2,30 +2,64 @@
 // the reader worker streams a Blob ahead into the shared ring, and reads of
 // every shape come back exact: in order across slot boundaries, backwards
 // (the stream restarts), far ahead, past the end, of an empty Blob, and a
-// second source after the first on the same reader worker.
-import { test } from 'node:test';
+// second source after the first on the same reader worker; and a stream
+// that stops delivering.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { prerequisiteProblem, serverAndBrowser } from './helpers.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { prerequisiteProblem, root, serverAndBrowser } from './helpers.mjs';
 
 const problem = prerequisiteProblem();
 if (problem) throw new Error(`e2e: ${problem}`);
 
-const session = serverAndBrowser();
+// /stalling/: js/blob_source.js with a reader worker whose Blob streams
+// stop for good (no error, no data) after STALL_AFTER bytes each, as
+// Chromium's streams of a multi-GB File have been seen to do.
+const STALL_AFTER = 3 * (1 << 20) + 5000;
+const stallingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncnn-int8-stalling-'));
+for (const f of ['blob_source.js', 'blob_ring_layout.js']) fs.copyFileSync(path.join(root, 'js', f), path.join(stallingDir, f));
+fs.copyFileSync(path.join(root, 'js', 'blob_reader_worker.js'), path.join(stallingDir, 'blob_reader_worker.real.js'));
+fs.writeFileSync(
+  path.join(stallingDir, 'blob_reader_worker.js'),
+  `const realStream = Blob.prototype.stream;
+Blob.prototype.stream = function () {
+  const inner = realStream.call(this).getReader();
+  let delivered = 0;
+  return new ReadableStream({
+    type: 'bytes',
+    async pull(controller) {
+      if (delivered >= ${STALL_AFTER}) return new Promise(() => {});
+      const { done, value } = await inner.read();
+      if (done) return controller.close();
+      delivered += value.length;
+      controller.enqueue(value);
+    },
+  });
+};
+await import('./blob_reader_worker.real.js');
+`,
+);
+after(() => fs.rmSync(stallingDir, { recursive: true, force: true }));
+
+const session = serverAndBrowser({ mounts: { '/stalling/': stallingDir } });
 
 // A module worker of the page that runs the reads and checks every byte
 // against the pattern it wrote (byte i = (i * 7 + (i >> 12)) & 255).
 const WORKER = `
-import { blobSource } from '/js/blob_source.js';
 const MiB = 1 << 20;
 const pattern = (n) => {
   const a = new Uint8Array(n);
   for (let i = 0; i < n; i++) a[i] = (i * 7 + (i >> 12)) & 255;
   return a;
 };
-self.onmessage = async ({ data: { size, reads } }) => {
+self.onmessage = async ({ data: { size, reads, prefetch, module } }) => {
   try {
+    const { blobSource } = await import(module);
     const bytes = pattern(size);
     const src = await blobSource(new Blob([bytes]));
+    if (prefetch) src.prefetch(prefetch, 64 * 1024);
     const out = [];
     for (const [offset, length] of reads) {
       const dst = new Uint8Array(length);
@@ -36,6 +70,7 @@ self.onmessage = async ({ data: { size, reads } }) => {
       out.push({ offset, length, n, same });
     }
     const streamStarts = src.streamStarts();
+    const prefetched = src.timeline().prefetched;
     src.close();
     // A second source on the same (kept) reader worker.
     const src2 = await blobSource(new Blob([bytes.subarray(0, Math.min(size, 1000))]));
@@ -45,27 +80,28 @@ self.onmessage = async ({ data: { size, reads } }) => {
     for (let i = 0; same && i < n; i++) same = dst[i] === bytes[i];
     out.push({ offset: 0, length: 1000, n, same, second: true });
     src2.close();
-    self.postMessage({ isolated: self.crossOriginIsolated, out, streamStarts });
+    self.postMessage({ isolated: self.crossOriginIsolated, out, streamStarts, prefetched });
   } catch (e) {
     self.postMessage({ error: String(e?.message ?? e) });
   }
 };
 `;
 
-async function runReads(size, reads) {
+// `module`: where the worker takes blobSource from.
+async function runReads(size, reads, prefetch = null, module = '/js/blob_source.js') {
   const { page, context } = await session.openPage();
   await context.route('**/__test__/ring-worker.mjs', (route) =>
     route.fulfill({ body: WORKER, contentType: 'text/javascript', headers: { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } }),
   );
   const r = await page.evaluate(
-    ({ size, reads }) =>
+    ({ size, reads, prefetch, module }) =>
       new Promise((resolve) => {
         const w = new Worker('/__test__/ring-worker.mjs', { type: 'module' });
         w.onmessage = (e) => resolve(e.data);
         w.onerror = (e) => resolve({ error: `worker failed: ${e.message}` });
-        w.postMessage({ size, reads });
+        w.postMessage({ size, reads, prefetch, module });
       }),
-    { size, reads },
+    { size, reads, prefetch, module },
   );
   await context.close();
   return r;
@@ -124,4 +160,46 @@ test('ring reader: look-ups across the file leave the stream where it is', { tim
   assert.equal(r.isolated, true);
   for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}: ${x.n} bytes, exact: ${x.same}`);
   assert.equal(r.streamStarts, 1, 'the look-ups did not restart the stream');
+});
+
+test('ring reader: look-ups listed ahead come from the reader worker, and reads off the list still come back exact', { timeout: 180000 }, async () => {
+  // The core's index as prefetch() hears it: one 64 KiB read at each listed
+  // offset, in order; the first ones inside what the stream holds (served
+  // from the ring, passed over on the list), one read that is not listed
+  // (the core's planner), then the list goes on; then the weights forward.
+  const MiB = 1 << 20;
+  const KiB = 1 << 10;
+  const size = 80 * MiB + 333;
+  const listed = [0, 100 * KiB];
+  for (let i = 1; i <= 40; i++) listed.push(i * 2 * MiB - 7 * i);
+  listed.push(size - 1000);
+  const reads = [];
+  for (const at of listed.slice(0, 20)) reads.push([at, 64 * KiB]);
+  reads.push([listed[19] + 5, 64 * KiB]); // not on the list
+  for (const at of listed.slice(20)) reads.push([at, 64 * KiB]);
+  reads.push([0, 5 * MiB], [5 * MiB, 64 * KiB]);
+  const r = await runReads(size, reads, listed);
+  assert.equal(r.error, undefined, r.error);
+  for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}: ${x.n} bytes, exact: ${x.same}`);
+  // All listed reads past the stream's first slot came from the list.
+  const beyondFirstSlot = listed.filter((o) => o >= MiB).length;
+  assert.equal(r.prefetched, beyondFirstSlot, `${r.prefetched} of the ${beyondFirstSlot} listed look-ups came from the reader worker`);
+  // A list that is wrong from the start (the tags were not all fp32): every read still exact.
+  const wrong = await runReads(size, reads, listed.map((o) => o + 3));
+  assert.equal(wrong.error, undefined, wrong.error);
+  for (const x of wrong.out) assert.ok(x.same, `read of ${x.length} at ${x.offset} with a wrong list`);
+  assert.equal(wrong.prefetched, 0);
+});
+
+test('ring reader: a stream that stops delivering midway is given up, and the rest is read by slices', { timeout: 180000 }, async () => {
+  const MiB = 1 << 20;
+  const size = 12 * MiB + 4321;
+  const reads = [];
+  for (let at = 0; at < size; at += MiB - 3) reads.push([at, MiB - 3]);
+  reads.push([2 * MiB, 100]); // backwards: a new stream, which stops again
+  reads.push([2 * MiB + 100, 6 * MiB]);
+  const r = await runReads(size, reads, null, '/stalling/blob_source.js');
+  assert.equal(r.error, undefined, r.error);
+  for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}: ${x.n} bytes, exact: ${x.same}`);
+  assert.equal(r.streamStarts, 2);
 });

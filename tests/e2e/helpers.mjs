@@ -157,10 +157,11 @@ export function tmpDir(prefix) {
 
 // One server and one Chromium for a whole test file (node:test before/after);
 // session.openPage() opens a fresh page on the served web page.
-export function serverAndBrowser() {
+// options: as startServer's.
+export function serverAndBrowser(options = {}) {
   const session = {};
   before(async () => {
-    session.server = await startServer();
+    session.server = await startServer(options);
     session.browser = await launchBrowser();
   });
   after(async () => {
