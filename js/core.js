@@ -67,21 +67,26 @@ export function asUint8Array(v) {
   return null;
 }
 
+// Before a run: tells `source`, where it can fetch ahead (blob_source.js's
+// prefetch), the small reads the core's index of the .bin will make, listed
+// with every tag taken as fp32 (the usual case; the quantizer and the LLM
+// tools index the .bin alike), so it fetches them several at a time instead
+// of one round trip each.
+export async function listIndexReads(param, source, names) {
+  if (typeof source?.prefetch !== 'function') return;
+  const M = await getModule();
+  const listed = M.indexReads(param, source.size, names);
+  if (listed) source.prefetch(listed.offsets, listed.bytes);
+}
+
 // Runs quantize_model. `readBin(offset, dst)` fills the Uint8Array `dst` with
 // the bytes at `offset` and returns how many it wrote (fewer only at the
 // end); `writeBin(chunk)` gets the next piece of the output. Both views are
 // of wasm memory, valid only during the call (no copy on the way). Callback exceptions are caught here (a JS
 // exception must not unwind through wasm) and rethrown after the call.
-// `planReads(offsets, bytes)`, where given, first hears the small reads the
-// core's index of the .bin will make (listed with every tag taken as fp32),
-// so that a source can fetch them ahead, several at a time.
 // Returns {param: Uint8Array, report: string, reportText: string, warningText: string}.
-export async function runCore({ param, table, binSize, readBin, writeBin, onProgress, names, planReads = undefined }) {
+export async function runCore({ param, table, binSize, readBin, writeBin, onProgress, names }) {
   const M = await getModule();
-  if (planReads) {
-    const listed = M.indexReads(param, binSize, names);
-    if (listed) planReads(listed.offsets, listed.bytes);
-  }
   let callbackError = null;
   const fail = (e) => {
     if (callbackError === null) callbackError = e instanceof Error ? e : new Error(String(e));

@@ -4,7 +4,7 @@
 // inside the WebAssembly instance once started: in a browser, call it from
 // a worker so the page stays responsive.
 import { binSource, concat, textBytes } from './inputs.js';
-import { checkProgress, coreVersion, describe, dropModule, resolveNames, runCore } from './core.js';
+import { checkProgress, coreVersion, describe, dropModule, listIndexReads, resolveNames, runCore } from './core.js';
 
 export { llmQuantize, llmTable } from './llm.js';
 export { calibrate, modelInputs, preprocess } from './calibrate.js';
@@ -41,6 +41,7 @@ export async function quantize(options) {
   };
   let r;
   try {
+    await listIndexReads(paramBytes, source, resolved);
     r = await runCore({
       param: paramBytes,
       table: tableBytes,
@@ -49,7 +50,6 @@ export async function quantize(options) {
       writeBin: writeBin ?? gather,
       onProgress: progress,
       names: resolved,
-      planReads: source.prefetch ? (offsets, bytes) => source.prefetch(offsets, bytes) : undefined,
     });
   } finally {
     source.close();

@@ -3,7 +3,7 @@
 // blocks of 32/64/128 with one scale per block. Same outputs, byte for byte,
 // as the native tools. Runs single-threaded inside the instance: in a
 // browser, call it from a worker.
-import { asUint8Array, checkProgress, coreError, describe, getModule, isBlob } from './core.js';
+import { asUint8Array, checkProgress, coreError, describe, getModule, isBlob, listIndexReads } from './core.js';
 import { binSource, concat, textBytes } from './inputs.js';
 
 const LLM_NAMES = { param: 'model.param', bin: 'model.bin', table: 'model.llm.table' };
@@ -102,6 +102,7 @@ export async function llmTable(options) {
   const read = g.wrap((offset, dst) => source.read(offset, dst), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
   let r;
   try {
+    await listIndexReads(paramBytes, source, resolved);
     r = await call('llmTable', [paramBytes, source.size, read, { ...opts, measureError }, write, progressCallback(g, progress), resolved]);
   } finally {
     if (source !== bin) source.close?.(); // a source made here (a Blob's reader) is ours to close
@@ -206,6 +207,7 @@ export async function llmQuantize(options) {
     : null;
   let r;
   try {
+    await listIndexReads(paramBytes, source, resolved);
     r = await call('llmQuantize', [paramBytes, source.size, read, tableArg, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files, writeTableChunk]);
   } finally {
     if (source !== bin) source.close?.();

@@ -59,6 +59,7 @@ function timeline(source, start) {
           cur.copy += performance.now() - t - waited;
         }
       },
+      prefetch: source.prefetch ? (offsets, bytes) => source.prefetch(offsets, bytes) : undefined,
       close: () => source.close?.(),
     },
     write: (fn) => timed('write', fn),
