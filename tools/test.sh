@@ -27,10 +27,12 @@ JOB_SLOTS=8
 low="nice -n 10"
 if [ "$wasm" = 1 ]; then
   job npm_ci "" npm ci --no-audit --no-fund --loglevel=error
-  # Both modules and the kernel tests in one build, so its compilers stay busy.
+  # The two modules npm's tests need; the kernel tests of this build after
+  # them (and after npm run build, which runs this build's ninja again),
+  # beside those tests.
   job wasm_build "" bash -c 'set -e; export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
     emcmake cmake --preset wasm >/dev/null
-    cmake --build build-wasm --target ncnn_int8_wasm ncnn_int8_calib_mt ncnn_int8_wasm_kernel_tests'
+    cmake --build build-wasm --target ncnn_int8_wasm ncnn_int8_calib_mt'
 fi
 # The shipped native executables (and the model generator), which the
 # JavaScript tests run; the rest of the native build (its tests) follows.
@@ -46,12 +48,16 @@ if [ "$wasm" = 1 ]; then
 fi
 job asan_build "" $low bash -c 'cmake --preset asan >/dev/null && cmake --build --preset asan'
 job native_build native_clis $low cmake --build --preset native
+if [ "$wasm" = 1 ]; then
+  job wasm_kernel_tests_build npm_build $low bash -c 'export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
+    cmake --build build-wasm --target ncnn_int8_wasm_kernel_tests'
+fi
 job format_check "" $low tools/format.sh --check
 job sanitizer_tests asan_build ctest --preset asan
 job native_tests native_build ctest --preset native
 job fuzz_smoke asan_build tools/fuzz.sh --smoke --no-build
 if [ "$wasm" = 1 ]; then
-  job wasm_kernel_tests wasm_build node --no-experimental-fetch build-wasm/ncnn_int8_wasm_kernel_tests.cjs
+  job wasm_kernel_tests wasm_kernel_tests_build node --no-experimental-fetch build-wasm/ncnn_int8_wasm_kernel_tests.cjs
 fi
 run_jobs
 printf '\n== all tests passed (%ss)\n' "$SECONDS"
