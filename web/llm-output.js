@@ -1,7 +1,7 @@
 // The LLM worker's outputs (the int8 .bin and, when it makes one, the
-// .llm.table), written off the core's path: by a worker of their own
-// (llm-writer.js) where the page is cross-origin isolated, else here, in
-// the core's thread (save_target.js either way).
+// .llm.table), written here, on the core's thread, or when asked for
+// (offThread) by a worker of their own (llm-writer.js) where the page is
+// cross-origin isolated (save_target.js either way).
 // openRunOutputs() -> {writeBin(chunk), writeTable(chunk), finish() ->
 // {bin: {file, savedTo, stored}, table: File|Blob|null}, discard()}.
 import { openOutput, openSideOutput, prepareOutput } from './save_target.js';
@@ -42,12 +42,12 @@ function startWriter() {
 }
 
 /**
- * Starts the writer now (at worker load: a nested worker starts through
- * this thread's event loop, which the run blocks), or opens the output
- * folder here where there is no writer.
+ * With `offThread`, starts the writer now (at worker load: a nested worker
+ * starts through this thread's event loop, which the run blocks); else, or
+ * where there is no writer, opens the output folder here.
  */
-export async function prepareOutputs() {
-  if (isolated()) {
+export async function prepareOutputs(offThread) {
+  if (offThread && isolated()) {
     try {
       await startWriter();
       return;
@@ -127,10 +127,11 @@ async function localOutputs(output, withTable) {
 
 /**
  * Opens a run's outputs: the .bin where `output` (save_target's spec) says,
- * and with `withTable` the table in browser storage (or memory).
+ * and with `withTable` the table in browser storage (or memory); with
+ * `offThread`, written by the writer worker where there is one.
  */
-export async function openRunOutputs(output, withTable) {
+export async function openRunOutputs(output, withTable, offThread) {
   let w = null;
-  if (isolated()) w = await startWriter().catch(() => null);
+  if (offThread && isolated()) w = await startWriter().catch(() => null);
   return w ? writerOutputs(w, output, withTable) : localOutputs(output, withTable);
 }

@@ -123,7 +123,7 @@ function finishRun() {
 }
 
 function startWorker() {
-  if (!state.worker) state.worker = new Worker(new URL('./llm-worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8-llm' });
+  if (!state.worker) state.worker = new Worker(workerUrl(), { type: 'module', name: 'ncnn-int8-llm' });
   return state.worker;
 }
 
@@ -182,6 +182,16 @@ function run() {
     output: state.saveTarget ? state.saveTarget.outputSpec() : { kind: 'memory' },
   });
   setStatus('Starting\u2026');
+}
+
+// The worker's URL carries the page's ?writer=1 (the outputs written by a
+// worker of their own) and ?lookahead=1 (the index's look-ups listed and
+// read ahead): the benchmark compares them with the default, both off.
+function workerUrl() {
+  const url = new URL('./llm-worker.js', import.meta.url);
+  const query = new URLSearchParams(location.search);
+  for (const key of ['writer', 'lookahead']) if (query.get(key) === '1') url.searchParams.set(key, '1');
+  return url;
 }
 
 function init() {

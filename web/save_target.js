@@ -128,13 +128,11 @@ function startWriter() {
 /**
  * Worker side: opens the output folder in browser storage now, at worker
  * load: the first use of browser storage in a profile takes a few hundred
- * ms, which a run then does not wait for; and starts the output writer
- * worker. A failure is met again at the run.
+ * ms, which a run then does not wait for. A failure is met again at the run.
  */
 export function prepareOutput() {
   if (!opfsAvailable()) return;
   outputDir().catch(() => {});
-  if (canWriteOffThread()) startWriter().catch(() => {});
 }
 
 async function removeStale(dir, keep) {
@@ -252,7 +250,7 @@ async function ringOutput(dir, name, handle, worker) {
   };
 }
 
-async function opfsOutput(onThread = false) {
+async function opfsOutput(offThread = false) {
   let dir = await outputDir();
   const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
   let handle;
@@ -264,9 +262,10 @@ async function opfsOutput(onThread = false) {
     dir = await outputDir();
     handle = await dir.getFileHandle(name, { create: true });
   }
-  // The writes go to the writer worker where there is one (off the core's
-  // thread), else through an access handle on this thread.
-  const worker = canWriteOffThread() && !onThread ? await startWriter().catch(() => null) : null;
+  // The writes go through an access handle on this thread: on two idle cores
+  // that was faster than handing them to the writer worker (asked for by
+  // offThread, where the page can share memory with it).
+  const worker = offThread && canWriteOffThread() ? await startWriter().catch(() => null) : null;
   const out = worker ? await ringOutput(dir, name, handle, worker) : accessHandleOutput(dir, name, handle, await handle.createSyncAccessHandle());
   // The previous output and stale ones are removed while the run goes, not
   // before it; finish() makes sure the previous one is gone.
@@ -284,8 +283,8 @@ async function opfsOutput(onThread = false) {
 }
 
 /**
- * Worker side: opens where the output goes (spec.onThread: written on this
- * thread even where a writer worker could take it). Returns {write(chunk), finish()
+ * Worker side: opens where the output goes (spec.offThread: written by the
+ * writer worker where the page can share memory with it). Returns {write(chunk), finish()
  * -> {file, savedTo, stored}, discard()}. Falls back to memory where the
  * browser has no synchronous file access.
  */
@@ -294,7 +293,7 @@ export async function openOutput(spec) {
   if (kind === 'memory') return memoryOutput();
   let opfs;
   try {
-    opfs = await opfsOutput(spec?.onThread === true);
+    opfs = await opfsOutput(spec?.offThread === true);
   } catch (err) {
     if (kind === 'file') throw new Error(`cannot write to ${spec.handle?.name ?? 'the chosen file'}: no browser storage to stage it in (${err?.message ?? err})`);
     return memoryOutput();
