@@ -7,7 +7,7 @@
 //
 //   node tools/bench-web-llm.mjs [--model DIR] [--kind decoder-0.5b] [--method minmax]
 //                                [--bits 4] [--block 64] [--repeats 1] [--json FILE]
-//                                [--query writer=1|lookahead=1]
+//                                [--query lookahead=1]
 //
 // --model DIR holds model.param + model.bin; without it a decoder of --kind
 // is generated into build-bench/bench-models/<kind> (decoder-0.5b is the
@@ -173,7 +173,7 @@ try {
   const { chromium } = await loadPlaywright();
   browser = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, args: launchArgs, acceptDownloads: true });
   const page = await browser.newPage();
-  // --query: the page's switches (?writer=1, ?lookahead=1; web/llm-worker.js)
+  // --query: the page's switches (?lookahead=1; web/llm-worker.js)
   await page.goto(`${server.url}/${opts.query ? `?${opts.query}` : ''}`);
   await page.waitForSelector('#llm-run');
   await page.setInputFiles('#llm-file-input', [param, bin]);

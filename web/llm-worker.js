@@ -6,9 +6,8 @@
 // one worker, the outputs are written here (llm-output.js: the table made
 // here to browser storage as it is made, the int8 .bin where the page's
 // output choice says: browser storage, a picked file, or memory where
-// neither exists). With ?writer=1 on this worker's URL a worker of their
-// own writes them; with ?lookahead=1 the index's look-ups are listed and
-// read ahead. Both cost more than they saved on two idle cores.
+// neither exists). With ?lookahead=1 on this worker's URL the index's
+// look-ups are listed and read ahead (the benchmark compares).
 //
 // Cancel: the page sets a flag in shared memory that the core's progress
 // callback reads between windows of rows (this worker is inside one
@@ -26,13 +25,11 @@ import { llmQuantize, preload } from '../js/index.js';
 import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
 import { openRunOutputs, prepareOutputs } from './llm-output.js';
 
-const query = new URLSearchParams(self.location.search);
-const offThread = query.get('writer') === '1';
-const lookAhead = query.get('lookahead') === '1';
+const lookAhead = new URLSearchParams(self.location.search).get('lookahead') === '1';
 
-// Compile the module and start the reader (and writer) workers now, so a
-// run waits for none of them.
-const ready = Promise.all([preload(), prepareBlobReads(), prepareOutputs(offThread)]).catch(() => {});
+// Compile the module, start the reader worker and open the output folder
+// now, so a run waits for none of them.
+const ready = Promise.all([preload(), prepareBlobReads(), prepareOutputs()]).catch(() => {});
 
 // Where a run's time goes, window by window of the core (a window ends at
 // each progress call: every window of rows and every layer): blocked on the
@@ -111,7 +108,7 @@ self.onmessage = async (event) => {
     const param = new Uint8Array(await msg.param.arrayBuffer());
     const options = { method: msg.method, bits: msg.bits, block: msg.block, names: msg.names };
     const makeTable = !msg.table;
-    outputs = await openRunOutputs(msg.output, makeTable, offThread);
+    outputs = await openRunOutputs(msg.output, makeTable);
     // The .bin's read-ahead starts now, while the core parses the .param.
     bin = canReadBlobSync() ? await blobSource(msg.bin) : msg.bin;
     const t1 = performance.now();

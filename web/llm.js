@@ -184,13 +184,11 @@ function run() {
   setStatus('Starting\u2026');
 }
 
-// The worker's URL carries the page's ?writer=1 (the outputs written by a
-// worker of their own) and ?lookahead=1 (the index's look-ups listed and
-// read ahead): the benchmark compares them with the default, both off.
+// The worker's URL carries the page's ?lookahead=1 (the index's look-ups
+// listed and read ahead), which the benchmark compares with the default.
 function workerUrl() {
   const url = new URL('./llm-worker.js', import.meta.url);
-  const query = new URLSearchParams(location.search);
-  for (const key of ['writer', 'lookahead']) if (query.get(key) === '1') url.searchParams.set(key, '1');
+  if (new URLSearchParams(location.search).get('lookahead') === '1') url.searchParams.set('lookahead', '1');
   return url;
 }
 

@@ -2,7 +2,7 @@
 // at load, and it starts compiling the WebAssembly module at once, so a run
 // does not wait for either.
 // in:  { type: 'run', param: File, bin: File, table: File|null, names, lookAhead (true: the index's look-ups listed and read ahead),
-//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle }, plus offThread: true to write from a worker of its own }
+//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle }}
 // out: { type: 'warm', ms, runs, error }: the warm-up at load is over (see warmUp)
 //      { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
 //      { type: 'done', param: Uint8Array, bin: Blob|File|null, savedTo: string|null, stored: 'memory'|'opfs'|'file', report,
