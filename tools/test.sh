@@ -21,12 +21,12 @@ wasm=0
 # the JavaScript tests compare against, then those tests (Node and headless
 # Chromium, minutes of wall-clock time on less than one core). The other
 # builds run at a lower priority (nice) beside it and take whatever CPU the
-# chain leaves, so it is never slowed by them and the cores never sit idle:
-# first the sanitizer build, whose tests end the run (nice 5), then the
-# rest (nice 15). Test steps run at normal priority.
+# chain leaves, so it is never slowed by them and the cores never sit idle.
+# (Giving the sanitizer build a higher priority than the other background
+# builds made the run longer: the Release build's tests then ended it.)
+# Test steps run at normal priority.
 JOB_SLOTS=8
-low="nice -n 15"
-lowish="nice -n 5"
+low="nice -n 10"
 if [ "$wasm" = 1 ]; then
   job npm_ci "" npm ci --no-audit --no-fund --loglevel=error
   # The two modules npm's tests need; the kernel tests of this build after
@@ -48,7 +48,7 @@ if [ "$wasm" = 1 ]; then
   job js_tests "npm_ci npm_build" bash -c 'npm run --silent typecheck && node --test tests/js/'
   job e2e_tests "npm_ci npm_build" node --test tests/e2e/
 fi
-job asan_build "" $lowish bash -c 'cmake --preset asan >/dev/null && cmake --build --preset asan'
+job asan_build "" $low bash -c 'cmake --preset asan >/dev/null && cmake --build --preset asan'
 job native_build native_clis $low cmake --build --preset native
 if [ "$wasm" = 1 ]; then
   job wasm_kernel_tests_build npm_build $low bash -c 'export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
