@@ -4,12 +4,7 @@
 // worker of their own.
 // openRunOutputs() -> {writeBin(chunk), writeTable(chunk), finish() ->
 // {bin: {file, savedTo, stored}, table: File|Blob|null}, discard()}.
-import { openOutput, openSideOutput, prepareOutput } from './save_target.js';
-
-/** Opens the output folder now (at worker load), so a run does not wait for it. */
-export function prepareOutputs() {
-  prepareOutput();
-}
+import { openOutput, openSideOutput } from './save_target.js';
 
 /**
  * Opens a run's outputs: the .bin where `output` (save_target's spec) says,

@@ -23,13 +23,14 @@
 // (workerRuns: how many runs this worker has taken, this one included.)
 import { llmQuantize, preload } from '../js/index.js';
 import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
-import { openRunOutputs, prepareOutputs } from './llm-output.js';
+import { openRunOutputs } from './llm-output.js';
+import { prepareOutput } from './save_target.js';
 
 const lookAhead = new URLSearchParams(self.location.search).get('lookahead') === '1';
 
 // Compile the module, start the reader worker and open the output folder
 // now, so a run waits for none of them.
-const ready = Promise.all([preload(), prepareBlobReads(), prepareOutputs()]).catch(() => {});
+const ready = Promise.all([preload(), prepareBlobReads(), prepareOutput()]).catch(() => {});
 
 // Where a run's time goes, window by window of the core (a window ends at
 // each progress call: every window of rows and every layer): blocked on the
