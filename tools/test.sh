@@ -17,16 +17,15 @@ JOB_LOGS=build-logs/test
 wasm=0
 [ -z "${NCNN_INT8_SKIP_WASM:-}" ] && [ -f package.json ] && wasm=1
 
-# Two long chains: the WebAssembly build and the native CLIs the JavaScript
-# tests compare against, then those tests (Node and headless Chromium,
-# minutes of wall-clock time on less than one core); and the sanitizer
-# build, then its tests. The first builds go first, with both cores; the
-# sanitizer build starts when they are done and shares the CPU with the
-# JavaScript tests (started at the beginning at a low priority, it got
-# little of the cores while those tests ran, since Chromium raises some of
-# its own processes' priority, and it ended the run). The other builds run
-# at a lower priority (nice) and take whatever CPU is left, so the cores
-# never sit idle. Test steps run at normal priority.
+# The longest chain goes first: the WebAssembly build and the native CLIs
+# the JavaScript tests compare against, then those tests (Node and headless
+# Chromium, minutes of wall-clock time on less than one core). The other
+# builds run at a lower priority (nice) beside it and take whatever CPU the
+# chain leaves, so it is never slowed by them and the cores never sit idle.
+# (The sanitizer build at normal priority beside the browser tests ended
+# its part sooner but loaded the machine while they ran; at a priority
+# between the two, the Release build's tests ended the run later.)
+# Test steps run at normal priority.
 JOB_SLOTS=8
 low="nice -n 10"
 if [ "$wasm" = 1 ]; then
@@ -50,9 +49,7 @@ if [ "$wasm" = 1 ]; then
   job js_tests "npm_ci npm_build" npm run --silent test:node
   job e2e_tests "npm_ci npm_build" npm run --silent test:e2e
 fi
-asan_after=""
-[ "$wasm" = 1 ] && asan_after="npm_build"
-job asan_build "$asan_after" bash -c 'cmake --preset asan >/dev/null && cmake --build --preset asan'
+job asan_build "" $low bash -c 'cmake --preset asan >/dev/null && cmake --build --preset asan'
 job native_build native_clis $low cmake --build --preset native
 if [ "$wasm" = 1 ]; then
   job wasm_kernel_tests_build npm_build $low bash -c 'export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"
