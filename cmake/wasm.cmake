@@ -72,6 +72,7 @@ target_include_directories(ncnn_int8_calib_core_mt PUBLIC src "${CMAKE_BINARY_DI
 target_include_directories(ncnn_int8_calib_core_mt SYSTEM PRIVATE ${STB_INCLUDE_SHIM})
 target_link_libraries(ncnn_int8_calib_core_mt PUBLIC ncnn_int8_highway)
 target_compile_options(ncnn_int8_calib_core_mt PRIVATE ${NCNN_INT8_WASM_EH} -pthread)
+set_target_properties(ncnn_int8_calib_core_mt PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 16) # as the core
 
 add_executable(ncnn_int8_calib_mt src/wasm/calib_bindings.cpp src/cli/ncnn2table_args.cpp)
 target_link_libraries(ncnn_int8_calib_mt PRIVATE ncnn_int8_calib_core_mt)

@@ -28,8 +28,8 @@
 // each page run's phases, its timeline (timelineLines). Same-run
 // comparisons: the first run after load without the worker's warm-up
 // (?warmup=0, a browser of its own), and warm runs taken in turn with the
-// normal ones in the same page: the index's look-ups one by one
-// (?lookahead=0), the output written on the core's thread (?writer=0).
+// normal ones in the same page: the index's look-ups listed and read ahead
+// (?lookahead=1).
 //
 // Models: --vit (default build-bench/bench-models/vit, generated if absent),
 // --ssd (default ../shared/conformance/cases/mobilenet_ssd, skipped if
@@ -329,9 +329,9 @@ try {
     const native = [];
     const warm = [];
     const warmRuns = [];
-    // Warm runs in turn with: the index's look-ups read one by one
-    // (?lookahead=0), the output written on the core's thread (?writer=0).
-    const variants = { '?lookahead=0': [], '?writer=0': [] };
+    // Warm runs in turn with the index's look-ups listed and read ahead
+    // (?lookahead=1).
+    const variants = { '?lookahead=1': [] };
     const node = [];
     const setQuery = (q) => page.evaluate((q) => history.replaceState(null, '', `/${q}`), q);
     for (let i = 0; i < m.repeats; i++) {
@@ -381,7 +381,7 @@ try {
       console.log(`  where it went (the median run): ${phases(mid)}`);
       for (const l of timelineLines(mid)) console.log(l);
       r.page_warm_timings = mid.timings;
-      const variantLabel = { '?lookahead=0': 'look-ups one by one', '?writer=0': 'output written on the core thread' };
+      const variantLabel = { '?lookahead=1': 'look-ups read ahead' };
       r.page_warm_variants = {};
       for (const [q, runs] of Object.entries(variants)) {
         const v = median(runs.map((x) => x.ms));

@@ -19,9 +19,12 @@ wasm=0
 
 # The longest chain goes first: the WebAssembly build and the native CLIs
 # the JavaScript tests compare against, then those tests (Node and headless
-# Chromium, minutes of wall-clock time on about one core). The other builds
-# run at a lower priority (nice) beside it and take whatever CPU the chain
-# leaves, so it is never slowed by them and the cores never sit idle.
+# Chromium, minutes of wall-clock time on less than one core). The other
+# builds run at a lower priority (nice) beside it and take whatever CPU the
+# chain leaves, so it is never slowed by them and the cores never sit idle.
+# (The sanitizer build at normal priority beside the browser tests ended
+# its part sooner but loaded the machine while they ran; at a priority
+# between the two, the Release build's tests ended the run later.)
 # Test steps run at normal priority.
 JOB_SLOTS=8
 low="nice -n 10"
@@ -41,10 +44,10 @@ job native_clis "" bash -c 'cmake --preset native >/dev/null &&
 if [ "$wasm" = 1 ]; then
   # dist/ (the npm package) and its sample model, from the builds above.
   job npm_build "wasm_build native_clis" npm run build --silent
-  # `npm test` in two steps side by side: the type check and Node's tests,
-  # and the page in Chromium.
-  job js_tests "npm_ci npm_build" bash -c 'npm run --silent typecheck && node --test tests/js/'
-  job e2e_tests "npm_ci npm_build" node --test tests/e2e/
+  # `npm test` in its two steps side by side: the type check and Node's
+  # tests, and the page in Chromium.
+  job js_tests "npm_ci npm_build" npm run --silent test:node
+  job e2e_tests "npm_ci npm_build" npm run --silent test:e2e
 fi
 job asan_build "" $low bash -c 'cmake --preset asan >/dev/null && cmake --build --preset asan'
 job native_build native_clis $low cmake --build --preset native

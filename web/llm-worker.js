@@ -3,10 +3,11 @@
 // weight-only quantized model (ncnnllm2table + ncnnllm2int in one pass);
 // with an edited table dropped, one pass applies it. Nothing is held whole:
 // the .bin is read ahead through the page's read ring (blob_source.js) by
-// one worker, the outputs are written by another (llm-output.js: the table
-// made here to browser storage as it is made, the int8 .bin where the
-// page's output choice says: browser storage, a picked file, or memory
-// where neither exists), and this worker's thread is left to the core.
+// one worker, the outputs are written here (llm-output.js: the table made
+// here to browser storage as it is made, the int8 .bin where the page's
+// output choice says: browser storage, a picked file, or memory where
+// neither exists). With ?lookahead=1 on this worker's URL the index's
+// look-ups are listed and read ahead (the benchmark compares).
 //
 // Cancel: the page sets a flag in shared memory that the core's progress
 // callback reads between windows of rows (this worker is inside one
@@ -22,11 +23,14 @@
 // (workerRuns: how many runs this worker has taken, this one included.)
 import { llmQuantize, preload } from '../js/index.js';
 import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
-import { openRunOutputs, prepareOutputs } from './llm-output.js';
+import { openRunOutputs } from './llm-output.js';
+import { prepareOutput } from './save_target.js';
 
-// Compile the module and start the reader and writer workers now, so a run
-// waits for none of them.
-const ready = Promise.all([preload(), prepareBlobReads(), prepareOutputs()]).catch(() => {});
+const lookAhead = new URLSearchParams(self.location.search).get('lookahead') === '1';
+
+// Compile the module, start the reader worker and open the output folder
+// now, so a run waits for none of them.
+const ready = Promise.all([preload(), prepareBlobReads(), prepareOutput()]).catch(() => {});
 
 // Where a run's time goes, window by window of the core (a window ends at
 // each progress call: every window of rows and every layer): blocked on the
@@ -59,7 +63,7 @@ function timeline(source, start) {
           cur.copy += performance.now() - t - waited;
         }
       },
-      prefetch: source.prefetch ? (offsets, bytes) => source.prefetch(offsets, bytes) : undefined,
+      prefetch: lookAhead && source.prefetch ? (offsets, bytes) => source.prefetch(offsets, bytes) : undefined,
       close: () => source.close?.(),
     },
     write: (fn) => timed('write', fn),

@@ -1,8 +1,8 @@
 // Where the int8 .bin goes while it is made, so a model larger than the tab
 // can hold still works:
 //  - 'opfs': written as it is made to a file in the origin private file
-//    system (a sync access handle in a writer worker, off the core's thread,
-//    where the page is cross-origin isolated; else in the worker), then
+//    system (a sync access handle in the quantizing worker: on two cores
+//    that was faster than handing the writes to a worker of their own), then
 //    offered for download as that disk-backed File. The default where the
 //    browser has it.
 //  - 'file': the same, then copied into a file the user picked before the
@@ -14,14 +14,7 @@
 // mountSaveTarget() is the page side (the choice and the note saying which
 // applies); openOutput() the worker side.
 
-import { OUT_HEADER_WORDS, OUT_SLOT_WORDS, OUT_STOP, OUT_ERROR_LENGTH, OUT_STATE, OUT_LENGTH, OUT_FLAGS, OUT_END, OUT_ERROR_BYTES } from './output_ring_layout.js';
-
 const OPFS_DIR = 'ncnn-int8-output';
-// The output ring (where a writer worker takes the file writes off the
-// core's thread): 8 MiB in all, the core at most that far ahead of the
-// writer (it counts against the tab's memory budget on large models).
-const OUT_SLOTS = 4;
-const OUT_SLOT_BYTES = 2 << 20;
 // Outputs of runs whose tab has gone (or was cancelled) are removed after this.
 const STALE_MS = 60 * 60 * 1000;
 // What the in-memory path is said to take: the output (about a quarter of
@@ -105,36 +98,14 @@ function outputDir() {
   return dirHandle;
 }
 
-let writer = null; // Promise of the output writer worker, kept across runs
-
-function canWriteOffThread() {
-  return /** @type {any} */ (globalThis).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' && typeof Worker === 'function';
-}
-
-function startWriter() {
-  if (!writer) {
-    writer = new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./output_writer_worker.js', import.meta.url), { name: 'ncnn-int8-writer', type: 'module' });
-      worker.onmessage = () => resolve(worker);
-      worker.onerror = (e) => {
-        writer = null;
-        reject(new Error(`the output writer did not start: ${e.message ?? 'unknown error'}`));
-      };
-    });
-  }
-  return writer;
-}
-
 /**
  * Worker side: opens the output folder in browser storage now, at worker
  * load: the first use of browser storage in a profile takes a few hundred
- * ms, which a run then does not wait for; and starts the output writer
- * worker. A failure is met again at the run.
+ * ms, which a run then does not wait for. A failure is met again at the run.
  */
 export function prepareOutput() {
   if (!opfsAvailable()) return;
   outputDir().catch(() => {});
-  if (canWriteOffThread()) startWriter().catch(() => {});
 }
 
 async function removeStale(dir, keep) {
@@ -187,72 +158,7 @@ function accessHandleOutput(dir, name, handle, access) {
   };
 }
 
-// Writes in order to `handle` through the writer worker: write(chunk)
-// copies the chunk into the ring (waiting only while the writer is a whole
-// ring behind) and returns; finish() hands the last slot over and waits for
-// the file to be whole. Resolves once the writer has the file open.
-async function ringOutput(dir, name, handle, worker) {
-  const words = OUT_HEADER_WORDS + OUT_SLOTS * OUT_SLOT_WORDS;
-  const shared = new SharedArrayBuffer(words * 4 + OUT_SLOTS * OUT_SLOT_BYTES + OUT_ERROR_BYTES);
-  const ctrl = new Int32Array(shared, 0, words);
-  const dataAt = words * 4;
-  const word = (slot, field) => OUT_HEADER_WORDS + slot * OUT_SLOT_WORDS + field;
-  let opened;
-  const isOpen = new Promise((resolve) => (opened = resolve));
-  const outcome = new Promise((resolve) => {
-    worker.onmessage = ({ data }) => {
-      if (data?.type === 'opened') opened(null);
-      else if (data?.type === 'closed' || data?.type === 'error') {
-        opened(data);
-        resolve(data);
-      }
-    };
-  });
-  worker.postMessage({ type: 'open', handle, shared, slots: OUT_SLOTS, slotBytes: OUT_SLOT_BYTES });
-  const early = await isOpen;
-  if (early?.type === 'error') throw new Error(early.message);
-
-  const failed = () => {
-    const n = Atomics.load(ctrl, OUT_ERROR_LENGTH);
-    return new Error(n ? new TextDecoder().decode(new Uint8Array(shared, dataAt + OUT_SLOTS * OUT_SLOT_BYTES, n).slice()) : 'the output writer stopped');
-  };
-  let cur = 0;
-  let ended = false;
-  const put = (bytes, flags) => {
-    const state = word(cur, OUT_STATE);
-    while (Atomics.load(ctrl, state) !== 0) {
-      if (Atomics.load(ctrl, OUT_STOP)) throw failed();
-      Atomics.wait(ctrl, state, 1);
-    }
-    if (Atomics.load(ctrl, OUT_STOP)) throw failed();
-    new Uint8Array(shared, dataAt + cur * OUT_SLOT_BYTES, bytes.length).set(bytes);
-    Atomics.store(ctrl, word(cur, OUT_LENGTH), bytes.length);
-    Atomics.store(ctrl, word(cur, OUT_FLAGS), flags);
-    Atomics.store(ctrl, state, 1);
-    Atomics.notify(ctrl, state);
-    cur = (cur + 1) % OUT_SLOTS;
-  };
-  return {
-    write(chunk) {
-      for (let at = 0; at < chunk.length; at += OUT_SLOT_BYTES) put(chunk.subarray(at, at + OUT_SLOT_BYTES), 0);
-    },
-    async finish() {
-      if (!ended) put(new Uint8Array(0), OUT_END);
-      ended = true;
-      const r = await outcome;
-      if (r.type === 'error') throw new Error(r.message);
-      return { file: await handle.getFile(), savedTo: null, stored: 'opfs', handle, dir, name };
-    },
-    async discard() {
-      Atomics.store(ctrl, OUT_STOP, 1);
-      for (let s = 0; s < OUT_SLOTS; s++) Atomics.notify(ctrl, word(s, OUT_STATE));
-      await outcome;
-      await dir.removeEntry(name).catch(() => {});
-    },
-  };
-}
-
-async function opfsOutput(onThread = false) {
+async function opfsOutput() {
   let dir = await outputDir();
   const name = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.bin`;
   let handle;
@@ -264,10 +170,7 @@ async function opfsOutput(onThread = false) {
     dir = await outputDir();
     handle = await dir.getFileHandle(name, { create: true });
   }
-  // The writes go to the writer worker where there is one (off the core's
-  // thread), else through an access handle on this thread.
-  const worker = canWriteOffThread() && !onThread ? await startWriter().catch(() => null) : null;
-  const out = worker ? await ringOutput(dir, name, handle, worker) : accessHandleOutput(dir, name, handle, await handle.createSyncAccessHandle());
+  const out = accessHandleOutput(dir, name, handle, await handle.createSyncAccessHandle());
   // The previous output and stale ones are removed while the run goes, not
   // before it; finish() makes sure the previous one is gone.
   const previous = previousOpfsName;
@@ -284,8 +187,7 @@ async function opfsOutput(onThread = false) {
 }
 
 /**
- * Worker side: opens where the output goes (spec.onThread: written on this
- * thread even where a writer worker could take it). Returns {write(chunk), finish()
+ * Worker side: opens where the output goes. Returns {write(chunk), finish()
  * -> {file, savedTo, stored}, discard()}. Falls back to memory where the
  * browser has no synchronous file access.
  */
@@ -294,7 +196,7 @@ export async function openOutput(spec) {
   if (kind === 'memory') return memoryOutput();
   let opfs;
   try {
-    opfs = await opfsOutput(spec?.onThread === true);
+    opfs = await opfsOutput();
   } catch (err) {
     if (kind === 'file') throw new Error(`cannot write to ${spec.handle?.name ?? 'the chosen file'}: no browser storage to stage it in (${err?.message ?? err})`);
     return memoryOutput();

@@ -1,8 +1,8 @@
 // Module worker: runs the quantizer off the main thread. The page starts it
 // at load, and it starts compiling the WebAssembly module at once, so a run
 // does not wait for either.
-// in:  { type: 'run', param: File, bin: File, table: File|null, names, lookAhead (false: the index's look-ups one by one),
-//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle }, plus onThread: true to write on this thread }
+// in:  { type: 'run', param: File, bin: File, table: File|null, names, lookAhead (true: the index's look-ups listed and read ahead),
+//        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle }}
 // out: { type: 'warm', ms, runs, error }: the warm-up at load is over (see warmUp)
 //      { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
 //      { type: 'done', param: Uint8Array, bin: Blob|File|null, savedTo: string|null, stored: 'memory'|'opfs'|'file', report,
@@ -103,7 +103,7 @@ self.onmessage = async (event) => {
     const t1 = performance.now();
     let result;
     try {
-      const source = msg.lookAhead === false ? { ...bin, prefetch: undefined } : bin;
+      const source = msg.lookAhead === true ? bin : { ...bin, prefetch: undefined };
       result = await quantize({ param, bin: source, table, names: msg.names, onProgress: progress, writeBin: timedWrite });
     } finally {
       bin.close?.(); // stops its read-ahead, also where quantize() refused the inputs before reading

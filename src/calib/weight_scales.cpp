@@ -31,13 +31,13 @@ Result<std::vector<float>> load_f32(const ModelLayer& layer, const LayerBlobs& b
 
 // A weight blob's values in storage reused from layer to layer, read in
 // without being zeroed first.
-struct WeightBuffer {
+struct WeightScratch {
     std::unique_ptr<float[]> values;
     size_t capacity = 0;
 };
 
 Result<const float*> load_f32_into(const ModelLayer& layer, const LayerBlobs& blobs, ByteSource& bin, const std::string& bin_name, const char* name,
-                                   WeightBuffer& buffer)
+                                   WeightScratch& buffer)
 {
     const BlobLocation* where = blobs.find(name);
     if (!where) return Status::failure(bin_name + ": " + layer.label() + " has no " + name + " (dynamic or missing weights cannot be calibrated)");
@@ -60,7 +60,7 @@ Status row_scales(const ModelLayer& layer, const std::vector<float>& w, size_t f
 }
 
 Result<ScaleLine> conv_weight_line(const ModelLayer& layer, size_t li, const LayerBlobs& blobs, ByteSource& bin, const std::string& bin_name,
-                                   CalibMethod method, WeightBuffer& buffer)
+                                   CalibMethod method, WeightScratch& buffer)
 {
     const LayerParams& p = layer.params;
     const std::string& type = layer.decl->type;
@@ -191,7 +191,7 @@ Result<WeightScales> compute_weight_scales(const Model& model, const std::vector
 {
     WeightScales out;
     if (with_activations) {
-        WeightBuffer buffer;
+        WeightScratch buffer;
         for (size_t li : calibrated_layers(model)) {
             ASSIGN_OR_RETURN(ScaleLine line, conv_weight_line(model.layers[li], li, index[li], bin, bin_name, method, buffer));
             out.conv.push_back(std::move(line));

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs the bad-input corpus through the CLI (ctest: bad_inputs).
-#   run_bad_inputs.sh --cli PATH/ncnn2int8 [--seconds S] [--work DIR] [--only NAME] CASES_DIR
+#   run_bad_inputs.sh --cli PATH/ncnn2int8 [--seconds S] [--work DIR] [--only NAME] [--shard K/N] CASES_DIR
+#
+# --shard K/N runs the K-th of N interleaved parts of the cases (K from 0),
+# so ctest can run the parts side by side.
 #
 # --seconds limits the CPU time (user + system) of each run, which a busy
 # machine does not inflate; a run that does not end within 60 times that in
@@ -26,13 +29,14 @@
 # *.partial-* temp file).
 set -uo pipefail
 
-cli="" seconds=1 work="" only="" cases=""
+cli="" seconds=1 work="" only="" cases="" shard="0/1"
 while [ $# -gt 0 ]; do
   case "$1" in
     --cli) cli="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
     --work) work="$2"; shift ;;
     --only) only="$2"; shift ;;
+    --shard) shard="$2"; shift ;;
     *) cases="$1" ;;
   esac
   shift
@@ -46,6 +50,9 @@ rm -rf "$work"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 limit_ms=$((seconds * 1000))
+shard_index=${shard%/*} shard_count=${shard#*/}
+[[ "$shard_index" =~ ^[0-9]+$ && "$shard_count" =~ ^[1-9][0-9]*$ ]] && [ "$shard_index" -lt "$shard_count" ] || { echo "run_bad_inputs.sh: --shard wants K/N with 0 <= K < N" >&2; exit 2; }
+index=0
 wall_limit=$((seconds * 60 > 60 ? seconds * 60 : 60))
 command -v timeout >/dev/null || { echo "run_bad_inputs.sh: needs timeout (coreutils)" >&2; exit 2; }
 
@@ -102,6 +109,8 @@ run_base() {
 for dir in "$cases"/*/; do
   name=$(basename "$dir")
   [ -n "$only" ] && [ "$name" != "$only" ] && continue
+  index=$((index + 1))
+  [ $(((index - 1) % shard_count)) = "$shard_index" ] || continue
   [ -f "$dir/case.txt" ] || continue
   case_ok=1
   t="$work/$name"

@@ -102,7 +102,16 @@ export async function shownLists(page, count) {
 export async function runCalibration(page, timeout = 300000) {
   const before = Number(await page.evaluate(() => document.body.dataset.calibRunsEnded));
   await page.click('#calib-run');
-  await page.waitForFunction((n) => Number(document.body.dataset.calibRunsEnded) > n, before, { timeout });
+  try {
+    await page.waitForFunction((n) => Number(document.body.dataset.calibRunsEnded) > n, before, { timeout });
+  } catch (err) {
+    // A run that never ends: say where it stood (the status line shows the
+    // last progress the page received), so the failure can be told apart.
+    const at = await page
+      .evaluate(() => ({ state: document.body.dataset.calibState, status: document.querySelector('#calib-status')?.textContent }))
+      .catch(() => null);
+    throw new Error(`the calibration run did not end within ${timeout} ms; the page showed ${JSON.stringify(at)}`, { cause: err });
+  }
   // After a table, its chart and per-layer table are drawn next.
   await page.waitForFunction(() => document.body.dataset.calibState !== 'done' || document.body.dataset.calibShown === document.body.dataset.calibRunsEnded, null, { timeout });
   return page.evaluate(() => ({

@@ -17,7 +17,8 @@ enum class Cell { Rnn,
                   Lstm,
                   Gru };
 
-float sigmoid(float v) { return 1.f / (1.f + std::exp(-v)); }
+// Unclamped, as in ncnn's RNN, LSTM and GRU (its Sigmoid layer clamps).
+float gate_sigmoid(float v) { return 1.f / (1.f + std::exp(-v)); }
 
 class Recurrent final : public LayerForward {
 public:
@@ -72,9 +73,9 @@ public:
                     h = next;
                 } else if (cell_ == Cell::Lstm) {
                     for (int q = 0; q < rows; q++) {
-                        const float I = sigmoid(bias[q] + dot_x(q) + dot_h(q));
-                        const float F = sigmoid(bias[rows + q] + dot_x(rows + q) + dot_h(rows + q));
-                        const float O = sigmoid(bias[2 * rows + q] + dot_x(2 * rows + q) + dot_h(2 * rows + q));
+                        const float I = gate_sigmoid(bias[q] + dot_x(q) + dot_h(q));
+                        const float F = gate_sigmoid(bias[rows + q] + dot_x(rows + q) + dot_h(rows + q));
+                        const float O = gate_sigmoid(bias[2 * rows + q] + dot_x(2 * rows + q) + dot_h(2 * rows + q));
                         const float G = std::tanh(bias[3 * rows + q] + dot_x(3 * rows + q) + dot_h(3 * rows + q));
                         c[q] = F * c[q] + I * G;
                         hid[q] = O * std::tanh(c[q]);
@@ -91,8 +92,8 @@ public:
                     }
                 } else {
                     for (int q = 0; q < rows; q++) {
-                        const float R = sigmoid(bias[q] + dot_x(q) + dot_h(q));
-                        const float U = sigmoid(bias[rows + q] + dot_x(rows + q) + dot_h(rows + q));
+                        const float R = gate_sigmoid(bias[q] + dot_x(q) + dot_h(q));
+                        const float U = gate_sigmoid(bias[rows + q] + dot_x(rows + q) + dot_h(rows + q));
                         float N = bias[3 * rows + q] + dot_h(2 * rows + q);
                         N = bias[2 * rows + q] + R * N + dot_x(2 * rows + q);
                         N = std::tanh(N);
