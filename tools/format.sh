@@ -21,14 +21,14 @@ if [ ${#files[@]} -eq 0 ]; then
 fi
 
 if [ "$check" = 1 ]; then
-  bad=0
-  for f in "${files[@]}"; do
-    if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
-      echo "not formatted: $f"
-      bad=1
-    fi
-  done
-  [ "$bad" = 0 ] && echo "format: ${#files[@]} files formatted"
-  exit "$bad"
+  # One clang-format for every file: a process per file spent 35 CPU-s of
+  # the test run starting clang-format.
+  if out=$(clang-format --dry-run --Werror "${files[@]}" 2>&1); then
+    echo "format: ${#files[@]} files formatted"
+    exit 0
+  fi
+  listed=$(printf '%s\n' "$out" | sed -n 's/^\(.*\):[0-9]*:[0-9]*: error: .*/not formatted: \1/p' | sort -u)
+  printf '%s\n' "${listed:-$out}"
+  exit 1
 fi
 clang-format -i "${files[@]}"

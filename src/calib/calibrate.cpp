@@ -14,6 +14,7 @@
 #include "calib/weight_scales.h"
 #include "core/format.h"
 #include "core/json_writer.h"
+#include "core/thread_team.h"
 #include "model/bin_reader.h"
 
 namespace ncnn_int8 {
@@ -61,14 +62,14 @@ size_t worker_count(const CalibOptions& o, size_t files)
     return std::max<size_t>(1, std::min(t, files));
 }
 
-// Runs `per_file(worker, runner, file)` over every file on `threads`
-// workers. A worker's runner is made on its first pass and kept for the
+// Runs `per_file(worker, runner, file)` over every file, one worker per
+// member of `team`. A worker's runner is made on its first pass and kept for the
 // next (every pass wants the same blobs), so the model loads once per
 // worker. On failure the error of the lowest file index is returned, so
 // the message does not depend on scheduling.
 template <typename Worker, typename PerFile>
-Status run_pass(const CalibrationJob& job, const std::vector<std::string>& wanted, const char* stage, size_t files, std::vector<Worker>& workers,
-                PerFile per_file)
+Status run_pass(ThreadTeam& team, const CalibrationJob& job, const std::vector<std::string>& wanted, const char* stage, size_t files,
+                std::vector<Worker>& workers, PerFile per_file)
 {
     std::atomic<size_t> next{0}, done{0};
     std::atomic<bool> stop{false};
@@ -114,10 +115,7 @@ Status run_pass(const CalibrationJob& job, const std::vector<std::string>& wante
             }
         }
     };
-    std::vector<std::thread> threads;
-    for (size_t w = 1; w < workers.size(); w++) threads.emplace_back(body, w);
-    body(0);
-    for (auto& t : threads) t.join();
+    team.run(body);
     if (failed_index != SIZE_MAX) return failure;
     return Status::ok();
 }
@@ -232,6 +230,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
         const size_t files = job.lists[0].size();
         const size_t nthreads = worker_count(o, files);
         threads_used = nthreads;
+        ThreadTeam team(nthreads);
         std::vector<Worker> workers(nthreads);
         for (Worker& w : workers) {
             w.stats.resize(plan.names.size());
@@ -239,7 +238,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
         }
         // kl and eq take the report's clipped share from their histograms
         const bool count_magnitudes = o.method == CalibMethod::Aciq;
-        RETURN_IF_ERROR(run_pass(job, plan.run_names, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
+        RETURN_IF_ERROR(run_pass(team, job, plan.run_names, "absmax", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
             const Clock::time_point t = Clock::now();
             Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_absmax(w.stats[b], v, static_cast<long>(i), count_magnitudes); });
             w.seconds[i] += seconds_since(t);
@@ -257,7 +256,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
         if (o.method != CalibMethod::Aciq) { // eq starts from kl
             for (Worker& w : workers)
                 for (BlobStats& s : w.stats) s.histogram.assign(kHistogramBins, 0);
-            RETURN_IF_ERROR(run_pass(job, plan.run_names, "histogram", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
+            RETURN_IF_ERROR(run_pass(team, job, plan.run_names, "histogram", files, workers, [&](Worker& w, ForwardRunner& r, size_t i) -> Status {
                 const Clock::time_point t = Clock::now();
                 Status s = run_one(job, plan, r, i, [&](size_t b, const BlobView& v) { add_histogram(w.stats[b], v, merged[b].absmax); });
                 w.seconds[i] += seconds_since(t);
@@ -269,18 +268,11 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
                     for (int k = 0; k < kHistogramBins; k++) merged[b].histogram[k] += w.stats[b].histogram[k];
             }
             // the KL searches are independent per blob
-            std::atomic<size_t> next{0};
-            auto search = [&]() {
-                for (size_t b; (b = next++) < merged.size();) {
-                    const int bin = kl_threshold_bin(merged[b].histogram);
-                    kl_bins[b] = bin;
-                    thresholds[b] = (bin + 0.5f) * merged[b].absmax / kHistogramBins;
-                }
-            };
-            std::vector<std::thread> pool;
-            for (size_t t = 1; t < nthreads; t++) pool.emplace_back(search);
-            search();
-            for (auto& t : pool) t.join();
+            team.for_each(merged.size(), [&](size_t b) {
+                const int bin = kl_threshold_bin(merged[b].histogram);
+                kl_bins[b] = bin;
+                thresholds[b] = (bin + 0.5f) * merged[b].absmax / kHistogramBins;
+            });
         } else {
             for (size_t b = 0; b < merged.size(); b++) thresholds[b] = aciq_threshold(merged[b].absmax, merged[b].last_count, 8);
         }
@@ -291,7 +283,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
 
         std::vector<float> scales(layers.size());
         for (size_t k = 0; k < layers.size(); k++) scales[k] = 127 / thresholds[plan.layer_blob[k]];
-        if (o.method == CalibMethod::Eq) RETURN_IF_ERROR(eq_search(job, layers, index, weights.conv, scales, nthreads));
+        if (o.method == CalibMethod::Eq) RETURN_IF_ERROR(eq_search(job, layers, index, weights.conv, scales, team));
         for (size_t k = 0; k < layers.size(); k++) {
             const size_t b = plan.layer_blob[k];
             const float scale = scales[k];

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <thread>
 
 #include "core/format.h"
 #include "engine/layers/activation.h"
@@ -292,20 +291,6 @@ Result<Int8Layer> make_layer(const ModelLayer& layer, const LayerBlobs& blobs, c
     return L;
 }
 
-// Runs fn(i) for i < n on `threads` workers.
-template <typename F>
-void parallel_for(size_t n, size_t threads, F fn)
-{
-    std::atomic<size_t> next{0};
-    auto body = [&]() {
-        for (size_t i; (i = next++) < n;) fn(i);
-    };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < std::min(threads, n); t++) pool.emplace_back(body);
-    body();
-    for (auto& t : pool) t.join();
-}
-
 // The candidate with the highest sum of cosines over the files (the first
 // on ties; NaN never wins), or `current` when none is above 0.
 float pick(const std::vector<std::vector<float>>& sims, float lower, float step, float current)
@@ -339,12 +324,12 @@ struct FileData {
 } // namespace eq
 
 Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, const std::vector<LayerBlobs>& index,
-                 std::vector<ScaleLine>& weight_lines, std::vector<float>& activation_scales, size_t threads)
+                 std::vector<ScaleLine>& weight_lines, std::vector<float>& activation_scales, ThreadTeam& team)
 {
     using namespace eq;
     const Model& model = *job.model;
     const size_t files = std::min(job.lists.at(0).size(), kMaxFiles);
-    threads = std::max<size_t>(1, std::min(threads, files));
+    const size_t threads = std::max<size_t>(1, std::min(team.size(), files));
     std::vector<std::string> wanted;
     for (size_t li : layers) {
         const LayerDecl& d = *model.layers[li].decl;
@@ -374,7 +359,6 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
         std::vector<FileData> fd(files);
         std::vector<Status> errors(files);
         {
-            std::vector<std::thread> pool;
             std::atomic<size_t> next{0};
             auto body = [&](size_t w) {
                 for (size_t i; (i = next++) < files;) {
@@ -394,9 +378,9 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
                     });
                 }
             };
-            for (size_t w = 1; w < threads; w++) pool.emplace_back(body, w);
-            body(0);
-            for (auto& t : pool) t.join();
+            team.run([&](size_t w) {
+                if (w < runners.size()) body(w);
+            });
         }
         for (const Status& s : errors) RETURN_IF_ERROR(s);
 
@@ -416,7 +400,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
             }
         };
         std::vector<Status> prep(files);
-        parallel_for(files, threads, [&](size_t i) {
+        team.for_each(files, [&](size_t i) {
             FileData& f = fd[i];
             prep[i] = quantize_input(L, f.in_shape, f.in.data(), bs, f.q, f.layout);
             if (!prep[i].is_ok()) return;
@@ -444,7 +428,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
                 cand[s] = lower + static_cast<float>(s) * step;
                 quantize_row(L.weight.data() + j * per_scale, per_scale, cand[s], cand_wq.data() + s * per_scale);
             }
-            parallel_for(files, threads, [&](size_t i) {
+            team.for_each(files, [&](size_t i) {
                 FileData& f = fd[i];
                 std::vector<float> trial = f.current;
                 std::vector<int32_t> acc(f.layout.per_channel);
@@ -463,7 +447,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
             });
             ws[j] = pick(sims, lower, step, scale);
             quantize_row(L.weight.data() + j * per_scale, per_scale, ws[j], wq.data() + j * per_scale);
-            parallel_for(files, threads, [&](size_t i) {
+            team.for_each(files, [&](size_t i) {
                 FileData& f = fd[i];
                 std::vector<int32_t> acc(f.layout.per_channel);
                 for (int o = 0; o < outs_per_scale; o++) {
@@ -481,7 +465,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
             const float scale = bs;
             const float lower = scale * 0.5f, upper = scale * 2.0f;
             const float step = (upper - lower) / kSteps;
-            parallel_for(files, threads, [&](size_t i) {
+            team.for_each(files, [&](size_t i) {
                 FileData& f = fd[i];
                 QuantInput q;
                 OutLayout layout;

@@ -20,15 +20,16 @@
 #include "calib/calibrate.h"
 #include "calib/weight_scales.h"
 #include "core/status.h"
+#include "core/thread_team.h"
 #include "model/bin_reader.h"
 
 namespace ncnn_int8 {
 
 // Refines `weight_lines` (one per calibrated layer, in `layers` order) and
-// `activation_scales` (same order) in place. `threads` workers share the
-// files; the result does not depend on their number.
+// `activation_scales` (same order) in place. The members of `team` share
+// the files; the result does not depend on their number.
 Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, const std::vector<LayerBlobs>& index,
-                 std::vector<ScaleLine>& weight_lines, std::vector<float>& activation_scales, size_t threads);
+                 std::vector<ScaleLine>& weight_lines, std::vector<float>& activation_scales, ThreadTeam& team);
 
 namespace eq {
 
