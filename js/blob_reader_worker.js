@@ -20,7 +20,7 @@
 
 // The ring's layout: blob_ring_layout.js.
 import { GEN, READ_US, FULL_US, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
-import { LOOKUP_GEN, LOOKUP_HEADER_WORDS, LOOKUP_SLOT_WORDS, LOOKUP_INDEX } from './blob_ring_layout.js';
+import { LOOKUP_GEN, LOOKUP_HEADER_WORDS, LOOKUP_SLOT_WORDS, LOOKUP_INDEX, nothingReadError } from './blob_ring_layout.js';
 
 let scratch = new ArrayBuffer(0); // the reused BYOB buffer
 
@@ -102,7 +102,7 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
         }
         got = { bytes: new Uint8Array(await blob.slice(at, at + slotBytes).arrayBuffer()), done: false };
         if (stale()) return;
-        if (got.bytes.length === 0 && at < blob.size) throw new Error(`the browser read nothing at offset ${at} of ${blob.size} bytes`);
+        if (got.bytes.length === 0 && at < blob.size) throw nothingReadError(at, blob.size);
       }
       const { bytes, done } = got;
       readUs += (performance.now() - t) * 1000;

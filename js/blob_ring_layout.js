@@ -30,3 +30,9 @@ export const LOOKUP_GEN = 0;
 export const LOOKUP_HEADER_WORDS = 4;
 export const LOOKUP_SLOT_WORDS = 8;
 export const LOOKUP_INDEX = 1;
+
+// The error both readers throw when the browser hands back no bytes before
+// the end of the Blob (a read that would otherwise loop for ever).
+export function nothingReadError(offset, size) {
+  return new Error(`the browser read nothing at offset ${offset} of ${size} bytes`);
+}

@@ -20,7 +20,7 @@ const LOOKUP_BYTES = 64 << 10;
 
 // The ring's layout: blob_ring_layout.js.
 import { GEN, READ_US, FULL_US, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
-import { LOOKUP_GEN, LOOKUP_HEADER_WORDS, LOOKUP_SLOT_WORDS, LOOKUP_INDEX } from './blob_ring_layout.js';
+import { LOOKUP_GEN, LOOKUP_HEADER_WORDS, LOOKUP_SLOT_WORDS, LOOKUP_INDEX, nothingReadError } from './blob_ring_layout.js';
 
 // Look-ups listed before the run (prefetch()) are fetched by the reader
 // worker this many at a time, into this many slots: each read of a Blob is
@@ -240,7 +240,7 @@ function lookupReader(blob, events = [], worker = null) {
         const want = Math.max(0, Math.min(dst.length, blob.size - offset));
         for (n = 0; n < want; ) {
           const bytes = new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset + n, offset + want)));
-          if (bytes.length === 0) throw new Error(`the browser read nothing at offset ${offset + n} of ${blob.size} bytes`);
+          if (bytes.length === 0) throw nothingReadError(offset + n, blob.size);
           dst.set(bytes, n);
           n += bytes.length;
         }

@@ -68,6 +68,7 @@ export function mountCalibration({ addTable }) {
   const table = new CalibTable(ui.layers);
   const chart = new RangeChart(ui.chart, (index) => table.reveal(index));
   document.body.dataset.calibState = 'idle';
+  document.body.dataset.calibRunsStarted = '0';
   document.body.dataset.calibRunsEnded = '0';
   document.body.dataset.calibShown = '0';
   document.body.dataset.calibPreviews = '0'; // preview rounds finished (tests wait on it)
@@ -486,6 +487,7 @@ export function mountCalibration({ addTable }) {
     revokeUrls();
     ui.results.hidden = true;
     const runId = ++st.runId;
+    document.body.dataset.calibRunsStarted = String(Number(document.body.dataset.calibRunsStarted) + 1);
     const method = cur.options.method;
     const model = st.model;
     const clock = new ProgressClock(method, performance.now());

@@ -97,11 +97,31 @@ export async function shownLists(page, count) {
   return out;
 }
 
+// Clicks "Make the table" once "what the model sees" has landed, and
+// checks that the click started a run -> the count of runs ended before it.
+// The previews land after each change of inputs or fields and move the
+// button down: a click while they land can miss it (on a loaded machine the
+// mouse-down and mouse-up fell on either side of the move, the run never
+// started and the test waited for its end in vain). A click that starts no
+// run fails at once, saying so.
+export async function clickMakeTable(page, timeout = 300000) {
+  await page.waitForFunction(() => document.body.dataset.calibPreviewPending === '0', null, { timeout });
+  const { ended, started } = await page.evaluate(() => ({
+    ended: Number(document.body.dataset.calibRunsEnded),
+    started: Number(document.body.dataset.calibRunsStarted),
+  }));
+  await page.click('#calib-run');
+  if (Number(await page.evaluate(() => document.body.dataset.calibRunsStarted)) === started) {
+    const at = await page.evaluate(() => ({ state: document.body.dataset.calibState, status: document.querySelector('#calib-status')?.textContent }));
+    throw new Error(`the click on "Make the table" started no run; the page showed ${JSON.stringify(at)}`);
+  }
+  return ended;
+}
+
 // Clicks "Make the table" and waits until that run ended (and, when it made
 // a table, until that is drawn) -> { state, error, status }.
 export async function runCalibration(page, timeout = 300000) {
-  const before = Number(await page.evaluate(() => document.body.dataset.calibRunsEnded));
-  await page.click('#calib-run');
+  const before = await clickMakeTable(page, timeout);
   try {
     await page.waitForFunction((n) => Number(document.body.dataset.calibRunsEnded) > n, before, { timeout });
   } catch (err) {
