@@ -97,6 +97,12 @@ export async function shownLists(page, count) {
   return out;
 }
 
+// Where the calibration section stands: its state and status line (the
+// last progress the page received), for a failure's message.
+function calibPageState(page) {
+  return page.evaluate(() => ({ state: document.body.dataset.calibState, status: document.querySelector('#calib-status')?.textContent }));
+}
+
 // Clicks "Make the table" once "what the model sees" has landed, and
 // checks that the click started a run -> the count of runs ended before it.
 // The previews land after each change of inputs or fields and move the
@@ -112,8 +118,7 @@ export async function clickMakeTable(page, timeout = 300000) {
   }));
   await page.click('#calib-run');
   if (Number(await page.evaluate(() => document.body.dataset.calibRunsStarted)) === started) {
-    const at = await page.evaluate(() => ({ state: document.body.dataset.calibState, status: document.querySelector('#calib-status')?.textContent }));
-    throw new Error(`the click on "Make the table" started no run; the page showed ${JSON.stringify(at)}`);
+    throw new Error(`the click on "Make the table" started no run; the page showed ${JSON.stringify(await calibPageState(page))}`);
   }
   return ended;
 }
@@ -127,9 +132,7 @@ export async function runCalibration(page, timeout = 300000) {
   } catch (err) {
     // A run that never ends: say where it stood (the status line shows the
     // last progress the page received), so the failure can be told apart.
-    const at = await page
-      .evaluate(() => ({ state: document.body.dataset.calibState, status: document.querySelector('#calib-status')?.textContent }))
-      .catch(() => null);
+    const at = await calibPageState(page).catch(() => null);
     throw new Error(`the calibration run did not end within ${timeout} ms; the page showed ${JSON.stringify(at)}`, { cause: err });
   }
   // After a table, its chart and per-layer table are drawn next.
