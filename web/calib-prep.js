@@ -116,6 +116,17 @@ export function buildOptions(inputs, { type, method, thread }) {
   return { options };
 }
 
+// The size of the tensor an image input becomes ({ w, h, c }: w,h from the
+// shape field, c from the pixel order), for laying out its preview before it
+// is ready; null when it is not known before reading (.npy, a bad field).
+export function previewDims(fields, type) {
+  if (type !== 0) return null;
+  const shape = numbers(fields.shape);
+  if (!shape || shape.length < 2 || !shape.every((v) => Number.isInteger(v) && v > 0)) return null;
+  const c = fields.pixel === 'GRAY' ? 1 : fields.pixel === 'RGBA' || fields.pixel === 'BGRA' ? 4 : 3;
+  return { w: shape[0], h: shape[1], c };
+}
+
 // Notes about the fields themselves, before anything runs.
 export function fieldWarnings(inp, type) {
   const out = [];

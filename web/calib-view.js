@@ -7,17 +7,26 @@ import { fmt } from './calib-prep.js';
 
 const HIST_BINS = 48;
 
+// The size a tensor of w x height is shown at: `box` px on its long side,
+// small tensors scaled up; very flat ones (audio, one-row arrays) stretched
+// to stay visible.
+function shownSize(w, height, box) {
+  const wide = w >= height;
+  return {
+    width: `${wide ? box : Math.max(1, Math.round((box * w) / height))}px`,
+    height: `${wide ? Math.max(24, Math.round((box * height) / w)) : box}px`,
+  };
+}
+
 // Canvas of a tensor: values mapped linearly from [lo, hi] to 0..255.
-// planes: which channel goes to R, G, B (one index: grey).
+// planes: which channel goes to R, G, B (one index: grey). Without data
+// (a placeholder) the canvas is left blank at the size the image will have.
 function tensorCanvas(t, planes, lo, hi, label, box = 112) {
   const { w, h: height, data } = t;
   const plane = w * height;
   const canvas = h('canvas', { width: w, height, class: 'tensor-image', role: 'img', 'aria-label': label });
-  // Shown in a box of `box` px on its long side, small tensors scaled up;
-  // very flat ones (audio, one-row arrays) stretched to stay visible.
-  const wide = w >= height;
-  canvas.style.width = `${wide ? box : Math.max(1, Math.round((box * w) / height))}px`;
-  canvas.style.height = `${wide ? Math.max(24, Math.round((box * height) / w)) : box}px`;
+  Object.assign(canvas.style, shownSize(w, height, box));
+  if (!data) return canvas;
   const ctx = canvas.getContext('2d');
   const img = ctx.createImageData(w, height);
   const k = hi > lo ? 255 / (hi - lo) : 0;
@@ -50,13 +59,14 @@ export function histogram(data, lo, hi, bins = HIST_BINS) {
   return counts;
 }
 
+// counts null: the empty frame of one (a preview being prepared).
 function histogramSvg(counts, lo, hi, label) {
   const width = 240;
   const height = 70;
-  const top = Math.max(1, ...counts);
-  const bw = width / counts.length;
+  const top = Math.max(1, ...(counts ?? []));
+  const bw = width / (counts?.length ?? 1);
   let d = '';
-  counts.forEach((c, i) => {
+  counts?.forEach((c, i) => {
     if (!c) return;
     const bh = Math.max(1, ((height - 14) * c) / top);
     d += `M${(i * bw).toFixed(2)} ${(height - 14 - bh).toFixed(2)}h${(bw * 0.9).toFixed(2)}v${bh.toFixed(2)}h${(-bw * 0.9).toFixed(2)}z`;
@@ -64,16 +74,13 @@ function histogramSvg(counts, lo, hi, label) {
   return s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, class: 'tensor-hist', role: 'img', 'aria-label': label },
     s('path', { d, class: 'hist-bar' }),
     s('line', { x1: 0, x2: width, y1: height - 13.5, y2: height - 13.5, class: 'baseline' }),
-    s('text', { x: 0, y: height - 2, text: fmt(lo) }),
-    s('text', { x: width, y: height - 2, 'text-anchor': 'end', text: fmt(hi) }));
+    counts ? s('text', { x: 0, y: height - 2, text: fmt(lo) }) : null,
+    counts ? s('text', { x: width, y: height - 2, 'text-anchor': 'end', text: fmt(hi) }) : null);
 }
 
-// One preview: the tensor as the model sees it, its histogram, numbers and
-// warnings. t: { data, w, h, c, min, max, mean }, stats from tensorStats.
-export function renderPreview(name, t, stats, warnings, pixel) {
-  const lo = stats.min;
-  const hi = stats.max;
-  const shape = `${t.w}×${t.h}×${t.c}`;
+// The images of one preview: colour and each channel (3 or 4 channels), or
+// the one plane (or the first of many).
+function previewImages(name, t, lo, hi, pixel) {
   const images = [];
   if (t.c === 3 || t.c === 4) images.push(h('figure', {}, tensorCanvas(t, rgbPlanes(pixel), lo, hi, `${name} as the model sees it, in colour`, 160), h('figcaption', {}, 'colour')));
   if (t.c > 1 && t.c <= 4) {
@@ -86,13 +93,36 @@ export function renderPreview(name, t, stats, warnings, pixel) {
     // One plane, or too many channels to show each: the first.
     images.push(h('figure', {}, tensorCanvas(t, [0], lo, hi, `${name}, channel 1 of ${t.c}`, 160), h('figcaption', {}, t.c > 1 ? `channel 1 of ${t.c}` : 'values')));
   }
+  return images;
+}
+
+// One preview: the tensor as the model sees it, its histogram, numbers and
+// warnings. t: { data, w, h, c, min, max, mean }, stats from tensorStats.
+export function renderPreview(name, t, stats, warnings, pixel) {
+  const lo = stats.min;
+  const hi = stats.max;
   const counts = histogram(t.data, lo, hi);
   return h('div', { class: `preview${warnings.length ? ' has-warnings' : ''}` },
     h('p', { class: 'preview-name' }, name),
-    h('div', { class: 'preview-images' }, ...images),
+    h('div', { class: 'preview-images' }, ...previewImages(name, t, lo, hi, pixel)),
     histogramSvg(counts, lo, hi, `Histogram of the values of ${name}, ${fmt(lo)} to ${fmt(hi)}`),
-    h('p', { class: 'preview-stats' }, `${shape} · min ${fmt(stats.min)} · max ${fmt(stats.max)} · mean ${fmt(stats.mean)}`),
+    h('p', { class: 'preview-stats' }, `${t.w}×${t.h}×${t.c} · min ${fmt(stats.min)} · max ${fmt(stats.max)} · mean ${fmt(stats.mean)}`),
     warnings.length ? h('ul', { class: 'preview-warnings' }, ...warnings.map((w) => h('li', { 'data-code': w.code }, w.text))) : null);
+}
+
+// A preview being prepared, laid out as the rendered one will be when its
+// size is known (dims: { w, h, c }, from the shape field), so that nothing
+// below it moves when it lands (a click aimed at "Make the table" then
+// still hits it); otherwise a box of a typical preview's size (CSS).
+export function previewPlaceholder(name, dims, pixel) {
+  if (!dims) {
+    return h('div', { class: 'preview pending' }, h('p', { class: 'preview-name' }, name), h('p', { class: 'note' }, 'Preparing…'));
+  }
+  return h('div', { class: 'preview pending sized', 'aria-busy': 'true' },
+    h('p', { class: 'preview-name' }, name),
+    h('div', { class: 'preview-images' }, ...previewImages(name, dims, 0, 0, pixel)),
+    histogramSvg(null, 0, 0, `Histogram of the values of ${name}, being prepared`),
+    h('p', { class: 'preview-stats' }, 'Preparing…'));
 }
 
 // ---- the table made ------------------------------------------------------

@@ -7,10 +7,10 @@
 import { baseOf, droppedFiles } from './files.js';
 import { formatBytes, formatInt, h } from './format.js';
 import {
-  PRESETS, PIXEL_ORDERS, ProgressClock, buildOptions, displayName, fieldWarnings, inputKind, inputType,
+  PRESETS, PIXEL_ORDERS, ProgressClock, buildOptions, displayName, fieldWarnings, inputKind, inputType, previewDims,
   matchingPreset, mergeInputs, presetById, tensorStats, tensorWarnings,
 } from './calib-prep.js';
-import { CalibTable, RangeChart, renderPreview, tableRows } from './calib-view.js';
+import { CalibTable, RangeChart, previewPlaceholder, renderPreview, tableRows } from './calib-view.js';
 
 const PREVIEW_COUNT = 3; // inputs per list shown as the model sees them
 const $ = (id) => document.getElementById(id);
@@ -417,10 +417,33 @@ export function mountCalibration({ addTable }) {
   ui.threads.addEventListener('input', () => refresh());
 
   // ---- what the model sees --------------------------------------------------
+  // The previews sit above "Make the table", so while a round is under way
+  // each list's previews keep at least the height they had, and placeholders
+  // take a rendered preview's size at once: the button stays where a user
+  // aimed (a click whose press and release fall on either side of a move is
+  // no click at all).
   function schedulePreview() {
     document.body.dataset.calibPreviewPending = '1'; // until the round this change starts has finished
+    const cur = current();
+    for (const b of st.blocks) {
+      b.els.previews.style.minHeight = `${b.els.previews.getBoundingClientRect().height}px`;
+      if (!b.els.previews.childElementCount) showPlaceholders(b, cur);
+    }
     clearTimeout(st.previewTimer);
     st.previewTimer = setTimeout(preview, 250);
+  }
+
+  // The heading and one placeholder per input shown; the slots, in order.
+  function showPlaceholders(b, cur) {
+    const files = b.files.slice(0, PREVIEW_COUNT);
+    if (!files.length || !cur.options || !st.model) {
+      b.els.previews.replaceChildren();
+      return [];
+    }
+    const dims = previewDims(b.fields, cur.type);
+    const slots = files.map((f) => previewPlaceholder(displayName(f), dims, b.fields.pixel));
+    b.els.previews.replaceChildren(h('p', { class: 'note' }, `What the model sees (the first ${files.length === 1 ? 'input' : `${files.length} inputs`}, preprocessed as the table run will):`), ...slots);
+    return slots;
   }
 
   async function preview() {
@@ -429,15 +452,9 @@ export function mountCalibration({ addTable }) {
     const cur = current();
     const jobs = [];
     st.blocks.forEach((b, i) => {
-      const files = b.files.slice(0, PREVIEW_COUNT);
-      if (!files.length || !cur.options || !st.model) {
-        b.els.previews.replaceChildren();
-        return;
-      }
-      b.els.previews.replaceChildren(h('p', { class: 'note' }, `What the model sees (the first ${files.length === 1 ? 'input' : `${files.length} inputs`}, preprocessed as the table run will):`));
-      for (const f of files) {
-        const slot = h('div', { class: 'preview pending' }, h('p', { class: 'preview-name' }, displayName(f)), h('p', { class: 'note' }, 'Preparing…'));
-        b.els.previews.append(slot);
+      const slots = showPlaceholders(b, cur);
+      slots.forEach((slot, k) => {
+        const f = b.files[k];
         jobs.push(
           ask({ type: 'preview', param: st.model.param, input: f, inputIndex: i, options: cur.options }).then(
             ({ tensor }) => {
@@ -452,11 +469,15 @@ export function mountCalibration({ addTable }) {
             },
           ),
         );
-      }
+      });
     });
     await Promise.all(jobs);
-    if (round === st.previewRound && !st.previewTimer) document.body.dataset.calibPreviewPending = '0';
-    if (round === st.previewRound) document.body.dataset.calibPreviews = String(Number(document.body.dataset.calibPreviews) + 1);
+    if (round !== st.previewRound) return;
+    if (!st.previewTimer) {
+      for (const b of st.blocks) b.els.previews.style.minHeight = '';
+      document.body.dataset.calibPreviewPending = '0';
+    }
+    document.body.dataset.calibPreviews = String(Number(document.body.dataset.calibPreviews) + 1);
   }
 
   // ---- the run --------------------------------------------------------------

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PRESETS, ProgressClock, buildOptions, expectedRange, fieldWarnings, inputKind, inputType, matchingPreset, mergeInputs, numbers,
-  tensorStats, tensorWarnings,
+  previewDims, tensorStats, tensorWarnings,
 } from '../../web/calib-prep.js';
 
 const file = (name, extra = {}) => ({ name, size: 1, ...extra });
@@ -21,6 +21,17 @@ test('option strings are the CLI\'s, the digits typed kept', () => {
   });
   const two = buildOptions([{ blob: 'a', shape: '96,16' }, { blob: 'b', shape: '[96,16]' }], { type: 1, method: 'aciq', thread: 1 });
   assert.deepEqual(two.options, { method: 'aciq', type: 1, thread: 1, shape: '[96,16],[96,16]' });
+});
+
+test('the size a preview is laid out at before it is ready', () => {
+  assert.deepEqual(previewDims({ shape: '224,224,3', pixel: 'RGB' }, 0), { w: 224, h: 224, c: 3 });
+  assert.deepEqual(previewDims({ shape: '[96 64]', pixel: 'GRAY' }, 0), { w: 96, h: 64, c: 1 });
+  assert.deepEqual(previewDims({ shape: '32,32', pixel: 'BGRA' }, 0), { w: 32, h: 32, c: 4 });
+  // Not known before reading: .npy inputs, a size kept from the image (0), a bad field.
+  assert.equal(previewDims({ shape: '96,16' }, 1), null);
+  assert.equal(previewDims({ shape: '0,224', pixel: 'RGB' }, 0), null);
+  assert.equal(previewDims({ shape: '224,x', pixel: 'RGB' }, 0), null);
+  assert.equal(previewDims({ shape: '', pixel: 'RGB' }, 0), null);
 });
 
 test('bad fields are named with their input', () => {

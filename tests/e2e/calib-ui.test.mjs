@@ -61,9 +61,20 @@ test('the offer, presets, shape hint and what the model sees', async (t) => {
   assert.equal(await page.inputValue('#calib-pixel-0'), 'BGR');
   await page.selectOption('#calib-preset-0', 'imagenet');
 
+  // The previews take their size as soon as the inputs are listed, so
+  // "Make the table" below them does not move when they land, nor when a
+  // new round over the same inputs redraws them.
+  const buttonTop = async () => (await page.locator('#calib-run').boundingBox()).y;
   let n = await previewCount(page);
   await page.setInputFiles('#calib-files-0', setup.lists[0].slice(0, 5));
+  const listedAt = await buttonTop();
   await previewsDone(page, n);
+  assert.equal(await buttonTop(), listedAt, 'the button moved when the previews landed');
+  n = await previewCount(page);
+  await page.setInputFiles('#calib-files-0', setup.lists[0].slice(0, 2)); // the same files again: a new round
+  assert.equal(await buttonTop(), listedAt, 'the button moved when a new round started');
+  await previewsDone(page, n);
+  assert.equal(await buttonTop(), listedAt, 'the button moved when the new round landed');
   // Three previews, each an image per channel plus colour, a histogram, the range.
   assert.equal(await page.locator('#calib-previews-0 .preview').count(), 3);
   assert.equal(await page.locator('#calib-previews-0 .preview').first().locator('canvas').count(), 4);
