@@ -266,7 +266,12 @@ function getWorker() {
     const loadedAt = performance.now();
     // When the quantizer is warm (tests and the benchmark wait for it): ms after the worker started.
     w.addEventListener('message', (e) => {
-      if (e.data?.type === 'warm') document.body.dataset.warm = String(Math.round(performance.now() - loadedAt));
+      if (e.data?.type !== 'warm') return;
+      document.body.dataset.warm = String(Math.round(performance.now() - loadedAt));
+      // How many warm-up runs ended, and a failed one's message (a failed
+      // warm-up only makes the first run slower, so the page goes on).
+      document.body.dataset.warmRuns = String(e.data.runs);
+      if (e.data.error) document.body.dataset.warmError = e.data.error;
     });
     // Started ahead of a run: remember a load failure until one asks.
     w.onerror = (e) => {

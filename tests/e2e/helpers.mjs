@@ -100,9 +100,12 @@ export async function launchBrowser() {
 
 // A page on the server, failing the test on any request that leaves it
 // (nothing may leave the machine) and collecting console errors.
-// options: { colorScheme, setup(context) before the page loads }.
+// options: { colorScheme, setup(context) before the page loads, warmUp }.
+// The page loads without its warm-up runs (?warmup=0: a second of CPU a
+// page that only makes the first run faster, on a machine the other tests
+// share) unless warmUp is true; the tests of the sample's flow keep them.
 export async function openPage(browser, baseUrl, viewport = { width: 1200, height: 900 }, options = {}) {
-  const { setup, ...contextOptions } = options;
+  const { setup, warmUp = false, ...contextOptions } = options;
   const context = await browser.newContext({ acceptDownloads: true, viewport, ...contextOptions });
   // Playwright's default (30 s a wait) is a wall-clock limit a busy machine
   // trips; a hang still fails, after 10 minutes.
@@ -121,7 +124,7 @@ export async function openPage(browser, baseUrl, viewport = { width: 1200, heigh
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   if (setup) await setup(context);
-  await page.goto(`${baseUrl}/`);
+  await page.goto(`${baseUrl}/${warmUp ? '' : '?warmup=0'}`);
   await page.waitForSelector('#quantize-button');
   return { context, page, foreign, consoleErrors };
 }

@@ -93,8 +93,12 @@ test('(a) conformance case via the file input: downloads are byte-identical to e
 });
 
 test('(b) "Try the sample" runs the whole flow', async (t) => {
-  const p = await session.openPage();
+  // The page as a user gets it: with the warm-up runs at load, which end
+  // before the run (a run waits for them) and without an error.
+  const p = await session.openPage(undefined, { warmUp: true });
   const { page } = p;
+  await page.waitForFunction(() => document.body.dataset.warm !== undefined);
+  assert.deepEqual(await page.evaluate(() => [document.body.dataset.warmRuns, document.body.dataset.warmError]), ['8', undefined]);
   await runExpectingSuccess(page, '#sample-button');
   assert.equal(await page.isVisible('#results'), true);
   const bin = await download(page, '#download-bin');
