@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (build-asan/: the sanitizer build, clang, ASan +
 # UBSan; preset asan) and runs them.
-#   tools/fuzz.sh --smoke                   every target 10 s (CI: tools/test.sh)
+#   tools/fuzz.sh --smoke                   every target 5 s (CI: tools/test.sh; catches what
+#                                           breaks at once, long runs find the rest)
 #   tools/fuzz.sh --seconds N [target...]   each named target (default: all) N s
 #   options: --jobs J   targets run J at a time (default: the core count)
 #            --no-build skip the configure/build step
@@ -28,7 +29,7 @@ summary_only=0
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --smoke) seconds=10 ;;
+    --smoke) seconds=5 ;;
     --seconds) seconds="${2:?--seconds needs a number}"; shift ;;
     --jobs) jobs="${2:?--jobs needs a number}"; shift ;;
     --no-build) build=0 ;;
