@@ -82,6 +82,7 @@ struct StreamContext {
     const std::string& table_name;
     CountingSink& out;
     TableWriter& table_out;
+    ThreadTeam& team; // the run's threads, started once
     // Asked between windows of rows: false stops the run (cancel).
     std::function<bool(uint64_t bytes_read)> keep_going;
 };
@@ -126,7 +127,7 @@ Status stream_weight(const StreamContext& c, const ModelLayer& layer, const LlmL
                 return Status::failure(where + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
             float* scales = wp.scales.data() + size_t(piece.row_begin) * size_t(blocks);
             if (!lp.from_table) {
-                llm_make_scales(buffer.data(), rows, w.k, lp.block, lp.bits, c.method, c.request.options.threads, scales);
+                llm_make_scales(buffer.data(), rows, w.k, lp.block, lp.bits, c.method, c.team, scales);
                 if (c.table_out.sink) {
                     if (piece.row_begin == 0) append_llm_table_row_start(c.table_out.text, w.key, lp.bits, lp.block, c.table_out.method);
                     append_llm_table_numbers(c.table_out.text, scales, size_t(rows) * size_t(blocks));
@@ -139,7 +140,7 @@ Status stream_weight(const StreamContext& c, const ModelLayer& layer, const LlmL
             }
             packed.resize(size_t(rows) * row_bytes);
             llm_pack_matrix(buffer.data(), rows, w.k, scales, lp.block, lp.bits, lp.input_scales ? wp.input_scales.data() : nullptr,
-                            c.request.options.threads, packed.data(), c.request.measure_error ? &errors.signal : nullptr, &errors.noise);
+                            c.team, packed.data(), c.request.measure_error ? &errors.signal : nullptr, &errors.noise);
             RETURN_IF_ERROR(c.out.write(packed.data(), packed.size()));
             if (!last && !c.keep_going(buffer.size() * 4)) return cancelled();
         }
@@ -194,7 +195,8 @@ Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* t
         p.bytes_done += layer_bytes_read;
         return request.on_progress(p);
     };
-    const StreamContext context{request, lm, method, table_source, table_name, out, table_writer, keep_going};
+    ThreadTeam team(static_cast<size_t>(llm_resolve_threads(opt.threads)));
+    const StreamContext context{request, lm, method, table_source, table_name, out, table_writer, team, keep_going};
     ASSIGN_OR_RETURN(LlmPlan plan, make_plan(context, table ? &*table : nullptr));
     table.reset();
     const Model& model = lm.model;

@@ -45,28 +45,21 @@ int llm_resolve_threads(int threads)
     return threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-void llm_parallel_rows(int n, int threads, const std::function<void(int, int)>& fn)
+void llm_parallel_rows(int n, ThreadTeam& team, const std::function<void(int, int)>& fn)
 {
-    threads = llm_resolve_threads(threads);
-    const int t = std::max(1, std::min(threads, n / 16));
+    const int t = std::max(1, std::min(int(team.size()), n / 16));
     if (t <= 1) {
         fn(0, n);
         return;
     }
-    std::vector<std::thread> pool;
     const int per = (n + t - 1) / t;
-    for (int i = 1; i < t; i++) {
-        const int begin = std::min(n, i * per), end = std::min(n, (i + 1) * per);
-        pool.emplace_back([&fn, begin, end] { fn(begin, end); });
-    }
-    fn(0, std::min(n, per));
-    for (std::thread& th : pool) th.join();
+    team.for_each(size_t(t), [&](size_t i) { fn(std::min(n, int(i) * per), std::min(n, (int(i) + 1) * per)); });
 }
 
-void llm_make_scales(const float* w, int n, int k, int block, int bits, LlmMethod method, int threads, float* scales)
+void llm_make_scales(const float* w, int n, int k, int block, int bits, LlmMethod method, ThreadTeam& team, float* scales)
 {
     const int blocks = (k + block - 1) / block;
-    llm_parallel_rows(n, threads, [&](int begin, int end) {
+    llm_parallel_rows(n, team, [&](int begin, int end) {
         for (int r = begin; r < end; r++) {
             const float* row = w + size_t(r) * size_t(k);
             for (int b = 0; b < blocks; b++) {
@@ -78,13 +71,13 @@ void llm_make_scales(const float* w, int n, int k, int block, int bits, LlmMetho
 }
 
 void llm_pack_matrix(const float* w, int n, int k, const float* scales, int block, int bits, const float* input_scales,
-                     int threads, uint8_t* out, double* signal, double* noise)
+                     ThreadTeam& team, uint8_t* out, double* signal, double* noise)
 {
     const int blocks = (k + block - 1) / block;
     const size_t row_bytes = (size_t(k) * size_t(bits) + 7) / 8;
     const int qmax = (1 << (bits - 1)) - 1;
     std::vector<double> row_signal(signal ? size_t(n) : 0), row_noise(noise ? size_t(n) : 0);
-    llm_parallel_rows(n, threads, [&](int begin, int end) {
+    llm_parallel_rows(n, team, [&](int begin, int end) {
         std::vector<int8_t> q(static_cast<size_t>(k));
         std::vector<float> scaled(input_scales ? size_t(k) : 0);
         for (int r = begin; r < end; r++) {

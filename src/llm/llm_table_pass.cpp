@@ -49,7 +49,9 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
         if (llm_kind(model.layers[li]) != LlmKind::None && llm_supported(model.layers[li], lm.index[li]))
             for (const LlmWeight& w : llm_weights(model.layers[li]))
                 append_weight_pieces(*lm.index[li].find(w.blob), w.n, w.k, opt.window_bytes, order);
-    WeightPrefetcher prefetch(*request.bin, request.bin_name, order, llm_resolve_threads(opt.threads) > 1);
+    const int threads = llm_resolve_threads(opt.threads);
+    WeightPrefetcher prefetch(*request.bin, request.bin_name, order, threads > 1);
+    ThreadTeam team(static_cast<size_t>(threads)); // the run's threads, started once
     std::vector<float> scales;
     std::vector<uint8_t> packed;
     for (size_t li = 0; li < model.layers.size(); li++) {
@@ -86,7 +88,7 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
                 if (weights.size() != size_t(rows) * size_t(w.k))
                     return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
                 scales.resize(size_t(rows) * size_t(blocks));
-                llm_make_scales(weights.data(), rows, w.k, opt.block, opt.bits, method, opt.threads, scales.data());
+                llm_make_scales(weights.data(), rows, w.k, opt.block, opt.bits, method, team, scales.data());
                 append_llm_table_numbers(text, scales.data(), scales.size());
                 if (last) text += '\n';
                 RETURN_IF_ERROR(table_out.write(text.data(), text.size()));
@@ -96,7 +98,7 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
                 lr.bytes_out += uint64_t(rows) * llm_packed_row_bytes(w.k, opt.bits) + uint64_t(scales.size()) * 4;
                 if (request.measure_error) {
                     packed.resize(size_t(rows) * llm_packed_row_bytes(w.k, opt.bits));
-                    llm_pack_matrix(weights.data(), rows, w.k, scales.data(), opt.block, opt.bits, nullptr, opt.threads, packed.data(),
+                    llm_pack_matrix(weights.data(), rows, w.k, scales.data(), opt.block, opt.bits, nullptr, team, packed.data(),
                                     &signal, &noise);
                 }
             }
