@@ -174,7 +174,7 @@ size_t Engine::planned_layer_count() const { return plan_->steps.size(); }
 Status Engine::run(const std::vector<Tensor>& inputs, const std::vector<std::string>& wanted, const BlobCallback& on_blob)
 {
     const ExecutionPlan& plan = *plan_;
-    const FlushDenormals flush;
+    [[maybe_unused]] const FlushDenormals flush; // does nothing without x86's MXCSR (WebAssembly)
     std::vector<bool> report(plan.blob_names.size(), wanted.empty());
     if (wanted.empty()) report = plan.wanted;
     for (const std::string& name : wanted) {
