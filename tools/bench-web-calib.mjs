@@ -5,7 +5,7 @@
 // are byte-identical, then one summary line per case.
 //
 //   node tools/bench-web-calib.mjs [--threads 2] [--repeats 3] [--method kl[,aciq,eq]]
-//                                  [--cases mobilenet_v2_he,squeezenet_he] [--json FILE]
+//                                  [--cases mobilenet_v2_he,squeezenet_he] [--chromium-runs 6] [--json FILE]
 //
 // Page: Debian's Chromium (headless) drives the real page as a user does:
 // model files in, the offer, the inputs chosen, fields filled from the
@@ -25,7 +25,12 @@
 // this process, and a first run in a fresh process after
 // preloadCalibration() (as the page's first run: module loaded, code not
 // yet run), so a page / native ratio can be split into what WebAssembly
-// costs and what the page adds.
+// costs and what the page adds. And calibrate() bare in a Chromium worker
+// (the same inputs fetched into memory first), --chromium-runs times in a
+// row in one worker: a browser runs new WebAssembly code in a quick first
+// form and recompiles the hot functions while it runs, so these runs show
+// how many a tab needs before its code is as fast as Node's, apart from
+// anything the page does.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -40,6 +45,7 @@ const { values: opts } = parseArgs({
     repeats: { type: 'string', default: '3' },
     method: { type: 'string', default: 'kl' },
     cases: { type: 'string', default: 'mobilenet_v2_he,squeezenet_he,oww_alexa_rhasspy,oww_hello_deepa,oww_melspectrogram' },
+    'chromium-runs': { type: 'string', default: '6' },
     json: { type: 'string' },
   },
 });
@@ -47,7 +53,8 @@ const threads = Number(opts.threads);
 const methods = opts.method.split(',');
 for (const m of methods) if (!['kl', 'aciq', 'eq'].includes(m)) throw new Error(`--method: kl, aciq or eq, not '${m}'`);
 const repeats = Number(opts.repeats);
-if (!(threads >= 1) || !(repeats >= 1)) throw new Error('--threads and --repeats must be positive numbers');
+const chromiumRuns = Number(opts['chromium-runs']);
+if (!(threads >= 1) || !(repeats >= 1) || !(chromiumRuns >= 1)) throw new Error('--threads, --repeats and --chromium-runs must be positive numbers');
 const problem = prerequisiteProblem() ?? calibPrerequisite();
 if (problem) {
   console.error(`bench-web-calib: ${problem}`);
@@ -144,6 +151,60 @@ function wasmFirstRun(dir, lists, method) {
   return Number(r.stdout);
 }
 
+// calibrate() bare in a module worker of a blank cross-origin isolated page
+// (threads build), chromiumRuns times in a row on the inputs fetched into
+// memory first -> { ms: [per run], table } (the last run's table).
+const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
+const BARE_WORKER = `
+import { calibrate } from '/js/index.js';
+self.onmessage = async ({ data: { files, lists, options, runs } }) => {
+  try {
+    const get = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
+    const param = await get(files.param);
+    const bin = await get(files.bin);
+    const inputs = await Promise.all(lists.map((l) => Promise.all(l.map(async (u) => ({ name: u.split('/').pop(), bytes: await get(u) })))));
+    const ms = [];
+    let table = null;
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const r = await calibrate({ param, bin, inputs, options, build: 'threads' });
+      ms.push(performance.now() - t);
+      table = r.table;
+    }
+    self.postMessage({ ms, table });
+  } catch (e) {
+    self.postMessage({ error: String(e?.message ?? e) });
+  }
+};`;
+async function chromiumBareRuns(dir, lists, method) {
+  const { args } = caseSetup(dir);
+  const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+  const url = (p) => `/bench-cases/${path.relative(calibDir, p).split(path.sep).map(encodeURIComponent).join('/')}`;
+  const context = await browser.newContext();
+  try {
+    await context.route('**/__bench__/blank.html', (route) => route.fulfill({ body: '<!doctype html><title>bench</title>', contentType: 'text/html', headers: ISOLATED }));
+    await context.route('**/__bench__/calibrate.mjs', (route) => route.fulfill({ body: BARE_WORKER, contentType: 'text/javascript', headers: ISOLATED }));
+    const page = await context.newPage();
+    await page.goto(`${server.url}/__bench__/blank.html`);
+    const job = {
+      files: { param: url(path.join(dir, 'model.param')), bin: url(path.join(dir, 'model.bin')) },
+      lists: lists.map((l) => l.map(url)),
+      options: [...kv, `method=${method}`, `thread=${threads}`],
+      runs: chromiumRuns,
+    };
+    const r = await page.evaluate((job) => new Promise((resolve) => {
+      const w = new Worker('/__bench__/calibrate.mjs', { type: 'module' });
+      w.onmessage = (e) => resolve(e.data.error ? e.data : { ms: e.data.ms, table: Array.from(e.data.table) });
+      w.onerror = (e) => resolve({ error: `worker failed: ${e.message}` });
+      w.postMessage(job);
+    }), job);
+    if (r.error) throw new Error(`calibrate() in a Chromium worker failed: ${r.error}`);
+    return { ms: r.ms, table: Buffer.from(r.table) };
+  } finally {
+    await context.close();
+  }
+}
+
 // One run in the page, timed from the click to the table offered -> { ms, table }.
 async function pageRun(page) {
   const c0 = descendantsCpu();
@@ -165,7 +226,7 @@ async function pageRun(page) {
   return { ms: r.ms, cpu, table: fs.readFileSync(await dl.path()) };
 }
 
-const server = await startServer();
+const server = await startServer({ mounts: { '/bench-cases/': calibDir } });
 const browser = await launchBrowser();
 const results = [];
 const work = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'bench-web-calib-'));
@@ -205,8 +266,10 @@ try {
       const warmCpu = [];
       const wasm = [];
       let identical = true;
+      let nativeTableBytes = null;
       for (let i = 0; i < repeats; i++) {
         const n = nativeRun(dir, order, work, method);
+        nativeTableBytes = n.table;
         const p = await pageRun(page);
         const w = await wasmRun(dir, order, method);
         native.push(n.ms);
@@ -216,10 +279,13 @@ try {
         wasm.push(w.ms);
         identical &&= p.table.equals(n.table) && first.table.equals(n.table) && w.table.equals(n.table);
       }
+      const bare = await chromiumBareRuns(dir, order, method);
+      identical &&= bare.table.equals(nativeTableBytes);
       const nat = median(native);
       const natCpu = median(nativeCpu);
       const r = {
         case: name, method, threads, samples: order[0].length, identical,
+        chromium_bare_s: bare.ms.map((ms) => ms / 1000), chromium_bare_ratios: bare.ms.map((ms) => ms / nat),
         native_s: nat / 1000, page_first_s: first.ms / 1000, page_warm_s: median(warm) / 1000, wasm_s: median(wasm) / 1000, wasm_first_s: wasmFirst / 1000,
         first_ratio: first.ms / nat, warm_ratio: median(warm) / nat, wasm_ratio: median(wasm) / nat, wasm_first_ratio: wasmFirst / nat,
         native_cpu_s: natCpu / 1000, page_first_cpu_s: first.cpu / 1000, page_warm_cpu_s: median(warmCpu) / 1000,
@@ -231,6 +297,7 @@ try {
       console.log(`page, first run (of this method):  wall ${sec(first.ms)}  ${r.first_ratio.toFixed(2)}x native; CPU ${sec(first.cpu)}  ${r.first_cpu_ratio.toFixed(2)}x native`);
       console.log(`page, warm:                       wall ${warm.map(sec).join(', ')}  median ${sec(median(warm))}  ${r.warm_ratio.toFixed(2)}x native; CPU median ${sec(median(warmCpu))}  ${r.warm_cpu_ratio.toFixed(2)}x native`);
       console.log(`calibrate() in Node (bare WebAssembly, inputs in memory): warm ${wasm.map(sec).join(', ')}  median ${sec(median(wasm))}  ${r.wasm_ratio.toFixed(2)}x native; first run in a fresh process ${sec(wasmFirst)}  ${r.wasm_first_ratio.toFixed(2)}x native`);
+      console.log(`calibrate() in a Chromium worker (bare WebAssembly, inputs in memory), ${chromiumRuns} runs in a row: ${bare.ms.map(sec).join(', ')}  = ${r.chromium_bare_ratios.map((x) => `${x.toFixed(2)}x`).join(', ')} native`);
       console.log(`tables byte-identical: ${identical}`);
     }
     await context.close();
@@ -242,11 +309,11 @@ try {
 }
 // One line per case and method: the figures a note needs, in one place.
 console.log(`\nsummary (thread=${threads}, medians of ${repeats} warm runs; wall times, each ratio against the native one)`);
-console.log('| case | method | native | page, warm | ratio | page, first run | ratio | bare WebAssembly, warm | ratio | bare, first run | ratio | tables identical |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log(`| case | method | native | page, warm | ratio | page, first run | ratio | bare WebAssembly, warm | ratio | bare, first run | ratio | bare in a Chromium worker, runs 1 and ${chromiumRuns} | tables identical |`);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 const cell = (s, ratio) => `${s.toFixed(2)} s | ${ratio.toFixed(2)}x`;
 for (const r of results) {
-  console.log(`| ${r.case} | ${r.method} | ${r.native_s.toFixed(2)} s | ${cell(r.page_warm_s, r.warm_ratio)} | ${cell(r.page_first_s, r.first_ratio)} | ${cell(r.wasm_s, r.wasm_ratio)} | ${cell(r.wasm_first_s, r.wasm_first_ratio)} | ${r.identical ? `yes (${repeats * 2 + 1} of ${repeats * 2 + 1})` : 'NO'} |`);
+  console.log(`| ${r.case} | ${r.method} | ${r.native_s.toFixed(2)} s | ${cell(r.page_warm_s, r.warm_ratio)} | ${cell(r.page_first_s, r.first_ratio)} | ${cell(r.wasm_s, r.wasm_ratio)} | ${cell(r.wasm_first_s, r.wasm_first_ratio)} | ${r.chromium_bare_ratios[0].toFixed(2)}x, ${r.chromium_bare_ratios.at(-1).toFixed(2)}x | ${r.identical ? `yes (${repeats * 2 + 2} of ${repeats * 2 + 2})` : 'NO'} |`);
 }
 if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
 if (results.some((r) => !r.identical)) process.exit(1);
