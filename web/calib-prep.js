@@ -116,13 +116,15 @@ export function buildOptions(inputs, { type, method, thread }) {
   return { options };
 }
 
-// The size of the tensor an image input becomes ({ w, h, c }: w,h from the
-// shape field, c from the pixel order), for laying out its preview before it
-// is ready; null when it is not known before reading (.npy, a bad field).
+// The size of the tensor an input becomes ({ w, h, c }), for laying out its
+// preview before it is ready: w,h from the shape field; c from the pixel
+// order for an image, the shape's third number (or 1) for .npy, whose
+// shape must match the field. null when the field does not say (0 keeps an
+// image's size or aspect; a bad field).
 export function previewDims(fields, type) {
-  if (type !== 0) return null;
   const shape = numbers(fields.shape);
-  if (!shape || shape.length < 2 || !shape.every((v) => Number.isInteger(v) && v > 0)) return null;
+  if (!shape || shape.length < 2 || shape.length > 3 || !shape.every((v) => Number.isInteger(v) && v > 0)) return null;
+  if (type === 1) return { w: shape[0], h: shape[1], c: shape[2] ?? 1 };
   const c = fields.pixel === 'GRAY' ? 1 : fields.pixel === 'RGBA' || fields.pixel === 'BGRA' ? 4 : 3;
   return { w: shape[0], h: shape[1], c };
 }

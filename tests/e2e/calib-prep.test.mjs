@@ -27,9 +27,12 @@ test('the size a preview is laid out at before it is ready', () => {
   assert.deepEqual(previewDims({ shape: '224,224,3', pixel: 'RGB' }, 0), { w: 224, h: 224, c: 3 });
   assert.deepEqual(previewDims({ shape: '[96 64]', pixel: 'GRAY' }, 0), { w: 96, h: 64, c: 1 });
   assert.deepEqual(previewDims({ shape: '32,32', pixel: 'BGRA' }, 0), { w: 32, h: 32, c: 4 });
-  // Not known before reading: .npy inputs, a size kept from the image (0), a bad field.
-  assert.equal(previewDims({ shape: '96,16' }, 1), null);
+  // .npy: the shape the file must have, one channel unless a third number says.
+  assert.deepEqual(previewDims({ shape: '[96,16]' }, 1), { w: 96, h: 16, c: 1 });
+  assert.deepEqual(previewDims({ shape: '8,8,2' }, 1), { w: 8, h: 8, c: 2 });
+  // Not known before reading: a size kept from the image (0), a bad field.
   assert.equal(previewDims({ shape: '0,224', pixel: 'RGB' }, 0), null);
+  assert.equal(previewDims({ shape: '1,2,3,4' }, 1), null);
   assert.equal(previewDims({ shape: '224,x', pixel: 'RGB' }, 0), null);
   assert.equal(previewDims({ shape: '', pixel: 'RGB' }, 0), null);
 });

@@ -23,6 +23,8 @@ async function previewsDone(page, before) {
   await page.waitForFunction((n) => Number(document.body.dataset.calibPreviews) > n && document.body.dataset.calibPreviewPending === '0', before, { timeout: 60000 });
 }
 const previewCount = (page) => page.evaluate(() => Number(document.body.dataset.calibPreviews));
+// Where "Make the table" is: it must not move when previews land.
+const buttonTop = async (page) => (await page.locator('#calib-run').boundingBox()).y;
 
 // Sets several fields in one task (an input event each), so that no preview
 // round starts between them on a slow machine.
@@ -64,17 +66,16 @@ test('the offer, presets, shape hint and what the model sees', async (t) => {
   // The previews take their size as soon as the inputs are listed, so
   // "Make the table" below them does not move when they land, nor when a
   // new round over the same inputs redraws them.
-  const buttonTop = async () => (await page.locator('#calib-run').boundingBox()).y;
   let n = await previewCount(page);
   await page.setInputFiles('#calib-files-0', setup.lists[0].slice(0, 5));
-  const listedAt = await buttonTop();
+  const listedAt = await buttonTop(page);
   await previewsDone(page, n);
-  assert.equal(await buttonTop(), listedAt, 'the button moved when the previews landed');
+  assert.equal(await buttonTop(page), listedAt, 'the button moved when the previews landed');
   n = await previewCount(page);
   await page.setInputFiles('#calib-files-0', setup.lists[0].slice(0, 2)); // the same files again: a new round
-  assert.equal(await buttonTop(), listedAt, 'the button moved when a new round started');
+  assert.equal(await buttonTop(page), listedAt, 'the button moved when a new round started');
   await previewsDone(page, n);
-  assert.equal(await buttonTop(), listedAt, 'the button moved when the new round landed');
+  assert.equal(await buttonTop(page), listedAt, 'the button moved when the new round landed');
   // Three previews, each an image per channel plus colour, a histogram, the range.
   assert.equal(await page.locator('#calib-previews-0 .preview').count(), 3);
   assert.equal(await page.locator('#calib-previews-0 .preview').first().locator('canvas').count(), 4);
@@ -111,6 +112,24 @@ test('the offer, presets, shape hint and what the model sees', async (t) => {
   const codes = await page.$$eval('#calib-previews-0 .preview', (ps) => ps.map((p) => [...p.querySelectorAll('.preview-warnings li')].map((li) => li.dataset.code)));
   assert.ok(codes[0].includes('all-zero'), `black image: ${codes[0]}`);
   assert.ok(codes[1].includes('saturated'), `split image: ${codes[1]}`);
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(consoleErrors, []);
+});
+
+test('.npy inputs: their previews take their size from the shape field before they land', async (t) => {
+  const dir = calibCase('oww_hello_deepa');
+  if (!dir) return t.skip('no calibration corpus');
+  const { page, consoleErrors, foreign } = await session.openPage();
+  await openCalibration(page, dir);
+  const setup = caseSetup(dir);
+  await fillFields(page, 0, setup.perInput[0], setup.type);
+  const n = await previewCount(page);
+  await page.setInputFiles('#calib-files-0', setup.lists[0].slice(0, 3));
+  const listedAt = await buttonTop(page);
+  await previewsDone(page, n);
+  assert.equal(await buttonTop(page), listedAt, 'the button moved when the previews landed');
+  assert.equal(await page.locator('#calib-previews-0 .preview:not(.pending)').count(), 3);
+  assert.match(await page.textContent('#calib-previews-0 .preview .preview-stats'), /^96×25×1 · /);
   assert.deepEqual(foreign, []);
   assert.deepEqual(consoleErrors, []);
 });
