@@ -36,7 +36,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { calibrate } from '../js/index.js';
-import { startServer, launchBrowser, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
+import { startServer, launchBrowser, openIsolatedPage, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
 import { calibDir, calibPrerequisite, caseSetup, fillFields, nativeTable, openCalibration, shownLists } from '../tests/e2e/calib-helpers.mjs';
 
 const { values: opts } = parseArgs({
@@ -97,6 +97,13 @@ function descendantsCpu() {
 const childrenCpu = () => stat(process.pid).children; // finished, waited-for children
 const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
+// The case's ncnn2table options from its args.txt, without thread= and
+// method= (each run sets its own).
+function caseOptions(dir) {
+  const { args } = caseSetup(dir);
+  return Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+}
+
 // One native run on the lists (in the page's order) -> { ms, table }.
 function nativeRun(dir, lists, work, method) {
   const listFiles = lists.map((l, i) => {
@@ -104,8 +111,7 @@ function nativeRun(dir, lists, work, method) {
     fs.writeFileSync(f, `${l.join('\n')}\n`);
     return f;
   });
-  const { args } = caseSetup(dir);
-  const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+  const kv = caseOptions(dir);
   const out = path.join(work, 'native.table');
   const t = performance.now();
   const c0 = childrenCpu();
@@ -118,8 +124,7 @@ function nativeRun(dir, lists, work, method) {
 
 // calibrate() in this process on the same inputs, already in memory -> { ms, table }.
 async function wasmRun(dir, lists, method) {
-  const { args } = caseSetup(dir);
-  const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+  const kv = caseOptions(dir);
   const inputs = lists.map((l) => l.map((p) => ({ name: path.basename(p), bytes: fs.readFileSync(p) })));
   const param = fs.readFileSync(path.join(dir, 'model.param'));
   const bin = fs.readFileSync(path.join(dir, 'model.bin'));
@@ -130,8 +135,7 @@ async function wasmRun(dir, lists, method) {
 
 // The first calibrate() in a fresh Node process, after preloadCalibration() -> ms.
 function wasmFirstRun(dir, lists, method) {
-  const { args } = caseSetup(dir);
-  const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+  const kv = caseOptions(dir);
   const job = { dir, lists, options: [...kv, `method=${method}`, `thread=${threads}`] };
   const script = `
     import fs from 'node:fs';
@@ -154,7 +158,6 @@ function wasmFirstRun(dir, lists, method) {
 // calibrate() bare in a module worker of a blank cross-origin isolated page
 // (threads build), chromiumRuns times in a row on the inputs fetched into
 // memory first -> { ms: [per run], table } (the last run's table).
-const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
 const BARE_WORKER = `
 import { calibrate } from '/js/index.js';
 self.onmessage = async ({ data: { files, lists, options, runs } }) => {
@@ -177,15 +180,10 @@ self.onmessage = async ({ data: { files, lists, options, runs } }) => {
   }
 };`;
 async function chromiumBareRuns(dir, lists, method) {
-  const { args } = caseSetup(dir);
-  const kv = Object.entries(args).filter(([k]) => k !== 'thread' && k !== 'method').map(([k, v]) => `${k}=${v}`);
+  const kv = caseOptions(dir);
   const url = (p) => `/bench-cases/${path.relative(calibDir, p).split(path.sep).map(encodeURIComponent).join('/')}`;
-  const context = await browser.newContext();
+  const { page, context } = await openIsolatedPage(browser, server.url, { '/__bench__/calibrate.mjs': BARE_WORKER });
   try {
-    await context.route('**/__bench__/blank.html', (route) => route.fulfill({ body: '<!doctype html><title>bench</title>', contentType: 'text/html', headers: ISOLATED }));
-    await context.route('**/__bench__/calibrate.mjs', (route) => route.fulfill({ body: BARE_WORKER, contentType: 'text/javascript', headers: ISOLATED }));
-    const page = await context.newPage();
-    await page.goto(`${server.url}/__bench__/blank.html`);
     const job = {
       files: { param: url(path.join(dir, 'model.param')), bin: url(path.join(dir, 'model.bin')) },
       lists: lists.map((l) => l.map(url)),

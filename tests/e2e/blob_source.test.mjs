@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { prerequisiteProblem, root, serverAndBrowser } from './helpers.mjs';
+import { openIsolatedPage, prerequisiteProblem, root, serverAndBrowser } from './helpers.mjs';
 
 const problem = prerequisiteProblem();
 if (problem) throw new Error(`e2e: ${problem}`);
@@ -87,23 +87,10 @@ self.onmessage = async ({ data: { size, reads, prefetch, module } }) => {
 };
 `;
 
-// A cross-origin isolated page of the server's origin with nothing on it
-// (the app's own start is not what these tests are about), and the worker
-// above beside it.
-const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
-async function openIsolatedPage() {
-  const context = await session.browser.newContext();
-  context.setDefaultTimeout(600000);
-  await context.route('**/__test__/blank.html', (route) => route.fulfill({ body: '<!doctype html><title>blank</title>', contentType: 'text/html', headers: ISOLATED }));
-  await context.route('**/__test__/ring-worker.mjs', (route) => route.fulfill({ body: WORKER, contentType: 'text/javascript', headers: ISOLATED }));
-  const page = await context.newPage();
-  await page.goto(`${session.server.url}/__test__/blank.html`);
-  return { page, context };
-}
-
 // `module`: where the worker takes blobSource from.
 async function runReads(size, reads, prefetch = null, module = '/js/blob_source.js') {
-  const { page, context } = await openIsolatedPage();
+  // A blank isolated page: the app's own start is not what these tests are about.
+  const { page, context } = await openIsolatedPage(session.browser, session.server.url, { '/__test__/ring-worker.mjs': WORKER });
   const r = await page.evaluate(
     ({ size, reads, prefetch, module }) =>
       new Promise((resolve) => {

@@ -98,6 +98,22 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: chromiumPath, args: launchArgs });
 }
 
+// A blank cross-origin isolated page of the server's origin (not the app),
+// for code that needs only the origin's scripts and SharedArrayBuffer.
+// scripts: { '/path': source } served beside it as isolated module scripts.
+const ISOLATED_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
+export async function openIsolatedPage(browser, baseUrl, scripts = {}) {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(600000); // as openPage: only a hang fails
+  await context.route(`${baseUrl}/__blank__.html`, (route) => route.fulfill({ body: '<!doctype html><title>blank</title>', contentType: 'text/html', headers: ISOLATED_HEADERS }));
+  for (const [at, body] of Object.entries(scripts)) {
+    await context.route(`${baseUrl}${at}`, (route) => route.fulfill({ body, contentType: 'text/javascript', headers: ISOLATED_HEADERS }));
+  }
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/__blank__.html`);
+  return { page, context };
+}
+
 // A page on the server, failing the test on any request that leaves it
 // (nothing may leave the machine) and collecting console errors.
 // options: { colorScheme, setup(context) before the page loads, warmUp }.
