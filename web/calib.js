@@ -424,10 +424,10 @@ export function mountCalibration({ addTable }) {
   // no click at all).
   function schedulePreview() {
     document.body.dataset.calibPreviewPending = '1'; // until the round this change starts has finished
-    const cur = current();
+    let cur = null; // the form's state, worked out only for a list that shows nothing yet
     for (const b of st.blocks) {
       b.els.previews.style.minHeight = `${b.els.previews.getBoundingClientRect().height}px`;
-      if (!b.els.previews.childElementCount) showPlaceholders(b, cur);
+      if (!b.els.previews.childElementCount) showPlaceholders(b, (cur ??= current()));
     }
     clearTimeout(st.previewTimer);
     st.previewTimer = setTimeout(preview, 250);
