@@ -178,6 +178,21 @@ HWY_INLINE hn::Vec<D> DepthwiseTap(D df, const float* HWY_RESTRICT p)
     }
 }
 
+// The end of the columns [x0, end) a plane kernel does with vectors of tag
+// D (stride 1 or 2): whole vectors of outputs whose loads stay inside the
+// plane (a stride-2 load reads 2 vectors).
+template <class D>
+HWY_INLINE size_t VectorColumnsEnd(D df, size_t x0, size_t src_w, size_t src_len, size_t outw, size_t outh, size_t kw, size_t kh,
+                                   size_t dw, size_t dh, size_t sw, size_t sh)
+{
+    const size_t L = hn::Lanes(df);
+    const size_t span = sw == 1 ? L : 2 * L;
+    const size_t last_row_start = ((outh - 1) * sh + (kh - 1) * dh) * src_w;
+    size_t xend = x0;
+    while (xend + L <= outw && last_row_start + xend * sw + dw * (kw - 1) + span <= src_len) xend += L;
+    return xend;
+}
+
 // The common 3x3, dilation 1 kernel of DepthwiseColumns, columns [x0, xend):
 // the nine weights stay in registers and the taps are unrolled, in the same
 // (ky, kx) order.
@@ -217,10 +232,7 @@ HWY_INLINE size_t DepthwiseColumns(D df, size_t x0, const float* HWY_RESTRICT sr
                                    const float* HWY_RESTRICT w, float bias, float* HWY_RESTRICT out)
 {
     const size_t L = hn::Lanes(df);
-    const size_t span = sw == 1 ? L : 2 * L;
-    const size_t last_row_start = ((outh - 1) * sh + (kh - 1) * dh) * src_w;
-    size_t xend = x0;
-    while (xend + L <= outw && last_row_start + xend * sw + dw * (kw - 1) + span <= src_len) xend += L;
+    const size_t xend = VectorColumnsEnd(df, x0, src_w, src_len, outw, outh, kw, kh, dw, dh, sw, sh);
     if (kw == 3 && kh == 3 && dw == 1 && dh == 1) {
         if (sw == 1)
             Depthwise3x3Columns<1>(df, x0, xend, src, src_w, outw, outh, sh, w, bias, out);
@@ -275,6 +287,109 @@ HWY_INLINE void Depthwise(D df, const float* HWY_RESTRICT src, size_t src_w, siz
 {
     const size_t done = DepthwiseVectorColumns(df, src, src_w, src_w * src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
     if (done < outw) kernels::scalar::depthwise_f32(src, src_w, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out, done);
+}
+
+// m < v ? v : m in every lane (std::max's rule: a NaN in m stays, a NaN in v
+// is passed over), which a target's own max instruction need not follow.
+template <class V>
+HWY_INLINE V MaxLikeStd(V m, V v)
+{
+    return hn::IfThenElse(hn::Lt(m, v), v, m);
+}
+
+// One row's three taps of 3x3 windows starting at r: one load each
+// (stride 1), or two interleaved loads (stride 2: the evens at r and r + 2,
+// the odds at r + 1).
+template <size_t kStride, class D>
+HWY_INLINE void MaxPool3x3Row(D df, const float* HWY_RESTRICT r, hn::Vec<D>& t0, hn::Vec<D>& t1, hn::Vec<D>& t2)
+{
+    if constexpr (kStride == 1) {
+        t0 = hn::LoadU(df, r);
+        t1 = hn::LoadU(df, r + 1);
+        t2 = hn::LoadU(df, r + 2);
+    } else {
+        auto odd_next = hn::Zero(df);
+        hn::LoadInterleaved2(df, r, t0, t1);
+        hn::LoadInterleaved2(df, r + 2, t2, odd_next);
+    }
+}
+
+// The common 3x3 max pooling, columns [x0, xend), the taps in window order.
+template <size_t kStride, class D>
+HWY_INLINE void MaxPool3x3Columns(D df, size_t x0, size_t xend, const float* HWY_RESTRICT src, size_t src_w, size_t outw,
+                                  size_t outh, size_t sh, float* HWY_RESTRICT out)
+{
+    const size_t L = hn::Lanes(df);
+    for (size_t y = 0; y < outh; y++) {
+        const float* top = src + y * sh * src_w;
+        float* o = out + y * outw;
+        for (size_t x = x0; x < xend; x += L) {
+            const size_t c = x * kStride;
+            auto t0 = hn::Zero(df), t1 = t0, t2 = t0;
+            MaxPool3x3Row<kStride>(df, top + c, t0, t1, t2);
+            auto m = MaxLikeStd(t0, t1); // the first tap's max with itself is itself
+            m = MaxLikeStd(m, t2);
+            for (size_t ky = 1; ky < 3; ky++) {
+                MaxPool3x3Row<kStride>(df, top + ky * src_w + c, t0, t1, t2);
+                m = MaxLikeStd(m, t0);
+                m = MaxLikeStd(m, t1);
+                m = MaxLikeStd(m, t2);
+            }
+            hn::StoreU(m, df, o + x);
+        }
+    }
+}
+
+// Max pooling, columns [x0, ...) one vector of tag D at a time while the
+// loads stay inside the plane. Returns the first column not done.
+template <class D>
+HWY_INLINE size_t MaxPoolColumns(D df, size_t x0, const float* HWY_RESTRICT src, size_t src_w, size_t src_len, size_t outw,
+                                 size_t outh, size_t kw, size_t kh, size_t sw, size_t sh, float* HWY_RESTRICT out)
+{
+    const size_t L = hn::Lanes(df);
+    const size_t xend = VectorColumnsEnd(df, x0, src_w, src_len, outw, outh, kw, kh, 1, 1, sw, sh);
+    if (kw == 3 && kh == 3) {
+        if (sw == 1)
+            MaxPool3x3Columns<1>(df, x0, xend, src, src_w, outw, outh, sh, out);
+        else
+            MaxPool3x3Columns<2>(df, x0, xend, src, src_w, outw, outh, sh, out);
+        return xend;
+    }
+    for (size_t y = 0; y < outh; y++) {
+        const float* top = src + y * sh * src_w;
+        float* o = out + y * outw;
+        for (size_t x = x0; x < xend; x += L) {
+            auto m = hn::Zero(df);
+            for (size_t ky = 0; ky < kh; ky++)
+                for (size_t kx = 0; kx < kw; kx++) {
+                    const float* p = top + ky * src_w + x * sw + kx;
+                    auto v = m, odd = m;
+                    if (sw == 1)
+                        v = hn::LoadU(df, p);
+                    else
+                        hn::LoadInterleaved2(df, p, v, odd);
+                    m = ky == 0 && kx == 0 ? v : MaxLikeStd(m, v);
+                }
+            hn::StoreU(m, df, o + x);
+        }
+    }
+    return xend;
+}
+
+// The whole plane (kernels::max_pool_f32): vectors of tag D, then 4-lane
+// ones when D is wider, then the scalar reference for the columns left
+// (and for strides above 2).
+template <class D>
+HWY_INLINE void MaxPool(D df, const float* HWY_RESTRICT src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw,
+                        size_t kh, size_t sw, size_t sh, float* HWY_RESTRICT out)
+{
+    size_t done = 0;
+    if (sw <= 2 && outw > 0 && outh > 0) {
+        done = MaxPoolColumns(df, 0, src, src_w, src_w * src_h, outw, outh, kw, kh, sw, sh, out);
+        const hn::CappedTag<float, 4> d4;
+        if (hn::Lanes(d4) < hn::Lanes(df)) done = MaxPoolColumns(d4, done, src, src_w, src_w * src_h, outw, outh, kw, kh, sw, sh, out);
+    }
+    if (done < outw) kernels::scalar::max_pool_f32(src, src_w, outw, outh, kw, kh, sw, sh, out, done);
 }
 
 // y[n] += a * x[n], whole vectors of tag D; returns how many were done.

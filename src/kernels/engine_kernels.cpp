@@ -27,6 +27,11 @@ HWY_NOINLINE void DepthwiseFull(const float* src, size_t src_w, size_t src_h, si
 {
     Depthwise(FullF32(), src, src_w, src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
 }
+HWY_NOINLINE void MaxPoolFull(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh,
+                              size_t sw, size_t sh, float* out)
+{
+    MaxPool(FullF32(), src, src_w, src_h, outw, outh, kw, kh, sw, sh, out);
+}
 
 HWY_NOINLINE void CountMagnitudesFull(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins)
 {
@@ -49,6 +54,7 @@ namespace ncnn_int8 {
 HWY_EXPORT(GemmFull);
 HWY_EXPORT(AxpyFull);
 HWY_EXPORT(DepthwiseFull);
+HWY_EXPORT(MaxPoolFull);
 HWY_EXPORT(CountMagnitudesFull);
 #define NI8_ENGINE_DISPATCH(fn) HWY_DYNAMIC_DISPATCH(fn)
 #endif
@@ -85,6 +91,13 @@ void depthwise_f32(const float* src, size_t src_w, size_t src_h, size_t outw, si
 {
     NI8_ENGINE_DISPATCH(DepthwiseFull)
     (src, src_w, src_h, outw, outh, kw, kh, dw, dh, sw, sh, w, bias, out);
+}
+
+void max_pool_f32(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh, size_t sw,
+                  size_t sh, float* out)
+{
+    NI8_ENGINE_DISPATCH(MaxPoolFull)
+    (src, src_w, src_h, outw, outh, kw, kh, sw, sh, out);
 }
 
 void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins)

@@ -31,6 +31,13 @@ void axpy_strided_out_f32(size_t count, const float* x, float* y, size_t stride)
 void depthwise_f32(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh, size_t dw,
                    size_t dh, size_t sw, size_t sh, const float* w, float bias, float* out);
 
+// Max pooling of one bordered plane (src: src_h rows of src_w):
+// out[y][x] (outh x outw) = the maximum of the kh x kw window at
+// src[y * sh][x * sw], taken from its first value in (ky, kx) order as
+// m = m < v ? v : m (std::max), so NaNs land where a scalar loop puts them.
+void max_pool_f32(const float* src, size_t src_w, size_t src_h, size_t outw, size_t outh, size_t kw, size_t kh, size_t sw,
+                  size_t sh, float* out);
+
 // bins[|x|'s float bits >> 16]++ for every x whose |x| bits are at least
 // cutoff_bits (< 2^31; NaNs count, above every number). bins: 2^15 counters.
 void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins);

@@ -60,6 +60,25 @@ inline void depthwise_f32(const float* src, size_t src_w, size_t outw, size_t ou
         }
 }
 
+// Max pooling of one plane, columns [x0, outw) of every row: out[y][x]
+// starts at the window's first value and takes each tap in (ky, kx) order
+// as m = m < v ? v : m (std::max's rule, which decides where NaNs go).
+inline void max_pool_f32(const float* src, size_t src_w, size_t outw, size_t outh, size_t kw, size_t kh, size_t sw, size_t sh,
+                         float* out, size_t x0 = 0)
+{
+    for (size_t y = 0; y < outh; y++)
+        for (size_t x = x0; x < outw; x++) {
+            const float* window = src + y * sh * src_w + x * sw;
+            float m = window[0];
+            for (size_t ky = 0; ky < kh; ky++)
+                for (size_t kx = 0; kx < kw; kx++) {
+                    const float v = window[ky * src_w + kx];
+                    m = m < v ? v : m;
+                }
+            out[y * outw + x] = m;
+        }
+}
+
 // bins[|x|'s bits >> 16]++ for every x whose |x| bits are at least
 // `cutoff_bits` (< 2^31); NaN's bits lie above every number's.
 inline void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins)

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -52,6 +53,11 @@ constexpr size_t kGemmShapes[][3] = {{1, 1, 1}, {1, 17, 9}, {3, 8, 5}, {4, 16, 2
 // output height}: strides 1 and 2 take the vector path, 3 the scalar one;
 // widths around the vector sizes.
 constexpr size_t kDepthwiseCases[][5] = {{3, 1, 1, 40, 5}, {3, 1, 2, 33, 4}, {5, 2, 1, 17, 3}, {1, 1, 2, 64, 2}, {3, 1, 3, 20, 3}, {3, 2, 2, 7, 7}, {7, 1, 1, 100, 2}, {3, 1, 1, 14, 3}, {3, 1, 2, 7, 4}, {3, 1, 1, 28, 2}, {3, 1, 2, 14, 5}};
+
+// Max pooling cases {kernel w, kernel h, stride w, stride h, output width,
+// output height}: 3x3 strides 1 and 2 (the unrolled path), other windows,
+// stride 3 (the scalar one); widths around the vector sizes.
+constexpr size_t kMaxPoolCases[][6] = {{3, 3, 1, 1, 40, 5}, {3, 3, 2, 2, 33, 4}, {3, 3, 2, 2, 56, 3}, {2, 2, 2, 2, 17, 3}, {3, 3, 3, 3, 20, 3}, {5, 3, 1, 2, 9, 4}, {1, 1, 2, 1, 64, 2}, {3, 3, 1, 1, 7, 7}, {3, 3, 2, 2, 14, 5}, {2, 3, 1, 1, 100, 2}};
 
 // Runs gemm(M, N, K, A, lda, B, ldb, bias, C, ldc) on every shape, with and
 // without bias, with row strides, and compares it with the scalar reference.
@@ -89,6 +95,28 @@ void check_depthwise(Depthwise depthwise, const char* what)
         depthwise(src.data(), src_w, src_h, outw, outh, k, k, dil, dil, st, st, w.data(), 0.25f, got.data());
         kernels::scalar::depthwise_f32(src.data(), src_w, outw, outh, k, k, dil, dil, st, st, w.data(), 0.25f, want.data());
         EXPECT_TRUE(same_bits(got, want)) << what << " k=" << k << " dilation=" << dil << " stride=" << st << " out=" << outw
+                                          << "x" << outh;
+    }
+}
+
+// max_pool(src, src_w, src_h, outw, outh, kw, kh, sw, sh, out) on every case
+// against the scalar reference, with NaNs, infinities and signed zeros among
+// the values (which of two a max keeps is where targets differ).
+template <class MaxPool>
+void check_max_pool(MaxPool max_pool, const char* what)
+{
+    uint32_t seed = 70;
+    for (const auto& c : kMaxPoolCases) {
+        const size_t kw = c[0], kh = c[1], sw = c[2], sh = c[3], outw = c[4], outh = c[5];
+        const size_t src_w = (outw - 1) * sw + kw, src_h = (outh - 1) * sh + kh;
+        std::vector<float> src = random_values(src_w * src_h, seed++);
+        for (size_t i = 0; i < src.size(); i += 7) src[i] = std::numeric_limits<float>::quiet_NaN();
+        for (size_t i = 3; i < src.size(); i += 11) src[i] = i % 2 ? -0.f : 0.f;
+        for (size_t i = 5; i < src.size(); i += 13) src[i] = (i % 3 ? -1 : 1) * std::numeric_limits<float>::infinity();
+        std::vector<float> got(outw * outh, 7.f), want(outw * outh, 9.f);
+        max_pool(src.data(), src_w, src_h, outw, outh, kw, kh, sw, sh, got.data());
+        kernels::scalar::max_pool_f32(src.data(), src_w, outw, outh, kw, kh, sw, sh, want.data());
+        EXPECT_TRUE(same_bits(got, want)) << what << " window " << kw << "x" << kh << " stride " << sw << "x" << sh << " out=" << outw
                                           << "x" << outh;
     }
 }
@@ -165,6 +193,16 @@ struct TestDepthwise {
 };
 HWY_NOINLINE void TestAllDepthwise() { ForPartialVectors<TestDepthwise>()(float()); }
 
+struct TestMaxPool {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        SCOPED_TRACE(testing::Message() << "lanes=" << hn::Lanes(d));
+        et::check_max_pool([d](auto... args) HWY_ATTR { MaxPool(d, args...); }, "MaxPool");
+    }
+};
+HWY_NOINLINE void TestAllMaxPool() { ForPartialVectors<TestMaxPool>()(float()); }
+
 struct TestAxpy {
     template <class T, class D>
     void operator()(T, D d)
@@ -196,6 +234,7 @@ namespace ncnn_int8 {
 NI8_KERNEL_TEST_SUITE(EngineKernelsTest);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllGemm);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllDepthwise);
+NI8_KERNEL_TEST(EngineKernelsTest, TestAllMaxPool);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllAxpy);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllCountMagnitudes);
 
@@ -210,6 +249,7 @@ TEST(EngineKernels, EntryPointsEqualScalarReference)
 {
     engine_kernel_test::check_gemm(kernels::gemm_f32, "gemm_f32");
     engine_kernel_test::check_depthwise(kernels::depthwise_f32, "depthwise_f32");
+    engine_kernel_test::check_max_pool(kernels::max_pool_f32, "max_pool_f32");
     engine_kernel_test::check_axpy(kernels::axpy_f32, "axpy_f32");
     engine_kernel_test::check_axpy([](size_t n, float a, const float* x, float* y) { kernels::axpy_strided_f32(n, a, x, 1, y); },
                                    "axpy_strided_f32 stride 1");
@@ -241,6 +281,23 @@ TEST(EngineKernels, ScalarDepthwiseIsTheConvolution)
     kernels::depthwise_f32(src, 3, 2, 2, 1, 2, 2, 1, 1, 1, 1, w, 1.f, out);
     EXPECT_EQ(out[0], 38.f);
     EXPECT_EQ(out[1], 48.f);
+}
+
+TEST(EngineKernels, ScalarMaxPoolIsTheWindowMaximum)
+{
+    // 2x2 windows, stride 1, on [1 5 2; 4 3 6]: max(1 5 4 3) = 5, max(5 2 3 6) = 6
+    const float src[] = {1, 5, 2, 4, 3, 6};
+    float out[2];
+    kernels::scalar::max_pool_f32(src, 3, 2, 1, 2, 2, 1, 1, out);
+    EXPECT_EQ(out[0], 5.f);
+    EXPECT_EQ(out[1], 6.f);
+    // std::max's rule: a NaN first in the window stays, a later one is passed over
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float first_nan[] = {nan, 1, 2, 3}, later_nan[] = {1, nan, 2, 0};
+    kernels::scalar::max_pool_f32(first_nan, 2, 1, 1, 2, 2, 1, 1, out);
+    EXPECT_TRUE(std::isnan(out[0]));
+    kernels::scalar::max_pool_f32(later_nan, 2, 1, 1, 2, 2, 1, 1, out);
+    EXPECT_EQ(out[0], 2.f);
 }
 
 TEST(EngineKernels, ScalarGemmIsTheMatrixProduct)

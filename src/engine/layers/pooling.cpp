@@ -7,6 +7,7 @@
 
 #include "engine/layer_registry.h"
 #include "engine/layers/border.h"
+#include "kernels/engine_kernels.h"
 
 namespace ncnn_int8::engine {
 
@@ -22,46 +23,6 @@ struct PoolSpec {
     int pad_mode = 0, out_w = 0, out_h = 0;
     bool one_d = false; // Pooling1D: 2-D blobs (w, h = channels)
 };
-
-// One row of max-pooled outputs: o[j] starts at the window's first value,
-// then takes every tap's max in window order, as one output at a time would.
-// The stride as a constant lets the compiler vectorize the strided reads.
-template <int kStride>
-void max_pool_row(float* o, const float* top, size_t w, int kw, int kh, int outw, size_t sw)
-{
-    const size_t step = kStride > 0 ? static_cast<size_t>(kStride) : sw;
-    for (int j = 0; j < outw; j++) o[j] = top[j * step];
-    for (int ky = 0; ky < kh; ky++)
-        for (int kx = 0; kx < kw; kx++) {
-            const float* p = top + static_cast<size_t>(ky) * w + kx;
-            for (int j = 0; j < outw; j++) o[j] = std::max(o[j], p[j * step]);
-        }
-}
-
-// The common 3x3 window: each output's maximum taken in a register, the
-// taps in window order (the generic rows' order), so the loop over the
-// row's outputs vectorizes.
-template <int kStride>
-void max_pool_row_3x3(float* o, const float* top, size_t w, int outw)
-{
-    const float* r0 = top;
-    const float* r1 = top + w;
-    const float* r2 = top + 2 * w;
-    for (int j = 0; j < outw; j++) {
-        const size_t c = static_cast<size_t>(j) * kStride;
-        float m = r0[c];
-        m = std::max(m, r0[c]);
-        m = std::max(m, r0[c + 1]);
-        m = std::max(m, r0[c + 2]);
-        m = std::max(m, r1[c]);
-        m = std::max(m, r1[c + 1]);
-        m = std::max(m, r1[c + 2]);
-        m = std::max(m, r2[c]);
-        m = std::max(m, r2[c + 1]);
-        m = std::max(m, r2[c + 2]);
-        o[j] = m;
-    }
-}
 
 class Pooling final : public LayerForward {
 public:
@@ -127,28 +88,10 @@ private:
         const int outh = (h - s_.kh) / s_.sh + 1;
         Tensor out = Tensor::for_overwrite(3, outw, outh, 1, in.c); // one *o++ per output
         float* o = out.data.data();
-        if (s_.max) {
-            // A row of outputs at a time, each taking the same maxima in the
-            // same order as one output at a time would (which matters only
-            // for NaN), so the loops run along the row.
-            const size_t sw = s_.sw;
-            auto row = sw == 1 ? max_pool_row<1> : sw == 2 ? max_pool_row<2>
-                                                           : max_pool_row<0>;
-            const bool three = s_.kw == 3 && s_.kh == 3 && (sw == 1 || sw == 2);
-            for (int q = 0; q < in.c; q++) {
-                const float* m = src.channel(q);
-                for (int i = 0; i < outh; i++, o += outw) {
-                    const float* top = m + static_cast<size_t>(i) * s_.sh * w;
-                    if (three) {
-                        if (sw == 1)
-                            max_pool_row_3x3<1>(o, top, w, outw);
-                        else
-                            max_pool_row_3x3<2>(o, top, w, outw);
-                    } else {
-                        row(o, top, w, s_.kw, s_.kh, outw, sw);
-                    }
-                }
-            }
+        if (s_.max) { // a plane at a time, vectorized
+            const size_t plane = static_cast<size_t>(outw) * outh;
+            for (int q = 0; q < in.c; q++)
+                kernels::max_pool_f32(src.channel(q), w, h, outw, outh, s_.kw, s_.kh, s_.sw, s_.sh, o + plane * q);
             tops.push_back(std::make_shared<Tensor>(std::move(out)));
             return Status::ok();
         }
@@ -157,12 +100,7 @@ private:
             for (int i = 0; i < outh; i++)
                 for (int j = 0; j < outw; j++) {
                     const int sy0 = i * s_.sh, sx0 = j * s_.sw;
-                    if (s_.max) {
-                        float mx = m[static_cast<size_t>(sy0) * w + sx0];
-                        for (int ky = 0; ky < s_.kh; ky++)
-                            for (int kx = 0; kx < s_.kw; kx++) mx = std::max(mx, m[static_cast<size_t>(sy0 + ky) * w + sx0 + kx]);
-                        *o++ = mx;
-                    } else if (s_.count_include_pad) {
+                    if (s_.count_include_pad) {
                         float sum = 0.f;
                         for (int ky = 0; ky < s_.kh; ky++)
                             for (int kx = 0; kx < s_.kw; kx++) sum += m[static_cast<size_t>(sy0 + ky) * w + sx0 + kx];
