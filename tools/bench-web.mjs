@@ -316,6 +316,21 @@ try {
       await c.close();
     }
 
+    // On a big model, what the browser's own read of the .bin costs in
+    // memory: the File streamed whole, as the read-ahead does, in a worker of
+    // the same page in a browser of its own, nothing kept; its growth
+    // measured as the page run's below, so the page's share can be told
+    // from the browser's.
+    let bareReadMemory = null;
+    if (m.big) {
+      const b = await openPage(m.dir, '?warmup=0');
+      const idleRead = resetPeaks(b.profileDir);
+      const [read] = await bareReads(b.page, bin, [{ name: 'stream-byob', window: 1 }]);
+      const peakRead = peakSince(b.profileDir, idleRead);
+      bareReadMemory = { ms: read.ms, growth: peakRead.total - idleRead.total, byProcess: peakRead.growth };
+      await b.close();
+    }
+
     // The page: a fresh browser per model, so peaks and first runs are the model's own.
     const { page, browser, profileDir, warmMs } = await openPage(m.dir, '');
     const idleRss = resetPeaks(profileDir);
@@ -411,6 +426,11 @@ try {
     r.largest_layer_bytes = largest;
     console.log(`tab memory (all Chromium processes, first run): idle ${mib(idle)}, peak ${mib(peak)}, growth ${mib(peak - idle)}; largest layer ${mib(largest)}, growth - largest layer = ${mib(peak - idle - largest)} (budget 128 MiB)`);
     console.log(`  growth by process: ${peakRss.growth.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ')}`);
+    if (bareReadMemory) {
+      r.bare_read_growth_bytes = bareReadMemory.growth;
+      const byProcess = bareReadMemory.byProcess.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ');
+      console.log(`  the bare read of the .bin alone (stream, 1 MiB reads, ${fmt(bareReadMemory.ms)}; a browser of its own): growth ${mib(bareReadMemory.growth)} (${byProcess}); the page's run grew ${mib(peak - idle - bareReadMemory.growth)} more`);
+    }
     console.log(`outputs byte-identical to native (page${m.repeats && !pageOnly ? ', node' : ''}): ${same && nodeSame}`);
     results.push(r);
     for (const f of fs.readdirSync(work)) if (f !== 'user') fs.rmSync(out(f), { force: true });
