@@ -236,31 +236,44 @@ export function fmt(v) {
 
 // Overall progress of a run from the core's per-stage progress: kl reads
 // every input twice (absmax, then histograms), aciq once, eq runs kl
-// first and then its search.
+// first and then its search (the stage 'eq', counted in scales searched).
 export const PASSES = { kl: 2, aciq: 1, eq: 3 };
 
 export class ProgressClock {
   constructor(method, now) {
     this.expected = PASSES[method] || 1;
     this.stages = [];
-    this.start = now;
+    this.stageStarts = []; // when each pass began: the previous one's last report
+    this.last = now;
   }
 
-  // p: { stage, done, total, name } -> { fraction, pass, passes, text }
+  // p: { stage, done, total, name } -> { fraction, text }
   update(p, now) {
-    if (!this.stages.includes(p.stage)) this.stages.push(p.stage);
+    if (!this.stages.includes(p.stage)) {
+      this.stages.push(p.stage);
+      this.stageStarts.push(this.last);
+    }
+    this.last = now;
     const index = this.stages.indexOf(p.stage);
     const passes = Math.max(this.expected, this.stages.length);
     const within = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
     const fraction = Math.min(1, (index + within) / passes);
-    const elapsed = now - this.start;
+    // Time left: the rest of this pass at its own pace, and each pass still
+    // to come as long as this one. Passes differ (eq's search can take
+    // minutes after a kl of a second), so the pace is the current pass's,
+    // not the run's.
+    const passElapsed = now - this.stageStarts[index];
     let left = '';
-    if (fraction > 0.02 && elapsed > 500) {
-      const seconds = Math.max(0, (elapsed * (1 - fraction)) / fraction / 1000);
+    if (within > 0.02 && passElapsed > 500) {
+      const passMs = passElapsed / within;
+      const seconds = Math.max(0, (passMs * (1 - within) + passMs * (passes - index - 1)) / 1000);
       left = ` · about ${seconds < 60 ? `${Math.ceil(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`} left`;
     }
     const pass = passes > 1 ? `pass ${index + 1} of ${passes} (${p.stage}) · ` : '';
-    const what = p.total > 0 ? `input ${Math.min(p.done + 1, p.total)} of ${p.total}${p.name ? ` (${p.name})` : ''}` : p.stage;
-    return { fraction, text: `${Math.round(fraction * 100)}% · ${pass}${p.done >= p.total && p.total > 0 ? `${p.total} of ${p.total} inputs` : what}${left}` };
+    const unit = p.stage === 'eq' ? 'scales searched' : 'inputs';
+    let what = p.stage;
+    if (p.total > 0 && p.stage === 'eq') what = `${p.done} of ${p.total} ${unit}`;
+    else if (p.total > 0) what = `input ${Math.min(p.done + 1, p.total)} of ${p.total}${p.name ? ` (${p.name})` : ''}`;
+    return { fraction, text: `${Math.round(fraction * 100)}% · ${pass}${p.done >= p.total && p.total > 0 ? `${p.total} of ${p.total} ${unit}` : what}${left}` };
   }
 }

@@ -34,7 +34,7 @@ public:
 using RunnerFactory = std::function<Result<std::unique_ptr<ForwardRunner>>(const std::vector<std::string>& wanted)>;
 
 struct CalibProgress {
-    const char* stage = ""; // "absmax", "histogram"
+    const char* stage = ""; // "absmax", "histogram", "eq" (done and total count scale searches there)
     size_t done = 0, total = 0;
     size_t index = 0; // the sample just finished
 };

@@ -341,9 +341,14 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
     for (auto& r : runners) {
         ASSIGN_OR_RETURN(r, job.make_runner(wanted));
     }
-    auto cancelled = [&](const std::string& stage, size_t done, size_t total) {
-        return job.on_progress && !job.on_progress({stage.c_str(), done, total});
-    };
+    // Progress is one stage over all layers, counted in searches of one
+    // scale's worth of work: a layer's weight scales one by one, then its
+    // activation scale, which runs every output channel at each step and so
+    // costs about as much as all its weight scales together.
+    size_t searches = 0;
+    for (size_t k = 0; k < layers.size(); k++) searches += 2 * weight_lines.at(k).values.size();
+    size_t searched = 0; // by the layers before this one
+    auto cancelled = [&](size_t done) { return job.on_progress && !job.on_progress({"eq", searched + done, searches}); };
 
     for (size_t k = 0; k < layers.size(); k++) {
         const ModelLayer& layer = model.layers[layers[k]];
@@ -353,7 +358,6 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
         if (ws.size() != static_cast<size_t>(L.scale_count)) return Status::failure(L.name + ": weight scale count does not match the layer");
         const std::string& bottom = layer.decl->bottoms[0];
         const std::string& top = layer.decl->tops[0];
-        const std::string stage = "eq " + layer.decl->name;
 
         // fp32 bottom and top of every file, once per layer
         std::vector<FileData> fd(files);
@@ -418,7 +422,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
         std::vector<std::vector<float>> sims(files, std::vector<float>(kSteps));
         std::vector<int8_t> cand_wq(static_cast<size_t>(kSteps) * per_scale);
         for (int j = 0; j < L.scale_count; j++) {
-            if (cancelled(stage, static_cast<size_t>(j), static_cast<size_t>(L.scale_count) + 1))
+            if (cancelled(static_cast<size_t>(j)))
                 return Status::error(ErrorCode::Cancelled, Location{}, "cancelled");
             const float scale = ws[j];
             const float lower = scale * 0.5f, upper = scale * 2.0f;
@@ -459,7 +463,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
         }
 
         // the activation scale
-        if (cancelled(stage, static_cast<size_t>(L.scale_count), static_cast<size_t>(L.scale_count) + 1))
+        if (cancelled(static_cast<size_t>(L.scale_count)))
             return Status::error(ErrorCode::Cancelled, Location{}, "cancelled");
         {
             const float scale = bs;
@@ -480,8 +484,8 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
             });
             bs = pick(sims, lower, step, scale);
         }
-        if (cancelled(stage, static_cast<size_t>(L.scale_count) + 1, static_cast<size_t>(L.scale_count) + 1))
-            return Status::error(ErrorCode::Cancelled, Location{}, "cancelled");
+        searched += 2 * static_cast<size_t>(L.scale_count);
+        if (cancelled(0)) return Status::error(ErrorCode::Cancelled, Location{}, "cancelled");
     }
     return Status::ok();
 }

@@ -98,3 +98,17 @@ test('progress: passes per method, the input under way, time left', () => {
   const c = new ProgressClock('aciq', 0).update({ stage: 'absmax', done: 1, total: 4, name: '' }, 100);
   assert.match(c.text, /^25% · input 2 of 4$/, 'one pass: no pass count, no estimate this early');
 });
+
+test("progress: eq's search is its own pass, its time left from its own pace", () => {
+  const clock = new ProgressClock('eq', 0);
+  clock.update({ stage: 'absmax', done: 10, total: 10, name: 'a.npy' }, 500);
+  clock.update({ stage: 'histogram', done: 10, total: 10, name: 'a.npy' }, 1000);
+  const early = clock.update({ stage: 'eq', done: 10, total: 1000, name: '' }, 3000);
+  assert.match(early.text, /^67% · pass 3 of 3 \(eq\) · 10 of 1000 scales searched$/, 'no estimate this early');
+  // A tenth of the search in 10 s since kl ended: 90 s left, not the 5 s the whole run's pace would say.
+  const mid = clock.update({ stage: 'eq', done: 100, total: 1000, name: '' }, 11000);
+  assert.ok(Math.abs(mid.fraction - 0.7) < 1e-9);
+  assert.match(mid.text, /^70% · pass 3 of 3 \(eq\) · 100 of 1000 scales searched · about 1 min 30 s left$/);
+  const end = clock.update({ stage: 'eq', done: 1000, total: 1000, name: '' }, 101000);
+  assert.match(end.text, /^100% · pass 3 of 3 \(eq\) · 1000 of 1000 scales searched/);
+});

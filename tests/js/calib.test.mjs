@@ -80,6 +80,25 @@ test('calibrate() on the calibration corpus equals the native ncnn2table (kl, ac
   }
 });
 
+test('eq reports its search as one stage, in scales searched, up to its total', { skip: noCalib }, async () => {
+  const c = corpusCases().find((x) => x.name === 'oww_hello_deepa');
+  const inputs = c.lists.map((list) => list.map((p) => ({ name: p, bytes: fs.readFileSync(path.join(c.dir, p)) })));
+  const seen = [];
+  const r = await calibrate({ ...modelOf(c), inputs, options: withThread([...c.args, 'method=eq'], 1), onProgress: (p) => void seen.push(p) });
+  const stages = [...new Set(seen.map((p) => p.stage))];
+  assert.deepEqual(stages, ['absmax', 'histogram', 'eq']);
+  const eq = seen.filter((p) => p.stage === 'eq');
+  // A layer's weight scales, then its activation scale (weighed as all of them): twice the weight scales.
+  const weightScales = r.tableText
+    .split('\n')
+    .filter((line) => /_param_0 /.test(line))
+    .reduce((n, line) => n + line.trim().split(/\s+/).length - 1, 0);
+  assert.ok(weightScales > 0);
+  for (const p of eq) assert.equal(p.total, 2 * weightScales);
+  for (let i = 1; i < eq.length; i++) assert.ok(eq[i].done >= eq[i - 1].done, `eq progress went back: ${eq[i - 1].done} then ${eq[i].done}`);
+  assert.equal(eq.at(-1).done, eq.at(-1).total, 'the last report is the end of the search');
+});
+
 test('the table does not depend on the build or the thread count', { skip: noCalib || noNative }, async () => {
   // squeezenet_he: keep-aspect resize, so blob sizes differ per input (aciq's N).
   const c = corpusCases().find((x) => x.name === 'squeezenet_he');
