@@ -66,34 +66,6 @@ float self_dot(const float* a, size_t n)
     return s;
 }
 
-// One calibrated layer as its int8 forward needs it.
-struct Int8Layer {
-    std::string name;
-    bool dense = false; // InnerProduct; else Convolution / ConvolutionDepthWise
-    int num_output = 0, group = 1;
-    int kw = 1, kh = 1, dw = 1, dh = 1, sw = 1, sh = 1;
-    int pad_left = 0, pad_right = 0, pad_top = 0, pad_bottom = 0;
-    float pad_value = 0.f;
-    // Convolution dequantizes through Dequantize's fused multiply-add (ncnn's
-    // FMA builds); InnerProduct and the depthwise paths multiply, then add.
-    bool fused_dequant = false;
-    int scale_count = 0; // weight scales: num_output, or group for ConvolutionDepthWise
-    std::vector<float> weight, bias;
-    engine::FusedActivation act;
-
-    size_t per_output() const { return weight.size() / static_cast<size_t>(num_output); }
-    size_t outputs_per_scale() const { return static_cast<size_t>(num_output / scale_count); }
-};
-
-// The layer input, quantized (and, for a convolution, bordered).
-struct QuantInput {
-    std::vector<int8_t> data;
-    int rows = 1;            // dense: rows of row_len (a 2-D input whose w is num_input)
-    size_t row_len = 0;      // dense
-    int w = 0, h = 0, c = 0; // convolution: bordered planes
-    int outw = 0, outh = 0;
-};
-
 struct Shape {
     int dims = 0, w = 1, h = 1, d = 1, c = 1;
 };
@@ -173,6 +145,41 @@ Status quantize_input(const Int8Layer& L, const Shape& s, const float* x, float 
     return Status::ok();
 }
 
+// Adds, to the int32 sums of output channel p, what weights `w` (that
+// channel's, one per kernel tap, zeros skipped) contribute.
+template <typename Weight>
+void add_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const Weight* w, int32_t* acc)
+{
+    if (L.dense) {
+        for (int r = 0; r < q.rows; r++) {
+            const int8_t* x = q.data.data() + static_cast<size_t>(r) * q.row_len;
+            int32_t s = 0;
+            for (size_t i = 0; i < q.row_len; i++) s += static_cast<int32_t>(w[i]) * x[i];
+            acc[r] += s;
+        }
+        return;
+    }
+    const int in_per_group = q.c / L.group;
+    const int g = p / (L.num_output / L.group);
+    const size_t qplane = static_cast<size_t>(q.w) * q.h;
+    for (int ic = 0; ic < in_per_group; ic++) {
+        const int8_t* plane = q.data.data() + qplane * (g * in_per_group + ic);
+        for (int ky = 0; ky < L.kh; ky++)
+            for (int kx = 0; kx < L.kw; kx++) {
+                const int32_t wv = w[(ic * L.kh + ky) * L.kw + kx];
+                if (wv == 0) continue;
+                for (int y = 0; y < q.outh; y++) {
+                    const int8_t* row = plane + static_cast<size_t>(y * L.sh + ky * L.dh) * q.w + kx * L.dw;
+                    int32_t* a = acc + static_cast<size_t>(y) * q.outw;
+                    if (L.sw == 1)
+                        for (int x = 0; x < q.outw; x++) a[x] += wv * row[x];
+                    else
+                        for (int x = 0; x < q.outw; x++) a[x] += wv * row[static_cast<size_t>(x) * L.sw];
+                }
+            }
+    }
+}
+
 // int32 sums of output channel p (weights wq: that channel's int8 weights).
 void channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* wq, int32_t* acc)
 {
@@ -185,27 +192,19 @@ void channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* 
         }
         return;
     }
-    const size_t N = static_cast<size_t>(q.outw) * q.outh;
-    std::fill(acc, acc + N, 0);
-    const int in_per_group = q.c / L.group;
-    const int g = p / (L.num_output / L.group);
-    const size_t qplane = static_cast<size_t>(q.w) * q.h;
-    for (int ic = 0; ic < in_per_group; ic++) {
-        const int8_t* plane = q.data.data() + qplane * (g * in_per_group + ic);
-        for (int ky = 0; ky < L.kh; ky++)
-            for (int kx = 0; kx < L.kw; kx++) {
-                const int32_t wv = wq[(ic * L.kh + ky) * L.kw + kx];
-                if (wv == 0) continue;
-                for (int y = 0; y < q.outh; y++) {
-                    const int8_t* row = plane + static_cast<size_t>(y * L.sh + ky * L.dh) * q.w + kx * L.dw;
-                    int32_t* a = acc + static_cast<size_t>(y) * q.outw;
-                    if (L.sw == 1)
-                        for (int x = 0; x < q.outw; x++) a[x] += wv * row[x];
-                    else
-                        for (int x = 0; x < q.outw; x++) a[x] += wv * row[static_cast<size_t>(x) * L.sw];
-                }
-            }
-    }
+    std::fill(acc, acc + static_cast<size_t>(q.outw) * q.outh, 0);
+    add_channel_sums(L, q, p, wq, acc);
+}
+
+// The sums of channel p for weights `to`, from its sums `acc` for weights
+// `from` (n of them): the sums are linear in the weights, so only the
+// weights that differ are run. Integer sums, so the result is exactly
+// channel_sums(to): a candidate scale a step from the last moves a few of
+// a channel's int8 weights, and the search runs a small part of the layer.
+void update_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* from, const int8_t* to, size_t n, int16_t* delta, int32_t* acc)
+{
+    for (size_t i = 0; i < n; i++) delta[i] = static_cast<int16_t>(to[i] - from[i]);
+    add_channel_sums(L, q, p, delta, acc);
 }
 
 // Dequantized (+ bias) and activated values of
@@ -435,7 +434,9 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
             team.for_each(files, [&](size_t i) {
                 FileData& f = fd[i];
                 std::vector<float> trial = f.current;
-                std::vector<int32_t> acc(f.layout.per_channel);
+                // each output's sums, carried from one candidate to the next
+                std::vector<int32_t> acc(f.layout.per_channel * static_cast<size_t>(outs_per_scale));
+                std::vector<int16_t> delta(per_out);
                 // values before this scale's first output do not change: their sums once
                 const size_t from = f.layout.at(j * outs_per_scale, 0);
                 float sbb0 = 0.f, sab0 = 0.f;
@@ -443,8 +444,13 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
                 for (int s = 0; s < kSteps; s++) {
                     for (int o = 0; o < outs_per_scale; o++) {
                         const int p = j * outs_per_scale + o;
-                        channel_sums(L, f.q, p, cand_wq.data() + s * per_scale + o * per_out, acc.data());
-                        channel_values(L, f.layout, p, acc.data(), dequant_scale(bs, cand[s]), trial.data());
+                        int32_t* sums = acc.data() + f.layout.per_channel * static_cast<size_t>(o);
+                        const int8_t* w = cand_wq.data() + s * per_scale + o * per_out;
+                        if (s == 0)
+                            channel_sums(L, f.q, p, w, sums);
+                        else
+                            update_channel_sums(L, f.q, p, w - per_scale, w, per_out, delta.data(), sums);
+                        channel_values(L, f.layout, p, sums, dequant_scale(bs, cand[s]), trial.data());
                     }
                     sims[i][s] = cosine(f.out.data(), trial.data(), from, trial.size(), f.out_dot, sbb0, sab0);
                 }

@@ -21,6 +21,7 @@
 #include "calib/weight_scales.h"
 #include "core/status.h"
 #include "core/thread_team.h"
+#include "engine/layers/activation.h"
 #include "model/bin_reader.h"
 
 namespace ncnn_int8 {
@@ -37,6 +38,40 @@ namespace eq {
 // its vector lanes round (trunc(v + copysign(0.5, v)); NaN and overflow give
 // -127), the rest with round(); all clamped to [-127, 127].
 void quantize_row(const float* x, size_t n, float scale, int8_t* q);
+
+// One calibrated layer as its int8 forward needs it.
+struct Int8Layer {
+    std::string name;
+    bool dense = false; // InnerProduct; else Convolution / ConvolutionDepthWise
+    int num_output = 0, group = 1;
+    int kw = 1, kh = 1, dw = 1, dh = 1, sw = 1, sh = 1;
+    int pad_left = 0, pad_right = 0, pad_top = 0, pad_bottom = 0;
+    float pad_value = 0.f;
+    // Convolution dequantizes through Dequantize's fused multiply-add (ncnn's
+    // FMA builds); InnerProduct and the depthwise paths multiply, then add.
+    bool fused_dequant = false;
+    int scale_count = 0; // weight scales: num_output, or group for ConvolutionDepthWise
+    std::vector<float> weight, bias;
+    engine::FusedActivation act;
+
+    size_t per_output() const { return weight.size() / static_cast<size_t>(num_output); }
+    size_t outputs_per_scale() const { return static_cast<size_t>(num_output / scale_count); }
+};
+
+// The layer input, quantized (and, for a convolution, bordered).
+struct QuantInput {
+    std::vector<int8_t> data;
+    int rows = 1;            // dense: rows of row_len (a 2-D input whose w is num_input)
+    size_t row_len = 0;      // dense
+    int w = 0, h = 0, c = 0; // convolution: bordered planes
+    int outw = 0, outh = 0;
+};
+
+// int32 sums of output channel p (weights wq: that channel's int8 weights).
+void channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* wq, int32_t* acc);
+// The sums of channel p for weights `to`, from its sums `acc` for weights
+// `from` (n of them, scratch `delta` as many): exactly channel_sums(to).
+void update_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* from, const int8_t* to, size_t n, int16_t* delta, int32_t* acc);
 
 } // namespace eq
 
