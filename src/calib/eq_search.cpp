@@ -146,7 +146,8 @@ Status quantize_input(const Int8Layer& L, const Shape& s, const float* x, float 
 }
 
 // Adds, to the int32 sums of output channel p, what weights `w` (that
-// channel's, one per kernel tap, zeros skipped) contribute.
+// channel's: one per input of a dense row, or per kernel tap, where zeros
+// are skipped) contribute.
 template <typename Weight>
 void add_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const Weight* w, int32_t* acc)
 {
@@ -183,16 +184,7 @@ void add_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const Weig
 // int32 sums of output channel p (weights wq: that channel's int8 weights).
 void channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* wq, int32_t* acc)
 {
-    if (L.dense) {
-        for (int r = 0; r < q.rows; r++) {
-            const int8_t* x = q.data.data() + r * q.row_len;
-            int32_t s = 0;
-            for (size_t i = 0; i < q.row_len; i++) s += static_cast<int32_t>(x[i]) * wq[i];
-            acc[r] = s;
-        }
-        return;
-    }
-    std::fill(acc, acc + static_cast<size_t>(q.outw) * q.outh, 0);
+    std::fill(acc, acc + (L.dense ? static_cast<size_t>(q.rows) : static_cast<size_t>(q.outw) * q.outh), 0);
     add_channel_sums(L, q, p, wq, acc);
 }
 
