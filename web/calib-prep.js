@@ -242,27 +242,23 @@ export const PASSES = { kl: 2, aciq: 1, eq: 3 };
 export class ProgressClock {
   constructor(method, now) {
     this.expected = PASSES[method] || 1;
-    this.stages = [];
-    this.stageStarts = []; // when each pass began: the previous one's last report
+    this.passes = []; // { stage, start }: a pass starts at the previous one's last report
     this.last = now;
   }
 
   // p: { stage, done, total, name } -> { fraction, text }
   update(p, now) {
-    if (!this.stages.includes(p.stage)) {
-      this.stages.push(p.stage);
-      this.stageStarts.push(this.last);
-    }
+    if (!this.passes.some((x) => x.stage === p.stage)) this.passes.push({ stage: p.stage, start: this.last });
     this.last = now;
-    const index = this.stages.indexOf(p.stage);
-    const passes = Math.max(this.expected, this.stages.length);
+    const index = this.passes.findIndex((x) => x.stage === p.stage);
+    const passes = Math.max(this.expected, this.passes.length);
     const within = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
     const fraction = Math.min(1, (index + within) / passes);
     // Time left: the rest of this pass at its own pace, and each pass still
     // to come as long as this one. Passes differ (eq's search can take
     // minutes after a kl of a second), so the pace is the current pass's,
     // not the run's.
-    const passElapsed = now - this.stageStarts[index];
+    const passElapsed = now - this.passes[index].start;
     let left = '';
     if (within > 0.02 && passElapsed > 500) {
       const passMs = passElapsed / within;
@@ -270,10 +266,9 @@ export class ProgressClock {
       left = ` · about ${seconds < 60 ? `${Math.ceil(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`} left`;
     }
     const pass = passes > 1 ? `pass ${index + 1} of ${passes} (${p.stage}) · ` : '';
-    const unit = p.stage === 'eq' ? 'scales searched' : 'inputs';
     let what = p.stage;
-    if (p.total > 0 && p.stage === 'eq') what = `${p.done} of ${p.total} ${unit}`;
-    else if (p.total > 0) what = `input ${Math.min(p.done + 1, p.total)} of ${p.total}${p.name ? ` (${p.name})` : ''}`;
-    return { fraction, text: `${Math.round(fraction * 100)}% · ${pass}${p.done >= p.total && p.total > 0 ? `${p.total} of ${p.total} ${unit}` : what}${left}` };
+    if (p.total > 0 && p.stage === 'eq') what = `${p.done} of ${p.total} scales searched`;
+    else if (p.total > 0) what = p.done >= p.total ? `${p.total} of ${p.total} inputs` : `input ${p.done + 1} of ${p.total}${p.name ? ` (${p.name})` : ''}`;
+    return { fraction, text: `${Math.round(fraction * 100)}% · ${pass}${what}${left}` };
   }
 }

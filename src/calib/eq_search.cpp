@@ -145,11 +145,12 @@ Status quantize_input(const Int8Layer& L, const Shape& s, const float* x, float 
     return Status::ok();
 }
 
-// Adds, to the int32 sums of output channel p, what weights `w` (that
-// channel's: one per input of a dense row, or per kernel tap, where zeros
-// are skipped) contribute.
+namespace {
+
+// What weights `w` of output channel p (one per input of a dense row, or
+// per kernel tap, where zeros are skipped) add to its int32 sums.
 template <typename Weight>
-void add_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const Weight* w, int32_t* acc)
+void accumulate_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const Weight* w, int32_t* acc)
 {
     if (L.dense) {
         for (int r = 0; r < q.rows; r++) {
@@ -181,22 +182,17 @@ void add_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const Weig
     }
 }
 
-// int32 sums of output channel p (weights wq: that channel's int8 weights).
+} // namespace
+
 void channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* wq, int32_t* acc)
 {
     std::fill(acc, acc + (L.dense ? static_cast<size_t>(q.rows) : static_cast<size_t>(q.outw) * q.outh), 0);
-    add_channel_sums(L, q, p, wq, acc);
+    accumulate_channel_sums(L, q, p, wq, acc);
 }
 
-// The sums of channel p for weights `to`, from its sums `acc` for weights
-// `from` (n of them): the sums are linear in the weights, so only the
-// weights that differ are run. Integer sums, so the result is exactly
-// channel_sums(to): a candidate scale a step from the last moves a few of
-// a channel's int8 weights, and the search runs a small part of the layer.
-void update_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* from, const int8_t* to, size_t n, int16_t* delta, int32_t* acc)
+void add_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int16_t* delta, int32_t* acc)
 {
-    for (size_t i = 0; i < n; i++) delta[i] = static_cast<int16_t>(to[i] - from[i]);
-    add_channel_sums(L, q, p, delta, acc);
+    accumulate_channel_sums(L, q, p, delta, acc);
 }
 
 // Dequantized (+ bias) and activated values of
@@ -412,6 +408,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
         // weight scales, one after the other (each search sees the earlier results)
         std::vector<std::vector<float>> sims(files, std::vector<float>(kSteps));
         std::vector<int8_t> cand_wq(static_cast<size_t>(kSteps) * per_scale);
+        std::vector<int16_t> cand_delta(cand_wq.size()); // from the second candidate on
         for (int j = 0; j < L.scale_count; j++) {
             if (cancelled(static_cast<size_t>(j)))
                 return Status::error(ErrorCode::Cancelled, Location{}, "cancelled");
@@ -423,12 +420,16 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
                 cand[s] = lower + static_cast<float>(s) * step;
                 quantize_row(L.weight.data() + j * per_scale, per_scale, cand[s], cand_wq.data() + s * per_scale);
             }
+            // Each candidate's weights less the one before (the same for
+            // every file): a step moves only some of the int8 weights, and
+            // the sums, linear in the weights, are carried from one
+            // candidate to the next by these differences alone.
+            for (size_t i = per_scale; i < cand_delta.size(); i++) cand_delta[i] = static_cast<int16_t>(cand_wq[i] - cand_wq[i - per_scale]);
             team.for_each(files, [&](size_t i) {
                 FileData& f = fd[i];
                 std::vector<float> trial = f.current;
                 // each output's sums, carried from one candidate to the next
                 std::vector<int32_t> acc(f.layout.per_channel * static_cast<size_t>(outs_per_scale));
-                std::vector<int16_t> delta(per_out);
                 // values before this scale's first output do not change: their sums once
                 const size_t from = f.layout.at(j * outs_per_scale, 0);
                 float sbb0 = 0.f, sab0 = 0.f;
@@ -437,11 +438,11 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
                     for (int o = 0; o < outs_per_scale; o++) {
                         const int p = j * outs_per_scale + o;
                         int32_t* sums = acc.data() + f.layout.per_channel * static_cast<size_t>(o);
-                        const int8_t* w = cand_wq.data() + s * per_scale + o * per_out;
+                        const size_t w = s * per_scale + o * per_out;
                         if (s == 0)
-                            channel_sums(L, f.q, p, w, sums);
+                            channel_sums(L, f.q, p, cand_wq.data() + w, sums);
                         else
-                            update_channel_sums(L, f.q, p, w - per_scale, w, per_out, delta.data(), sums);
+                            add_channel_sums(L, f.q, p, cand_delta.data() + w, sums);
                         channel_values(L, f.layout, p, sums, dequant_scale(bs, cand[s]), trial.data());
                     }
                     sims[i][s] = cosine(f.out.data(), trial.data(), from, trial.size(), f.out_dot, sbb0, sab0);

@@ -69,9 +69,11 @@ struct QuantInput {
 
 // int32 sums of output channel p (weights wq: that channel's int8 weights).
 void channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* wq, int32_t* acc);
-// The sums of channel p for weights `to`, from its sums `acc` for weights
-// `from` (n of them, scratch `delta` as many): exactly channel_sums(to).
-void update_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int8_t* from, const int8_t* to, size_t n, int16_t* delta, int32_t* acc);
+// Adds to channel p's sums `acc` what weights `delta` contribute. The sums
+// are linear in the weights and exact (integers), so with the differences
+// between two int8 weight sets this turns the first set's sums into
+// exactly the second's, running only the weights that differ.
+void add_channel_sums(const Int8Layer& L, const QuantInput& q, int p, const int16_t* delta, int32_t* acc);
 
 } // namespace eq
 

@@ -43,6 +43,13 @@ TEST(EqQuantize, NanAndInfinityGiveTheLaneMinimum)
     EXPECT_EQ(quantized({0.f, 0.f, 0.f, 0.f}, inf), (std::vector<int>{-127, -127, -127, -127}));
 }
 
+std::vector<int16_t> difference(const std::vector<int8_t>& a, const std::vector<int8_t>& b)
+{
+    std::vector<int16_t> d(a.size());
+    for (size_t i = 0; i < a.size(); i++) d[i] = static_cast<int16_t>(a[i] - b[i]);
+    return d;
+}
+
 // The search carries each channel's int32 sums from one candidate's weights
 // to the next, running only the weights that changed: the result must be
 // the sums run afresh, for convolutions (strides, dilation, groups) and
@@ -84,9 +91,8 @@ TEST(EqChannelSums, UpdatedSumsEqualSumsRunAfresh)
                                                                                           : from[i];
             }
             std::vector<int32_t> carried(n_out), afresh(n_out);
-            std::vector<int16_t> delta(per_out);
             eq::channel_sums(L, q, p, from.data(), carried.data());
-            eq::update_channel_sums(L, q, p, from.data(), to.data(), per_out, delta.data(), carried.data());
+            eq::add_channel_sums(L, q, p, difference(to, from).data(), carried.data());
             eq::channel_sums(L, q, p, to.data(), afresh.data());
             ASSERT_EQ(carried, afresh) << "group " << c.group << " kernel " << c.kw << "x" << c.kh << " stride " << c.sw << "," << c.sh << " channel " << p;
         }
@@ -105,9 +111,8 @@ TEST(EqChannelSums, UpdatedSumsEqualSumsRunAfresh)
         to[i] = coin(rng) == 0 ? static_cast<int8_t>(value(rng)) : from[i];
     }
     std::vector<int32_t> carried(q.rows), afresh(q.rows);
-    std::vector<int16_t> delta(q.row_len);
     eq::channel_sums(dense, q, 1, from.data(), carried.data());
-    eq::update_channel_sums(dense, q, 1, from.data(), to.data(), q.row_len, delta.data(), carried.data());
+    eq::add_channel_sums(dense, q, 1, difference(to, from).data(), carried.data());
     eq::channel_sums(dense, q, 1, to.data(), afresh.data());
     EXPECT_EQ(carried, afresh);
 }
