@@ -308,7 +308,7 @@ export function canReadBlobSync() {
 }
 
 /**
- * {size, read(offset, dst) -> count, waitedMs() -> time blocked on the
+ * {size, read(offset, dst) -> count, farReadsSlow: true, waitedMs() -> time blocked on the
  * browser's reads, streamStarts() -> how often the read-ahead stream started
  * (0 without one), close()} over `blob`, in a worker.
  * @param {Blob} blob
@@ -322,6 +322,7 @@ export async function blobSource(blob) {
   return {
     size: blob.size,
     read: r.read,
+    farReadsSlow: true, // each read far from the last is a round trip to the browser
     // prefetch(offsets, bytes): the look-ups the run will make, in order (read ahead where there is a reader worker).
     prefetch: r.prefetch ?? (() => {}),
     waitedMs: r.waitedMs,

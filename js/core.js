@@ -85,7 +85,10 @@ export async function listIndexReads(param, source, names) {
 // of wasm memory, valid only during the call (no copy on the way). Callback exceptions are caught here (a JS
 // exception must not unwind through wasm) and rethrown after the call.
 // Returns {param: Uint8Array, report: string, reportText: string, warningText: string}.
-export async function runCore({ param, table, binSize, readBin, writeBin, onProgress, names }) {
+// `rewindBin()`, where given, throws away what writeBin was given: the core
+// then indexes the .bin from its first tag, and starts again where that
+// index was wrong (see QuantizeRequest::index_like_first_tag).
+export async function runCore({ param, table, binSize, readBin, writeBin, rewindBin = null, onProgress, names }) {
   const M = await getModule();
   let callbackError = null;
   const fail = (e) => {
@@ -118,10 +121,21 @@ export async function runCore({ param, table, binSize, readBin, writeBin, onProg
         }
       }
     : null;
+  const rewind = rewindBin
+    ? () => {
+        try {
+          rewindBin();
+          return undefined;
+        } catch (e) {
+          fail(e);
+          return `cannot start the output again: ${e?.message ?? e}`;
+        }
+      }
+    : null;
 
   let r;
   try {
-    r = M.quantize(param, binSize, read, table ?? null, write, progress, names);
+    r = M.quantize(param, binSize, read, table ?? null, write, progress, names, rewind);
   } catch (e) {
     // Only a wasm abort or trap gets here (the binding never throws): the
     // instance may be corrupt, so make a fresh one next time.

@@ -41,6 +41,15 @@ export interface QuantizeOptions {
    * The result's `bin` is then undefined. Throwing fails the run.
    */
   writeBin?: (chunk: Uint8Array) => void;
+  /**
+   * With `writeBin`, where `bin` is a Blob read in a worker: throws away
+   * everything `writeBin` was given; the pieces then come again from the
+   * start. Given it, the .bin is indexed from its first tag (each tag
+   * elsewhere in the file a round trip to the browser saved) and the run
+   * starts again, once, where a tag turns out to differ from the first.
+   * Without it the tags are all read before the run.
+   */
+  rewindBin?: () => void;
 }
 
 export interface Warning {

@@ -22,11 +22,13 @@ export { calibrate, modelInputs, preprocess } from './calibrate.js';
 export async function quantize(options) {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`quantize() takes an object {param, bin, table?, names?, onProgress?, writeBin?}, not ${describe(options)}`);
-  const { param, bin, table, names, onProgress, writeBin } = options;
+  const { param, bin, table, names, onProgress, writeBin, rewindBin } = options;
   if (param === undefined || param === null) throw new TypeError('param is required: the .param text (string, Uint8Array, ArrayBuffer or Blob)');
   if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights (Uint8Array, ArrayBuffer or Blob)');
   if (writeBin !== undefined && writeBin !== null && typeof writeBin !== 'function')
     throw new TypeError(`writeBin must be a function, not ${describe(writeBin)}`);
+  if (rewindBin !== undefined && rewindBin !== null && typeof rewindBin !== 'function')
+    throw new TypeError(`rewindBin must be a function, not ${describe(rewindBin)}`);
   const progress = checkProgress(onProgress);
   const resolved = resolveNames(names, { param, bin, table });
   const paramBytes = await textBytes(param, 'param');
@@ -39,15 +41,24 @@ export async function quantize(options) {
     chunks.push(chunk.slice());
     total += chunk.length;
   };
+  // A Blob read in a worker: each read far from the last is a round trip to
+  // the browser, so the .bin is indexed from its first tag where the output
+  // can start again (gathered here, or the caller's rewindBin).
+  const ungather = () => {
+    chunks.length = 0;
+    total = 0;
+  };
+  const rewind = source.farReadsSlow === true ? (writeBin ? rewindBin : ungather) : null;
   let r;
   try {
-    await listIndexReads(paramBytes, source, resolved);
+    if (!rewind) await listIndexReads(paramBytes, source, resolved);
     r = await runCore({
       param: paramBytes,
       table: tableBytes,
       binSize: source.size,
       readBin: (offset, dst) => source.read(offset, dst),
       writeBin: writeBin ?? gather,
+      rewindBin: rewind ?? null,
       onProgress: progress,
       names: resolved,
     });

@@ -57,20 +57,12 @@ Status stream_layer(const Model& model, size_t li, const LayerBlobs& in_blobs, c
     return Status::ok();
 }
 
-} // namespace
-
-Result<Report> quantize_model(const QuantizeRequest& request, ByteSink& param_out, ByteSink& bin_out)
+// One run over an index of the .bin. Every blob is read, so where the
+// index was laid out from the first tag, every assumed tag is checked
+// (load_blob) before the output is committed.
+Result<Report> quantize_indexed(const QuantizeRequest& request, const Model& model, const std::optional<CalibrationTable>& table, const std::vector<LayerBlobs>& index,
+                                Diagnostics diagnostics, ByteSink& param_out, ByteSink& bin_out)
 {
-    Diagnostics diagnostics;
-    ASSIGN_OR_RETURN(ParamFile param_file, read_param_text(request.param.text, request.param.name));
-    ASSIGN_OR_RETURN(Model model, build_model(std::move(param_file), diagnostics));
-
-    std::optional<CalibrationTable> table;
-    if (request.table) {
-        ASSIGN_OR_RETURN(table, read_calibration_table(request.table->text, request.table->name, diagnostics));
-    }
-    if (!request.bin) return Status::error(ErrorCode::Input, {request.bin_name}, "no weights given");
-    ASSIGN_OR_RETURN(std::vector<LayerBlobs> index, index_bin(model, *request.bin, request.bin_name));
     ASSIGN_OR_RETURN(QuantizePlan plan, plan_quantization(model, table ? &*table : nullptr, index, *request.bin, request.bin_name, diagnostics));
 
     Report report;
@@ -112,6 +104,30 @@ Result<Report> quantize_model(const QuantizeRequest& request, ByteSink& param_ou
     RETURN_IF_ERROR(param_out.commit());
     report.warnings = diagnostics.warnings();
     return report;
+}
+
+} // namespace
+
+Result<Report> quantize_model(const QuantizeRequest& request, ByteSink& param_out, ByteSink& bin_out)
+{
+    Diagnostics diagnostics;
+    ASSIGN_OR_RETURN(ParamFile param_file, read_param_text(request.param.text, request.param.name));
+    ASSIGN_OR_RETURN(Model model, build_model(std::move(param_file), diagnostics));
+
+    std::optional<CalibrationTable> table;
+    if (request.table) {
+        ASSIGN_OR_RETURN(table, read_calibration_table(request.table->text, request.table->name, diagnostics));
+    }
+    if (!request.bin) return Status::error(ErrorCode::Input, {request.bin_name}, "no weights given");
+    if (request.index_like_first_tag) {
+        if (std::optional<std::vector<LayerBlobs>> guessed = index_bin_like_first_tag(model, *request.bin, request.bin_name)) {
+            Result<Report> run = quantize_indexed(request, model, table, *guessed, diagnostics, param_out, bin_out);
+            if (run.is_ok() || run.status().code() == ErrorCode::Cancelled) return run;
+            RETURN_IF_ERROR(bin_out.rewind());
+        }
+    }
+    ASSIGN_OR_RETURN(std::vector<LayerBlobs> index, index_bin(model, *request.bin, request.bin_name));
+    return quantize_indexed(request, model, table, index, diagnostics, param_out, bin_out);
 }
 
 } // namespace ncnn_int8

@@ -34,6 +34,13 @@ struct QuantizeRequest {
     std::optional<TextInput> table;
     // Called after each layer; return false to cancel.
     std::function<bool(const Progress&)> on_progress;
+    // For a .bin whose far reads are slow (a browser's File): index it
+    // from its first tag (index_bin_like_first_tag) instead of reading
+    // every tag across the file before the run. Any failure of such a run
+    // but a cancel, a tag that differs from the first among them, rewinds
+    // the .bin's sink and runs again on the tags read, so the output and
+    // the errors are those of the file. The .bin's sink must rewind.
+    bool index_like_first_tag = false;
 };
 
 // Writes the int8 .param and .bin to the sinks and commits them only when

@@ -127,6 +127,7 @@ function memoryOutput() {
     write: (chunk) => void parts.push(new Blob([chunk])),
     finish: async () => ({ file: new Blob(parts, { type: 'application/octet-stream' }), savedTo: null, stored: 'memory' }),
     discard: async () => void (parts.length = 0),
+    rewind: () => void (parts.length = 0),
   };
 }
 
@@ -144,6 +145,11 @@ function accessHandleOutput(dir, name, handle, access) {
       const n = access.write(chunk, { at });
       if (n !== chunk.length) throw new Error(`browser storage: wrote ${n} of ${chunk.length} bytes (is the disk full?)`);
       at += n;
+    },
+    // Synchronous (the core calls it from inside a run): the file starts again.
+    rewind() {
+      access.truncate(0);
+      at = 0;
     },
     async finish() {
       // No flush(): that is a sync to the disk, and the file is only read
@@ -187,8 +193,9 @@ async function opfsOutput() {
 }
 
 /**
- * Worker side: opens where the output goes. Returns {write(chunk), finish()
- * -> {file, savedTo, stored}, discard()}. Falls back to memory where the
+ * Worker side: opens where the output goes. Returns {write(chunk), rewind()
+ * (what was written is thrown away), finish() -> {file, savedTo, stored},
+ * discard()}. Falls back to memory where the
  * browser has no synchronous file access.
  */
 export async function openOutput(spec) {
@@ -204,6 +211,7 @@ export async function openOutput(spec) {
   if (kind !== 'file') return opfs;
   return {
     write: opfs.write,
+    rewind: opfs.rewind,
     discard: opfs.discard,
     async finish() {
       const staged = await opfs.finish();

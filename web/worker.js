@@ -6,7 +6,8 @@
 // out: { type: 'warm', ms, runs, error }: the warm-up at load is over (see warmUp)
 //      { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
 //      { type: 'done', param: Uint8Array, bin: Blob|File|null, savedTo: string|null, stored: 'memory'|'opfs'|'file', report,
-//        timings: { startMs, coreMs, readWaitMs, writeMs, finishMs } } (where a run's time went)
+//        timings: { startMs, coreMs, readWaitMs, writeMs, finishMs, rewinds } } (where a run's time went;
+//        rewinds: how often the output started again, see QuantizeOptions.rewindBin)
 //      { type: 'error', message, code }
 import { preload, quantize } from '../js/index.js';
 import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
@@ -43,7 +44,7 @@ async function warmUp() {
   for (; runs < WARM_RUNS; runs++) {
     const source = canReadBlobSync() ? await blobSource(blob) : bin;
     try {
-      await quantize({ param, bin: source, table, writeBin: () => {} });
+      await quantize({ param, bin: source, table, writeBin: () => {}, rewindBin: () => {} });
     } finally {
       source.close?.();
     }
@@ -91,6 +92,7 @@ self.onmessage = async (event) => {
     // The .bin's reader starts streaming now, while the core parses the .param.
     const bin = canReadBlobSync() ? await blobSource(msg.bin) : msg.bin;
     let writeMs = 0;
+    let rewinds = 0; // the output started again: the .bin's tags were not all like its first
     const writes = []; // [start ms, end ms, bytes]: the run's timeline of output writes
     const write = output.write;
     const timedWrite = (chunk) => {
@@ -104,13 +106,17 @@ self.onmessage = async (event) => {
     let result;
     try {
       const source = msg.lookAhead === true ? bin : { ...bin, prefetch: undefined };
-      result = await quantize({ param, bin: source, table, names: msg.names, onProgress: progress, writeBin: timedWrite });
+      const rewind = () => {
+        rewinds++;
+        output.rewind();
+      };
+      result = await quantize({ param, bin: source, table, names: msg.names, onProgress: progress, writeBin: timedWrite, rewindBin: rewind });
     } finally {
       bin.close?.(); // stops its read-ahead, also where quantize() refused the inputs before reading
     }
     const t2 = performance.now();
     const saved = await output.finish();
-    const timings = { startMs: t1 - t0, coreMs: t2 - t1, readWaitMs: bin.waitedMs?.() ?? 0, writeMs, finishMs: performance.now() - t2 };
+    const timings = { startMs: t1 - t0, coreMs: t2 - t1, readWaitMs: bin.waitedMs?.() ?? 0, writeMs, finishMs: performance.now() - t2, rewinds };
     // The timeline, relative to the core's start: where this thread waited
     // for the .bin and wrote the output, and what the reader worker waited on.
     const line = bin.timeline?.() ?? { events: [], readerReadMs: 0, readerFullMs: 0 };

@@ -31,6 +31,8 @@ public:
     virtual Status write(const void* src, size_t size) = 0;
     // Makes the output visible (a file sink renames its temp file into place).
     virtual Status commit() = 0;
+    // Throws away everything written so far, for a run that starts again.
+    virtual Status rewind() { return Status::error(ErrorCode::Unsupported, {}, "this output cannot start again"); }
 };
 
 class MemorySource final : public ByteSource {
@@ -49,6 +51,11 @@ class MemorySink final : public ByteSink {
 public:
     Status write(const void* src, size_t size) override;
     Status commit() override { return Status::ok(); }
+    Status rewind() override
+    {
+        bytes_.clear();
+        return Status::ok();
+    }
     std::vector<uint8_t>& bytes() { return bytes_; }
 
 private:

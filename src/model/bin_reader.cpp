@@ -94,11 +94,13 @@ Result<std::vector<PlannedBlob>> present_blobs(const ModelLayer& layer, const La
     return out;
 }
 
-Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, const std::string& bin_name)
+// Lays the blobs out front to back, each tagged blob's tag from
+// `tag_at(offset, what)`; the sizes must add up to the .bin's exactly.
+template <class TagAt>
+static Result<std::vector<LayerBlobs>> lay_out(const Model& model, uint64_t size, const std::string& bin_name, TagAt tag_at)
 {
     std::vector<LayerBlobs> index(model.layers.size());
     uint64_t offset = 0;
-    const uint64_t size = bin.size();
     std::string suspicious; // the first unknown tag read as a lookup table: likely where a mismatch starts
     for (size_t li = 0; li < model.layers.size(); li++) {
         const ModelLayer& layer = model.layers[li];
@@ -111,14 +113,13 @@ Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, c
             const std::string what = layer.label() + " weight blob " + pb.spec->name + " (" + std::to_string(pb.count) + " values)";
             uint64_t header = 0;
             if (pb.tagged) {
-                uint32_t tag = 0;
-                Status s = read_exact(bin, bin_name, offset, &tag, 4, what);
-                if (!s.is_ok()) return s.with_suffix(suspicious);
-                loc.tag = tag;
-                loc.stored = classify_tag(tag);
+                Result<uint32_t> tag = tag_at(offset, what);
+                if (!tag.is_ok()) return tag.status().with_suffix(suspicious);
+                loc.tag = tag.value();
+                loc.stored = classify_tag(loc.tag);
                 header = 4;
                 if (loc.stored == StoredAs::Lookup && suspicious.empty())
-                    suspicious = "; note: " + layer.label() + " blob " + pb.spec->name + " at offset " + std::to_string(offset) + " has the unusual tag " + hex32(tag) + ", which usually means the .bin does not match the .param from there on";
+                    suspicious = "; note: " + layer.label() + " blob " + pb.spec->name + " at offset " + std::to_string(offset) + " has the unusual tag " + hex32(loc.tag) + ", which usually means the .bin does not match the .param from there on";
             }
             loc.bytes = header + data_bytes(loc.stored, pb.count);
             if (offset + loc.bytes > size)
@@ -140,8 +141,48 @@ Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, c
     return index;
 }
 
+Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, const std::string& bin_name)
+{
+    return lay_out(model, bin.size(), bin_name, [&](uint64_t offset, const std::string& what) -> Result<uint32_t> {
+        uint32_t tag = 0;
+        RETURN_IF_ERROR(read_exact(bin, bin_name, offset, &tag, 4, what));
+        return tag;
+    });
+}
+
+std::optional<std::vector<LayerBlobs>> index_bin_like_first_tag(const Model& model, ByteSource& bin, const std::string& bin_name)
+{
+    std::optional<uint32_t> first;
+    Result<std::vector<LayerBlobs>> laid = lay_out(model, bin.size(), bin_name, [&](uint64_t offset, const std::string& what) -> Result<uint32_t> {
+        if (!first) {
+            uint32_t tag = 0;
+            RETURN_IF_ERROR(read_exact(bin, bin_name, offset, &tag, 4, what));
+            first = tag;
+        }
+        return *first;
+    });
+    // No tags, nothing to gain; any failure is reported by index_bin.
+    if (!laid.is_ok() || !first) return std::nullopt;
+    const StoredAs stored = classify_tag(*first);
+    if (stored != StoredAs::Fp32 && stored != StoredAs::Fp16) return std::nullopt;
+    std::vector<LayerBlobs> index = std::move(laid).value();
+    for (LayerBlobs& layer : index)
+        for (BlobLocation& b : layer.blobs) b.tag_assumed = b.stored != StoredAs::Raw;
+    return index;
+}
+
+Status check_assumed_tag(ByteSource& bin, const std::string& bin_name, const BlobLocation& where)
+{
+    if (!where.tag_assumed) return Status::ok();
+    uint32_t tag = 0;
+    RETURN_IF_ERROR(read_exact(bin, bin_name, where.offset, &tag, 4, "the tag of weight blob " + where.spec->name));
+    if (tag == where.tag) return Status::ok();
+    return Status::error(ErrorCode::Input, {bin_name}, "weight blob " + where.spec->name + " at offset " + std::to_string(where.offset) + " has the tag " + hex32(tag) + ", not the first blob's " + hex32(where.tag) + ": the .bin is not stored alike throughout");
+}
+
 Status read_blob_f32(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, float* out)
 {
+    RETURN_IF_ERROR(check_assumed_tag(bin, bin_name, where));
     const uint64_t n = where.count;
     const std::string what = "weight blob " + where.spec->name;
     const uint64_t pos = where.offset + (where.stored == StoredAs::Raw ? 0 : 4);
@@ -174,6 +215,7 @@ Status load_blob(ByteSource& bin, const std::string& bin_name, const BlobLocatio
     out.stored = where.stored;
     out.is_int8 = where.stored == StoredAs::Int8;
     if (out.is_int8) {
+        RETURN_IF_ERROR(check_assumed_tag(bin, bin_name, where));
         out.i8.resize(where.count);
         return read_exact(bin, bin_name, where.offset + 4, out.i8.data(), where.count, "weight blob " + where.spec->name);
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct BlobLocation {
     uint64_t bytes = 0;  // tag + data + padding
     StoredAs stored = StoredAs::Raw;
     uint32_t tag = 0;
+    bool tag_assumed = false; // taken from the first tag, not read: checked when the blob is read
 };
 
 struct LayerBlobs {
@@ -60,6 +62,19 @@ Result<std::vector<PlannedBlob>> present_blobs(const ModelLayer& layer, const La
 
 // Walks the whole .bin reading only tags: sizes must add up exactly.
 Result<std::vector<LayerBlobs>> index_bin(const Model& model, ByteSource& bin, const std::string& bin_name);
+
+// The index from one read, where far reads are slow (a browser's File):
+// every tagged blob taken as stored like the first one, where that is fp32
+// or fp16 (how converters write a whole model) and the sizes then add up
+// to the .bin's exactly; nullopt otherwise. Such blobs are tag_assumed:
+// reading one checks its tag first (check_assumed_tag), so a blob is never
+// read at a place the tags before it did not vouch for; whoever uses this
+// index checks the tags of blobs it does not read, and starts again from
+// index_bin where a check fails.
+std::optional<std::vector<LayerBlobs>> index_bin_like_first_tag(const Model& model, ByteSource& bin, const std::string& bin_name);
+
+// An error where `where`'s tag was assumed and the .bin holds another one there.
+Status check_assumed_tag(ByteSource& bin, const std::string& bin_name, const BlobLocation& where);
 
 // A loaded blob: fp32 values, or int8 values for int8-tagged blobs.
 struct BlobData {

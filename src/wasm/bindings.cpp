@@ -5,7 +5,8 @@
 //            table: Uint8Array | null,
 //            writeBin: (chunk: Uint8Array) => undefined | string,
 //            progress: (layersDone, layersTotal, bytesDone, bytesTotal) => boolean,
-//            names: {param, bin, table})
+//            names: {param, bin, table},
+//            rewindBin: (() => undefined | string) | null)
 //     -> {param: Uint8Array, report: string (JSON), reportText: string (the
 //         CLI's summary), error: string | null}
 //
@@ -65,7 +66,7 @@ struct Outcome {
     std::string warning_text; // the warnings alone, grouped as the CLI prints them
 };
 
-Outcome run(const val& param, double bin_size, const val& read_bin, const val& table, const val& write_bin, const val& progress, const val& names)
+Outcome run(const val& param, double bin_size, const val& read_bin, const val& table, const val& write_bin, const val& progress, const val& names, const val& rewind_bin)
 {
     Outcome out;
     const std::string param_name = string_field(names, "param", "model.param");
@@ -92,13 +93,15 @@ Outcome run(const val& param, double bin_size, const val& read_bin, const val& t
     }
 
     JsSource source(uint64_t(bin_size), read_bin, bin_name);
-    JsSink bin_sink(write_bin);
+    JsSink bin_sink(write_bin, rewind_bin);
     MemorySink param_sink;
 
     QuantizeRequest request;
     request.param = {param_name, param_text};
     request.bin_name = bin_name;
     request.bin = &source;
+    // The caller gives rewindBin where reads far ahead are slow (a browser's File).
+    request.index_like_first_tag = bin_sink.can_rewind();
     if (has_table) request.table = TextInput{table_name, table_text};
     const bool has_progress = progress.typeOf().as<std::string>() == "function";
     if (has_progress) {
@@ -121,9 +124,9 @@ Outcome run(const val& param, double bin_size, const val& read_bin, const val& t
     return out;
 }
 
-val quantize(val param, double bin_size, val read_bin, val table, val write_bin, val progress, val names)
+val quantize(val param, double bin_size, val read_bin, val table, val write_bin, val progress, val names, val rewind_bin)
 {
-    Outcome outcome = catch_thrown([&] { return run(param, bin_size, read_bin, table, write_bin, progress, names); },
+    Outcome outcome = catch_thrown([&] { return run(param, bin_size, read_bin, table, write_bin, progress, names, rewind_bin); },
                                    [](const std::string& message, ErrorCode code) {
                                        Outcome failed;
                                        failed.error = message;

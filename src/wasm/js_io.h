@@ -119,7 +119,12 @@ private:
 
 class JsSink final : public ByteSink {
 public:
-    explicit JsSink(val write) : write_(std::move(write)) { buffer_.reserve(kWriteChunk); }
+    // `rewind`: a function that throws away what `write` was given, or null
+    // where the output cannot start again.
+    JsSink(val write, val rewind) : write_(std::move(write)),
+                                    rewind_(std::move(rewind)) { buffer_.reserve(kWriteChunk); }
+
+    bool can_rewind() const { return rewind_.typeOf().as<std::string>() == "function"; }
 
     Status write(const void* src, size_t size) override
     {
@@ -143,6 +148,15 @@ public:
 
     Status commit() override { return flush(); }
 
+    Status rewind() override
+    {
+        buffer_.clear();
+        if (!can_rewind()) return ByteSink::rewind();
+        val r = rewind_();
+        if (r.typeOf().as<std::string>() == "string") return Status::failure(r.as<std::string>());
+        return Status::ok();
+    }
+
 private:
     Status flush()
     {
@@ -160,6 +174,7 @@ private:
     }
 
     val write_;
+    val rewind_;
     std::vector<uint8_t> buffer_;
 };
 

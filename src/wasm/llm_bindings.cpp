@@ -71,7 +71,7 @@ val llm_table(val param, double bin_size, val read_bin, val options, val write_t
         if (!valid_size(bin_size)) return error_object(bin_name + ": invalid size");
         const std::string param_text = bytes_of(param);
         JsSource source(uint64_t(bin_size), read_bin, bin_name);
-        JsSink table_sink(write_table);
+        JsSink table_sink(write_table, val::null());
         LlmTableRequest request;
         request.param = {param_name, param_text};
         request.bin_name = bin_name;
@@ -116,10 +116,10 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
         const bool make_table = write_table.typeOf().as<std::string>() == "function";
         if (make_table && has_table) return error_object("a table is made from method, bits and block, not from another table: drop the table, or quantize with it alone");
         JsSource source(uint64_t(bin_size), read_bin, bin_name);
-        JsSink bin_sink(write_bin);
+        JsSink bin_sink(write_bin, val::null());
         MemorySink param_sink;
         std::optional<JsSink> table_sink;
-        if (make_table) table_sink.emplace(write_table);
+        if (make_table) table_sink.emplace(write_table, val::null());
         LlmQuantizeRequest request;
         request.param = {param_name, param_text};
         request.bin_name = bin_name;

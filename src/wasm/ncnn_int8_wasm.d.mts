@@ -33,7 +33,11 @@ export interface NcnnInt8Module {
    * readBin fills dst (a view of wasm memory) with the bytes at offset and
    * returns the count, or a message; writeBin gets each output piece (a
    * view valid during the call) and returns undefined or a message;
-   * progress returns false to cancel. No callback may throw.
+   * progress returns false to cancel. No callback may throw. Given
+   * rewindBin (for a .bin whose far reads are slow), the .bin is indexed
+   * from its first tag instead of every tag being read first; where a run
+   * on that index fails, rewindBin is called (everything writeBin was given
+   * is to be thrown away) and the run starts again on the tags read.
    */
   quantize(
     param: Uint8Array,
@@ -43,6 +47,7 @@ export interface NcnnInt8Module {
     writeBin: (chunk: Uint8Array) => undefined | string,
     progress: ((layersDone: number, layersTotal: number, bytesDone: number, bytesTotal: number) => boolean) | null,
     names: { param: string; bin: string; table: string },
+    rewindBin: (() => undefined | string) | null,
   ): QuantizeOutcome;
   /**
    * The reads the index of the .bin will make in quantize() (a window of

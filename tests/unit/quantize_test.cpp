@@ -2,7 +2,9 @@
 // families, requantize fusion, table checks, fp16 storage, commit-on-success.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <random>
 #include <set>
@@ -10,7 +12,9 @@
 #include <vector>
 
 #include "kernels/scalar_reference.h"
+#include "model/bin_reader.h"
 #include "ncnn_int8.h"
+#include "quant/report.h"
 #include "test_util.h"
 
 namespace ncnn_int8 {
@@ -770,6 +774,211 @@ TEST(Errors, MissingBinSource)
     Result<Report> r = quantize_model(request, ps, bs);
     ASSERT_FALSE(r.is_ok());
     EXPECT_EQ(ps.commits + bs.commits, 0);
+}
+
+// --- the .bin indexed from its first tag (QuantizeRequest::index_like_first_tag) ---
+
+// A source that logs where each read starts.
+class ReadLog final : public ByteSource {
+public:
+    explicit ReadLog(const std::vector<uint8_t>& bin) : bytes_(bin.data(), bin.size()) {}
+    uint64_t size() const override { return bytes_.size(); }
+    Result<size_t> read_at(uint64_t offset, void* dst, size_t size) override
+    {
+        offsets.push_back(offset);
+        return bytes_.read_at(offset, dst, size);
+    }
+    std::vector<uint64_t> offsets;
+
+private:
+    MemorySource bytes_;
+};
+
+struct LoggedRun {
+    RunResult run;
+    std::string report_json;
+    int rewinds = 0;
+    std::vector<uint64_t> reads;
+    ErrorCode code = ErrorCode::Input;
+};
+
+LoggedRun run_logged(const std::string& param, const std::vector<uint8_t>& bin, const std::optional<std::string>& table, bool like_first_tag,
+                     std::function<bool(const Progress&)> on_progress = nullptr)
+{
+    LoggedRun out;
+    ReadLog source(bin);
+    QuantizeRequest request;
+    request.param = {"m.param", param};
+    request.bin_name = "m.bin";
+    request.bin = &source;
+    if (table) request.table = TextInput{"m.table", *table};
+    request.on_progress = std::move(on_progress);
+    request.index_like_first_tag = like_first_tag;
+    test::RecordingSink param_sink, bin_sink;
+    Result<Report> result = quantize_model(request, param_sink, bin_sink);
+    out.run.ok = result.is_ok();
+    if (out.run.ok) {
+        out.run.report = result.value();
+        out.report_json = report_to_json(result.value());
+    } else {
+        out.run.error = result.status().message();
+        out.code = result.status().code();
+    }
+    out.run.param.assign(param_sink.bytes.begin(), param_sink.bytes.end());
+    out.run.bin = bin_sink.bytes;
+    out.run.param_commits = param_sink.commits;
+    out.run.bin_commits = bin_sink.commits;
+    out.rewinds = bin_sink.rewinds;
+    out.reads = source.offsets;
+    return out;
+}
+
+// Three InnerProducts, 342 inputs each (a lookup-stored blob of 342 values
+// takes exactly the bytes of 342 fp32 values: 4 + 1024 + 344 = 4 + 1368).
+struct ThreeDense {
+    static constexpr size_t kIn = 342;
+    std::string param = model({"Input in 0 1 data", "InnerProduct ip1 1 1 data a 0=342 1=0 2=116964", "InnerProduct ip2 1 1 a b 0=1 1=0 2=342",
+                               "InnerProduct ip3 1 1 b out 0=1 1=0 2=342"});
+    std::vector<float> w1 = values(kIn * kIn, 11), w2 = values(kIn, 12), w3 = values(kIn, 13);
+    std::string table = scale_line("ip1_param_0", kIn, 10.f) + "ip1 5.0\nip2_param_0 40.0\nip2 6.0\nip3_param_0 50.0\nip3 7.0\n";
+    // ip2's weights as a lookup table: 256 values, then one index per weight.
+    std::vector<uint8_t> bin(bool ip2_as_lookup, bool fp16 = false) const
+    {
+        BinBuilder b;
+        auto tagged = [&](const std::vector<float>& w) {
+            if (fp16)
+                b.fp16(expected_fp16(w));
+            else
+                b.fp32(w);
+        };
+        tagged(w1);
+        if (ip2_as_lookup) {
+            std::vector<float> lut(256);
+            for (size_t i = 0; i < lut.size(); i++) lut[i] = float(i) / 128.f - 1.f;
+            std::vector<uint8_t> index(kIn);
+            for (size_t i = 0; i < kIn; i++) index[i] = uint8_t(i * 7);
+            b.u32(0x00010203).raw(lut).put(index.data(), index.size()).pad();
+        } else {
+            tagged(w2);
+        }
+        tagged(w3);
+        return b.bytes;
+    }
+};
+
+void expect_same_run(const LoggedRun& guessed, const LoggedRun& read)
+{
+    ASSERT_TRUE(read.run.ok) << read.run.error;
+    ASSERT_TRUE(guessed.run.ok) << guessed.run.error;
+    EXPECT_EQ(guessed.run.param, read.run.param);
+    EXPECT_EQ(guessed.run.bin, read.run.bin);
+    EXPECT_EQ(guessed.report_json, read.report_json);
+    EXPECT_EQ(guessed.run.bin_commits, 1);
+}
+
+TEST(IndexLikeFirstTag, Fp32ModelStreamsFrontToBackWithTheSameOutput)
+{
+    ThreeDense m;
+    const std::vector<uint8_t> bin = m.bin(false);
+    const LoggedRun read = run_logged(m.param, bin, m.table, false);
+    const LoggedRun guessed = run_logged(m.param, bin, m.table, true);
+    expect_same_run(guessed, read);
+    EXPECT_EQ(guessed.rewinds, 0);
+    // Every tag read first jumps ahead across the file; from the first tag
+    // alone, the reads only go forward.
+    EXPECT_FALSE(std::is_sorted(read.reads.begin(), read.reads.end()));
+    EXPECT_TRUE(std::is_sorted(guessed.reads.begin(), guessed.reads.end()));
+}
+
+TEST(IndexLikeFirstTag, Fp16ModelStreamsFrontToBackWithTheSameOutput)
+{
+    ThreeDense m;
+    const std::vector<uint8_t> bin = m.bin(false, true);
+    const LoggedRun read = run_logged(m.param, bin, m.table, false);
+    const LoggedRun guessed = run_logged(m.param, bin, m.table, true);
+    expect_same_run(guessed, read);
+    EXPECT_EQ(guessed.rewinds, 0);
+    EXPECT_TRUE(std::is_sorted(guessed.reads.begin(), guessed.reads.end()));
+}
+
+TEST(IndexLikeFirstTag, ALayerOfSeveralTaggedBlobsIsReadInFileOrder)
+{
+    // LSTM: weight_xc, bias_c and weight_hc, each tagged; each tag is
+    // checked just before its values are read, not the layer's tags first.
+    const std::string param = model({"Input in 0 1 data", "LSTM lstm 1 1 data l 0=2 1=24 3=2"});
+    BinBuilder b;
+    b.fp32(values(24, 1)).fp32(values(8, 2)).fp32(values(16, 3));
+    const std::string table = scale_line("lstm_param_0", 8, 30.f) + scale_line("lstm_param_1", 8, 60.f);
+    const LoggedRun read = run_logged(param, b.bytes, table, false);
+    const LoggedRun guessed = run_logged(param, b.bytes, table, true);
+    expect_same_run(guessed, read);
+    EXPECT_EQ(guessed.rewinds, 0);
+    EXPECT_TRUE(std::is_sorted(guessed.reads.begin(), guessed.reads.end()));
+}
+
+TEST(IndexLikeFirstTag, ATagUnlikeTheFirstStartsTheRunAgain)
+{
+    ThreeDense m;
+    const std::vector<uint8_t> bin = m.bin(true);
+    const Model model = test::must_build(m.param);
+    MemorySource source(bin.data(), bin.size());
+    // The sizes add up with every tag taken as fp32, so the guess is made...
+    const std::optional<std::vector<LayerBlobs>> guessed_index = index_bin_like_first_tag(model, source, "m.bin");
+    ASSERT_TRUE(guessed_index.has_value());
+    EXPECT_EQ((*guessed_index)[2].blobs[0].stored, StoredAs::Fp32);
+    ASSERT_TRUE(index_bin(model, source, "m.bin").is_ok());
+    EXPECT_EQ(index_bin(model, source, "m.bin").value()[2].blobs[0].stored, StoredAs::Lookup);
+    // ...and found wrong at ip2's tag: the output starts again, on the tags read.
+    const LoggedRun read = run_logged(m.param, bin, m.table, false);
+    const LoggedRun guessed = run_logged(m.param, bin, m.table, true);
+    expect_same_run(guessed, read);
+    EXPECT_EQ(guessed.rewinds, 1);
+}
+
+TEST(IndexLikeFirstTag, NoGuessWhereTheSizesDoNotAddUp)
+{
+    ThreeDense m;
+    const Model model = test::must_build(m.param);
+    // fp16 first, fp32 after: taken all as fp16 the file is too long.
+    BinBuilder b;
+    b.fp16(expected_fp16(m.w1)).fp32(m.w2).fp32(m.w3);
+    MemorySource source(b.bytes.data(), b.bytes.size());
+    EXPECT_FALSE(index_bin_like_first_tag(model, source, "m.bin").has_value());
+    const LoggedRun read = run_logged(m.param, b.bytes, m.table, false);
+    const LoggedRun guessed = run_logged(m.param, b.bytes, m.table, true);
+    expect_same_run(guessed, read);
+    EXPECT_EQ(guessed.rewinds, 0);
+}
+
+TEST(IndexLikeFirstTag, ErrorsAreThoseOfTheFile)
+{
+    ThreeDense m;
+    std::vector<uint8_t> bin = m.bin(false);
+    // A table that does not fit: the guessed run fails, and the error
+    // reported is the one of the run on the tags read.
+    const std::string bad_table = "ip1_param_0 1.0 2.0\nip1 5.0\n";
+    const LoggedRun read = run_logged(m.param, bin, bad_table, false);
+    const LoggedRun guessed = run_logged(m.param, bin, bad_table, true);
+    ASSERT_FALSE(read.run.ok);
+    EXPECT_EQ(guessed.run.error, read.run.error);
+    EXPECT_EQ(guessed.run.bin_commits + guessed.run.param_commits, 0);
+    // A truncated .bin: no guess is made, the index's own error.
+    bin.resize(bin.size() - 4);
+    const LoggedRun short_read = run_logged(m.param, bin, m.table, false);
+    const LoggedRun short_guessed = run_logged(m.param, bin, m.table, true);
+    ASSERT_FALSE(short_read.run.ok);
+    EXPECT_EQ(short_guessed.run.error, short_read.run.error);
+    EXPECT_EQ(short_guessed.rewinds, 0);
+}
+
+TEST(IndexLikeFirstTag, ACancelDoesNotStartAgain)
+{
+    ThreeDense m;
+    const LoggedRun guessed = run_logged(m.param, m.bin(true), m.table, true, [](const Progress& p) { return p.layers_done < 2; });
+    ASSERT_FALSE(guessed.run.ok);
+    EXPECT_EQ(guessed.code, ErrorCode::Cancelled);
+    EXPECT_EQ(guessed.rewinds, 0);
+    EXPECT_EQ(guessed.run.bin_commits, 0);
 }
 
 TEST(Report, CountsAndTarget)

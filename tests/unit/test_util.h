@@ -135,8 +135,15 @@ public:
         commits++;
         return Status::ok();
     }
+    Status rewind() override
+    {
+        rewinds++;
+        bytes.clear();
+        return Status::ok();
+    }
     std::vector<uint8_t> bytes;
     int commits = 0;
+    int rewinds = 0;
 };
 
 struct RunResult {
