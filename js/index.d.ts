@@ -205,6 +205,8 @@ export interface LlmOptions {
 export interface LlmTableOptions extends LlmOptions {
   /** Streams the table out instead of returning it. */
   writeTable?: (chunk: Uint8Array) => void;
+  /** With writeTable: throws away what it was given (see QuantizeOptions.rewindBin). */
+  rewindTable?: () => void;
 }
 
 /** ncnnllm2table: one row of block scales per qualifying weight. */
@@ -227,6 +229,13 @@ export interface LlmQuantizeOptions extends LlmOptions {
   makeTable?: boolean;
   /** Like makeTable, the table streamed here instead (chunk valid only during the call). */
   writeTable?: (chunk: Uint8Array) => void;
+  /**
+   * With writeBin / writeTable, where `bin` is a Blob read in a worker: throw away what each was
+   * given (see QuantizeOptions.rewindBin); the .bin is indexed from its first tag only where every
+   * output streamed out can be rewound.
+   */
+  rewindBin?: () => void;
+  rewindTable?: () => void;
 }
 
 /** ncnnllm2int: the weight-only quantized model, byte for byte as the reference (and with makeTable, the table too). */

@@ -60,6 +60,21 @@ function finish(r, g) {
 }
 
 
+// An output's rewind for the core (null where there is none): where far
+// reads of the .bin are slow (a Blob in a worker), the output gathered here
+// (`clear`) or the caller's `rewind` for its `write`.
+function rewinder(g, source, write, rewind, clear) {
+  if (source.farReadsSlow !== true) return null;
+  if (write && typeof rewind !== 'function') return null;
+  return g.wrap(
+    () => {
+      (write ? rewind : clear)();
+      return undefined;
+    },
+    (e) => `cannot start the output again: ${e?.message ?? e}`,
+  );
+}
+
 async function call(fn, args) {
   const M = await getModule();
   try {
@@ -77,7 +92,7 @@ async function call(fn, args) {
 export async function llmTable(options) {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`llmTable() takes an object {param, bin, method, bits, block, ...}, not ${describe(options)}`);
-  const { param, bin, onProgress, measureError = true, writeTable } = options;
+  const { param, bin, onProgress, measureError = true, writeTable, rewindTable } = options;
   if (param === undefined || param === null) throw new TypeError('param is required: the .param text');
   if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights');
   const opts = checkOptions(options);
@@ -100,10 +115,14 @@ export async function llmTable(options) {
     (e) => `cannot write the table: ${e?.message ?? e}`,
   );
   const read = g.wrap((offset, dst) => source.read(offset, dst), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
+  const rewind = rewinder(g, source, writeTable, rewindTable, () => {
+    chunks.length = 0;
+    total = 0;
+  });
   let r;
   try {
-    await listIndexReads(paramBytes, source, resolved);
-    r = await call('llmTable', [paramBytes, source.size, read, { ...opts, measureError }, write, progressCallback(g, progress), resolved]);
+    if (!rewind) await listIndexReads(paramBytes, source, resolved);
+    r = await call('llmTable', [paramBytes, source.size, read, { ...opts, measureError }, write, progressCallback(g, progress), resolved, rewind]);
   } finally {
     if (source !== bin) source.close?.(); // a source made here (a Blob's reader) is ours to close
   }
@@ -138,7 +157,7 @@ async function tableInput(table) {
 export async function llmQuantize(options) {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`llmQuantize() takes an object {param, bin, table?, method?, bits?, block?, ...}, not ${describe(options)}`);
-  const { param, bin, table, onProgress, measureError = true, readFile, writeBin, writeTable } = options;
+  const { param, bin, table, onProgress, measureError = true, readFile, writeBin, writeTable, rewindBin, rewindTable } = options;
   if (param === undefined || param === null) throw new TypeError('param is required: the .param text');
   if (bin === undefined || bin === null) throw new TypeError('bin is required: the .bin weights');
   if (readFile !== undefined && typeof readFile !== 'function') throw new TypeError(`readFile must be a function, not ${describe(readFile)}`);
@@ -205,10 +224,22 @@ export async function llmQuantize(options) {
         }
       }
     : null;
+  const rewindOut = rewinder(g, source, writeBin, rewindBin, () => {
+    chunks.length = 0;
+    total = 0;
+  });
+  const rewindTableOut = makeTable
+    ? rewinder(g, source, writeTable, rewindTable, () => {
+        tableChunks.length = 0;
+        tableTotal = 0;
+      })
+    : null;
+  // The core guesses the index only where every output it streams can start again.
+  const rewinds = rewindOut && (!makeTable || rewindTableOut) ? [rewindOut, rewindTableOut] : [null, null];
   let r;
   try {
-    await listIndexReads(paramBytes, source, resolved);
-    r = await call('llmQuantize', [paramBytes, source.size, read, tableArg, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files, writeTableChunk]);
+    if (!rewinds[0]) await listIndexReads(paramBytes, source, resolved);
+    r = await call('llmQuantize', [paramBytes, source.size, read, tableArg, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files, writeTableChunk, ...rewinds]);
   } finally {
     if (source !== bin) source.close?.();
     if (tableArg !== null && !asUint8Array(tableArg) && tableIn !== table) tableIn.close?.(); // a reader made here

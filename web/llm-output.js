@@ -2,7 +2,8 @@
 // .llm.table), written on the core's thread through save_target.js: on two
 // cores that was faster, and held less memory, than handing them to a
 // worker of their own.
-// openRunOutputs() -> {writeBin(chunk), writeTable(chunk), finish() ->
+// openRunOutputs() -> {writeBin(chunk), writeTable(chunk), rewindBin(),
+// rewindTable() (what was written is thrown away), finish() ->
 // {bin: {file, savedTo, stored}, table: File|Blob|null}, discard()}.
 import { openOutput, openSideOutput } from './save_target.js';
 
@@ -22,6 +23,8 @@ export async function openRunOutputs(output, withTable) {
   return {
     writeBin: bin.write,
     writeTable: table ? table.write : () => {},
+    rewindBin: bin.rewind,
+    rewindTable: table ? table.rewind : () => {},
     async finish() {
       const saved = await bin.finish();
       return { bin: saved, table: table ? (await table.finish()).file : null };

@@ -19,6 +19,7 @@
 //        cancel: Int32Array over a SharedArrayBuffer (1 = stop) | null }
 // out: { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
 //      { type: 'done', param: Blob, bin: File|Blob|null, savedTo, stored, table: File|Blob, report, timings, workerRuns }
+//        (timings.rewinds: how often the outputs started again, see QuantizeOptions.rewindBin)
 //      { type: 'error', message, cancelled, workerRuns }
 // (workerRuns: how many runs this worker has taken, this one included.)
 import { llmQuantize, preload } from '../js/index.js';
@@ -64,6 +65,7 @@ function timeline(source, start) {
         }
       },
       prefetch: lookAhead && source.prefetch ? (offsets, bytes) => source.prefetch(offsets, bytes) : undefined,
+      farReadsSlow: source.farReadsSlow,
       close: () => source.close?.(),
     },
     write: (fn) => timed('write', fn),
@@ -114,14 +116,20 @@ self.onmessage = async (event) => {
     bin = canReadBlobSync() ? await blobSource(msg.bin) : msg.bin;
     const t1 = performance.now();
     const tl = timeline(bin, t1);
+    let rewinds = 0; // the outputs started again: the .bin's tags were not all like its first
+    const rewind = (fn) => () => {
+      rewinds++;
+      fn();
+    };
     let r;
     try {
       r = await llmQuantize({
         param,
         bin: tl.source,
         ...options,
-        ...(makeTable ? { writeTable: tl.write(outputs.writeTable) } : { table: msg.table }),
+        ...(makeTable ? { writeTable: tl.write(outputs.writeTable), rewindTable: outputs.rewindTable } : { table: msg.table }),
         writeBin: tl.write(outputs.writeBin),
+        rewindBin: rewind(outputs.rewindBin),
         onProgress: progress(cancel, tl),
       });
     } finally {
@@ -142,7 +150,7 @@ self.onmessage = async (event) => {
       table,
       report: r.report,
       workerRuns,
-      timings: { startMs: t1 - t0, coreMs: t2 - t1, readWaitMs: bin.waitedMs?.() ?? 0, finishMs: performance.now() - t2, windows: tl.windows },
+      timings: { startMs: t1 - t0, coreMs: t2 - t1, readWaitMs: bin.waitedMs?.() ?? 0, finishMs: performance.now() - t2, windows: tl.windows, rewinds },
     });
   } catch (err) {
     await outputs?.discard().catch(() => {});

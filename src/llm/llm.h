@@ -54,6 +54,10 @@ struct LlmTableRequest {
     LlmOptions options;
     bool measure_error = false;                       // also quantize to report each layer's SQNR
     std::function<bool(const Progress&)> on_progress; // false cancels
+    // As QuantizeRequest's: the .bin indexed from its first tag, and a
+    // failed run on that index run again on every tag read, table_out
+    // rewound (it must rewind).
+    bool index_like_first_tag = false;
 };
 
 // ncnnllm2table: one row per qualifying weight, in graph order.
@@ -74,6 +78,8 @@ struct LlmQuantizeRequest {
     std::function<Result<std::string>(const std::string& path)> read_file;
     bool measure_error = false;                       // SQNR per layer in the report (costs a little time)
     std::function<bool(const Progress&)> on_progress; // false cancels
+    // As LlmTableRequest's; the sinks of the .bin and the table rewind.
+    bool index_like_first_tag = false;
 };
 
 // ncnnllm2int: the weight-only quantized .param and .bin, committed only

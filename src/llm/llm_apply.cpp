@@ -5,6 +5,7 @@
 // as the reference's writer stores them. In the direct form the block scales
 // chosen for each window of rows can also go to a table as they are made
 // (ncnnllm2table and ncnnllm2int in one read of the .bin).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -156,7 +157,10 @@ Result<LlmPlan> make_plan(const StreamContext& c, LlmTable* table)
 }
 
 // Both entries: with table_sink (direct form only) the table is written too.
-Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* table_sink, ByteSink& param_out, ByteSink& bin_out)
+// `like_first_tag`: the .bin indexed from its first tag where it can be
+// (`index_guessed` then says so).
+Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, bool like_first_tag, bool& index_guessed, ByteSink* table_sink, ByteSink& param_out,
+                                  ByteSink& bin_out)
 {
     const LlmOptions& opt = request.options;
     LlmMethod method = LlmMethod::MinMax;
@@ -179,7 +183,8 @@ Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* t
     if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
 
     Diagnostics diagnostics;
-    ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics));
+    ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics, like_first_tag));
+    index_guessed = lm.index_guessed;
     CountingSink out(bin_out);
     TableWriter table_writer;
     table_writer.sink = table_sink;
@@ -253,8 +258,10 @@ Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* t
         }
         const uint64_t before = out.total();
         ASSIGN_OR_RETURN(std::vector<PlannedBlob> out_blobs, present_blobs(layer, out_params.back(), model.file.file_name));
+        std::vector<std::string> read; // this layer's blobs read from the .bin
         for (const PlannedBlob& pb : out_blobs) {
             if (LlmWeightPlan* wp = quantized_weight(pb.spec->name)) {
+                if (wp->qweight.empty()) read.push_back(pb.spec->name);
                 RETURN_IF_ERROR(stream_weight(context, layer, lp, *wp, prefetch, packed, errors));
                 lr.bytes_in += lm.index[li].find(pb.spec->name)->count * 4;
                 // Its scales (and awq input scales) are blobs of their own, written after the weights.
@@ -268,10 +275,13 @@ Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* t
                 const BlobLocation* loc = lm.index[li].find(pb.spec->name);
                 if (!loc) return Status::failure(request.bin_name + ": " + layer.label() + ": no data for weight blob " + pb.spec->name);
                 RETURN_IF_ERROR(load_blob(*request.bin, request.bin_name, *loc, loaded));
+                read.push_back(pb.spec->name);
                 data = &loaded;
             }
             RETURN_IF_ERROR(writer.write(*data, pb.tagged).status());
         }
+        RETURN_IF_ERROR(check_unread_tags(*request.bin, request.bin_name, lm.index[li],
+                                          [&read](const std::string& blob) { return std::find(read.begin(), read.end(), blob) != read.end(); }));
         if (errors.signal > 0) {
             lr.has_sqnr = true;
             lr.sqnr_db = errors.noise > 0 ? 10.0 * std::log10(errors.signal / errors.noise) : 999.0;
@@ -301,18 +311,33 @@ Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* t
     return report;
 }
 
+// quantize_stream, on the index from the first tag where the request asks
+// for it and that index can be laid out; a failure there (a tag unlike the
+// first among them) rewinds the outputs and runs again on every tag read.
+Result<LlmReport> quantize_stream_retrying(const LlmQuantizeRequest& request, ByteSink* table_sink, ByteSink& param_out, ByteSink& bin_out)
+{
+    bool guessed = false;
+    if (request.index_like_first_tag) {
+        Result<LlmReport> run = quantize_stream(request, true, guessed, table_sink, param_out, bin_out);
+        if (run.is_ok() || !guessed || run.status().code() == ErrorCode::Cancelled) return run;
+        RETURN_IF_ERROR(bin_out.rewind());
+        if (table_sink) RETURN_IF_ERROR(table_sink->rewind());
+    }
+    return quantize_stream(request, false, guessed, table_sink, param_out, bin_out);
+}
+
 } // namespace
 
 Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& param_out, ByteSink& bin_out)
 {
-    return quantize_stream(request, nullptr, param_out, bin_out);
+    return quantize_stream_retrying(request, nullptr, param_out, bin_out);
 }
 
 Result<LlmReport> llm_table_and_quantize(const LlmQuantizeRequest& request, ByteSink& table_out, ByteSink& param_out, ByteSink& bin_out)
 {
     if (request.table || request.table_source)
         return Status::failure("a table is made from method, bits and block, not from another table: drop the table, or quantize with it alone");
-    return quantize_stream(request, &table_out, param_out, bin_out);
+    return quantize_stream_retrying(request, &table_out, param_out, bin_out);
 }
 
 } // namespace ncnn_int8

@@ -56,10 +56,13 @@ Result<LlmPlan> plan_llm_from_table(const Model& model, const std::vector<LayerB
 namespace ncnn_int8 {
 
 // The model and its .bin index, checked like ncnn's load_param/load_model.
+// With `like_first_tag` the index is laid out from the first tag where it
+// can be (index_bin_like_first_tag; index_guessed then says so).
 struct LlmModel {
     Model model;
     std::vector<LayerBlobs> index;
+    bool index_guessed = false;
 };
-Result<LlmModel> load_llm_model(const TextInput& param, ByteSource* bin, const std::string& bin_name, Diagnostics& diagnostics);
+Result<LlmModel> load_llm_model(const TextInput& param, ByteSource* bin, const std::string& bin_name, Diagnostics& diagnostics, bool like_first_tag);
 
 } // namespace ncnn_int8

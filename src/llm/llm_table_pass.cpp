@@ -1,6 +1,7 @@
 // ncnnllm2table: index the .bin, then read each qualifying weight once, a
 // window of rows at a time, choose their block scales and stream them to
 // the table.
+#include <algorithm>
 #include <cmath>
 
 #include "core/format.h"
@@ -19,18 +20,10 @@ double sqnr_db(double signal, double noise)
     return noise > 0 ? 10.0 * std::log10(signal / noise) : 999.0;
 }
 
-} // namespace
-
-Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table_out)
+// The pass over the weights, on `lm`'s index.
+Result<LlmReport> table_pass(const LlmTableRequest& request, LlmMethod method, const LlmModel& lm, ByteSink& table_out)
 {
     const LlmOptions& opt = request.options;
-    ASSIGN_OR_RETURN(LlmMethod method, parse_llm_method(opt.method, true));
-    if (llm_quantize_term(opt.bits, opt.block, false) == 0)
-        return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
-    if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
-
-    Diagnostics diagnostics;
-    ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics));
     const Model& model = lm.model;
 
     LlmReport report;
@@ -59,6 +52,19 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
         const LlmKind kind = llm_kind(layer);
         progress.layers_done = li + 1;
         progress.bytes_done += lm.index[li].bytes;
+        // The blobs this pass reads are the supported layers' weights; the
+        // tags of the others are checked before and after those.
+        const bool streamed = kind != LlmKind::None && llm_supported(layer, lm.index[li]);
+        const auto is_read = [&](const std::string& blob) {
+            if (streamed)
+                for (const LlmWeight& w : llm_weights(layer))
+                    if (w.blob == blob) return true;
+            return false;
+        };
+        uint64_t first_read = UINT64_MAX;
+        for (const BlobLocation& b : lm.index[li].blobs)
+            if (is_read(b.spec->name)) first_read = std::min(first_read, b.offset);
+        RETURN_IF_ERROR(check_unread_tags(*request.bin, request.bin_name, lm.index[li], is_read, 0, first_read));
         if (kind == LlmKind::None) continue;
         LlmLayerReport lr;
         lr.type = layer.decl->type;
@@ -105,6 +111,7 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
             report.log.push_back("write_llm_table " + w.key);
             report.table_rows++;
         }
+        RETURN_IF_ERROR(check_unread_tags(*request.bin, request.bin_name, lm.index[li], is_read, first_read));
         if (request.measure_error) {
             lr.has_sqnr = true;
             lr.sqnr_db = sqnr_db(signal, noise);
@@ -115,6 +122,29 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
     report.log.push_back(format("ncnn llm quant table created %d rows", report.table_rows));
     RETURN_IF_ERROR(table_out.commit());
     return report;
+}
+
+} // namespace
+
+Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table_out)
+{
+    const LlmOptions& opt = request.options;
+    ASSIGN_OR_RETURN(LlmMethod method, parse_llm_method(opt.method, true));
+    if (llm_quantize_term(opt.bits, opt.block, false) == 0)
+        return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
+    if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
+
+    Diagnostics diagnostics;
+    ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics, request.index_like_first_tag));
+    if (lm.index_guessed) {
+        Result<LlmReport> run = table_pass(request, method, lm, table_out);
+        if (run.is_ok() || run.status().code() == ErrorCode::Cancelled) return run;
+        // What the file says: its tags were not all like the first, or the failure comes again.
+        RETURN_IF_ERROR(table_out.rewind());
+        ASSIGN_OR_RETURN(lm.index, index_bin(lm.model, *request.bin, request.bin_name));
+        lm.index_guessed = false;
+    }
+    return table_pass(request, method, lm, table_out);
 }
 
 } // namespace ncnn_int8

@@ -23,6 +23,7 @@ void append_weight_pieces(const BlobLocation& where, int n, int k, size_t window
 Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, WeightBuffer& out, BlobData& scratch)
 {
     if (where.stored == StoredAs::Fp32 || where.stored == StoredAs::Raw) {
+        RETURN_IF_ERROR(check_assumed_tag(bin, bin_name, where));
         const uint64_t offset = where.offset + (where.stored == StoredAs::Raw ? 0 : 4);
         const size_t bytes = size_t(where.count) * 4;
         float* dst = out.reserve(size_t(where.count));
@@ -37,10 +38,19 @@ Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLoca
     return Status::ok();
 }
 
+Status check_unread_tags(ByteSource& bin, const std::string& bin_name, const LayerBlobs& blobs, const std::function<bool(const std::string&)>& is_read,
+                         uint64_t from, uint64_t to)
+{
+    for (const BlobLocation& b : blobs.blobs)
+        if (b.tag_assumed && b.offset >= from && b.offset < to && !is_read(b.spec->name)) RETURN_IF_ERROR(check_assumed_tag(bin, bin_name, b));
+    return Status::ok();
+}
+
 Status read_piece(ByteSource& bin, const std::string& bin_name, const WeightPiece& piece, WeightBuffer& out, BlobData& scratch)
 {
     if (piece.whole) return read_weights(bin, bin_name, *piece.where, out, scratch);
     const BlobLocation& where = *piece.where;
+    if (piece.row_begin == 0) RETURN_IF_ERROR(check_assumed_tag(bin, bin_name, where));
     const size_t row_floats = size_t(piece.k);
     const uint64_t offset = where.offset + (where.stored == StoredAs::Raw ? 0 : 4) + uint64_t(piece.row_begin) * row_floats * 4;
     const size_t count = size_t(piece.row_end - piece.row_begin) * row_floats;

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -53,6 +55,14 @@ void append_weight_pieces(const BlobLocation& where, int n, int k, size_t window
 // fp32-stored blobs are read straight into `out`; fp16 / lookup-table ones
 // go through load_blob (into `scratch`) and are copied.
 Status read_weights(ByteSource& bin, const std::string& bin_name, const BlobLocation& where, WeightBuffer& out, BlobData& scratch);
+
+// Where the index was laid out from the first tag: checks the tags of the
+// blobs of `blobs` at offsets in [from, to) that a pass does not read
+// (`is_read(name)` false); a blob that is read checks its own
+// (read_weights, read_piece, load_blob). A pass calls it as it passes them,
+// so the reads go forward.
+Status check_unread_tags(ByteSource& bin, const std::string& bin_name, const LayerBlobs& blobs, const std::function<bool(const std::string&)>& is_read,
+                         uint64_t from = 0, uint64_t to = UINT64_MAX);
 
 // Reads one piece into `out`.
 Status read_piece(ByteSource& bin, const std::string& bin_name, const WeightPiece& piece, WeightBuffer& out, BlobData& scratch);

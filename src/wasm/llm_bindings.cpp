@@ -1,10 +1,14 @@
 // Embind functions around the weight-only LLM quantization (src/llm/llm.h):
 //
 //   llmTable(param: Uint8Array, binSize: number, readBin, options, writeTable,
-//            progress, names) -> {report: string (JSON), error: string | null}
+//            progress, names, rewindTable) -> {report: string (JSON), error: string | null}
 //   llmQuantize(param, binSize, readBin, table, options, writeBin, progress,
-//               names, readFile, writeTable)
+//               names, readFile, writeTable, rewindBin, rewindTable)
 //     -> {param: Uint8Array, report: string (JSON), error: string | null}
+//
+// rewindBin / rewindTable: null, or functions that throw away what
+// writeBin / writeTable were given; with one for every output written, the
+// .bin is indexed from its first tag (see bindings.cpp's quantize).
 //
 // writeTable: null, or (direct form, table null) a function: the table is
 // made in the same read of the .bin (llm_table_and_quantize) and streamed to
@@ -62,7 +66,7 @@ std::function<bool(const Progress&)> progress_of(const val& progress)
 
 bool valid_size(double size) { return size >= 0 && size <= 9007199254740991.0 && size == double(uint64_t(size)); }
 
-val llm_table(val param, double bin_size, val read_bin, val options, val write_table, val progress, val names)
+val llm_table(val param, double bin_size, val read_bin, val options, val write_table, val progress, val names, val rewind_table)
 {
     return guarded([&]() -> val {
         const std::string param_name = string_field(names, "param", "model.param");
@@ -71,7 +75,7 @@ val llm_table(val param, double bin_size, val read_bin, val options, val write_t
         if (!valid_size(bin_size)) return error_object(bin_name + ": invalid size");
         const std::string param_text = bytes_of(param);
         JsSource source(uint64_t(bin_size), read_bin, bin_name);
-        JsSink table_sink(write_table, val::null());
+        JsSink table_sink(write_table, rewind_table);
         LlmTableRequest request;
         request.param = {param_name, param_text};
         request.bin_name = bin_name;
@@ -79,6 +83,7 @@ val llm_table(val param, double bin_size, val read_bin, val options, val write_t
         request.options = options_of(options);
         request.measure_error = measure_error_of(options);
         request.on_progress = progress_of(progress);
+        request.index_like_first_tag = table_sink.can_rewind();
         Result<LlmReport> r = make_llm_table(request, table_sink);
         if (!r.is_ok()) return error_object(r.status().message(), r.status().code());
         val o = val::object();
@@ -90,7 +95,7 @@ val llm_table(val param, double bin_size, val read_bin, val options, val write_t
 }
 
 val llm_quantize_js(val param, double bin_size, val read_bin, val table, val options, val write_bin, val progress, val names, val read_file,
-                    val write_table)
+                    val write_table, val rewind_bin, val rewind_table)
 {
     return guarded([&]() -> val {
         const std::string param_name = string_field(names, "param", "model.param");
@@ -116,10 +121,10 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
         const bool make_table = write_table.typeOf().as<std::string>() == "function";
         if (make_table && has_table) return error_object("a table is made from method, bits and block, not from another table: drop the table, or quantize with it alone");
         JsSource source(uint64_t(bin_size), read_bin, bin_name);
-        JsSink bin_sink(write_bin, val::null());
+        JsSink bin_sink(write_bin, rewind_bin);
         MemorySink param_sink;
         std::optional<JsSink> table_sink;
-        if (make_table) table_sink.emplace(write_table, val::null());
+        if (make_table) table_sink.emplace(write_table, rewind_table);
         LlmQuantizeRequest request;
         request.param = {param_name, param_text};
         request.bin_name = bin_name;
@@ -133,6 +138,7 @@ val llm_quantize_js(val param, double bin_size, val read_bin, val table, val opt
         request.options = options_of(options);
         request.measure_error = measure_error_of(options);
         request.on_progress = progress_of(progress);
+        request.index_like_first_tag = bin_sink.can_rewind() && (!table_sink || table_sink->can_rewind());
         request.read_file = [&read_file](const std::string& path) -> Result<std::string> {
             if (read_file.typeOf().as<std::string>() != "function") return Status::failure(path + ": no file access here");
             val r = read_file(path);

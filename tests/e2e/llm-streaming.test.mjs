@@ -72,6 +72,7 @@ test('LLM section, streamed: table and .bin written to private storage, download
   assert.ok(table.bytes.equals(fixture.expected.table), '.llm.table differs');
   assert.ok(bin.bytes.equals(fixture.expected.bin), '.bin differs');
   assert.ok(param.bytes.equals(fixture.expected.param), '.param differs');
+  assert.equal(JSON.parse(await page.getAttribute('#llm-results', 'data-timings')).rewinds, 0, 'indexed from its first tag, never started again');
   const first = await storedNames(page);
   assert.equal(first.length, 2, `stored: ${first.join(', ')}`);
   assert.equal(first.filter((n) => n.endsWith('.bin')).length, 1);
@@ -109,4 +110,31 @@ test('LLM section without private storage: in memory, with the size it takes sai
   assert.ok((await download(page, '#llm-download-bin')).bytes.equals(fixture.expected.bin), '.bin differs');
   assert.ok((await download(page, '#llm-download-table')).bytes.equals(fixture.expected.table), '.llm.table differs');
   await context.close();
+});
+
+test('LLM section: a .bin stored unlike its first tag starts again on the tags read; downloads byte-identical', async () => {
+  // The generated decoder starts with the first RMSNorm's gamma (128 raw
+  // floats), then q_proj's weight (tag + 128 x 128 floats), then q_proj's
+  // bias, whose fp32 tag becomes fp32-scaled here (0x0002C056): the same
+  // size, so the page's index from the first tag adds up, and the page
+  // meets the other tag when it reads the bias.
+  const at = 128 * 4 + 4 + 128 * 128 * 4;
+  const bin = fs.readFileSync(fixture.bin);
+  assert.equal(bin.readUInt32LE(128 * 4), 0, 'q_proj weight tag');
+  assert.equal(bin.readUInt32LE(at), 0, 'q_proj bias tag');
+  bin.writeUInt32LE(0x0002c056, at);
+  const dir = tmpDir('ncnn-int8-llm-mixed-');
+  fs.copyFileSync(fixture.param, path.join(dir, 'model.param'));
+  fs.writeFileSync(path.join(dir, 'model.bin'), bin);
+  const { llmQuantize } = await import('../../js/index.js');
+  const expected = await llmQuantize({ param: fs.readFileSync(fixture.param), bin, ...options, makeTable: true });
+
+  const { page, context } = await session.openPage();
+  await runLlm(page, [path.join(dir, 'model.param'), path.join(dir, 'model.bin')]);
+  assert.equal(JSON.parse(await page.getAttribute('#llm-results', 'data-timings')).rewinds, 1, 'started again once');
+  assert.ok((await download(page, '#llm-download-bin')).bytes.equals(Buffer.from(expected.bin)), '.bin differs');
+  assert.equal((await download(page, '#llm-download-table')).bytes.toString(), expected.table, '.llm.table differs');
+  assert.ok((await download(page, '#llm-download-param')).bytes.equals(Buffer.from(expected.paramBytes)), '.param differs');
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -3,6 +3,7 @@
 // decoder that need nothing outside the project.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "llm/llm_layers.h"
+#include "llm/llm_plan.h"
 #include "llm/llm_table.h"
 #include "llm_test_util.h"
 #include "model_generator.h"
@@ -267,6 +269,124 @@ TEST(LlmLayers, QuantizeTermCodes)
 }
 
 // --- generated decoder round trips -----------------------------------------
+
+// --- the .bin indexed from its first tag (index_like_first_tag) -----------------
+
+enum class LlmOp { Table,
+                   Quantize,
+                   OnePass };
+
+struct LoggedLlmRun {
+    test::LlmRun run;
+    int rewinds = 0;
+    std::vector<uint64_t> reads;
+};
+
+LoggedLlmRun run_llm(LlmOp op, const std::vector<uint8_t>& bin, bool like_first_tag)
+{
+    LoggedLlmRun out;
+    test::ReadLog source(bin);
+    test::RecordingSink table_out, param_out, bin_out;
+    const LlmOptions o = llm_options("minmax", 4, 64);
+    Result<LlmReport> r = Status::failure("not run");
+    if (op == LlmOp::Table) {
+        LlmTableRequest request;
+        request.param = {"in.param", decoder().param};
+        request.bin_name = "in.bin";
+        request.bin = &source;
+        request.options = o;
+        request.index_like_first_tag = like_first_tag;
+        r = make_llm_table(request, table_out);
+    } else {
+        LlmQuantizeRequest request;
+        request.param = {"in.param", decoder().param};
+        request.bin_name = "in.bin";
+        request.bin = &source;
+        request.options = o;
+        request.index_like_first_tag = like_first_tag;
+        r = op == LlmOp::Quantize ? llm_quantize(request, param_out, bin_out) : llm_table_and_quantize(request, table_out, param_out, bin_out);
+    }
+    out.run.ok = r.is_ok();
+    if (out.run.ok)
+        out.run.report = r.value();
+    else
+        out.run.error = r.status().message();
+    out.run.text.assign(param_out.bytes.begin(), param_out.bytes.end());
+    out.run.table.assign(table_out.bytes.begin(), table_out.bytes.end());
+    out.run.bin = bin_out.bytes;
+    out.run.commits = table_out.commits + param_out.commits + bin_out.commits;
+    out.rewinds = table_out.rewinds + bin_out.rewinds;
+    out.reads = source.offsets;
+    return out;
+}
+
+void expect_same_llm_run(const LoggedLlmRun& guessed, const LoggedLlmRun& read)
+{
+    ASSERT_TRUE(read.run.ok) << read.run.error;
+    ASSERT_TRUE(guessed.run.ok) << guessed.run.error;
+    EXPECT_EQ(guessed.run.text, read.run.text);
+    EXPECT_EQ(guessed.run.table, read.run.table);
+    EXPECT_TRUE(guessed.run.bin == read.run.bin);
+    EXPECT_EQ(llm_report_to_json(guessed.run.report), llm_report_to_json(read.run.report));
+}
+
+const char* op_name(LlmOp op) { return op == LlmOp::Table ? "table" : op == LlmOp::Quantize ? "quantize"
+                                                                                            : "one pass"; }
+
+TEST(LlmIndexLikeFirstTag, SameOutputsWithReadsOnlyGoingForward)
+{
+    for (LlmOp op : {LlmOp::Table, LlmOp::Quantize, LlmOp::OnePass}) {
+        SCOPED_TRACE(op_name(op));
+        const LoggedLlmRun read = run_llm(op, decoder().bin, false);
+        const LoggedLlmRun guessed = run_llm(op, decoder().bin, true);
+        expect_same_llm_run(guessed, read);
+        EXPECT_EQ(guessed.rewinds, 0);
+        // Every tag read first jumps across the file; after the first tag
+        // (the index's one read) the reads only go forward.
+        EXPECT_FALSE(std::is_sorted(read.reads.begin() + 1, read.reads.end()));
+        ASSERT_FALSE(guessed.reads.empty());
+        EXPECT_TRUE(std::is_sorted(guessed.reads.begin() + 1, guessed.reads.end()));
+    }
+}
+
+TEST(LlmIndexLikeFirstTag, ATagUnlikeTheFirstStartsAgainOnTheTagsRead)
+{
+    // One blob's tag turned into fp32-scaled (0x0002C056): the same bytes
+    // as fp32, so the index from the first tag adds up, but a blob the
+    // tools do not take as plain fp32. Once a Gemm's weight, which every
+    // pass reads, once a Gemm's bias, which the table pass passes over.
+    Diagnostics d;
+    Result<ParamFile> file = read_param_text(decoder().param, "in.param");
+    ASSERT_TRUE(file.is_ok());
+    Result<Model> model = build_model(std::move(file).value(), d);
+    ASSERT_TRUE(model.is_ok());
+    MemorySource plain(decoder().bin.data(), decoder().bin.size());
+    Result<std::vector<LayerBlobs>> index = index_bin(model.value(), plain, "in.bin");
+    ASSERT_TRUE(index.is_ok());
+    std::vector<uint64_t> weight_tags, bias_tags;
+    for (size_t li = 0; li < index.value().size(); li++)
+        for (const BlobLocation& b : index.value()[li].blobs)
+            if (b.stored == StoredAs::Fp32 && model.value().layers[li].decl->type == "Gemm") (b.spec->name == "B_data" ? weight_tags : bias_tags).push_back(b.offset);
+    ASSERT_GT(weight_tags.size(), 2u);
+    ASSERT_GT(bias_tags.size(), 2u);
+    for (uint64_t at : {weight_tags[weight_tags.size() / 2], bias_tags[bias_tags.size() / 2]}) {
+        std::vector<uint8_t> bin = decoder().bin;
+        const uint32_t scaled = kTagFp32Scaled;
+        std::memcpy(bin.data() + at, &scaled, 4);
+        for (LlmOp op : {LlmOp::Table, LlmOp::Quantize, LlmOp::OnePass}) {
+            SCOPED_TRACE(std::string(op_name(op)) + ", tag at " + std::to_string(at));
+            const LoggedLlmRun read = run_llm(op, bin, false);
+            const LoggedLlmRun guessed = run_llm(op, bin, true);
+            if (!read.run.ok) {
+                EXPECT_EQ(guessed.run.error, read.run.error);
+                EXPECT_EQ(guessed.run.commits, 0);
+                continue;
+            }
+            expect_same_llm_run(guessed, read);
+            EXPECT_GE(guessed.rewinds, 1);
+        }
+    }
+}
 
 TEST(LlmGenerated, TableThenApplyEqualsDirectForm)
 {

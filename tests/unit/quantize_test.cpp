@@ -778,22 +778,6 @@ TEST(Errors, MissingBinSource)
 
 // --- the .bin indexed from its first tag (QuantizeRequest::index_like_first_tag) ---
 
-// A source that logs where each read starts.
-class ReadLog final : public ByteSource {
-public:
-    explicit ReadLog(const std::vector<uint8_t>& bin) : bytes_(bin.data(), bin.size()) {}
-    uint64_t size() const override { return bytes_.size(); }
-    Result<size_t> read_at(uint64_t offset, void* dst, size_t size) override
-    {
-        offsets.push_back(offset);
-        return bytes_.read_at(offset, dst, size);
-    }
-    std::vector<uint64_t> offsets;
-
-private:
-    MemorySource bytes_;
-};
-
 struct LoggedRun {
     RunResult run;
     std::string report_json;
@@ -806,7 +790,7 @@ LoggedRun run_logged(const std::string& param, const std::vector<uint8_t>& bin, 
                      std::function<bool(const Progress&)> on_progress = nullptr)
 {
     LoggedRun out;
-    ReadLog source(bin);
+    test::ReadLog source(bin);
     QuantizeRequest request;
     request.param = {"m.param", param};
     request.bin_name = "m.bin";

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -144,6 +145,24 @@ public:
     std::vector<uint8_t> bytes;
     int commits = 0;
     int rewinds = 0;
+};
+
+// A source over `bin` that logs where each read starts.
+class ReadLog final : public ByteSource {
+public:
+    explicit ReadLog(const std::vector<uint8_t>& bin) : bytes_(bin.data(), bin.size()) {}
+    uint64_t size() const override { return bytes_.size(); }
+    Result<size_t> read_at(uint64_t offset, void* dst, size_t size) override
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        offsets.push_back(offset);
+        return bytes_.read_at(offset, dst, size);
+    }
+    std::vector<uint64_t> offsets;
+
+private:
+    std::mutex mutex_;
+    MemorySource bytes_;
 };
 
 struct RunResult {
