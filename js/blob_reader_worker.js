@@ -9,8 +9,6 @@
 // in:  { type: 'read', blob, shared, offset, gen, slots, slotBytes }: stream
 //      `blob` from `offset` into the ring of `shared`; a later message (or a
 //      new `gen` in the ring's header) stops the previous stream.
-//      { type: 'lookups', blob, shared, offsets, bytes, gen, slots, lanes }:
-//      fetch the listed small reads ahead into the look-up cache `shared`.
 // out: 'ready' once, at start (the reader must run before the other side
 //      blocks: a worker's nested worker starts through its parent's event
 //      loop).
@@ -20,7 +18,7 @@
 
 // The ring's layout: blob_ring_layout.js.
 import { GEN, READ_US, FULL_US, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
-import { LOOKUP_GEN, LOOKUP_HEADER_WORDS, LOOKUP_SLOT_WORDS, LOOKUP_INDEX, nothingReadError } from './blob_ring_layout.js';
+import { nothingReadError } from './blob_ring_layout.js';
 
 let scratch = new ArrayBuffer(0); // the reused BYOB buffer
 
@@ -139,45 +137,7 @@ async function stream({ blob, shared, offset, gen, slots, slotBytes }) {
   }
 }
 
-// The listed look-ups, `lanes` reads in flight at a time (each read of a
-// Blob waits mostly on the browser's file thread, so several overlap), each
-// into slot (its place in the list) % slots once the reading side has freed
-// that slot.
-async function lookups({ blob, shared, offsets, bytes, gen, slots, lanes }) {
-  const ctrl = new Int32Array(shared, 0, LOOKUP_HEADER_WORDS + slots * LOOKUP_SLOT_WORDS);
-  const dataAt = ctrl.byteLength;
-  const stale = () => Atomics.load(ctrl, LOOKUP_GEN) !== gen;
-  const word = (slot, field) => LOOKUP_HEADER_WORDS + slot * LOOKUP_SLOT_WORDS + field;
-  let next = 0;
-  const lane = async () => {
-    while (!stale() && next < offsets.length) {
-      const i = next++;
-      const slot = i % slots;
-      while (Atomics.load(ctrl, word(slot, STATE)) !== 0) {
-        const w = Atomics.waitAsync(ctrl, word(slot, STATE), 1);
-        if (w.async) await w.value;
-        if (stale()) return;
-      }
-      let got = null;
-      try {
-        got = new Uint8Array(await blob.slice(offsets[i], offsets[i] + bytes).arrayBuffer());
-      } catch {
-        // Flagged: the reading side reads it itself, and meets the error there.
-      }
-      if (stale()) return;
-      if (got) new Uint8Array(shared, dataAt + slot * bytes, got.length).set(got);
-      Atomics.store(ctrl, word(slot, LOOKUP_INDEX), i);
-      Atomics.store(ctrl, word(slot, LENGTH), got ? got.length : 0);
-      Atomics.store(ctrl, word(slot, FLAGS), got ? 0 : FAILED);
-      Atomics.store(ctrl, word(slot, STATE), 1);
-      Atomics.notify(ctrl, word(slot, STATE));
-    }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
-}
-
 self.onmessage = ({ data }) => {
   if (data?.type === 'read') void stream(data);
-  else if (data?.type === 'lookups') void lookups(data);
 };
 self.postMessage('ready');

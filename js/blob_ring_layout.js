@@ -20,17 +20,6 @@ export const FLAGS = 5;
 export const END = 1;
 export const FAILED = 2;
 
-// The look-up cache (a SharedArrayBuffer of its own, one per source): the
-// index's small reads, listed before the run, fetched by the streaming
-// worker several at a time. Int32 words: [LOOKUP_GEN], then per slot
-// LOOKUP_SLOT_WORDS words, at the ring's field places: STATE (0 free, 1
-// filled), LOOKUP_INDEX (which read of the list it holds), LENGTH, FLAGS
-// (FAILED).
-export const LOOKUP_GEN = 0;
-export const LOOKUP_HEADER_WORDS = 4;
-export const LOOKUP_SLOT_WORDS = 8;
-export const LOOKUP_INDEX = 1;
-
 // The error both readers throw when the browser hands back no bytes before
 // the end of the Blob (a read that would otherwise loop for ever).
 export function nothingReadError(offset, size) {

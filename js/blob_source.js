@@ -11,7 +11,8 @@
 const SLOTS = 16;
 const SLOT_BYTES = 1 << 20; // a byte stream: the slot size does not change the read speed
 const SYNC_WINDOW = 32 << 20; // FileReaderSync: per-read overhead wants large reads
-// Before it streams, the core indexes the .bin: one buffered read (64 KiB)
+// Where the core cannot index the .bin from its first tag (see
+// farReadsSlow below), it reads every tag first: one buffered read (64 KiB)
 // at each blob, jumping across the whole file. A read this small that is
 // neither where the stream is nor the next bytes after the last one is such
 // a look-up: it is read by itself, and the stream stays where it is (a
@@ -20,14 +21,7 @@ const LOOKUP_BYTES = 64 << 10;
 
 // The ring's layout: blob_ring_layout.js.
 import { GEN, READ_US, FULL_US, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
-import { LOOKUP_GEN, LOOKUP_HEADER_WORDS, LOOKUP_SLOT_WORDS, LOOKUP_INDEX, nothingReadError } from './blob_ring_layout.js';
-
-// Look-ups listed before the run (prefetch()) are fetched by the reader
-// worker this many at a time, into this many slots: each read of a Blob is
-// one round trip to the browser's file thread (several ms on a busy
-// machine), one after the other they were a third of a run.
-const LOOKUP_LANES = 8;
-const LOOKUP_SLOTS = 32;
+import { nothingReadError } from './blob_ring_layout.js';
 
 let helper = null; // Promise of the started reader worker, kept across runs
 let kept = null; // the last ring's shared memory {shared, slotBytes}, reused by the next run
@@ -110,7 +104,7 @@ function ringReader(worker, blob) {
     return { start, length: Atomics.load(ctrl, word(cur, LENGTH)), flags: Atomics.load(ctrl, word(cur, FLAGS)) };
   };
 
-  const lookups = lookupReader(blob, events, worker);
+  const lookups = lookupReader(blob, events);
   let next = 0; // where the last read ended
   restart(0); // the core reads from the start: begin now, while it parses the .param
   return {
@@ -151,8 +145,7 @@ function ringReader(worker, blob) {
       return done;
     },
     waitedMs: () => waitedMs + lookups.waitedMs(),
-    prefetch: lookups.prefetch,
-    timeline: () => ({ events, prefetched: lookups.prefetched(), readerReadMs: Atomics.load(ctrl, READ_US) / 1000, readerFullMs: Atomics.load(ctrl, FULL_US) / 1000 }),
+    timeline: () => ({ events, readerReadMs: Atomics.load(ctrl, READ_US) / 1000, readerFullMs: Atomics.load(ctrl, FULL_US) / 1000 }),
     streamStarts: () => starts, // how often the stream (re)started: 1 for a run that reads forward
     // Resolves once the first slot is in, this thread's event loop free
     // meanwhile: a Blob made in this worker reaches the browser through this
@@ -167,7 +160,6 @@ function ringReader(worker, blob) {
     close() {
       if (closed) return;
       closed = true;
-      lookups.close();
       gen++;
       Atomics.store(ctrl, GEN, gen);
       for (let s = 0; s < SLOTS; s++) free(s);
@@ -176,90 +168,29 @@ function ringReader(worker, blob) {
   };
 }
 
-// Look-ups: each read by itself through FileReaderSync, or, where the
-// reads were listed ahead (prefetch(offsets, bytes), with a reader worker),
-// taken from the look-up cache the worker fills; a read that is not the
-// next one listed ends the list (the tags were not all fp32) and is read
-// here.
-function lookupReader(blob, events = [], worker = null) {
+// Look-ups: each read by itself through FileReaderSync.
+function lookupReader(blob, events = []) {
   const FileReaderSync = /** @type {any} */ (globalThis).FileReaderSync;
   const reader = new FileReaderSync();
   let waitedMs = 0;
-  /** @type {{ offsets: number[], bytes: number, shared: SharedArrayBuffer, ctrl: Int32Array, next: number } | null} */
-  let listed = null;
-  let prefetched = 0;
-  const stop = () => {
-    if (!listed) return;
-    Atomics.add(listed.ctrl, LOOKUP_GEN, 1);
-    for (let s = 0; s < LOOKUP_SLOTS; s++) Atomics.notify(listed.ctrl, LOOKUP_HEADER_WORDS + s * LOOKUP_SLOT_WORDS + STATE);
-    listed = null;
-  };
-  let misses = 0; // reads in a row that were not on the list
-  // Takes the listed read `listed.next` out of its slot (waiting for it):
-  // copied into `dst` when given; the slot is freed either way.
-  const take = (dst) => {
-    const { bytes, shared, ctrl } = listed;
-    const slot = listed.next % LOOKUP_SLOTS;
-    const word = (field) => LOOKUP_HEADER_WORDS + slot * LOOKUP_SLOT_WORDS + field;
-    while (Atomics.load(ctrl, word(STATE)) !== 1) Atomics.wait(ctrl, word(STATE), 0);
-    const ok = !(Atomics.load(ctrl, word(FLAGS)) & FAILED) && Atomics.load(ctrl, word(LOOKUP_INDEX)) === listed.next;
-    const n = ok && dst ? Math.min(dst.length, Atomics.load(ctrl, word(LENGTH))) : 0;
-    if (n) dst.set(new Uint8Array(shared, ctrl.byteLength + slot * bytes, n));
-    Atomics.store(ctrl, word(STATE), 0);
-    Atomics.notify(ctrl, word(STATE));
-    listed.next++;
-    return ok ? n : -1;
-  };
-  // This read from the list: its length, or -1 where it is not listed (the
-  // list goes forward as the index does: listed reads before it were served
-  // elsewhere, from the stream, and are passed over).
-  const fromList = (offset, dst) => {
-    if (!listed) return -1;
-    const { offsets } = listed;
-    while (listed.next < offsets.length && offsets[listed.next] < offset) take(null);
-    if (listed.next >= offsets.length || offsets[listed.next] !== offset || dst.length > listed.bytes) {
-      if (++misses > 4 || listed.next >= offsets.length) stop(); // not the reads listed: the tags were not all fp32
-      return -1;
-    }
-    misses = 0;
-    const n = take(dst);
-    if (n < 0) {
-      stop();
-      return -1;
-    }
-    prefetched++;
-    return n;
-  };
   return {
     read(offset, dst) {
       const t = performance.now();
-      let n = fromList(offset, dst);
-      if (n < 0) {
-        // To the end of `dst` or of the Blob: a read that comes back short
-        // before the end (seen on a loaded machine) is followed by another.
-        const want = Math.max(0, Math.min(dst.length, blob.size - offset));
-        for (n = 0; n < want; ) {
-          const bytes = new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset + n, offset + want)));
-          if (bytes.length === 0) throw nothingReadError(offset + n, blob.size);
-          dst.set(bytes, n);
-          n += bytes.length;
-        }
+      // To the end of `dst` or of the Blob: a read that comes back short
+      // before the end (seen on a loaded machine) is followed by another.
+      const want = Math.max(0, Math.min(dst.length, blob.size - offset));
+      let n = 0;
+      while (n < want) {
+        const bytes = new Uint8Array(reader.readAsArrayBuffer(blob.slice(offset + n, offset + want)));
+        if (bytes.length === 0) throw nothingReadError(offset + n, blob.size);
+        dst.set(bytes, n);
+        n += bytes.length;
       }
       const t1 = performance.now();
       waitedMs += t1 - t;
       events.push(['lookup', t, t1, offset]);
       return n;
     },
-    prefetch(offsets, bytes) {
-      stop();
-      if (!worker || !Array.isArray(offsets) || offsets.length === 0 || !(bytes > 0)) return;
-      const words = LOOKUP_HEADER_WORDS + LOOKUP_SLOTS * LOOKUP_SLOT_WORDS;
-      const shared = new SharedArrayBuffer(words * 4 + LOOKUP_SLOTS * bytes);
-      listed = { offsets, bytes, shared, ctrl: new Int32Array(shared, 0, words), next: 0 };
-      worker.postMessage({ type: 'lookups', blob, shared, offsets, bytes, gen: 0, slots: LOOKUP_SLOTS, lanes: LOOKUP_LANES });
-    },
-    prefetched: () => prefetched,
-    close: stop,
     waitedMs: () => waitedMs,
   };
 }
@@ -322,9 +253,10 @@ export async function blobSource(blob) {
   return {
     size: blob.size,
     read: r.read,
-    farReadsSlow: true, // each read far from the last is a round trip to the browser
-    // prefetch(offsets, bytes): the look-ups the run will make, in order (read ahead where there is a reader worker).
-    prefetch: r.prefetch ?? (() => {}),
+    // Each read far from the last is a round trip to the browser: the core
+    // indexes the .bin from its first tag where the caller can rewind the
+    // output (QuantizeOptions.rewindBin).
+    farReadsSlow: true,
     waitedMs: r.waitedMs,
     timeline: r.timeline ?? (() => ({ events: [], readerReadMs: 0, readerFullMs: 0 })),
     streamStarts: r.streamStarts ?? (() => 0),

@@ -67,18 +67,6 @@ export function asUint8Array(v) {
   return null;
 }
 
-// Before a run: tells `source`, where it can fetch ahead (blob_source.js's
-// prefetch), the small reads the core's index of the .bin will make, listed
-// with every tag taken as fp32 (the usual case; the quantizer and the LLM
-// tools index the .bin alike), so it fetches them several at a time instead
-// of one round trip each.
-export async function listIndexReads(param, source, names) {
-  if (typeof source?.prefetch !== 'function') return;
-  const M = await getModule();
-  const listed = M.indexReads(param, source.size, names);
-  if (listed) source.prefetch(listed.offsets, listed.bytes);
-}
-
 // Runs quantize_model. `readBin(offset, dst)` fills the Uint8Array `dst` with
 // the bytes at `offset` and returns how many it wrote (fewer only at the
 // end); `writeBin(chunk)` gets the next piece of the output. Both views are

@@ -4,7 +4,7 @@
 // inside the WebAssembly instance once started: in a browser, call it from
 // a worker so the page stays responsive.
 import { binSource, concat, textBytes } from './inputs.js';
-import { checkProgress, coreVersion, describe, dropModule, listIndexReads, resolveNames, runCore } from './core.js';
+import { checkProgress, coreVersion, describe, dropModule, resolveNames, runCore } from './core.js';
 
 export { llmQuantize, llmTable } from './llm.js';
 export { calibrate, modelInputs, preprocess } from './calibrate.js';
@@ -51,7 +51,6 @@ export async function quantize(options) {
   const rewind = source.farReadsSlow === true ? (writeBin ? rewindBin : ungather) : null;
   let r;
   try {
-    if (!rewind) await listIndexReads(paramBytes, source, resolved);
     r = await runCore({
       param: paramBytes,
       table: tableBytes,

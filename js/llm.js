@@ -3,7 +3,7 @@
 // blocks of 32/64/128 with one scale per block. Same outputs, byte for byte,
 // as the native tools. Runs single-threaded inside the instance: in a
 // browser, call it from a worker.
-import { asUint8Array, checkProgress, coreError, describe, getModule, isBlob, listIndexReads } from './core.js';
+import { asUint8Array, checkProgress, coreError, describe, getModule, isBlob } from './core.js';
 import { binSource, concat, textBytes } from './inputs.js';
 
 const LLM_NAMES = { param: 'model.param', bin: 'model.bin', table: 'model.llm.table' };
@@ -121,7 +121,6 @@ export async function llmTable(options) {
   });
   let r;
   try {
-    if (!rewind) await listIndexReads(paramBytes, source, resolved);
     r = await call('llmTable', [paramBytes, source.size, read, { ...opts, measureError }, write, progressCallback(g, progress), resolved, rewind]);
   } finally {
     if (source !== bin) source.close?.(); // a source made here (a Blob's reader) is ours to close
@@ -238,7 +237,6 @@ export async function llmQuantize(options) {
   const rewinds = rewindOut && (!makeTable || rewindTableOut) ? [rewindOut, rewindTableOut] : [null, null];
   let r;
   try {
-    if (!rewinds[0]) await listIndexReads(paramBytes, source, resolved);
     r = await call('llmQuantize', [paramBytes, source.size, read, tableArg, { ...opts, measureError }, write, progressCallback(g, progress), resolved, files, writeTableChunk, ...rewinds]);
   } finally {
     if (source !== bin) source.close?.();

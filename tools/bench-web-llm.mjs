@@ -7,7 +7,6 @@
 //
 //   node tools/bench-web-llm.mjs [--model DIR] [--kind decoder-0.5b] [--method minmax]
 //                                [--bits 4] [--block 64] [--repeats 1] [--json FILE]
-//                                [--query lookahead=1]
 //
 // --model DIR holds model.param + model.bin; without it a decoder of --kind
 // is generated into build-bench/bench-models/<kind> (decoder-0.5b is the
@@ -42,7 +41,6 @@ const { values: opts } = parseArgs({
     block: { type: 'string', default: '64' },
     repeats: { type: 'string', default: '1' },
     json: { type: 'string' },
-    query: { type: 'string', default: '' },
   },
 });
 const repeats = Number(opts.repeats);
@@ -173,8 +171,7 @@ try {
   const { chromium } = await loadPlaywright();
   browser = await chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath, args: launchArgs, acceptDownloads: true });
   const page = await browser.newPage();
-  // --query: the page's switches (?lookahead=1; web/llm-worker.js)
-  await page.goto(`${server.url}/${opts.query ? `?${opts.query}` : ''}`);
+  await page.goto(`${server.url}/`);
   await page.waitForSelector('#llm-run');
   await page.setInputFiles('#llm-file-input', [param, bin]);
   await page.waitForSelector('#llm-run:not([disabled])');

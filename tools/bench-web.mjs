@@ -26,10 +26,8 @@
 // output operations: the int8 .bin's size made as Blobs (the in-memory
 // path) and written to a private file (tools/bench-web-output.js). Beside
 // each page run's phases, its timeline (timelineLines). Same-run
-// comparisons: the first run after load without the worker's warm-up
-// (?warmup=0, a browser of its own), and warm runs taken in turn with the
-// normal ones in the same page: the index's look-ups listed and read ahead
-// (?lookahead=1).
+// comparison: the first run after load without the worker's warm-up
+// (?warmup=0, a browser of its own).
 //
 // Models: --vit (default build-bench/bench-models/vit, generated if absent),
 // --ssd (default ../shared/conformance/cases/mobilenet_ssd, skipped if
@@ -293,7 +291,7 @@ const timelineLines = (run) => {
   const lookups = line.waits.filter((w) => w[0] === 'lookup');
   const ms = (v) => `${Math.round(v)}`;
   return [
-    `  timeline: ring waits ${ms(sum('ring'))} ms, look-ups ${lookups.length} (${line.prefetched ?? 0} fetched ahead) in ${ms(sum('lookup'))} ms (the last ends at ${ms(lookups.at(-1)?.[2] ?? 0)} ms), writes ${line.writes.length} in ${ms(sum('write'))} ms, computing ${ms(t.coreMs - sum('ring') - sum('lookup') - sum('write'))} ms; ` +
+    `  timeline: ring waits ${ms(sum('ring'))} ms, look-ups ${lookups.length} in ${ms(sum('lookup'))} ms (the last ends at ${ms(lookups.at(-1)?.[2] ?? 0)} ms)${t.rewinds ? `, the output started again ${t.rewinds}x` : ''}, writes ${line.writes.length} in ${ms(sum('write'))} ms, computing ${ms(t.coreMs - sum('ring') - sum('lookup') - sum('write'))} ms; ` +
       `the reader worker: reading ${ms(line.readerReadMs)} ms, waiting for a free slot ${ms(line.readerFullMs)} ms`,
     `  per tenth of the core (${ms(span)} ms each), ring wait/look-ups/write/compute ms: ${rows.map((r) => [r.ring, r.lookup, r.write, span - r.ring - r.lookup - r.write].map(ms).join('/')).join('  ')}`,
   ];
@@ -344,25 +342,12 @@ try {
     const native = [];
     const warm = [];
     const warmRuns = [];
-    // Warm runs in turn with the index's look-ups listed and read ahead
-    // (?lookahead=1).
-    const variants = { '?lookahead=1': [] };
     const node = [];
-    const setQuery = (q) => page.evaluate((q) => history.replaceState(null, '', `/${q}`), q);
     for (let i = 0; i < m.repeats; i++) {
       native.push(runNative(m.dir));
-      const turn = ['', ...Object.keys(variants)];
-      for (let k = 0; k < turn.length; k++) {
-        const q = turn[(i + k) % turn.length];
-        await setQuery(q);
-        const run = await pageRun(page);
-        if (q) variants[q].push(run);
-        else {
-          warmRuns.push(run);
-          warm.push(run.ms);
-        }
-      }
-      await setQuery('');
+      const run = await pageRun(page);
+      warmRuns.push(run);
+      warm.push(run.ms);
       if (!pageOnly) node.push(runNode(m.dir));
     }
     // The bare browser operation, after the runs (so it does not warm them).
@@ -396,16 +381,6 @@ try {
       console.log(`  where it went (the median run): ${phases(mid)}`);
       for (const l of timelineLines(mid)) console.log(l);
       r.page_warm_timings = mid.timings;
-      const variantLabel = { '?lookahead=1': 'look-ups read ahead' };
-      r.page_warm_variants = {};
-      for (const [q, runs] of Object.entries(variants)) {
-        const v = median(runs.map((x) => x.ms));
-        const vMid = runs.find((x) => x.ms === v);
-        r.page_warm_variants[q] = { s: v / 1000, timings: vMid.timings };
-        console.log(`page, warm, ${variantLabel[q]}: ${runs.map((x) => fmt(x.ms)).join(', ')}  median ${fmt(v)}  ${(v / nat).toFixed(2)}x native  (${q}, in turn with the runs above: those are ${(median(warm) / v).toFixed(2)}x these)`);
-        console.log(`  where it went (the median run): ${phases(vMid)}`);
-        for (const l of timelineLines(vMid)) console.log(l);
-      }
       r.page_first_timings = first.timings;
       console.log(`the bare browser operation: the ${mib(binBytes)} .bin read whole in a worker of the page, by method:`);
       for (const x of reads) console.log(`  ${readLabel(x).padEnd(32)} ${fmt(x.ms)}  ${(binBytes / 1e6 / (x.ms / 1000)).toFixed(0)} MB/s  ${(x.ms / nat).toFixed(2)}x native`);

@@ -366,11 +366,7 @@ function start(resolved) {
   };
   worker.onmessageerror = () => fail(runId, 'The quantizer sent a message that could not be read.');
   // Files, not their bytes: the worker reads the .bin in slices.
-  // ?lookahead=1 on the page's URL at the click (the benchmark compares):
-  // the index's look-ups listed and read ahead, which did not clearly pay on
-  // two idle cores.
-  const lookAhead = new URLSearchParams(location.search).get('lookahead') === '1';
-  worker.postMessage({ type: 'run', param, bin, table, names, output: saveTarget.outputSpec(), lookAhead });
+  worker.postMessage({ type: 'run', param, bin, table, names, output: saveTarget.outputSpec() });
 }
 
 function cancel() {

@@ -6,8 +6,7 @@
 // one worker, the outputs are written here (llm-output.js: the table made
 // here to browser storage as it is made, the int8 .bin where the page's
 // output choice says: browser storage, a picked file, or memory where
-// neither exists). With ?lookahead=1 on this worker's URL the index's
-// look-ups are listed and read ahead (the benchmark compares).
+// neither exists).
 //
 // Cancel: the page sets a flag in shared memory that the core's progress
 // callback reads between windows of rows (this worker is inside one
@@ -26,8 +25,6 @@ import { llmQuantize, preload } from '../js/index.js';
 import { blobSource, canReadBlobSync, prepareBlobReads } from '../js/blob_source.js';
 import { openRunOutputs } from './llm-output.js';
 import { prepareOutput } from './save_target.js';
-
-const lookAhead = new URLSearchParams(self.location.search).get('lookahead') === '1';
 
 // Compile the module, start the reader worker and open the output folder
 // now, so a run waits for none of them.
@@ -64,7 +61,6 @@ function timeline(source, start) {
           cur.copy += performance.now() - t - waited;
         }
       },
-      prefetch: lookAhead && source.prefetch ? (offsets, bytes) => source.prefetch(offsets, bytes) : undefined,
       farReadsSlow: source.farReadsSlow,
       close: () => source.close?.(),
     },

@@ -123,7 +123,7 @@ function finishRun() {
 }
 
 function startWorker() {
-  if (!state.worker) state.worker = new Worker(workerUrl(), { type: 'module', name: 'ncnn-int8-llm' });
+  if (!state.worker) state.worker = new Worker(new URL('./llm-worker.js', import.meta.url), { type: 'module', name: 'ncnn-int8-llm' });
   return state.worker;
 }
 
@@ -182,14 +182,6 @@ function run() {
     output: state.saveTarget ? state.saveTarget.outputSpec() : { kind: 'memory' },
   });
   setStatus('Starting\u2026');
-}
-
-// The worker's URL carries the page's ?lookahead=1 (the index's look-ups
-// listed and read ahead), which the benchmark compares with the default.
-function workerUrl() {
-  const url = new URL('./llm-worker.js', import.meta.url);
-  if (new URLSearchParams(location.search).get('lookahead') === '1') url.searchParams.set('lookahead', '1');
-  return url;
 }
 
 function init() {

@@ -1,7 +1,7 @@
 // Module worker: runs the quantizer off the main thread. The page starts it
 // at load, and it starts compiling the WebAssembly module at once, so a run
 // does not wait for either.
-// in:  { type: 'run', param: File, bin: File, table: File|null, names, lookAhead (true: the index's look-ups listed and read ahead),
+// in:  { type: 'run', param: File, bin: File, table: File|null, names,
 //        output: { kind: 'memory' } | { kind: 'opfs' } | { kind: 'file', handle: FileSystemFileHandle }}
 // out: { type: 'warm', ms, runs, error }: the warm-up at load is over (see warmUp)
 //      { type: 'progress', layersDone, layersTotal, bytesDone, bytesTotal }
@@ -105,12 +105,11 @@ self.onmessage = async (event) => {
     const t1 = performance.now();
     let result;
     try {
-      const source = msg.lookAhead === true ? bin : { ...bin, prefetch: undefined };
       const rewind = () => {
         rewinds++;
         output.rewind();
       };
-      result = await quantize({ param, bin: source, table, names: msg.names, onProgress: progress, writeBin: timedWrite, rewindBin: rewind });
+      result = await quantize({ param, bin, table, names: msg.names, onProgress: progress, writeBin: timedWrite, rewindBin: rewind });
     } finally {
       bin.close?.(); // stops its read-ahead, also where quantize() refused the inputs before reading
     }
@@ -124,7 +123,6 @@ self.onmessage = async (event) => {
     timings.timeline = {
       waits: line.events.map(([kind, a, b, offset]) => [kind, rel(a), rel(b), offset]),
       writes: writes.map(([a, b, n]) => [rel(a), rel(b), n]),
-      prefetched: line.prefetched ?? 0,
       readerReadMs: line.readerReadMs,
       readerFullMs: line.readerFullMs,
     };

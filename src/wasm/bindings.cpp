@@ -10,15 +10,6 @@
 //     -> {param: Uint8Array, report: string (JSON), reportText: string (the
 //         CLI's summary), error: string | null}
 //
-//   indexReads(param: Uint8Array, binSize: number, names)
-//     -> {offsets: number[], bytes: number} | null
-//
-// indexReads lists, before a run, the reads the core's index of the .bin
-// will make (one window of `bytes` at each offset, in order), worked out
-// with every tag read as fp32, the usual case; a reader can then fetch them
-// all at once instead of one after the other (null where the .param does
-// not parse: the run reports that).
-//
 // The JS wrapper (js/index.js) is the public API. Its callbacks never throw:
 // a JS exception unwinding through wasm frames would skip C++ destructors, so
 // they report failure by returning a string (readBin, writeBin) or false
@@ -30,9 +21,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -41,10 +30,6 @@
 #include "cli/cli_args.h"
 #include "cli/warning_summary.h"
 #include "core/byte_io.h"
-#include "core/diagnostics.h"
-#include "model/bin_reader.h"
-#include "model/model.h"
-#include "model/param_file.h"
 #include "ncnn_int8.h"
 #include "quant/report.h"
 #include "wasm/js_io.h"
@@ -152,53 +137,6 @@ val quantize(val param, double bin_size, val read_bin, val table, val write_bin,
     return o;
 }
 
-// Stands in for the .bin while the index's reads are listed: buffered as
-// JsSource is (so the same reads reach it), every byte zero, so every tag
-// reads as fp32.
-class ProbeSource final : public BufferedSource {
-public:
-    explicit ProbeSource(uint64_t size) : size_(size) {}
-    uint64_t size() const override { return size_; }
-    const std::vector<double>& offsets() const { return offsets_; }
-
-private:
-    Result<size_t> read_raw(uint64_t offset, void* dst, size_t size) override
-    {
-        offsets_.push_back(double(offset));
-        const size_t n = offset >= size_ ? 0 : size_t(std::min<uint64_t>(size, size_ - offset));
-        std::memset(dst, 0, n);
-        return n;
-    }
-
-    uint64_t size_;
-    std::vector<double> offsets_;
-};
-
-val index_reads(val param, double bin_size, val names)
-{
-    return catch_thrown(
-        [&]() -> val {
-            if (!is_uint8_array(param) || !(bin_size >= 0) || bin_size > 9007199254740991.0) return val::null();
-            const std::string text = bytes_of(param);
-            Result<ParamFile> file = read_param_text(text, string_field(names, "param", "model.param"));
-            if (!file.is_ok()) return val::null();
-            Diagnostics diagnostics;
-            Result<Model> model = build_model(std::move(file).value(), diagnostics);
-            if (!model.is_ok()) return val::null();
-            ProbeSource probe{uint64_t(bin_size)};
-            // Its result is of no use (the sizes need not add up with every
-            // tag fp32): only where it read.
-            (void)index_bin(model.value(), probe, string_field(names, "bin", "model.bin"));
-            val offsets = val::array();
-            for (double o : probe.offsets()) offsets.call<void>("push", o);
-            val out = val::object();
-            out.set("offsets", offsets);
-            out.set("bytes", double(BufferedSource::kWindow));
-            return out;
-        },
-        [](const std::string&, ErrorCode) { return val::null(); });
-}
-
 std::string version() { return kVersion; }
 
 std::string cli_usage() { return kCliUsage; }
@@ -236,7 +174,6 @@ val parse_cli(val args, val real_dir)
 EMSCRIPTEN_BINDINGS(ncnn_int8)
 {
     emscripten::function("quantize", &quantize);
-    emscripten::function("indexReads", &index_reads);
     emscripten::function("version", &version);
     emscripten::function("cliUsage", &cli_usage);
     emscripten::function("parseCliArgs", &parse_cli);

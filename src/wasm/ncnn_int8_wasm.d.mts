@@ -49,12 +49,6 @@ export interface NcnnInt8Module {
     names: { param: string; bin: string; table: string },
     rewindBin: (() => undefined | string) | null,
   ): QuantizeOutcome;
-  /**
-   * The reads the index of the .bin will make in quantize() (a window of
-   * `bytes` at each offset, in order), with every tag taken as fp32; null
-   * where the .param does not parse.
-   */
-  indexReads(param: Uint8Array, binSize: number, names: { param: string; bin: string; table: string }): { offsets: number[]; bytes: number } | null;
   version(): string;
   cliUsage(): string;
   /** The ncnn2int8 argument rules; realDir(dir) is the folder's real path or null. */

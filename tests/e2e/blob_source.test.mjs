@@ -54,12 +54,11 @@ const pattern = (n) => {
   for (let i = 0; i < n; i++) a[i] = (i * 7 + (i >> 12)) & 255;
   return a;
 };
-self.onmessage = async ({ data: { size, reads, prefetch, module } }) => {
+self.onmessage = async ({ data: { size, reads, module } }) => {
   try {
     const { blobSource } = await import(module);
     const bytes = pattern(size);
     const src = await blobSource(new Blob([bytes]));
-    if (prefetch) src.prefetch(prefetch, 64 * 1024);
     const out = [];
     for (const [offset, length] of reads) {
       const dst = new Uint8Array(length);
@@ -70,7 +69,6 @@ self.onmessage = async ({ data: { size, reads, prefetch, module } }) => {
       out.push({ offset, length, n, same });
     }
     const streamStarts = src.streamStarts();
-    const prefetched = src.timeline().prefetched;
     src.close();
     // A second source on the same (kept) reader worker.
     const src2 = await blobSource(new Blob([bytes.subarray(0, Math.min(size, 1000))]));
@@ -80,7 +78,7 @@ self.onmessage = async ({ data: { size, reads, prefetch, module } }) => {
     for (let i = 0; same && i < n; i++) same = dst[i] === bytes[i];
     out.push({ offset: 0, length: 1000, n, same, second: true });
     src2.close();
-    self.postMessage({ isolated: self.crossOriginIsolated, out, streamStarts, prefetched });
+    self.postMessage({ isolated: self.crossOriginIsolated, out, streamStarts });
   } catch (e) {
     self.postMessage({ error: String(e?.message ?? e) });
   }
@@ -88,18 +86,18 @@ self.onmessage = async ({ data: { size, reads, prefetch, module } }) => {
 `;
 
 // `module`: where the worker takes blobSource from.
-async function runReads(size, reads, prefetch = null, module = '/js/blob_source.js') {
+async function runReads(size, reads, module = '/js/blob_source.js') {
   // A blank isolated page: the app's own start is not what these tests are about.
   const { page, context } = await openIsolatedPage(session.browser, session.server.url, { '/__test__/ring-worker.mjs': WORKER });
   const r = await page.evaluate(
-    ({ size, reads, prefetch, module }) =>
+    ({ size, reads, module }) =>
       new Promise((resolve) => {
         const w = new Worker('/__test__/ring-worker.mjs', { type: 'module' });
         w.onmessage = (e) => resolve(e.data);
         w.onerror = (e) => resolve({ error: `worker failed: ${e.message}` });
-        w.postMessage({ size, reads, prefetch, module });
+        w.postMessage({ size, reads, module });
       }),
-    { size, reads, prefetch, module },
+    { size, reads, module },
   );
   await context.close();
   return r;
@@ -160,35 +158,6 @@ test('ring reader: look-ups across the file leave the stream where it is', { tim
   assert.equal(r.streamStarts, 1, 'the look-ups did not restart the stream');
 });
 
-test('ring reader: look-ups listed ahead come from the reader worker, and reads off the list still come back exact', { timeout: 180000 }, async () => {
-  // The core's index as prefetch() hears it: one 64 KiB read at each listed
-  // offset, in order; the first ones inside what the stream holds (served
-  // from the ring, passed over on the list), one read that is not listed
-  // (the core's planner), then the list goes on; then the weights forward.
-  const MiB = 1 << 20;
-  const KiB = 1 << 10;
-  const size = 80 * MiB + 333;
-  const listed = [0, 100 * KiB];
-  for (let i = 1; i <= 40; i++) listed.push(i * 2 * MiB - 7 * i);
-  listed.push(size - 1000);
-  const reads = [];
-  for (const at of listed.slice(0, 20)) reads.push([at, 64 * KiB]);
-  reads.push([listed[19] + 5, 64 * KiB]); // not on the list
-  for (const at of listed.slice(20)) reads.push([at, 64 * KiB]);
-  reads.push([0, 5 * MiB], [5 * MiB, 64 * KiB]);
-  const r = await runReads(size, reads, listed);
-  assert.equal(r.error, undefined, r.error);
-  for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}: ${x.n} bytes, exact: ${x.same}`);
-  // All listed reads past the stream's first slot came from the list.
-  const beyondFirstSlot = listed.filter((o) => o >= MiB).length;
-  assert.equal(r.prefetched, beyondFirstSlot, `${r.prefetched} of the ${beyondFirstSlot} listed look-ups came from the reader worker`);
-  // A list that is wrong from the start (the tags were not all fp32): every read still exact.
-  const wrong = await runReads(size, reads, listed.map((o) => o + 3));
-  assert.equal(wrong.error, undefined, wrong.error);
-  for (const x of wrong.out) assert.ok(x.same, `read of ${x.length} at ${x.offset} with a wrong list`);
-  assert.equal(wrong.prefetched, 0);
-});
-
 test('ring reader: a stream that stops delivering midway is given up, and the rest is read by slices', { timeout: 180000 }, async () => {
   const MiB = 1 << 20;
   const size = 12 * MiB + 4321;
@@ -196,7 +165,7 @@ test('ring reader: a stream that stops delivering midway is given up, and the re
   for (let at = 0; at < size; at += MiB - 3) reads.push([at, MiB - 3]);
   reads.push([2 * MiB, 100]); // backwards: a new stream, which stops again
   reads.push([2 * MiB + 100, 6 * MiB]);
-  const r = await runReads(size, reads, null, '/stalling/blob_source.js');
+  const r = await runReads(size, reads, '/stalling/blob_source.js');
   assert.equal(r.error, undefined, r.error);
   for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}: ${x.n} bytes, exact: ${x.same}`);
   assert.equal(r.streamStarts, 2);
