@@ -121,23 +121,30 @@ void quantize_and_check(const char* target, std::string_view param, const uint8_
 {
     MemorySink param_out, bin_out;
     Result<Report> result = quantize_in_memory(param, bin, bin_size, table, param_out, bin_out);
+    // The .bin indexed from its first tag (the page's route) must end the same way, byte for byte.
+    MemorySink guessed_param, guessed_bin;
+    Result<Report> guessed = quantize_in_memory(param, bin, bin_size, table, guessed_param, guessed_bin, true);
+    if (guessed.is_ok() != result.is_ok()) fail(target, "indexed from the first tag, the run ends otherwise");
     if (!result.is_ok()) {
         if (result.status().message().empty()) fail(target, "an error without a message");
+        if (guessed.status().message() != result.status().message()) fail(target, "indexed from the first tag, another error: " + guessed.status().message());
         return;
     }
+    if (guessed_param.bytes() != param_out.bytes() || guessed_bin.bytes() != bin_out.bytes()) fail(target, "indexed from the first tag, other output");
     check_output_loads(target, param_out.bytes(), bin_out.bytes());
 }
 
 } // namespace
 
 Result<Report> quantize_in_memory(std::string_view param, const uint8_t* bin, size_t bin_size,
-                                  std::optional<std::string_view> table, MemorySink& param_out, MemorySink& bin_out)
+                                  std::optional<std::string_view> table, MemorySink& param_out, MemorySink& bin_out, bool like_first_tag)
 {
     MemorySource source(bin, bin_size);
     QuantizeRequest request;
     request.param = {"in.param", param};
     request.bin_name = "in.bin";
     request.bin = &source;
+    request.index_like_first_tag = like_first_tag;
     if (table) request.table = TextInput{"in.table", *table};
     return quantize_model(request, param_out, bin_out);
 }

@@ -40,9 +40,10 @@ int fuzz_llm_table(const uint8_t* data, size_t size);
 int fuzz_npy(const uint8_t* data, size_t size);
 int fuzz_calib_options(const uint8_t* data, size_t size);
 
-// quantize_model on in-memory inputs named in.param / in.bin / in.table.
+// quantize_model on in-memory inputs named in.param / in.bin / in.table
+// (`like_first_tag`: QuantizeRequest::index_like_first_tag).
 Result<Report> quantize_in_memory(std::string_view param, const uint8_t* bin, size_t bin_size,
-                                  std::optional<std::string_view> table, MemorySink& param_out, MemorySink& bin_out);
+                                  std::optional<std::string_view> table, MemorySink& param_out, MemorySink& bin_out, bool like_first_tag = false);
 
 // Runs the named target ("fuzz_param", ...) on one input; -1 for an unknown name.
 int run_target(std::string_view target, const uint8_t* data, size_t size);

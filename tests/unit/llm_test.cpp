@@ -289,21 +289,21 @@ LoggedLlmRun run_llm(LlmOp op, const std::vector<uint8_t>& bin, bool like_first_
     test::RecordingSink table_out, param_out, bin_out;
     const LlmOptions o = llm_options("minmax", 4, 64);
     Result<LlmReport> r = Status::failure("not run");
-    if (op == LlmOp::Table) {
-        LlmTableRequest request;
+    // The fields both requests have.
+    const auto fill = [&](auto& request) {
         request.param = {"in.param", decoder().param};
         request.bin_name = "in.bin";
         request.bin = &source;
         request.options = o;
         request.index_like_first_tag = like_first_tag;
+    };
+    if (op == LlmOp::Table) {
+        LlmTableRequest request;
+        fill(request);
         r = make_llm_table(request, table_out);
     } else {
         LlmQuantizeRequest request;
-        request.param = {"in.param", decoder().param};
-        request.bin_name = "in.bin";
-        request.bin = &source;
-        request.options = o;
-        request.index_like_first_tag = like_first_tag;
+        fill(request);
         r = op == LlmOp::Quantize ? llm_quantize(request, param_out, bin_out) : llm_table_and_quantize(request, table_out, param_out, bin_out);
     }
     out.run.ok = r.is_ok();
