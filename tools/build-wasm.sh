@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run build`: builds the WebAssembly module (build-wasm/), copies it into
 # dist/ (what the npm package ships) and makes the sample model the web page
-# uses (dist/sample/, with the native generator from build/).
+# uses (dist/sample/, with the native generator from build/) and its
+# worker's warm-up transformer (dist/warmup/, text and layout only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,4 +32,7 @@ if [ ! -x "$generator" ]; then
   cmake --build build --target ncnn_int8_make_model
 fi
 "$generator" sample dist/sample
+# The page worker's warm-up transformer: its text and the .bin's layout
+# only (web/worker.js makes the weights up).
+"$generator" vit-tiny dist/warmup --layout
 echo "dist/: $(cd dist && ls | tr '\n' ' ')"

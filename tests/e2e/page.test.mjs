@@ -98,7 +98,7 @@ test('(b) "Try the sample" runs the whole flow', async (t) => {
   const p = await session.openPage(undefined, { warmUp: true });
   const { page } = p;
   await page.waitForFunction(() => document.body.dataset.warm !== undefined);
-  assert.deepEqual(await page.evaluate(() => [document.body.dataset.warmRuns, document.body.dataset.warmError]), ['8', undefined]);
+  assert.deepEqual(await page.evaluate(() => [document.body.dataset.warmRuns, document.body.dataset.warmError]), ['16', undefined]);
   await runExpectingSuccess(page, '#sample-button');
   assert.equal(await page.isVisible('#results'), true);
   const bin = await download(page, '#download-bin');

@@ -5,6 +5,9 @@
 // (pre-quantized layers pass through, fp16 blobs re-encode to the same bytes).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <string>
 
 #include "core/byte_io.h"
@@ -68,7 +71,40 @@ TEST_P(GeneratedModels, SameSeedSameBytes)
     EXPECT_EQ(qa.bin, qb.bin);
 }
 
-INSTANTIATE_TEST_SUITE_P(Kinds, GeneratedModels, ::testing::Values("sample", "families", "fp16"));
+INSTANTIATE_TEST_SUITE_P(Kinds, GeneratedModels, ::testing::Values("sample", "families", "fp16", "vit-tiny"));
+
+// --layout: the .bin's size and the offsets of its tags, as the .bin itself
+// has them (the page's worker makes its warm-up weights from this).
+TEST(GeneratedLayout, SizeAndTagOffsetsAreTheBins)
+{
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("ncnn_int8_layout_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    ASSERT_TRUE(generate_model("vit-tiny", dir.string(), 1, 0, true).is_ok());
+    Result<std::string> layout = read_whole_file((dir / "model.layout.json").string());
+    ASSERT_TRUE(layout.is_ok());
+    EXPECT_FALSE(std::filesystem::exists(dir / "model.bin"));
+    Result<std::string> param = read_whole_file((dir / "model.param").string());
+    ASSERT_TRUE(param.is_ok());
+    std::filesystem::remove_all(dir);
+
+    Result<GeneratedModel> made = generate_model_in_memory("vit-tiny", 1);
+    ASSERT_TRUE(made.is_ok());
+    EXPECT_EQ(param.value(), made.value().param);
+    const Model model = test::must_build(made.value().param);
+    MemorySource source(made.value().bin.data(), made.value().bin.size());
+    Result<std::vector<LayerBlobs>> index = index_bin(model, source, "m.bin");
+    ASSERT_TRUE(index.is_ok()) << index.status().message();
+    std::string tags;
+    for (const LayerBlobs& layer : index.value())
+        for (const BlobLocation& b : layer.blobs)
+            if (b.stored != StoredAs::Raw) {
+                EXPECT_EQ(b.stored, StoredAs::Fp32);
+                tags += (tags.empty() ? "" : ", ") + std::to_string(b.offset);
+            }
+    EXPECT_EQ(layout.value(), "{\"bin_bytes\": " + std::to_string(made.value().bin.size()) + ", \"fp32_tags\": [" + tags + "]}\n");
+    // An fp16 kind has no such layout.
+    EXPECT_FALSE(generate_model("fp16", dir.string(), 1, 0, true).is_ok());
+}
 
 } // namespace
 } // namespace ncnn_int8

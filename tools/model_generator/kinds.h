@@ -10,6 +10,7 @@ Status build_sample(ModelBuilder& b);       // small conv net (~100 KB), the dem
 Status build_families(ModelBuilder& b);     // one or more of every quantized family
 Status build_cnn(ModelBuilder& b);          // ResNet-50-like, ~100 MB
 Status build_vit(ModelBuilder& b);          // ViT-B-like, ~345 MB
+Status build_vit_tiny(ModelBuilder& b);     // the same layers at ViT-Ti widths, one block, ~3 MB
 Status build_decoder(ModelBuilder& b);      // qwen2.5-shaped LLM decoder, 2 small blocks, ~1.5 MB
 Status build_decoder_05b(ModelBuilder& b);  // qwen2.5-0.5b-sized decoder, ~1.43 GB
 Status build_decoder_4g(ModelBuilder& b);   // qwen2.5-1.5b widths, 21 blocks, ~3.9 GB

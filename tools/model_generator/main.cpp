@@ -1,4 +1,4 @@
-// ncnn_int8_make_model KIND OUT_DIR [--seed N] [--blocks N]
+// ncnn_int8_make_model KIND OUT_DIR [--seed N] [--blocks N] [--layout]
 // Writes OUT_DIR/model.param, model.bin and model.table (see model_generator.h).
 #include <sys/stat.h>
 
@@ -19,11 +19,12 @@ void print_usage(std::FILE* to)
     std::string kinds;
     for (const std::string& k : ncnn_int8::model_kinds()) kinds += (kinds.empty() ? "" : "|") + k;
     std::fprintf(to,
-                 "usage: ncnn_int8_make_model KIND OUT_DIR [--seed N] [--blocks N]\n"
+                 "usage: ncnn_int8_make_model KIND OUT_DIR [--seed N] [--blocks N] [--layout]\n"
                  "  KIND     %s\n"
                  "  OUT_DIR  created if missing; gets model.param, model.bin, model.table\n"
                  "  --seed N weights and scales are a function of KIND and N (default 1)\n"
-                 "  --blocks N  repeated blocks of vit (default 12, ~28 MB each; 145: ~4 GB) or of a decoder\n",
+                 "  --blocks N  repeated blocks of vit (default 12, ~28 MB each; 145: ~4 GB) or of a decoder\n"
+                 "  --layout model.layout.json (the .bin's size and tag offsets) instead of model.bin\n",
                  kinds.c_str());
 }
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv)
     int positional_count = 0;
     uint64_t seed = 1;
     uint64_t blocks = 0;
+    bool layout_only = false;
     for (int i = 1; i < argc; i++) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -63,6 +65,8 @@ int main(int argc, char** argv)
                 return 2;
             }
             i++;
+        } else if (arg == "--layout") {
+            layout_only = true;
         } else if (positional_count < 2 && arg.compare(0, 2, "--") != 0) {
             positional[positional_count++] = arg;
         } else {
@@ -85,7 +89,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "ncnn_int8_make_model: error: cannot create %s: %s\n", out_dir.c_str(), std::strerror(errno));
         return 1;
     }
-    const ncnn_int8::Status status = ncnn_int8::generate_model(positional[0], out_dir, seed, int(blocks));
+    const ncnn_int8::Status status = ncnn_int8::generate_model(positional[0], out_dir, seed, int(blocks), layout_only);
     if (!status.is_ok()) {
         std::fprintf(stderr, "ncnn_int8_make_model: error: %s\n", status.message().c_str());
         return 1;

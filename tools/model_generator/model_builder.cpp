@@ -81,6 +81,7 @@ Result<std::vector<float>> ModelBuilder::add_tagged_blob(size_t count, size_t ro
         random_.fill_uniform(values_.data() + r * row_length, row_length, -amplitude, amplitude);
     }
 
+    tag_offsets_.push_back(bin_bytes_);
     if (encoding_ == WeightEncoding::Fp16) {
         halves_.resize(count + (count & 1)); // padded to 4 bytes, as ModelBin reads it
         halves_.back() = 0;

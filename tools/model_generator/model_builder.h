@@ -56,6 +56,8 @@ public:
     std::string param_text() const;
     std::string table_text() const { return weight_scale_lines_ + input_scale_lines_; }
     uint64_t bin_bytes() const { return bin_bytes_; }
+    // Where each tagged blob's tag is in the .bin.
+    const std::vector<uint64_t>& tag_offsets() const { return tag_offsets_; }
 
     // Repeated blocks for the kinds that have them (vit): 0 keeps the kind's own count.
     void set_blocks(int blocks) { blocks_ = blocks; }
@@ -74,6 +76,7 @@ private:
     std::unordered_set<std::string> known_blobs_;
     std::string weight_scale_lines_, input_scale_lines_;
     uint64_t bin_bytes_ = 0;
+    std::vector<uint64_t> tag_offsets_;
     std::vector<float> values_;    // one blob, reused
     std::vector<uint16_t> halves_; // its fp16 form
 };
