@@ -119,15 +119,10 @@ Result<Report> quantize_model(const QuantizeRequest& request, ByteSink& param_ou
         ASSIGN_OR_RETURN(table, read_calibration_table(request.table->text, request.table->name, diagnostics));
     }
     if (!request.bin) return Status::error(ErrorCode::Input, {request.bin_name}, "no weights given");
-    if (request.index_like_first_tag) {
-        if (std::optional<std::vector<LayerBlobs>> guessed = index_bin_like_first_tag(model, *request.bin, request.bin_name)) {
-            Result<Report> run = quantize_indexed(request, model, table, *guessed, diagnostics, param_out, bin_out);
-            if (run.is_ok() || run.status().code() == ErrorCode::Cancelled) return run;
-            RETURN_IF_ERROR(bin_out.rewind());
-        }
-    }
-    ASSIGN_OR_RETURN(std::vector<LayerBlobs> index, index_bin(model, *request.bin, request.bin_name));
-    return quantize_indexed(request, model, table, index, diagnostics, param_out, bin_out);
+    return run_on_index(
+        model, *request.bin, request.bin_name, request.index_like_first_tag,
+        [&](const std::vector<LayerBlobs>& index) { return quantize_indexed(request, model, table, index, diagnostics, param_out, bin_out); },
+        [&] { return bin_out.rewind(); });
 }
 
 } // namespace ncnn_int8

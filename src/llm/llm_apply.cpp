@@ -156,35 +156,12 @@ Result<LlmPlan> make_plan(const StreamContext& c, LlmTable* table)
     return plan_llm_direct(c.lm.model, c.lm.index, c.request.options);
 }
 
-// Both entries: with table_sink (direct form only) the table is written too.
-// `like_first_tag`: the .bin indexed from its first tag where it can be
-// (`index_guessed` then says so).
-Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, bool like_first_tag, bool& index_guessed, ByteSink* table_sink, ByteSink& param_out,
-                                  ByteSink& bin_out)
+// One run over an index of the .bin (lm), after quantize_stream's checks;
+// `table`, the dropped table's index, is consumed.
+Result<LlmReport> stream_indexed(const LlmQuantizeRequest& request, LlmMethod method, ByteSource* table_source, const std::string& table_name,
+                                 std::optional<LlmTable> table, const LlmModel& lm, ByteSink* table_sink, ByteSink& param_out, ByteSink& bin_out)
 {
     const LlmOptions& opt = request.options;
-    LlmMethod method = LlmMethod::MinMax;
-    std::optional<MemorySource> table_text;
-    ByteSource* table_source = request.table_source;
-    std::string table_name = request.table_source ? request.table_name : request.table ? request.table->name
-                                                                                       : std::string();
-    if (!table_source && request.table) {
-        table_text.emplace(reinterpret_cast<const uint8_t*>(request.table->text.data()), request.table->text.size());
-        table_source = &*table_text;
-    }
-    std::optional<LlmTable> table;
-    if (table_source) {
-        ASSIGN_OR_RETURN(table, index_llm_table(*table_source, table_name));
-    } else {
-        ASSIGN_OR_RETURN(method, parse_llm_method(opt.method, table_sink != nullptr));
-        if (llm_quantize_term(opt.bits, opt.block, false) == 0)
-            return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
-    }
-    if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
-
-    Diagnostics diagnostics;
-    ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics, like_first_tag));
-    index_guessed = lm.index_guessed;
     CountingSink out(bin_out);
     TableWriter table_writer;
     table_writer.sink = table_sink;
@@ -311,33 +288,52 @@ Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, bool like_f
     return report;
 }
 
-// quantize_stream, on the index from the first tag where the request asks
-// for it and that index can be laid out; a failure there (a tag unlike the
-// first among them) rewinds the outputs and runs again on every tag read.
-Result<LlmReport> quantize_stream_retrying(const LlmQuantizeRequest& request, ByteSink* table_sink, ByteSink& param_out, ByteSink& bin_out)
+// Both entries: with table_sink (direct form only) the table is written too.
+Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* table_sink, ByteSink& param_out, ByteSink& bin_out)
 {
-    bool guessed = false;
-    if (request.index_like_first_tag) {
-        Result<LlmReport> run = quantize_stream(request, true, guessed, table_sink, param_out, bin_out);
-        if (run.is_ok() || !guessed || run.status().code() == ErrorCode::Cancelled) return run;
-        RETURN_IF_ERROR(bin_out.rewind());
-        if (table_sink) RETURN_IF_ERROR(table_sink->rewind());
+    const LlmOptions& opt = request.options;
+    LlmMethod method = LlmMethod::MinMax;
+    std::optional<MemorySource> table_text;
+    ByteSource* table_source = request.table_source;
+    std::string table_name = request.table_source ? request.table_name : request.table ? request.table->name
+                                                                                       : std::string();
+    if (!table_source && request.table) {
+        table_text.emplace(reinterpret_cast<const uint8_t*>(request.table->text.data()), request.table->text.size());
+        table_source = &*table_text;
     }
-    return quantize_stream(request, false, guessed, table_sink, param_out, bin_out);
+    std::optional<LlmTable> table;
+    if (table_source) {
+        ASSIGN_OR_RETURN(table, index_llm_table(*table_source, table_name));
+    } else {
+        ASSIGN_OR_RETURN(method, parse_llm_method(opt.method, table_sink != nullptr));
+        if (llm_quantize_term(opt.bits, opt.block, false) == 0)
+            return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
+    }
+    if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
+
+    Diagnostics diagnostics;
+    ASSIGN_OR_RETURN(Model model, load_llm_param(request.param, request.bin, request.bin_name, diagnostics));
+    return run_on_index(
+        model, *request.bin, request.bin_name, request.index_like_first_tag,
+        [&](const std::vector<LayerBlobs>& index) { return stream_indexed(request, method, table_source, table_name, table, LlmModel{model, index}, table_sink, param_out, bin_out); },
+        [&]() -> Status {
+            RETURN_IF_ERROR(bin_out.rewind());
+            return table_sink ? table_sink->rewind() : Status::ok();
+        });
 }
 
 } // namespace
 
 Result<LlmReport> llm_quantize(const LlmQuantizeRequest& request, ByteSink& param_out, ByteSink& bin_out)
 {
-    return quantize_stream_retrying(request, nullptr, param_out, bin_out);
+    return quantize_stream(request, nullptr, param_out, bin_out);
 }
 
 Result<LlmReport> llm_table_and_quantize(const LlmQuantizeRequest& request, ByteSink& table_out, ByteSink& param_out, ByteSink& bin_out)
 {
     if (request.table || request.table_source)
         return Status::failure("a table is made from method, bits and block, not from another table: drop the table, or quantize with it alone");
-    return quantize_stream_retrying(request, &table_out, param_out, bin_out);
+    return quantize_stream(request, &table_out, param_out, bin_out);
 }
 
 } // namespace ncnn_int8

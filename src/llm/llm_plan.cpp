@@ -271,21 +271,12 @@ Result<LlmPlan> plan_llm_from_table(const Model& model, const std::vector<LayerB
 
 namespace ncnn_int8 {
 
-Result<LlmModel> load_llm_model(const TextInput& param, ByteSource* bin, const std::string& bin_name, Diagnostics& diagnostics, bool like_first_tag)
+Result<Model> load_llm_param(const TextInput& param, ByteSource* bin, const std::string& bin_name, Diagnostics& diagnostics)
 {
     ASSIGN_OR_RETURN(ParamFile file, read_param_text(param.text, param.name));
-    LlmModel lm;
-    ASSIGN_OR_RETURN(lm.model, build_model(std::move(file), diagnostics));
+    ASSIGN_OR_RETURN(Model model, build_model(std::move(file), diagnostics));
     if (!bin) return Status::failure(bin_name + ": no weights given");
-    if (like_first_tag) {
-        if (std::optional<std::vector<LayerBlobs>> guessed = index_bin_like_first_tag(lm.model, *bin, bin_name)) {
-            lm.index = std::move(*guessed);
-            lm.index_guessed = true;
-            return lm;
-        }
-    }
-    ASSIGN_OR_RETURN(lm.index, index_bin(lm.model, *bin, bin_name));
-    return lm;
+    return model;
 }
 
 } // namespace ncnn_int8

@@ -55,14 +55,14 @@ Result<LlmPlan> plan_llm_from_table(const Model& model, const std::vector<LayerB
 
 namespace ncnn_int8 {
 
-// The model and its .bin index, checked like ncnn's load_param/load_model.
-// With `like_first_tag` the index is laid out from the first tag where it
-// can be (index_bin_like_first_tag; index_guessed then says so).
+// The .param, checked like ncnn's load_param, and a .bin given for it
+// (indexed then by index_bin, or run_on_index).
+Result<Model> load_llm_param(const TextInput& param, ByteSource* bin, const std::string& bin_name, Diagnostics& diagnostics);
+
+// A pass's view of the model and its .bin index.
 struct LlmModel {
-    Model model;
-    std::vector<LayerBlobs> index;
-    bool index_guessed = false;
+    const Model& model;
+    const std::vector<LayerBlobs>& index;
 };
-Result<LlmModel> load_llm_model(const TextInput& param, ByteSource* bin, const std::string& bin_name, Diagnostics& diagnostics, bool like_first_tag);
 
 } // namespace ncnn_int8

@@ -135,16 +135,11 @@ Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table
     if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
 
     Diagnostics diagnostics;
-    ASSIGN_OR_RETURN(LlmModel lm, load_llm_model(request.param, request.bin, request.bin_name, diagnostics, request.index_like_first_tag));
-    if (lm.index_guessed) {
-        Result<LlmReport> run = table_pass(request, method, lm, table_out);
-        if (run.is_ok() || run.status().code() == ErrorCode::Cancelled) return run;
-        // What the file says: its tags were not all like the first, or the failure comes again.
-        RETURN_IF_ERROR(table_out.rewind());
-        ASSIGN_OR_RETURN(lm.index, index_bin(lm.model, *request.bin, request.bin_name));
-        lm.index_guessed = false;
-    }
-    return table_pass(request, method, lm, table_out);
+    ASSIGN_OR_RETURN(Model model, load_llm_param(request.param, request.bin, request.bin_name, diagnostics));
+    return run_on_index(
+        model, *request.bin, request.bin_name, request.index_like_first_tag,
+        [&](const std::vector<LayerBlobs>& index) { return table_pass(request, method, LlmModel{model, index}, table_out); },
+        [&] { return table_out.rewind(); });
 }
 
 } // namespace ncnn_int8

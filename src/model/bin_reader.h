@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/byte_io.h"
@@ -75,6 +76,27 @@ std::optional<std::vector<LayerBlobs>> index_bin_like_first_tag(const Model& mod
 
 // An error where `where`'s tag was assumed and the .bin holds another one there.
 Status check_assumed_tag(ByteSource& bin, const std::string& bin_name, const BlobLocation& where);
+
+// Runs `run(index)` (returning a Result) on an index of the .bin. With
+// `like_first_tag`, first on index_bin_like_first_tag's where it can be
+// laid out; any failure of that run but a cancel (a tag unlike the first
+// among them) calls `rewind()` (returning a Status: the outputs start
+// again) and runs again on index_bin's, so the result and the errors are
+// always the file's.
+template <class Run, class Rewind>
+auto run_on_index(const Model& model, ByteSource& bin, const std::string& bin_name, bool like_first_tag, Run run, Rewind rewind)
+    -> decltype(run(std::declval<const std::vector<LayerBlobs>&>()))
+{
+    if (like_first_tag) {
+        if (std::optional<std::vector<LayerBlobs>> guessed = index_bin_like_first_tag(model, bin, bin_name)) {
+            auto result = run(*guessed);
+            if (result.is_ok() || result.status().code() == ErrorCode::Cancelled) return result;
+            RETURN_IF_ERROR(rewind());
+        }
+    }
+    ASSIGN_OR_RETURN(std::vector<LayerBlobs> index, index_bin(model, bin, bin_name));
+    return run(index);
+}
 
 // A loaded blob: fp32 values, or int8 values for int8-tagged blobs.
 struct BlobData {

@@ -116,9 +116,10 @@ int fuzz_llm_table(const uint8_t* data, size_t size)
     const std::string param(param_out.bytes().begin(), param_out.bytes().end());
     MemorySource again(bin_out.bytes().data(), bin_out.bytes().size());
     Diagnostics d;
-    Result<LlmModel> model = load_llm_model({"out.param", param}, &again, "out.bin", d, false);
-    if (!model.is_ok()) {
-        std::fprintf(stderr, "fuzz_llm_table: the written model does not load: %s\n", model.status().message().c_str());
+    Result<Model> model = load_llm_param({"out.param", param}, &again, "out.bin", d);
+    Status loads = model.is_ok() ? index_bin(model.value(), again, "out.bin").status() : model.status();
+    if (!loads.is_ok()) {
+        std::fprintf(stderr, "fuzz_llm_table: the written model does not load: %s\n", loads.message().c_str());
         std::abort();
     }
     return 0;
