@@ -65,99 +65,89 @@ HWY_INLINE size_t GemmOneVector(D df, size_t n, size_t M, size_t N, size_t K, co
     return n;
 }
 
-// Register blocks of 4 rows x 3 vectors of tag D (12 independent sums: enough
-// to keep the adders busy without FMA), then 4 rows x 1 vector, then single
-// rows, then the same with 4-lane vectors (when D is wider).
-// Every output's sum still starts at its bias and adds A[m][k] * B[k][n] in
-// k order, so the blocking does not change a bit. Returns the first column
-// not done (the caller finishes the rest with the scalar reference).
-template <class D>
+// Columns [n, ...) in register blocks of kRows rows x kVectors vectors of
+// tag D (independent sums: enough to keep the adders busy without FMA), the
+// rows left one by one; returns the first column not done.
+template <size_t kRows, size_t kVectors, class D>
+HWY_INLINE size_t GemmBlocks(D df, size_t n, size_t M, size_t N, size_t K, const float* HWY_RESTRICT A, size_t lda,
+                             const float* HWY_RESTRICT B, size_t ldb, const float* HWY_RESTRICT bias, float* HWY_RESTRICT C,
+                             size_t ldc)
+{
+    using V = hn::Vec<D>;
+    const size_t L = hn::Lanes(df);
+    for (; n + kVectors * L <= N; n += kVectors * L) {
+        size_t m = 0;
+        for (; m + kRows <= M; m += kRows) {
+            V c[kRows][kVectors];
+            for (size_t r = 0; r < kRows; r++)
+                for (size_t v = 0; v < kVectors; v++) c[r][v] = hn::Set(df, bias ? bias[m + r] : 0.f);
+            const float* a = A + m * lda;
+            const float* b = B + n;
+            for (size_t k = 0; k < K; k++, b += ldb) {
+                V bv[kVectors];
+                for (size_t v = 0; v < kVectors; v++) bv[v] = hn::LoadU(df, b + v * L);
+                for (size_t r = 0; r < kRows; r++) {
+                    const V av = hn::Set(df, a[r * lda + k]);
+                    for (size_t v = 0; v < kVectors; v++) c[r][v] = hn::Add(c[r][v], hn::Mul(av, bv[v]));
+                }
+            }
+            for (size_t r = 0; r < kRows; r++)
+                for (size_t v = 0; v < kVectors; v++) hn::StoreU(c[r][v], df, C + (m + r) * ldc + n + v * L);
+        }
+        for (; m < M; m++) {
+            V c[kVectors];
+            for (size_t v = 0; v < kVectors; v++) c[v] = hn::Set(df, bias ? bias[m] : 0.f);
+            const float* a = A + m * lda;
+            const float* b = B + n;
+            for (size_t k = 0; k < K; k++, b += ldb) {
+                const V av = hn::Set(df, a[k]);
+                for (size_t v = 0; v < kVectors; v++) c[v] = hn::Add(c[v], hn::Mul(av, hn::LoadU(df, b + v * L)));
+            }
+            for (size_t v = 0; v < kVectors; v++) hn::StoreU(c[v], df, C + m * ldc + n + v * L);
+        }
+    }
+    return n;
+}
+
+// The register block: 4 rows x 3 vectors (12 sums) where the target has
+// the registers for it; in WebAssembly 4 x 2: 12 sums, 3 loads and the
+// broadcast are 16 vector registers, more than V8 allocates on x64, and
+// spill (4 x 2 ran squeezenet_he's calibration 1.2x faster in Node than
+// 4 x 3; 3 x 3, 2 x 4 and 5 x 2 were no faster than 4 x 2).
+#if HWY_TARGET == HWY_WASM || HWY_TARGET == HWY_WASM_EMU256
+constexpr size_t kGemmRows = 4;
+constexpr size_t kGemmVectors = 2;
+#else
+constexpr size_t kGemmRows = 4;
+constexpr size_t kGemmVectors = 3;
+#endif
+
+// Register blocks of kRows x kVectors, then 4 rows x 1 vector, then single
+// rows, then the same with 4-lane vectors (when D is wider). Every output's sum
+// still starts at its bias and adds A[m][k] * B[k][n] in k order, so the
+// blocking does not change a bit. Returns the first column not done (the
+// caller finishes the rest with the scalar reference).
+template <size_t kRows = kGemmRows, size_t kVectors = kGemmVectors, class D>
 HWY_INLINE size_t GemmColumns(D df, size_t M, size_t N, size_t K, const float* HWY_RESTRICT A, size_t lda,
                               const float* HWY_RESTRICT B, size_t ldb, const float* HWY_RESTRICT bias,
                               float* HWY_RESTRICT C, size_t ldc)
 {
-    const size_t L = hn::Lanes(df);
-    size_t n = 0;
-    for (; n + 3 * L <= N; n += 3 * L) {
-        size_t m = 0;
-        for (; m + 4 <= M; m += 4) {
-            const float* a0 = A + m * lda;
-            const float* a1 = a0 + lda;
-            const float* a2 = a1 + lda;
-            const float* a3 = a2 + lda;
-            auto c00 = hn::Set(df, bias ? bias[m] : 0.f), c01 = c00, c02 = c00;
-            auto c10 = hn::Set(df, bias ? bias[m + 1] : 0.f), c11 = c10, c12 = c10;
-            auto c20 = hn::Set(df, bias ? bias[m + 2] : 0.f), c21 = c20, c22 = c20;
-            auto c30 = hn::Set(df, bias ? bias[m + 3] : 0.f), c31 = c30, c32 = c30;
-            const float* b = B + n;
-            for (size_t k = 0; k < K; k++, b += ldb) {
-                const auto b0 = hn::LoadU(df, b);
-                const auto b1 = hn::LoadU(df, b + L);
-                const auto b2 = hn::LoadU(df, b + 2 * L);
-                auto a = hn::Set(df, a0[k]);
-                c00 = hn::Add(c00, hn::Mul(a, b0));
-                c01 = hn::Add(c01, hn::Mul(a, b1));
-                c02 = hn::Add(c02, hn::Mul(a, b2));
-                a = hn::Set(df, a1[k]);
-                c10 = hn::Add(c10, hn::Mul(a, b0));
-                c11 = hn::Add(c11, hn::Mul(a, b1));
-                c12 = hn::Add(c12, hn::Mul(a, b2));
-                a = hn::Set(df, a2[k]);
-                c20 = hn::Add(c20, hn::Mul(a, b0));
-                c21 = hn::Add(c21, hn::Mul(a, b1));
-                c22 = hn::Add(c22, hn::Mul(a, b2));
-                a = hn::Set(df, a3[k]);
-                c30 = hn::Add(c30, hn::Mul(a, b0));
-                c31 = hn::Add(c31, hn::Mul(a, b1));
-                c32 = hn::Add(c32, hn::Mul(a, b2));
-            }
-            float* c = C + m * ldc + n;
-            hn::StoreU(c00, df, c);
-            hn::StoreU(c01, df, c + L);
-            hn::StoreU(c02, df, c + 2 * L);
-            c += ldc;
-            hn::StoreU(c10, df, c);
-            hn::StoreU(c11, df, c + L);
-            hn::StoreU(c12, df, c + 2 * L);
-            c += ldc;
-            hn::StoreU(c20, df, c);
-            hn::StoreU(c21, df, c + L);
-            hn::StoreU(c22, df, c + 2 * L);
-            c += ldc;
-            hn::StoreU(c30, df, c);
-            hn::StoreU(c31, df, c + L);
-            hn::StoreU(c32, df, c + 2 * L);
-        }
-        for (; m < M; m++) {
-            const float* a = A + m * lda;
-            auto c0 = hn::Set(df, bias ? bias[m] : 0.f), c1 = c0, c2 = c0;
-            const float* b = B + n;
-            for (size_t k = 0; k < K; k++, b += ldb) {
-                const auto av = hn::Set(df, a[k]);
-                c0 = hn::Add(c0, hn::Mul(av, hn::LoadU(df, b)));
-                c1 = hn::Add(c1, hn::Mul(av, hn::LoadU(df, b + L)));
-                c2 = hn::Add(c2, hn::Mul(av, hn::LoadU(df, b + 2 * L)));
-            }
-            float* c = C + m * ldc + n;
-            hn::StoreU(c0, df, c);
-            hn::StoreU(c1, df, c + L);
-            hn::StoreU(c2, df, c + 2 * L);
-        }
-    }
+    size_t n = GemmBlocks<kRows, kVectors>(df, 0, M, N, K, A, lda, B, ldb, bias, C, ldc);
     n = GemmOneVector(df, n, M, N, K, A, lda, B, ldb, bias, C, ldc);
     // narrower vectors for what is left (a 7x7 plane is 49 columns)
     const hn::CappedTag<float, 4> d4;
-    if (hn::Lanes(d4) < L) n = GemmOneVector(d4, n, M, N, K, A, lda, B, ldb, bias, C, ldc);
+    if (hn::Lanes(d4) < hn::Lanes(df)) n = GemmOneVector(d4, n, M, N, K, A, lda, B, ldb, bias, C, ldc);
     return n;
 }
 
 // The whole product (kernels::gemm_f32): vector columns, then the scalar
-// reference for the columns left.
-template <class D>
+// reference for the columns left. The block shape is the target's (the
+// tests try others).
+template <size_t kRows = kGemmRows, size_t kVectors = kGemmVectors, class D>
 HWY_INLINE void Gemm(D df, size_t M, size_t N, size_t K, const float* HWY_RESTRICT A, size_t lda, const float* HWY_RESTRICT B,
                      size_t ldb, const float* HWY_RESTRICT bias, float* HWY_RESTRICT C, size_t ldc)
 {
-    const size_t done = GemmColumns(df, M, N, K, A, lda, B, ldb, bias, C, ldc);
+    const size_t done = GemmColumns<kRows, kVectors>(df, M, N, K, A, lda, B, ldb, bias, C, ldc);
     if (done < N) kernels::scalar::gemm_f32(M, N - done, K, A, lda, B + done, ldb, bias, C + done, ldc);
 }
 

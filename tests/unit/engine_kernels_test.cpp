@@ -45,8 +45,8 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b)
     return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * 4) == 0);
 }
 
-// GEMM shapes {M, N, K} around the vector widths, the 4-row x 3-vector and
-// 4 x 1 blocks and the 4-lane tail (a 7x7 plane is 49 columns).
+// GEMM shapes {M, N, K} around the vector widths, the register blocks (4
+// rows x 3 vectors natively, 4 x 2 in WebAssembly) and 4 x 1 blocks and the 4-lane tail (a 7x7 plane is 49 columns).
 constexpr size_t kGemmShapes[][3] = {{1, 1, 1}, {1, 17, 9}, {3, 8, 5}, {4, 16, 27}, {5, 33, 3}, {9, 100, 64}, {16, 7, 11}, {7, 64, 1}, {4, 48, 5}, {8, 97, 13}, {6, 200, 9}, {13, 150, 30}, {5, 49, 7}, {8, 196, 3}, {4, 14, 2}};
 
 // Depthwise cases {kernel w = h, dilation, stride (w = h), output width,
@@ -179,6 +179,11 @@ struct TestGemm {
     {
         SCOPED_TRACE(testing::Message() << "lanes=" << hn::Lanes(d));
         et::check_gemm([d](auto... args) HWY_ATTR { Gemm(d, args...); }, "Gemm");
+        // Every register block shape gives the same bits: the target's own,
+        // and the other targets' (WebAssembly's 4 x 2 is checked here too).
+        et::check_gemm([d](auto... args) HWY_ATTR { Gemm<4, 3>(d, args...); }, "Gemm 4x3");
+        et::check_gemm([d](auto... args) HWY_ATTR { Gemm<4, 2>(d, args...); }, "Gemm 4x2");
+        et::check_gemm([d](auto... args) HWY_ATTR { Gemm<2, 4>(d, args...); }, "Gemm 2x4");
     }
 };
 HWY_NOINLINE void TestAllGemm() { ForPartialVectors<TestGemm>()(float()); }
