@@ -3,7 +3,7 @@
 // to this package, never from the network. quantize() runs synchronously
 // inside the WebAssembly instance once started: in a browser, call it from
 // a worker so the page stays responsive.
-import { binSource, concat, textBytes } from './inputs.js';
+import { binSource, concat, outputRewind, textBytes } from './inputs.js';
 import { checkProgress, coreVersion, describe, dropModule, resolveNames, runCore } from './core.js';
 
 export { llmQuantize, llmTable } from './llm.js';
@@ -41,14 +41,10 @@ export async function quantize(options) {
     chunks.push(chunk.slice());
     total += chunk.length;
   };
-  // A Blob read in a worker: each read far from the last is a round trip to
-  // the browser, so the .bin is indexed from its first tag where the output
-  // can start again (gathered here, or the caller's rewindBin).
-  const ungather = () => {
+  const rewind = outputRewind(source, writeBin, rewindBin, () => {
     chunks.length = 0;
     total = 0;
-  };
-  const rewind = source.farReadsSlow === true ? (writeBin ? rewindBin : ungather) : null;
+  });
   let r;
   try {
     r = await runCore({
@@ -57,7 +53,7 @@ export async function quantize(options) {
       binSize: source.size,
       readBin: (offset, dst) => source.read(offset, dst),
       writeBin: writeBin ?? gather,
-      rewindBin: rewind ?? null,
+      rewindBin: rewind,
       onProgress: progress,
       names: resolved,
     });

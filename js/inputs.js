@@ -27,6 +27,16 @@ export async function binSource(bin) {
   throw new TypeError(`bin must be a Uint8Array, ArrayBuffer or Blob, not ${describe(bin)}`);
 }
 
+// An output's rewind for the core, or null where the core is to read every
+// tag first: the .bin is indexed from its first tag only where far reads of
+// it are slow (a Blob in a worker) and the output can start again: gathered
+// by the call (`clear`), or the caller's `rewind` for its own `write`.
+export function outputRewind(source, write, rewind, clear) {
+  if (source.farReadsSlow !== true) return null;
+  if (write) return typeof rewind === 'function' ? rewind : null;
+  return clear;
+}
+
 function copyFrom(bytes) {
   return (offset, dst) => {
     const part = bytes.subarray(offset, offset + dst.length);

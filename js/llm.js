@@ -4,7 +4,7 @@
 // as the native tools. Runs single-threaded inside the instance: in a
 // browser, call it from a worker.
 import { asUint8Array, checkProgress, coreError, describe, getModule, isBlob } from './core.js';
-import { binSource, concat, textBytes } from './inputs.js';
+import { binSource, concat, outputRewind, textBytes } from './inputs.js';
 
 const LLM_NAMES = { param: 'model.param', bin: 'model.bin', table: 'model.llm.table' };
 
@@ -60,15 +60,12 @@ function finish(r, g) {
 }
 
 
-// An output's rewind for the core (null where there is none): where far
-// reads of the .bin are slow (a Blob in a worker), the output gathered here
-// (`clear`) or the caller's `rewind` for its `write`.
+// outputRewind's choice, its exception kept by the guard.
 function rewinder(g, source, write, rewind, clear) {
-  if (source.farReadsSlow !== true) return null;
-  if (write && typeof rewind !== 'function') return null;
-  return g.wrap(
+  const fn = outputRewind(source, write, rewind, clear);
+  return fn && g.wrap(
     () => {
-      (write ? rewind : clear)();
+      fn();
       return undefined;
     },
     (e) => `cannot start the output again: ${e?.message ?? e}`,
