@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "core/format.h"
 #include "engine/layers/activation.h"
+#include "kernels/engine_kernels.h"
 #include "model/catalog/params.h"
 
 namespace ncnn_int8 {
@@ -155,9 +157,10 @@ void accumulate_channel_sums(const Int8Layer& L, const QuantInput& q, int p, con
     if (L.dense) {
         for (int r = 0; r < q.rows; r++) {
             const int8_t* x = q.data.data() + static_cast<size_t>(r) * q.row_len;
-            int32_t s = 0;
-            for (size_t i = 0; i < q.row_len; i++) s += static_cast<int32_t>(w[i]) * x[i];
-            acc[r] += s;
+            if constexpr (std::is_same_v<Weight, int8_t>)
+                acc[r] += kernels::dot_i8(w, x, q.row_len);
+            else
+                acc[r] += kernels::dot_i16_i8(w, x, q.row_len);
         }
         return;
     }

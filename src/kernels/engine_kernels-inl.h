@@ -419,6 +419,42 @@ HWY_INLINE void CountMagnitudes(D df, const float* HWY_RESTRICT p, size_t n, uin
     kernels::scalar::count_magnitudes_f32(p + i, n - i, cutoff_bits, bins);
 }
 
+// The int16 lanes of `w` from i (int8 weights widened, or int16 as they are).
+template <class D16>
+HWY_INLINE hn::Vec<D16> WeightLanes(D16 d16, const int8_t* HWY_RESTRICT w, size_t i)
+{
+    return hn::PromoteTo(d16, hn::LoadU(hn::Rebind<int8_t, D16>(), w + i));
+}
+template <class D16>
+HWY_INLINE hn::Vec<D16> WeightLanes(D16 d16, const int16_t* HWY_RESTRICT w, size_t i)
+{
+    return hn::LoadU(d16, w + i);
+}
+
+// kernels::dot_i8 / dot_i16_i8: int16 lanes multiplied pairwise into int32
+// sums (i32x4.dot_i16x8_s in WebAssembly, pmaddwd on x86), then the scalar
+// loop for the rest.
+template <class D32, typename Weight>
+HWY_INLINE int32_t DotI32(D32 d32, const Weight* HWY_RESTRICT w, const int8_t* HWY_RESTRICT x, size_t n)
+{
+#if HWY_TARGET == HWY_SCALAR
+    (void)d32; // one lane: no pairs to multiply
+    return kernels::scalar::dot_i32(w, x, n);
+#else
+    const hn::Repartition<int16_t, D32> d16;
+    const hn::Rebind<int8_t, decltype(d16)> d8;
+    const size_t L = hn::Lanes(d16);
+    auto sum0 = hn::Zero(d32), sum1 = hn::Zero(d32);
+    size_t i = 0;
+    for (; i + L <= n; i += L) {
+        const auto xv = hn::PromoteTo(d16, hn::LoadU(d8, x + i));
+        sum0 = hn::ReorderWidenMulAccumulate(d32, WeightLanes(d16, w, i), xv, sum0, sum1);
+    }
+    const int32_t vector_sum = hn::GetLane(hn::SumOfLanes(d32, hn::RearrangeToOddPlusEven(sum0, sum1)));
+    return vector_sum + kernels::scalar::dot_i32(w + i, x + i, n - i);
+#endif
+}
+
 // NOLINTNEXTLINE(google-readability-namespace-comments)
 } // namespace HWY_NAMESPACE
 } // namespace ncnn_int8

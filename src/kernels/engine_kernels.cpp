@@ -33,6 +33,8 @@ HWY_NOINLINE void MaxPoolFull(const float* src, size_t src_w, size_t src_h, size
     MaxPool(FullF32(), src, src_w, src_h, outw, outh, kw, kh, sw, sh, out);
 }
 
+HWY_NOINLINE int32_t DotI8Full(const int8_t* w, const int8_t* x, size_t n) { return DotI32(hn::ScalableTag<int32_t>(), w, x, n); }
+HWY_NOINLINE int32_t DotI16I8Full(const int16_t* w, const int8_t* x, size_t n) { return DotI32(hn::ScalableTag<int32_t>(), w, x, n); }
 HWY_NOINLINE void CountMagnitudesFull(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins)
 {
     CountMagnitudes(FullF32(), p, n, cutoff_bits, bins);
@@ -56,6 +58,8 @@ HWY_EXPORT(AxpyFull);
 HWY_EXPORT(DepthwiseFull);
 HWY_EXPORT(MaxPoolFull);
 HWY_EXPORT(CountMagnitudesFull);
+HWY_EXPORT(DotI8Full);
+HWY_EXPORT(DotI16I8Full);
 #define NI8_ENGINE_DISPATCH(fn) HWY_DYNAMIC_DISPATCH(fn)
 #endif
 
@@ -105,6 +109,10 @@ void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits, uint64
     NI8_ENGINE_DISPATCH(CountMagnitudesFull)
     (p, n, cutoff_bits, bins);
 }
+
+int32_t dot_i8(const int8_t* w, const int8_t* x, size_t n) { return NI8_ENGINE_DISPATCH(DotI8Full)(w, x, n); }
+
+int32_t dot_i16_i8(const int16_t* w, const int8_t* x, size_t n) { return NI8_ENGINE_DISPATCH(DotI16I8Full)(w, x, n); }
 
 } // namespace kernels
 } // namespace ncnn_int8

@@ -42,4 +42,10 @@ void max_pool_f32(const float* src, size_t src_w, size_t src_h, size_t outw, siz
 // cutoff_bits (< 2^31; NaNs count, above every number). bins: 2^15 counters.
 void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins);
 
+// sum of w[i] * x[i] for i < n in int32, int8 or int16 weights against
+// int8 inputs (an int8 layer's output value; eq's search). Integer sums are
+// exact, so any order gives the scalar loop's result (for sums that fit).
+int32_t dot_i8(const int8_t* w, const int8_t* x, size_t n);
+int32_t dot_i16_i8(const int16_t* w, const int8_t* x, size_t n);
+
 } // namespace ncnn_int8::kernels

@@ -91,4 +91,13 @@ inline void count_magnitudes_f32(const float* p, size_t n, uint32_t cutoff_bits,
     }
 }
 
+// sum of w[i] * x[i] in int32 (exact: integer sums do not depend on order).
+template <typename Weight>
+inline int32_t dot_i32(const Weight* w, const int8_t* x, size_t n)
+{
+    int32_t s = 0;
+    for (size_t i = 0; i < n; i++) s += static_cast<int32_t>(w[i]) * x[i];
+    return s;
+}
+
 } // namespace ncnn_int8::kernels::scalar

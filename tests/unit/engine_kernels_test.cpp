@@ -164,6 +164,27 @@ void check_count_magnitudes(Count count, const char* what)
         }
 }
 
+// dot(w, x, n) for int8 or int16 weights against int8 inputs, against the
+// scalar loop: lengths around the vector widths; int8 over its whole range
+// (-128 included), int16 as eq's weight differences (|d| <= 254), and the
+// extreme products.
+template <typename Weight, class Dot>
+void check_dot(Dot dot, const char* what)
+{
+    std::mt19937 rng(5);
+    const int wmax = sizeof(Weight) == 1 ? 127 : 254;
+    std::uniform_int_distribution<int> wdist(-wmax - 1, wmax), xdist(-128, 127);
+    for (size_t n : {0, 1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 100, 1000, 4099}) {
+        std::vector<Weight> w(n);
+        std::vector<int8_t> x(n);
+        for (size_t i = 0; i < n; i++) w[i] = static_cast<Weight>(wdist(rng)), x[i] = static_cast<int8_t>(xdist(rng));
+        EXPECT_EQ(dot(w.data(), x.data(), n), kernels::scalar::dot_i32(w.data(), x.data(), n)) << what << " n=" << n;
+        std::fill(w.begin(), w.end(), static_cast<Weight>(-wmax - 1));
+        std::fill(x.begin(), x.end(), int8_t(-128));
+        EXPECT_EQ(dot(w.data(), x.data(), n), static_cast<int32_t>(n) * (wmax + 1) * 128) << what << " extremes n=" << n;
+    }
+}
+
 } // namespace ncnn_int8::engine_kernel_test
 #endif // NCNN_INT8_ENGINE_KERNELS_TEST_HELPERS_
 
@@ -228,6 +249,17 @@ struct TestCountMagnitudes {
 };
 HWY_NOINLINE void TestAllCountMagnitudes() { ForPartialVectors<TestCountMagnitudes>()(float()); }
 
+struct TestDot {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        SCOPED_TRACE(testing::Message() << "lanes=" << hn::Lanes(d));
+        et::check_dot<int8_t>([d](auto... args) HWY_ATTR { return DotI32(d, args...); }, "DotI32 int8");
+        et::check_dot<int16_t>([d](auto... args) HWY_ATTR { return DotI32(d, args...); }, "DotI32 int16");
+    }
+};
+HWY_NOINLINE void TestAllDot() { ForPartialVectors<TestDot>()(int32_t()); }
+
 // NOLINTNEXTLINE(google-readability-namespace-comments)
 } // namespace HWY_NAMESPACE
 } // namespace ncnn_int8
@@ -242,6 +274,7 @@ NI8_KERNEL_TEST(EngineKernelsTest, TestAllDepthwise);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllMaxPool);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllAxpy);
 NI8_KERNEL_TEST(EngineKernelsTest, TestAllCountMagnitudes);
+NI8_KERNEL_TEST(EngineKernelsTest, TestAllDot);
 
 namespace {
 
@@ -259,6 +292,8 @@ TEST(EngineKernels, EntryPointsEqualScalarReference)
     engine_kernel_test::check_axpy([](size_t n, float a, const float* x, float* y) { kernels::axpy_strided_f32(n, a, x, 1, y); },
                                    "axpy_strided_f32 stride 1");
     engine_kernel_test::check_count_magnitudes(kernels::count_magnitudes_f32, "count_magnitudes_f32");
+    engine_kernel_test::check_dot<int8_t>(kernels::dot_i8, "dot_i8");
+    engine_kernel_test::check_dot<int16_t>(kernels::dot_i16_i8, "dot_i16_i8");
 }
 
 TEST(EngineKernels, StridedAxpyEqualsScalarReference)
