@@ -23,6 +23,9 @@
 // writing, messages, computing) shows what overlaps.
 // Memory: the peak RSS of every Chromium process of that
 // profile, summed, as growth over the idle page (tools/chromium-memory.mjs).
+// CPU: every Chromium thread's CPU time over the bare read and over the page
+// run (tools/chromium-cpu.mjs): on a machine with few cores the page is
+// bound by the sum, and the browser's own reading of the File is most of it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +33,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { root, startServer, loadPlaywright, chromiumPath, launchArgs, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
 import { resetPeaks, peakSince } from './chromium-memory.mjs';
+import { cpuBetween, threadCpu } from './chromium-cpu.mjs';
 import { median, mib, runTimed, seconds as fmt, sha256File as sha256 } from './bench-util.mjs';
 
 const { values: opts } = parseArgs({
@@ -184,14 +188,19 @@ try {
   const pageMs = [];
   const pageRuns = [];
   const bareMs = [];
+  const bareCpu = [];
   let memory = null;
   let stored = '';
   for (let i = 0; i < repeats; i++) {
     native1.push(runNative(1));
     nativeAll.push(runNative(os.cpus().length));
+    let cpu0 = threadCpu(profileDir);
     bareMs.push(await bareRead(page));
+    bareCpu.push(cpuBetween(cpu0, threadCpu(profileDir)));
     const idle = resetPeaks(profileDir);
+    cpu0 = threadCpu(profileDir);
     const r = await pageRun(page);
+    r.cpu = cpuBetween(cpu0, threadCpu(profileDir));
     const peak = peakSince(profileDir, idle);
     pageMs.push(r.ms);
     pageRuns.push(r);
@@ -218,6 +227,11 @@ try {
   const ms = (v) => `${Math.round(v ?? 0)} ms`;
   console.log(`  where it went (the median run): start ${ms(t.startMs)}, core ${ms(t.coreMs)} (of it blocked on the File ${ms(t.readWaitMs)}), output hand-off ${ms(t.finishMs)}, messages and page ${ms(p - (t.startMs ?? 0) - (t.coreMs ?? 0) - (t.finishMs ?? 0))}`);
   printTimeline(t.windows, binBytes);
+  const threads = (c) => c.threads.slice(0, 6).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
+  const bareMid = bareCpu[bareMs.indexOf(bare)];
+  console.log(`CPU time of every Chromium thread: page run (the median one) ${fmt(mid.cpu.totalMs)} over ${fmt(p)} on ${os.cpus().length} CPUs; bare read ${fmt(bareMid.totalMs)}; native 1 thread ${fmt(median(native1.map((r) => r.cpuMs ?? 0)))}`);
+  console.log(`  page run: ${threads(mid.cpu)}`);
+  console.log(`  bare read: ${threads(bareMid)}`);
   console.log(`tab memory (all Chromium processes): idle ${mib(memory.idle)}, peak ${mib(memory.peak)}, growth ${mib(memory.growth)}`);
   console.log(`  growth by process: ${memory.byProcess.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ')}`);
   console.log(`page downloads (.param, .bin, .llm.table) byte-identical to native: ${identical}`);
@@ -232,6 +246,8 @@ try {
     bare_read_s: bare / 1000,
     page_over_bare_read: p / bare,
     page_timings: mid.timings,
+    page_cpu_s: mid.cpu.totalMs / 1000,
+    bare_read_cpu_s: bareMid.totalMs / 1000,
     tab_peak_growth_bytes: memory.growth,
   });
   if (!identical) process.exitCode = 1;

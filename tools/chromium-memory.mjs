@@ -32,7 +32,8 @@ export function chromiumPids(profileDir) {
   return browserPid ? [...pids] : [];
 }
 
-function processType(pid) {
+/** A Chromium process's --type (renderer, gpu-process, ...); 'browser' for the main one. */
+export function processType(pid) {
   try {
     return /--type=([\w-]+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
   } catch {
