@@ -33,12 +33,13 @@ HWY_NOINLINE void MaxPoolFull(const float* src, size_t src_w, size_t src_h, size
     MaxPool(FullF32(), src, src_w, src_h, outw, outh, kw, kh, sw, sh, out);
 }
 
-HWY_NOINLINE int32_t DotI8Full(const int8_t* w, const int8_t* x, size_t n) { return DotI32(hn::ScalableTag<int32_t>(), w, x, n); }
-HWY_NOINLINE int32_t DotI16I8Full(const int16_t* w, const int8_t* x, size_t n) { return DotI32(hn::ScalableTag<int32_t>(), w, x, n); }
 HWY_NOINLINE void CountMagnitudesFull(const float* p, size_t n, uint32_t cutoff_bits, uint64_t* bins)
 {
     CountMagnitudes(FullF32(), p, n, cutoff_bits, bins);
 }
+
+HWY_NOINLINE int32_t DotI8Full(const int8_t* w, const int8_t* x, size_t n) { return DotI32(hn::ScalableTag<int32_t>(), w, x, n); }
+HWY_NOINLINE int32_t DotI16I8Full(const int16_t* w, const int8_t* x, size_t n) { return DotI32(hn::ScalableTag<int32_t>(), w, x, n); }
 
 // NOLINTNEXTLINE(google-readability-namespace-comments)
 } // namespace HWY_NAMESPACE
