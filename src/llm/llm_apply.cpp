@@ -305,9 +305,7 @@ Result<LlmReport> quantize_stream(const LlmQuantizeRequest& request, ByteSink* t
     if (table_source) {
         ASSIGN_OR_RETURN(table, index_llm_table(*table_source, table_name));
     } else {
-        ASSIGN_OR_RETURN(method, parse_llm_method(opt.method, table_sink != nullptr));
-        if (llm_quantize_term(opt.bits, opt.block, false) == 0)
-            return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
+        ASSIGN_OR_RETURN(method, check_llm_direct_options(opt, table_sink != nullptr));
     }
     if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
 

@@ -205,16 +205,24 @@ Result<int> plan_attention(const Model& model, const std::vector<LayerBlobs>& in
 
 } // namespace
 
-Result<LlmMethod> parse_llm_method(const std::string& method, bool table_maker)
+Result<LlmMethod> check_llm_direct_options(const LlmOptions& options, bool table_maker)
 {
-    if (method == "minmax") return LlmMethod::MinMax;
-    if (method == "mseclip") return LlmMethod::MseClip;
-    if (method == "awq" || method == "gptq") {
+    const std::string& method = options.method;
+    LlmMethod parsed;
+    if (method == "minmax") {
+        parsed = LlmMethod::MinMax;
+    } else if (method == "mseclip") {
+        parsed = LlmMethod::MseClip;
+    } else if (method == "awq" || method == "gptq") {
         if (table_maker)
             return Status::failure("method=" + method + " needs calibration data (activation statistics from a calibration list), which is not supported yet; use minmax or mseclip");
         return Status::failure("method=" + method + " requires llm.table");
+    } else {
+        return Status::failure("unsupported method=" + method);
     }
-    return Status::failure("unsupported method=" + method);
+    if (llm_quantize_term(options.bits, options.block, false) == 0)
+        return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", options.bits, options.block));
+    return parsed;
 }
 
 LlmPlan plan_llm_direct(const Model& model, const std::vector<LayerBlobs>& index, const LlmOptions& options)

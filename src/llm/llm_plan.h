@@ -39,8 +39,9 @@ struct LlmPlan {
     std::vector<std::string> log;
 };
 
-// Parses a method name for the direct form / the table maker.
-Result<LlmMethod> parse_llm_method(const std::string& method, bool table_maker);
+// The direct form's / the table maker's options: the method by name, then
+// bits and block (4/6/8, 32/64/128).
+Result<LlmMethod> check_llm_direct_options(const LlmOptions& options, bool table_maker);
 
 // Direct form: every qualifying layer at options' bits/block.
 LlmPlan plan_llm_direct(const Model& model, const std::vector<LayerBlobs>& index, const LlmOptions& options);

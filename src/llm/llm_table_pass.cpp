@@ -129,9 +129,7 @@ Result<LlmReport> table_pass(const LlmTableRequest& request, LlmMethod method, c
 Result<LlmReport> make_llm_table(const LlmTableRequest& request, ByteSink& table_out)
 {
     const LlmOptions& opt = request.options;
-    ASSIGN_OR_RETURN(LlmMethod method, parse_llm_method(opt.method, true));
-    if (llm_quantize_term(opt.bits, opt.block, false) == 0)
-        return Status::failure(format("unsupported bits=%d or block=%d (bits 4/6/8, block 32/64/128)", opt.bits, opt.block));
+    ASSIGN_OR_RETURN(LlmMethod method, check_llm_direct_options(opt, true));
     if (opt.threads < 0) return Status::failure(format("malformed thread %d", opt.threads));
 
     Diagnostics diagnostics;
