@@ -9,32 +9,12 @@
 #include "core/format.h"
 #include "engine/layers/activation.h"
 #include "kernels/engine_kernels.h"
+#include "kernels/kernels.h"
 #include "model/catalog/params.h"
 
 namespace ncnn_int8 {
 
 namespace eq {
-
-// ncnn's x86 quantize(): v * scale, then lanes of 4 round half away from zero
-// as trunc(v + copysign(0.5, v)) (NaN and overflow give the lane's INT_MIN,
-// which saturates to -127), the last n % 4 values with round(); both clamp
-// to [-127, 127]. The split matters only for v * scale just below 0.5.
-void quantize_row(const float* x, size_t n, float scale, int8_t* q)
-{
-    const size_t lanes = n - n % 4;
-    for (size_t i = 0; i < n; i++) {
-        const float v = x[i] * scale;
-        int r;
-        if (i < lanes) {
-            const float adj = v + std::copysign(0.5f, v);
-            r = (std::isnan(adj) || std::fabs(adj) >= 2147483648.f) ? -128 : static_cast<int>(adj);
-        } else {
-            const float rv = std::round(v);
-            r = (std::isnan(rv) || std::fabs(rv) >= 2147483648.f) ? -128 : static_cast<int>(rv);
-        }
-        q[i] = static_cast<int8_t>(r > 127 ? 127 : (r < -127 ? -127 : r));
-    }
-}
 
 // The running sums sum(b*b), sum(a*b) over [from, n), starting at sbb, sab:
 // the float loop of ncnn2table's cosine_similarity, resumable.
@@ -92,7 +72,7 @@ Status quantize_input(const Int8Layer& L, const Shape& s, const float* x, float 
         if (s.dims == 2 && static_cast<size_t>(s.w) == num_input) {
             q.rows = s.h;
             q.row_len = num_input;
-            for (int r = 0; r < s.h; r++) quantize_row(x + r * num_input, num_input, scale, q.data.data() + r * num_input);
+            for (int r = 0; r < s.h; r++) kernels::quantize_row(x + r * num_input, num_input, scale, q.data.data() + r * num_input);
             layout.per_channel = static_cast<size_t>(s.h);
             layout.row_major = true;
             return Status::ok();
@@ -103,7 +83,7 @@ Status quantize_input(const Int8Layer& L, const Shape& s, const float* x, float 
         q.row_len = total;
         // ncnn quantizes a 1-D blob whole, a 2-D one per row, 3-D/4-D per channel.
         const size_t piece = s.dims == 1 ? total : (s.dims == 2 ? static_cast<size_t>(s.w) : static_cast<size_t>(s.w) * s.h * s.d);
-        for (size_t o = 0; o < total; o += piece) quantize_row(x + o, piece, scale, q.data.data() + o);
+        for (size_t o = 0; o < total; o += piece) kernels::quantize_row(x + o, piece, scale, q.data.data() + o);
         layout.per_channel = 1;
         return Status::ok();
     }
@@ -138,7 +118,7 @@ Status quantize_input(const Int8Layer& L, const Shape& s, const float* x, float 
     q.data.assign(qplane * s.c, static_cast<int8_t>(static_cast<int>(L.pad_value)));
     std::vector<int8_t> tmp(plane);
     for (int ch = 0; ch < s.c; ch++) {
-        quantize_row(x + plane * ch, plane, scale, tmp.data());
+        kernels::quantize_row(x + plane * ch, plane, scale, tmp.data());
         for (int y = 0; y < s.h; y++)
             std::memcpy(q.data.data() + qplane * ch + static_cast<size_t>(y + top) * q.w + left, tmp.data() + static_cast<size_t>(y) * s.w, s.w);
     }
@@ -380,7 +360,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
 
         std::vector<int8_t> wq(L.weight.size());
         const size_t per_scale = L.weight.size() / L.scale_count;
-        for (int j = 0; j < L.scale_count; j++) quantize_row(L.weight.data() + j * per_scale, per_scale, ws[j], wq.data() + j * per_scale);
+        for (int j = 0; j < L.scale_count; j++) kernels::quantize_row(L.weight.data() + j * per_scale, per_scale, ws[j], wq.data() + j * per_scale);
         const size_t per_out = L.per_output();
         const int outs_per_scale = static_cast<int>(L.outputs_per_scale());
 
@@ -421,7 +401,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
             std::vector<float> cand(kSteps);
             for (int s = 0; s < kSteps; s++) {
                 cand[s] = lower + static_cast<float>(s) * step;
-                quantize_row(L.weight.data() + j * per_scale, per_scale, cand[s], cand_wq.data() + s * per_scale);
+                kernels::quantize_row(L.weight.data() + j * per_scale, per_scale, cand[s], cand_wq.data() + s * per_scale);
             }
             // Each candidate's weights less the one before (the same for
             // every file): a step moves only some of the int8 weights, and
@@ -452,7 +432,7 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
                 }
             });
             ws[j] = pick(sims, lower, step, scale);
-            quantize_row(L.weight.data() + j * per_scale, per_scale, ws[j], wq.data() + j * per_scale);
+            kernels::quantize_row(L.weight.data() + j * per_scale, per_scale, ws[j], wq.data() + j * per_scale);
             team.for_each(files, [&](size_t i) {
                 FileData& f = fd[i];
                 std::vector<int32_t> acc(f.layout.per_channel);

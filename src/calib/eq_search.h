@@ -34,11 +34,6 @@ Status eq_search(const CalibrationJob& job, const std::vector<size_t>& layers, c
 
 namespace eq {
 
-// ncnn x86's quantize() of n values with one scale: the first n - n % 4 as
-// its vector lanes round (trunc(v + copysign(0.5, v)); NaN and overflow give
-// -127), the rest with round(); all clamped to [-127, 127].
-void quantize_row(const float* x, size_t n, float scale, int8_t* q);
-
 // One calibrated layer as its int8 forward needs it.
 struct Int8Layer {
     std::string name;

@@ -1,4 +1,4 @@
-// method=eq's int8 rounding (src/calib/eq_search.h): ncnn x86's quantize().
+// method=eq's int8 rounding (kernels::quantize_row, shared with ncnn2int8): ncnn x86's quantize().
 // The search itself is checked against the corpus in calib_corpus_test.cpp.
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "calib/eq_search.h"
+#include "kernels/kernels.h"
 
 namespace ncnn_int8 {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 std::vector<int> quantized(const std::vector<float>& x, float scale)
 {
     std::vector<int8_t> q(x.size());
-    eq::quantize_row(x.data(), x.size(), scale, q.data());
+    kernels::quantize_row(x.data(), x.size(), scale, q.data());
     return std::vector<int>(q.begin(), q.end());
 }
 
