@@ -52,11 +52,6 @@ void append_llm_table_numbers(std::string& out, const float* coeffs, size_t coun
 void append_llm_table_row(std::string& out, const std::string& key, int bits, int block, const char* method,
                           const float* coeffs, size_t count);
 
-// A plain decimal ([+-]digits[.digits][e[+-]digits], nothing after it)
-// read exactly as strtof would, where a fast exact path exists; false
-// leaves it to strtof.
-bool parse_decimal_exact(const char* s, float& v);
-
 // `%.9g` of one float (the table's number format), appended.
 void append_table_number(std::string& out, float v);
 

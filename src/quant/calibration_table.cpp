@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "core/decimal_float.h"
+
 namespace ncnn_int8 {
 
 namespace {
@@ -25,10 +27,14 @@ std::vector<std::string_view> split_fields(std::string_view line)
 bool parse_scale(std::string_view token, float* out)
 {
     const std::string s(token);
-    char* end = nullptr;
-    errno = 0;
-    const float v = std::strtof(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || s.empty()) return false;
+    float v = 0.f;
+    // ncnn2table's %f numbers take the exact fast path; the rest strtof
+    if (!parse_decimal_exact(s.c_str(), v)) {
+        char* end = nullptr;
+        errno = 0;
+        v = std::strtof(s.c_str(), &end);
+        if (end != s.c_str() + s.size() || s.empty()) return false;
+    }
     *out = v;
     return true;
 }
