@@ -201,7 +201,7 @@ Result<std::vector<float>> load_weights(const ModelLayer& layer, const LayerBlob
     BlobData data;
     RETURN_IF_ERROR(load_blob(*job.bin, job.bin_name, *where, data));
     if (data.is_int8) return Status::failure(job.bin_name + ": " + layer.label() + " " + name + " is already int8");
-    return std::move(data.f32);
+    return std::vector<float>(data.f32.begin(), data.f32.end());
 }
 
 Result<Int8Layer> make_layer(const ModelLayer& layer, const LayerBlobs& blobs, const CalibrationJob& job)

@@ -26,7 +26,7 @@ Result<std::vector<float>> load_f32(const ModelLayer& layer, const LayerBlobs& b
     BlobData data;
     RETURN_IF_ERROR(load_blob(bin, bin_name, *where, data));
     if (data.is_int8) return Status::failure(bin_name + ": " + layer.label() + " " + name + " is already int8; calibrate the fp32 model");
-    return std::move(data.f32);
+    return std::vector<float>(data.f32.begin(), data.f32.end());
 }
 
 // A weight blob's values in storage reused from layer to layer, read in

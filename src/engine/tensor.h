@@ -11,41 +11,12 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
-#include <new>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "core/float_buffer.h"
+
 namespace ncnn_int8::engine {
-
-// std::allocator whose value-initialization (resize, vector(n)) leaves the
-// elements uninitialized: a layer that writes every output value does not
-// pay for zeroing it first. assign(n, v) and the other fills still fill.
-template <typename T>
-struct UninitAllocator : std::allocator<T> {
-    template <typename U>
-    struct rebind {
-        using other = UninitAllocator<U>;
-    };
-    UninitAllocator() = default;
-    template <typename U>
-    UninitAllocator(const UninitAllocator<U>&) noexcept
-    {
-    }
-    template <typename U>
-    void construct(U* p) noexcept
-    {
-        ::new (static_cast<void*>(p)) U;
-    }
-    template <typename U, typename... Args>
-    void construct(U* p, Args&&... args)
-    {
-        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-    }
-};
-
-using Floats = std::vector<float, UninitAllocator<float>>;
 
 struct Tensor {
     int dims = 0; // 0: empty; 1..4 as ncnn's Mat

@@ -35,7 +35,7 @@ BlobData raw_blob(const BlobSpec* spec, std::vector<float> values)
     BlobData d;
     d.spec = spec;
     d.stored = StoredAs::Raw;
-    d.f32 = std::move(values);
+    d.f32.assign(values.begin(), values.end());
     return d;
 }
 

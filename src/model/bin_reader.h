@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/byte_io.h"
+#include "core/float_buffer.h"
 #include "core/status.h"
 #include "model/model.h"
 
@@ -103,7 +104,7 @@ struct BlobData {
     const BlobSpec* spec = nullptr;
     StoredAs stored = StoredAs::Raw;
     bool is_int8 = false;
-    std::vector<float> f32;
+    Floats f32; // not zeroed when sized: load_blob reads every value in
     std::vector<int8_t> i8;
 };
 

@@ -66,7 +66,7 @@ private:
         }
         b->stored = StoredAs::Raw;
         b->is_int8 = false;
-        b->f32 = std::move(values);
+        b->f32.assign(values.begin(), values.end());
         b->i8.clear();
         return *b;
     }
@@ -78,7 +78,7 @@ private:
     {
         if (!plan_.scales_from_bin) return plan_.weight_scales[k];
         BlobData* b = blob(stored_name);
-        std::vector<float> s = b ? b->f32 : std::vector<float>{};
+        std::vector<float> s = b ? std::vector<float>(b->f32.begin(), b->f32.end()) : std::vector<float>{};
         if (s.size() == 1 && count > 1) s.assign(count, s[0]);
         s.resize(count, 0.f);
         return s;
@@ -179,9 +179,9 @@ private:
     }
 
     // `v` holds `rows` rows of `cols`; afterwards it holds `cols` rows of `rows`.
-    static void transpose(std::vector<float>& v, size_t rows, size_t cols)
+    static void transpose(Floats& v, size_t rows, size_t cols)
     {
-        std::vector<float> t(v.size());
+        Floats t(v.size()); // every value written below
         for (size_t r = 0; r < rows; r++)
             for (size_t c = 0; c < cols; c++) t[c * rows + r] = v[r * cols + c];
         v.swap(t);
