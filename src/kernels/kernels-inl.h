@@ -24,29 +24,31 @@ namespace ncnn_int8 {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// One vector of the lane rule of the reference's SIMD path (see
+// scalar::quantize_vector_lane): the int8 values of x * scale, in int32 lanes.
+template <class DF>
+HWY_INLINE hn::Vec<hn::RebindToSigned<DF>> QuantizeVector(DF df, hn::Vec<DF> x, hn::Vec<DF> vscale)
+{
+    const hn::RebindToSigned<DF> di;
+    const auto p = hn::Mul(x, vscale);
+    const auto a = hn::Add(p, hn::CopySign(hn::Set(df, 0.5f), p));
+    // NaN and |a| >= 2^31 give INT32_MIN on x86, which clamps to -127.
+    const auto in_range = hn::Lt(hn::Abs(a), hn::Set(df, 2147483648.f));
+    const auto t = hn::ConvertTo(di, hn::IfThenElseZero(in_range, a));
+    const auto lo = hn::Set(di, -127);
+    return hn::IfThenElse(hn::RebindMask(di, in_range), hn::Min(hn::Max(t, lo), hn::Set(di, 127)), lo);
+}
+
 // Quantizes x[0, n) with n a multiple of 4, lane rule of the reference's
-// SIMD path (see scalar::quantize_vector_lane). Returns how many were done.
+// SIMD path. Returns how many were done.
 template <class DF>
 HWY_INLINE size_t QuantizeLanes(DF df, const float* HWY_RESTRICT x, size_t n, float scale, int8_t* HWY_RESTRICT out)
 {
-    const hn::RebindToSigned<decltype(df)> di;
     const hn::Rebind<int8_t, decltype(df)> d8;
     const size_t N = hn::Lanes(df);
     const auto vscale = hn::Set(df, scale);
-    const auto half = hn::Set(df, 0.5f);
-    const auto limit = hn::Set(df, 2147483648.f);
-    const auto lo = hn::Set(di, -127);
-    const auto hi = hn::Set(di, 127);
     size_t i = 0;
-    for (; i + N <= n; i += N) {
-        const auto p = hn::Mul(hn::LoadU(df, x + i), vscale);
-        const auto a = hn::Add(p, hn::CopySign(half, p));
-        // NaN and |a| >= 2^31 give INT32_MIN on x86, which clamps to -127.
-        const auto in_range = hn::Lt(hn::Abs(a), limit);
-        const auto t = hn::ConvertTo(di, hn::IfThenElseZero(in_range, a));
-        const auto q = hn::IfThenElse(hn::RebindMask(di, in_range), hn::Min(hn::Max(t, lo), hi), lo);
-        hn::StoreU(hn::DemoteTo(d8, q), d8, out + i);
-    }
+    for (; i + N <= n; i += N) hn::StoreU(hn::DemoteTo(d8, QuantizeVector(df, hn::LoadU(df, x + i), vscale)), d8, out + i);
     return i;
 }
 
@@ -195,6 +197,37 @@ HWY_INLINE size_t ErrorSumsLanes(DF df, const float* HWY_RESTRICT x, const int8_
     return i;
 }
 
+// QuantizeLanes and ErrorSumsLanes in one pass over x[0, n) (n a multiple
+// of 4): each value's error is taken from the int8 value just made, in
+// float as ErrorSumsLanes takes it, without reading x and the int8 row
+// again. Returns how many were done.
+template <class DF>
+HWY_INLINE size_t QuantizeErrorLanes(DF df, const float* HWY_RESTRICT x, size_t n, float scale, int8_t* HWY_RESTRICT out,
+                                     double* signal, double* noise)
+{
+    const hn::Rebind<int8_t, decltype(df)> d8;
+    const size_t N = hn::Lanes(df);
+    const auto vscale = hn::Set(df, scale);
+    const auto inv = hn::Set(df, scale != 0.f ? 1.f / scale : 0.f);
+    size_t i = 0;
+    while (i + N <= n) {
+        // Float partial sums over short blocks, accumulated in double.
+        auto s = hn::Zero(df), e = hn::Zero(df);
+        const size_t block_end = (n - i > 4096) ? i + 4096 : n;
+        for (; i + N <= block_end; i += N) {
+            const auto v = hn::LoadU(df, x + i);
+            const auto q = QuantizeVector(df, v, vscale);
+            hn::StoreU(hn::DemoteTo(d8, q), d8, out + i);
+            const auto d = hn::Sub(v, hn::Mul(hn::ConvertTo(df, q), inv));
+            s = hn::MulAdd(v, v, s);
+            e = hn::MulAdd(d, d, e);
+        }
+        *signal += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, s)));
+        *noise += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, e)));
+    }
+    return i;
+}
+
 // --- whole rows: the vector part, then the reference's scalar rules --------
 
 // The part of a row the reference's SIMD code handles.
@@ -207,6 +240,23 @@ HWY_INLINE void QuantizeRow(DF df, const float* x, size_t n, float scale, int8_t
     size_t i = QuantizeLanes(df, x, v, scale, out);
     for (; i < v; i++) out[i] = scalar::quantize_vector_lane(x[i], scale);
     for (; i < n; i++) out[i] = scalar::quantize_tail(x[i], scale);
+}
+
+// QuantizeRow, and the row's error sums as ErrorSumsRow adds them, in one
+// pass over the vector part.
+template <class DF>
+HWY_INLINE void QuantizeErrorRow(DF df, const float* x, size_t n, float scale, int8_t* out, double* signal, double* noise)
+{
+    const size_t v = VectorPart(n);
+    size_t i = QuantizeErrorLanes(df, x, v, scale, out, signal, noise);
+    for (size_t k = i; k < v; k++) out[k] = scalar::quantize_vector_lane(x[k], scale);
+    for (size_t k = v; k < n; k++) out[k] = scalar::quantize_tail(x[k], scale);
+    const float inv = scale != 0.f ? 1.f / scale : 0.f;
+    for (; i < n; i++) {
+        const double d = static_cast<double>(x[i]) - static_cast<double>(out[i]) * inv;
+        *signal += static_cast<double>(x[i]) * x[i];
+        *noise += d * d;
+    }
 }
 
 template <class DF>

@@ -29,6 +29,10 @@ HWY_NOINLINE void LookupFull(const float* table256, const uint8_t* index, size_t
 }
 HWY_NOINLINE float AbsMaxFull(const float* x, size_t n) { return AbsMaxRow(FullF32(), x, n); }
 HWY_NOINLINE void FlushTinyFull(float* x, size_t n) { FlushTinyRow(FullF32(), x, n); }
+HWY_NOINLINE void QuantizeErrorFull(const float* x, size_t n, float scale, int8_t* out, double* signal, double* noise)
+{
+    QuantizeErrorRow(FullF32(), x, n, scale, out, signal, noise);
+}
 HWY_NOINLINE void ErrorSumsFull(const float* x, const int8_t* q, size_t n, float scale, double* signal, double* noise)
 {
     ErrorSumsRow(FullF32(), x, q, n, scale, signal, noise);
@@ -53,6 +57,7 @@ HWY_EXPORT(LookupFull);
 HWY_EXPORT(AbsMaxFull);
 HWY_EXPORT(FlushTinyFull);
 HWY_EXPORT(ErrorSumsFull);
+HWY_EXPORT(QuantizeErrorFull);
 #define NI8_DISPATCH(fn) HWY_DYNAMIC_DISPATCH(fn)
 #endif
 
@@ -94,6 +99,12 @@ void accumulate_error(const float* x, const int8_t* q, size_t n, float scale, Er
 {
     NI8_DISPATCH(ErrorSumsFull)
     (x, q, n, scale, &sums.signal, &sums.noise);
+}
+
+void quantize_row_with_error(const float* x, size_t n, float scale, int8_t* out, ErrorSums& sums)
+{
+    NI8_DISPATCH(QuantizeErrorFull)
+    (x, n, scale, out, &sums.signal, &sums.noise);
 }
 
 const char* active_target()

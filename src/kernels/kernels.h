@@ -37,6 +37,10 @@ struct ErrorSums {
 };
 void accumulate_error(const float* x, const int8_t* q, size_t n, float scale, ErrorSums& sums);
 
+// quantize_row, and the row's error added to `sums` as accumulate_error
+// adds it, in one pass over x.
+void quantize_row_with_error(const float* x, size_t n, float scale, int8_t* out, ErrorSums& sums);
+
 // Name of the SIMD target the dispatcher chose (e.g. "AVX2", "WASM").
 const char* active_target();
 

@@ -131,8 +131,7 @@ private:
             const size_t len = n / n_rows;
             for (size_t r = 0; r < n_rows; r++) {
                 RETURN_IF_ERROR(check_scale(name, r, row_scales[r], x + r * len, len));
-                kernels::quantize_row(x + r * len, len, row_scales[r], q + r * len);
-                kernels::accumulate_error(x + r * len, q + r * len, len, row_scales[r], error_);
+                kernels::quantize_row_with_error(x + r * len, len, row_scales[r], q + r * len, error_);
             }
             return Status::ok();
         });

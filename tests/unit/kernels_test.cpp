@@ -375,6 +375,54 @@ struct TestErrorSumsRow {
 };
 HWY_NOINLINE void TestAllErrorSumsRow() { ForPartialVectors<TestErrorSumsRow>()(float()); }
 
+// Same as or within float rounding of `want` (the fused pass may block its
+// float partial sums differently from ErrorSumsRow on wide targets).
+bool close_sum(double got, double want)
+{
+    if (std::isnan(want)) return std::isnan(got);
+    return got == want || std::fabs(got - want) <= 1e-5 * std::max(std::fabs(got), std::fabs(want));
+}
+
+struct TestQuantizeErrorRow {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        // The int8 row is QuantizeRow's, bit for bit; the sums those of
+        // ErrorSumsRow over that row.
+        const float scales[] = {1.f, 127.f / 3.f, 0.5f, 1e-3f, 64.f, 0.f};
+        for (float scale : scales) {
+            kt::for_each_slice(kt::test_pool(), [&](const float* x, size_t n) {
+                std::vector<int8_t> got(n + 1, 99), want(n + 1, 99);
+                double signal = 0, noise = 0, want_signal = 0, want_noise = 0;
+                QuantizeErrorRow(d, x, n, scale, got.data(), &signal, &noise);
+                QuantizeRow(d, x, n, scale, want.data());
+                ErrorSumsRow(d, x, want.data(), n, scale, &want_signal, &want_noise);
+                ASSERT_EQ(got, want) << "lanes=" << hn::Lanes(d) << " n=" << n << " scale=" << scale;
+                ASSERT_TRUE(close_sum(signal, want_signal)) << signal << " vs " << want_signal << " lanes=" << hn::Lanes(d) << " n=" << n;
+                ASSERT_TRUE(close_sum(noise, want_noise)) << noise << " vs " << want_noise << " lanes=" << hn::Lanes(d) << " n=" << n;
+            });
+        }
+        // Small integers: every partial sum is exact, whatever the order.
+        // At scale 0.5 each int8 value is x / 2 rounded half away from
+        // zero, so the error is 0 or -1; lengths past a block of 4096.
+        std::vector<float> x(5000);
+        for (size_t i = 0; i < x.size(); i++) x[i] = static_cast<float>(i % 9 + 1);
+        for (size_t n : {0, 1, 3, 4, 5, 8, 9, 17, 64, 65, 4095, 4096, 4099, 5000}) {
+            std::vector<int8_t> q(n);
+            double signal = 0, noise = 0, want_signal = 0, want_noise = 0;
+            QuantizeErrorRow(d, x.data(), n, 0.5f, q.data(), &signal, &noise);
+            for (size_t i = 0; i < n; i++) {
+                const double e = x[i] - 2.0 * static_cast<int>(x[i] / 2.f + 0.5f);
+                want_signal += double(x[i]) * x[i];
+                want_noise += e * e;
+            }
+            EXPECT_EQ(signal, want_signal) << "lanes=" << hn::Lanes(d) << " n=" << n;
+            EXPECT_EQ(noise, want_noise) << "lanes=" << hn::Lanes(d) << " n=" << n;
+        }
+    }
+};
+HWY_NOINLINE void TestAllQuantizeErrorRow() { ForPartialVectors<TestQuantizeErrorRow>()(float()); }
+
 } // namespace HWY_NAMESPACE
 } // namespace ncnn_int8
 HWY_AFTER_NAMESPACE();
@@ -391,6 +439,7 @@ NI8_KERNEL_TEST(KernelsTest, TestAllAbsMaxRow);
 NI8_KERNEL_TEST(KernelsTest, TestAllFlushTinyRow);
 NI8_KERNEL_TEST(KernelsTest, TestAllLookupRow);
 NI8_KERNEL_TEST(KernelsTest, TestAllErrorSumsRow);
+NI8_KERNEL_TEST(KernelsTest, TestAllQuantizeErrorRow);
 
 namespace {
 
@@ -437,6 +486,14 @@ TEST(Kernels, EntryPointsMatchScalarReference)
     kernels::accumulate_error(x, xq, 9, 1.f, s);
     EXPECT_DOUBLE_EQ(s.signal, 285.0);
     EXPECT_DOUBLE_EQ(s.noise, 1.0);
+    // The fused pass: quantize_row's bytes, accumulate_error's sums.
+    std::vector<int8_t> fused(n);
+    kernels::ErrorSums fs, ws;
+    kernels::quantize_row_with_error(pool.data(), n, 0.5f, fused.data(), fs);
+    kernels::accumulate_error(pool.data(), q.data(), n, 0.5f, ws);
+    EXPECT_EQ(fused, q);
+    EXPECT_TRUE(std::isnan(ws.signal) ? std::isnan(fs.signal) : std::fabs(fs.signal - ws.signal) <= 1e-5 * std::fabs(ws.signal)) << fs.signal << " vs " << ws.signal;
+    EXPECT_TRUE(std::isnan(ws.noise) ? std::isnan(fs.noise) : std::fabs(fs.noise - ws.noise) <= 1e-5 * std::fabs(ws.noise)) << fs.noise << " vs " << ws.noise;
 }
 
 TEST(Kernels, ActiveTargetHasAName)
