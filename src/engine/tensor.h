@@ -18,6 +18,8 @@
 
 namespace ncnn_int8::engine {
 
+using ncnn_int8::Floats; // float storage not zeroed on resize (core/float_buffer.h)
+
 struct Tensor {
     int dims = 0; // 0: empty; 1..4 as ncnn's Mat
     int w = 1, h = 1, d = 1, c = 1;
