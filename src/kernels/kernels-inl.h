@@ -170,24 +170,24 @@ HWY_INLINE size_t FlushTinyLanes(DF df, float* HWY_RESTRICT x, size_t n, float t
     return i;
 }
 
-// Sum of x^2 and of (x - q/scale)^2, for the report's error figures.
-template <class DF>
-HWY_INLINE size_t ErrorSumsLanes(DF df, const float* HWY_RESTRICT x, const int8_t* HWY_RESTRICT q, size_t n,
-                                 float scale, double* signal, double* noise)
+// 1 / scale as the error sums dequantize with it (0 for a zero scale).
+HWY_INLINE float InverseScale(float scale) { return scale != 0.f ? 1.f / scale : 0.f; }
+
+// The report's error sums over x[0, n) a vector at a time: x^2 and
+// (x - r)^2, where reconstruct(i, v) gives r, the dequantized int8 values of
+// the vector v at x + i. Float partial sums over short blocks, accumulated
+// in double. Returns how many values were summed.
+template <class DF, class Reconstruct>
+HWY_INLINE size_t ErrorBlocks(DF df, const float* HWY_RESTRICT x, size_t n, double* signal, double* noise, Reconstruct reconstruct)
 {
-    const hn::RebindToSigned<decltype(df)> di;
-    const hn::Rebind<int8_t, decltype(df)> d8;
     const size_t N = hn::Lanes(df);
-    const auto inv = hn::Set(df, scale != 0.f ? 1.f / scale : 0.f);
     size_t i = 0;
     while (i + N <= n) {
-        // Float partial sums over short blocks, accumulated in double.
         auto s = hn::Zero(df), e = hn::Zero(df);
         const size_t block_end = (n - i > 4096) ? i + 4096 : n;
         for (; i + N <= block_end; i += N) {
             const auto v = hn::LoadU(df, x + i);
-            const auto r = hn::Mul(hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, q + i))), inv);
-            const auto d = hn::Sub(v, r);
+            const auto d = hn::Sub(v, reconstruct(i, v));
             s = hn::MulAdd(v, v, s);
             e = hn::MulAdd(d, d, e);
         }
@@ -195,6 +195,19 @@ HWY_INLINE size_t ErrorSumsLanes(DF df, const float* HWY_RESTRICT x, const int8_
         *noise += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, e)));
     }
     return i;
+}
+
+// Sum of x^2 and of (x - q/scale)^2, for the report's error figures.
+template <class DF>
+HWY_INLINE size_t ErrorSumsLanes(DF df, const float* HWY_RESTRICT x, const int8_t* HWY_RESTRICT q, size_t n,
+                                 float scale, double* signal, double* noise)
+{
+    const hn::RebindToSigned<decltype(df)> di;
+    const hn::Rebind<int8_t, decltype(df)> d8;
+    const auto inv = hn::Set(df, InverseScale(scale));
+    return ErrorBlocks(df, x, n, signal, noise, [&](size_t i, hn::Vec<DF>) HWY_ATTR {
+        return hn::Mul(hn::ConvertTo(df, hn::PromoteTo(di, hn::LoadU(d8, q + i))), inv);
+    });
 }
 
 // QuantizeLanes and ErrorSumsLanes in one pass over x[0, n) (n a multiple
@@ -206,26 +219,13 @@ HWY_INLINE size_t QuantizeErrorLanes(DF df, const float* HWY_RESTRICT x, size_t 
                                      double* signal, double* noise)
 {
     const hn::Rebind<int8_t, decltype(df)> d8;
-    const size_t N = hn::Lanes(df);
     const auto vscale = hn::Set(df, scale);
-    const auto inv = hn::Set(df, scale != 0.f ? 1.f / scale : 0.f);
-    size_t i = 0;
-    while (i + N <= n) {
-        // Float partial sums over short blocks, accumulated in double.
-        auto s = hn::Zero(df), e = hn::Zero(df);
-        const size_t block_end = (n - i > 4096) ? i + 4096 : n;
-        for (; i + N <= block_end; i += N) {
-            const auto v = hn::LoadU(df, x + i);
-            const auto q = QuantizeVector(df, v, vscale);
-            hn::StoreU(hn::DemoteTo(d8, q), d8, out + i);
-            const auto d = hn::Sub(v, hn::Mul(hn::ConvertTo(df, q), inv));
-            s = hn::MulAdd(v, v, s);
-            e = hn::MulAdd(d, d, e);
-        }
-        *signal += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, s)));
-        *noise += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, e)));
-    }
-    return i;
+    const auto inv = hn::Set(df, InverseScale(scale));
+    return ErrorBlocks(df, x, n, signal, noise, [&](size_t i, hn::Vec<DF> v) HWY_ATTR {
+        const auto q = QuantizeVector(df, v, vscale);
+        hn::StoreU(hn::DemoteTo(d8, q), d8, out + i);
+        return hn::Mul(hn::ConvertTo(df, q), inv);
+    });
 }
 
 // --- whole rows: the vector part, then the reference's scalar rules --------
@@ -233,13 +233,30 @@ HWY_INLINE size_t QuantizeErrorLanes(DF df, const float* HWY_RESTRICT x, size_t 
 // The part of a row the reference's SIMD code handles.
 HWY_INLINE size_t VectorPart(size_t n) { return n & ~size_t(3); }
 
+// out[i, n) by the reference's scalar rules: its lane rule up to the
+// vector part's end, its tail rule after.
+HWY_INLINE void QuantizeScalarFrom(const float* x, size_t i, size_t n, float scale, int8_t* out)
+{
+    const size_t v = VectorPart(n);
+    for (; i < v; i++) out[i] = scalar::quantize_vector_lane(x[i], scale);
+    for (; i < n; i++) out[i] = scalar::quantize_tail(x[i], scale);
+}
+
+// The error sums of x[i, n) against q, one value at a time in double.
+HWY_INLINE void ErrorSumsScalarFrom(const float* x, const int8_t* q, size_t i, size_t n, float scale, double* signal, double* noise)
+{
+    const float inv = InverseScale(scale);
+    for (; i < n; i++) {
+        const double d = static_cast<double>(x[i]) - static_cast<double>(q[i]) * inv;
+        *signal += static_cast<double>(x[i]) * x[i];
+        *noise += d * d;
+    }
+}
+
 template <class DF>
 HWY_INLINE void QuantizeRow(DF df, const float* x, size_t n, float scale, int8_t* out)
 {
-    const size_t v = VectorPart(n);
-    size_t i = QuantizeLanes(df, x, v, scale, out);
-    for (; i < v; i++) out[i] = scalar::quantize_vector_lane(x[i], scale);
-    for (; i < n; i++) out[i] = scalar::quantize_tail(x[i], scale);
+    QuantizeScalarFrom(x, QuantizeLanes(df, x, VectorPart(n), scale, out), n, scale, out);
 }
 
 // QuantizeRow, and the row's error sums as ErrorSumsRow adds them, in one
@@ -247,16 +264,9 @@ HWY_INLINE void QuantizeRow(DF df, const float* x, size_t n, float scale, int8_t
 template <class DF>
 HWY_INLINE void QuantizeErrorRow(DF df, const float* x, size_t n, float scale, int8_t* out, double* signal, double* noise)
 {
-    const size_t v = VectorPart(n);
-    size_t i = QuantizeErrorLanes(df, x, v, scale, out, signal, noise);
-    for (size_t k = i; k < v; k++) out[k] = scalar::quantize_vector_lane(x[k], scale);
-    for (size_t k = v; k < n; k++) out[k] = scalar::quantize_tail(x[k], scale);
-    const float inv = scale != 0.f ? 1.f / scale : 0.f;
-    for (; i < n; i++) {
-        const double d = static_cast<double>(x[i]) - static_cast<double>(out[i]) * inv;
-        *signal += static_cast<double>(x[i]) * x[i];
-        *noise += d * d;
-    }
+    const size_t i = QuantizeErrorLanes(df, x, VectorPart(n), scale, out, signal, noise);
+    QuantizeScalarFrom(x, i, n, scale, out);
+    ErrorSumsScalarFrom(x, out, i, n, scale, signal, noise);
 }
 
 template <class DF>
@@ -306,13 +316,7 @@ HWY_INLINE void FlushTinyRow(DF df, float* x, size_t n)
 template <class DF>
 HWY_INLINE void ErrorSumsRow(DF df, const float* x, const int8_t* q, size_t n, float scale, double* signal, double* noise)
 {
-    size_t i = ErrorSumsLanes(df, x, q, n, scale, signal, noise);
-    const float inv = scale != 0.f ? 1.f / scale : 0.f;
-    for (; i < n; i++) {
-        const double d = static_cast<double>(x[i]) - static_cast<double>(q[i]) * inv;
-        *signal += static_cast<double>(x[i]) * x[i];
-        *noise += d * d;
-    }
+    ErrorSumsScalarFrom(x, q, ErrorSumsLanes(df, x, q, n, scale, signal, noise), n, scale, signal, noise);
 }
 
 } // namespace HWY_NAMESPACE

@@ -30,7 +30,7 @@ const BlobSpec* schema_blob(const ModelLayer& layer, const std::string& name)
     return nullptr;
 }
 
-BlobData raw_blob(const BlobSpec* spec, std::vector<float> values)
+BlobData raw_blob(const BlobSpec* spec, const std::vector<float>& values)
 {
     BlobData d;
     d.spec = spec;
@@ -242,9 +242,9 @@ Result<LlmReport> stream_indexed(const LlmQuantizeRequest& request, LlmMethod me
                 RETURN_IF_ERROR(stream_weight(context, layer, lp, *wp, prefetch, packed, errors));
                 lr.bytes_in += lm.index[li].find(pb.spec->name)->count * 4;
                 // Its scales (and awq input scales) are blobs of their own, written after the weights.
-                blobs.blobs.push_back(raw_blob(schema_blob(layer, wp->weight.scales_blob), std::move(wp->scales)));
+                blobs.blobs.push_back(raw_blob(schema_blob(layer, wp->weight.scales_blob), wp->scales));
                 if (lp.input_scales)
-                    blobs.blobs.push_back(raw_blob(schema_blob(layer, wp->weight.input_scales_blob), std::move(wp->input_scales)));
+                    blobs.blobs.push_back(raw_blob(schema_blob(layer, wp->weight.input_scales_blob), wp->input_scales));
                 continue;
             }
             const BlobData* data = blobs.find(pb.spec->name);

@@ -56,7 +56,7 @@ private:
 
     Location at() const { return {where_, 0, layer_.label()}; }
 
-    BlobData& set_blob(const std::string& name, std::vector<float> values)
+    BlobData& set_blob(const std::string& name, const std::vector<float>& values)
     {
         BlobData* b = blob(name);
         if (!b) {
