@@ -314,7 +314,7 @@ function setProgress(p) {
   const text = `${pct.toFixed(pct < 10 ? 1 : 0)}%${parts.length ? ` · ${parts.join(' · ')}` : ''}`;
   ui.progress.setAttribute('aria-valuenow', String(pct));
   ui.progress.setAttribute('aria-valuetext', text);
-  ui.progressBar.style.width = `${pct}%`;
+  ui.progressBar.style.transform = `scaleX(${pct / 100})`;
   ui.progressLabel.textContent = text;
 }
 

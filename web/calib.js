@@ -492,7 +492,7 @@ export function mountCalibration({ addTable }) {
     const pct = Math.round(fraction * 1000) / 10;
     ui.progress.setAttribute('aria-valuenow', String(pct));
     ui.progress.setAttribute('aria-valuetext', text);
-    ui.progressBar.style.width = `${pct}%`;
+    ui.progressBar.style.transform = `scaleX(${pct / 100})`;
     ui.progressLabel.textContent = text;
   }
 
