@@ -43,6 +43,7 @@ target_compile_options(ncnn_int8_core PRIVATE ${NCNN_INT8_WASM_EH})
 set(NCNN_INT8_JS_DIR "${CMAKE_CURRENT_SOURCE_DIR}/cmake")
 set(NCNN_INT8_EXTERN_PRE "${NCNN_INT8_JS_DIR}/esm-node-shim.extern-pre.js")
 set(NCNN_INT8_PRE "${NCNN_INT8_JS_DIR}/node-wasm-file.pre.js")
+set(NCNN_INT8_MEMORY_PRE "${NCNN_INT8_JS_DIR}/memory-object.pre.js")
 
 add_executable(ncnn_int8_wasm src/wasm/bindings.cpp src/wasm/llm_bindings.cpp src/wasm/calib_bindings.cpp
   src/cli/cli_args.cpp src/cli/warning_summary.cpp src/cli/ncnn2table_args.cpp)
@@ -57,8 +58,9 @@ target_link_options(ncnn_int8_wasm PRIVATE
   ${NCNN_INT8_WASM_LINK_OPTIONS}
   "SHELL:--extern-pre-js ${NCNN_INT8_EXTERN_PRE}"
   "SHELL:--pre-js ${NCNN_INT8_PRE}"
+  "SHELL:--pre-js ${NCNN_INT8_MEMORY_PRE}"
 )
-set_property(TARGET ncnn_int8_wasm APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXTERN_PRE};${NCNN_INT8_PRE}")
+set_property(TARGET ncnn_int8_wasm APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXTERN_PRE};${NCNN_INT8_PRE};${NCNN_INT8_MEMORY_PRE}")
 
 # ncnn2table with threads (Emscripten pthreads over SharedArrayBuffer), used
 # where SharedArrayBuffer exists (Node; a page when crossOriginIsolated).
@@ -94,6 +96,7 @@ target_link_options(ncnn_int8_calib_mt PRIVATE
   ${NCNN_INT8_WASM_LINK_OPTIONS}
   "SHELL:--extern-pre-js ${NCNN_INT8_EXTERN_PRE}"
   "SHELL:--pre-js ${NCNN_INT8_PRE}"
+  "SHELL:--pre-js ${NCNN_INT8_MEMORY_PRE}"
   "SHELL:--post-js ${NCNN_INT8_MT_POST}"
 )
-set_property(TARGET ncnn_int8_calib_mt APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXTERN_PRE};${NCNN_INT8_PRE};${NCNN_INT8_MT_POST}")
+set_property(TARGET ncnn_int8_calib_mt APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXTERN_PRE};${NCNN_INT8_PRE};${NCNN_INT8_MEMORY_PRE};${NCNN_INT8_MT_POST}")

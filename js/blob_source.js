@@ -22,9 +22,10 @@ const LOOKUP_BYTES = 64 << 10;
 // The ring's layout: blob_ring_layout.js.
 import { GEN, READ_US, FULL_US, HEADER_WORDS, SLOT_WORDS, STATE, SLOT_GEN, START_LO, START_HI, LENGTH, FLAGS, END, FAILED } from './blob_ring_layout.js';
 import { nothingReadError } from './blob_ring_layout.js';
+import { memoryCopier } from './memory_copy.js';
 
 let helper = null; // Promise of the started reader worker, kept across runs
-let kept = null; // the last ring's shared memory {shared, slotBytes}, reused by the next run
+let kept = null; // the last ring's shared memory {memory, shared, slotBytes}, reused by the next run
 
 function isolated() {
   return /** @type {any} */ (globalThis).crossOriginIsolated === true && typeof SharedArrayBuffer === 'function' && typeof Worker === 'function';
@@ -52,7 +53,21 @@ export async function prepareBlobReads() {
   if (isolated()) await startHelper();
 }
 
-// The ring over `blob`: read(offset, dst) for reads that mostly go forward;
+// The ring's memory: a shared WebAssembly.Memory, so reads can copy out of
+// it with memory.copy (memory_copy.js); a plain SharedArrayBuffer where the
+// engine will not make one.
+function newRing(bytes, slotBytes) {
+  try {
+    const pages = Math.ceil(bytes / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    return { memory, shared: memory.buffer, slotBytes };
+  } catch {
+    return { memory: null, shared: new SharedArrayBuffer(bytes), slotBytes };
+  }
+}
+
+// The ring over `blob`: read(offset, dst, memory) for reads that mostly go
+// forward (`memory`: the WebAssembly.Memory `dst` views, where known);
 // a read behind the ring, or far ahead of it, restarts the stream there.
 function ringReader(worker, blob) {
   const slotBytes = Math.max(1, Math.min(SLOT_BYTES, blob.size));
@@ -60,7 +75,7 @@ function ringReader(worker, blob) {
   // A closed ring of the same size is taken again (no new 16 MB to
   // allocate and clear): its generation counter goes on, so a stream it
   // served before can never write into this run's slots.
-  const ring = kept?.slotBytes === slotBytes ? kept : { shared: new SharedArrayBuffer(words * 4 + SLOTS * slotBytes), slotBytes };
+  const ring = kept?.slotBytes === slotBytes ? kept : newRing(words * 4 + SLOTS * slotBytes, slotBytes);
   if (ring === kept) kept = null; // in use: a second reader at the same time makes its own
   const shared = ring.shared;
   const ctrl = new Int32Array(shared, 0, words);
@@ -108,7 +123,9 @@ function ringReader(worker, blob) {
   let next = 0; // where the last read ended
   restart(0); // the core reads from the start: begin now, while it parses the .param
   return {
-    read(offset, dst) {
+    read(offset, dst, memory) {
+      // Into the core's memory with memory.copy where it can (memory_copy.js).
+      const copy = memory && ring.memory && dst.buffer === memory.buffer ? memoryCopier(memory, ring.memory) : null;
       if (dst.length <= LOOKUP_BYTES && offset !== next) {
         const s = filled();
         if (offset < s.start || offset >= s.start + s.length) {
@@ -138,7 +155,9 @@ function ringReader(worker, blob) {
           continue;
         }
         const n = Math.min(dst.length - done, s.start + s.length - at);
-        dst.set(new Uint8Array(shared, dataAt + cur * slotBytes + (at - s.start), n), done);
+        const from = dataAt + cur * slotBytes + (at - s.start);
+        if (copy) copy(dst.byteOffset + done, from, n);
+        else dst.set(new Uint8Array(shared, from, n), done);
         done += n;
       }
       next = offset + done;
@@ -239,7 +258,7 @@ export function canReadBlobSync() {
 }
 
 /**
- * {size, read(offset, dst) -> count, farReadsSlow: true, waitedMs() -> time blocked on the
+ * {size, read(offset, dst, memory?) -> count, farReadsSlow: true, waitedMs() -> time blocked on the
  * browser's reads, streamStarts() -> how often the read-ahead stream started
  * (0 without one), close()} over `blob`, in a worker.
  * @param {Blob} blob

@@ -271,9 +271,10 @@ export async function calibrate(options) {
       return false;
     }
   };
+  const memory = M.wasmMemoryObject(); // dst views it (a read-ahead ring copies with memory.copy)
   const read = (offset, dst) => {
     try {
-      return source.read(offset, dst);
+      return source.read(offset, dst, memory);
     } catch (e) {
       return `${names.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`;
     }

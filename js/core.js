@@ -67,9 +67,9 @@ export function asUint8Array(v) {
   return null;
 }
 
-// Runs quantize_model. `readBin(offset, dst)` fills the Uint8Array `dst` with
-// the bytes at `offset` and returns how many it wrote (fewer only at the
-// end); `writeBin(chunk)` gets the next piece of the output. Both views are
+// Runs quantize_model. `readBin(offset, dst, memory)` fills the Uint8Array
+// `dst` (a view of `memory`, the instance's WebAssembly.Memory) with the
+// bytes at `offset` and returns how many it wrote (fewer only at the end); `writeBin(chunk)` gets the next piece of the output. Both views are
 // of wasm memory, valid only during the call (no copy on the way). Callback exceptions are caught here (a JS
 // exception must not unwind through wasm) and rethrown after the call.
 // Returns {param: Uint8Array, report: string, reportText: string, warningText: string}.
@@ -82,9 +82,10 @@ export async function runCore({ param, table, binSize, readBin, writeBin, rewind
   const fail = (e) => {
     if (callbackError === null) callbackError = e instanceof Error ? e : new Error(String(e));
   };
+  const memory = M.wasmMemoryObject();
   const read = (offset, dst) => {
     try {
-      return readBin(offset, dst);
+      return readBin(offset, dst, memory);
     } catch (e) {
       fail(e);
       return `${names.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`;

@@ -51,7 +51,7 @@ export async function quantize(options) {
       param: paramBytes,
       table: tableBytes,
       binSize: source.size,
-      readBin: (offset, dst) => source.read(offset, dst),
+      readBin: (offset, dst, memory) => source.read(offset, dst, memory),
       writeBin: writeBin ?? gather,
       rewindBin: rewind,
       onProgress: progress,

@@ -111,7 +111,8 @@ export async function llmTable(options) {
     },
     (e) => `cannot write the table: ${e?.message ?? e}`,
   );
-  const read = g.wrap((offset, dst) => source.read(offset, dst), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
+  const memory = (await getModule()).wasmMemoryObject(); // dst views it (a read-ahead ring copies with memory.copy)
+  const read = g.wrap((offset, dst) => source.read(offset, dst, memory), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
   const rewind = rewinder(g, source, writeTable, rewindTable, () => {
     chunks.length = 0;
     total = 0;
@@ -194,7 +195,8 @@ export async function llmQuantize(options) {
     },
     (e) => `cannot write the output: ${e?.message ?? e}`,
   );
-  const read = g.wrap((offset, dst) => source.read(offset, dst), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
+  const memory = (await getModule()).wasmMemoryObject(); // dst views it (a read-ahead ring copies with memory.copy)
+  const read = g.wrap((offset, dst) => source.read(offset, dst, memory), (e, offset, dst) => `${resolved.bin}: cannot read ${dst.length} bytes at offset ${offset}: ${e?.message ?? e}`);
   const tableChunks = [];
   let tableTotal = 0;
   const writeTableChunk = makeTable

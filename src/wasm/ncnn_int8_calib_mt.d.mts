@@ -17,6 +17,7 @@ export type NcnnInt8CalibModule = Pick<
   | 'calibSplitLists'
   | 'calibLayerTypes'
   | 'calibThreads'
+  | 'wasmMemoryObject'
 > & {
   /** Answers callbacks.requestInput(request, ...) with the file's bytes or a message. */
   calibProvide(request: number, value: Uint8Array | string): void;

@@ -29,6 +29,8 @@ export interface CliArgs {
 }
 
 export interface NcnnInt8Module {
+  /** The instance's WebAssembly.Memory (cmake/memory-object.pre.js): views the callbacks get are of it. */
+  wasmMemoryObject(): WebAssembly.Memory;
   /**
    * readBin fills dst (a view of wasm memory) with the bytes at offset and
    * returns the count, or a message; writeBin gets each output piece (a

@@ -19,7 +19,7 @@ if (problem) throw new Error(`e2e: ${problem}`);
 // Chromium's streams of a multi-GB File have been seen to do.
 const STALL_AFTER = 3 * (1 << 20) + 5000;
 const stallingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ncnn-int8-stalling-'));
-for (const f of ['blob_source.js', 'blob_ring_layout.js']) fs.copyFileSync(path.join(root, 'js', f), path.join(stallingDir, f));
+for (const f of ['blob_source.js', 'blob_ring_layout.js', 'memory_copy.js']) fs.copyFileSync(path.join(root, 'js', f), path.join(stallingDir, f));
 fs.copyFileSync(path.join(root, 'js', 'blob_reader_worker.js'), path.join(stallingDir, 'blob_reader_worker.real.js'));
 fs.writeFileSync(
   path.join(stallingDir, 'blob_reader_worker.js'),
@@ -47,6 +47,9 @@ const session = serverAndBrowser({ mounts: { '/stalling/': stallingDir } });
 
 // A module worker of the page that runs the reads and checks every byte
 // against the pattern it wrote (byte i = (i * 7 + (i >> 12)) & 255).
+// inMemory: each read lands in a WebAssembly.Memory, at an odd offset, and
+// the memory is passed along, as the core's reads are (the ring then copies
+// with memory.copy: js/memory_copy.js).
 const WORKER = `
 const MiB = 1 << 20;
 const pattern = (n) => {
@@ -54,15 +57,22 @@ const pattern = (n) => {
   for (let i = 0; i < n; i++) a[i] = (i * 7 + (i >> 12)) & 255;
   return a;
 };
-self.onmessage = async ({ data: { size, reads, module } }) => {
+self.onmessage = async ({ data: { size, reads, module, inMemory } }) => {
   try {
     const { blobSource } = await import(module);
     const bytes = pattern(size);
     const src = await blobSource(new Blob([bytes]));
     const out = [];
+    const memory = inMemory ? new WebAssembly.Memory({ initial: 1 }) : null;
     for (const [offset, length] of reads) {
-      const dst = new Uint8Array(length);
-      const n = src.read(offset, dst);
+      let dst = new Uint8Array(length);
+      if (memory) {
+        const need = Math.ceil((length + 12345) / 65536) - memory.buffer.byteLength / 65536;
+        if (need > 0) memory.grow(need);
+        dst = new Uint8Array(memory.buffer, 12345, length);
+        dst.fill(0xee);
+      }
+      const n = memory ? src.read(offset, dst, memory) : src.read(offset, dst);
       const want = Math.max(0, Math.min(length, size - offset));
       let same = n === want;
       for (let i = 0; same && i < n; i++) same = dst[i] === bytes[offset + i];
@@ -86,18 +96,18 @@ self.onmessage = async ({ data: { size, reads, module } }) => {
 `;
 
 // `module`: where the worker takes blobSource from.
-async function runReads(size, reads, module = '/js/blob_source.js') {
+async function runReads(size, reads, module = '/js/blob_source.js', inMemory = false) {
   // A blank isolated page: the app's own start is not what these tests are about.
   const { page, context } = await openIsolatedPage(session.browser, session.server.url, { '/__test__/ring-worker.mjs': WORKER });
   const r = await page.evaluate(
-    ({ size, reads, module }) =>
+    ({ size, reads, module, inMemory }) =>
       new Promise((resolve) => {
         const w = new Worker('/__test__/ring-worker.mjs', { type: 'module' });
         w.onmessage = (e) => resolve(e.data);
         w.onerror = (e) => resolve({ error: `worker failed: ${e.message}` });
-        w.postMessage({ size, reads, module });
+        w.postMessage({ size, reads, module, inMemory });
       }),
-    { size, reads, module },
+    { size, reads, module, inMemory },
   );
   await context.close();
   return r;
@@ -118,11 +128,66 @@ test('ring reader: in order across slots, backwards, far ahead, past the end', {
     [size, 10], // at the end: nothing
     [5, 5], // back to the start after the end
   ];
-  const r = await runReads(size, reads);
+  for (const inMemory of [false, true]) {
+    const r = await runReads(size, reads, '/js/blob_source.js', inMemory);
+    assert.equal(r.error, undefined, r.error);
+    assert.equal(r.isolated, true, 'the served page is cross-origin isolated: the ring path runs');
+    assert.equal(r.out.length, reads.length + 1);
+    for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}${x.second ? ' (second source)' : ''}${inMemory ? ' into a WebAssembly.Memory' : ''}: ${x.n} bytes, exact: ${x.same}`);
+  }
+});
+
+// js/memory_copy.js itself: Chromium has multi-memory, so the copier must
+// be there (else the ring would quietly fall back to set()), and copy
+// exactly, out of a shared memory into a plain one and into a shared one.
+const COPIER_WORKER = `
+self.onmessage = async () => {
+  try {
+    const { memoryCopier } = await import('/js/memory_copy.js');
+    const src = new WebAssembly.Memory({ initial: 4, maximum: 4, shared: true });
+    const s = new Uint8Array(src.buffer);
+    for (let i = 0; i < s.length; i++) s[i] = (i * 13 + (i >> 9)) & 255;
+    const results = [];
+    for (const dst of [new WebAssembly.Memory({ initial: 3 }), new WebAssembly.Memory({ initial: 3, maximum: 8, shared: true })]) {
+      const copy = memoryCopier(dst, src);
+      if (!copy) { results.push({ copier: false }); continue; }
+      const d = new Uint8Array(dst.buffer);
+      d.fill(0xee);
+      const cases = [[0, 0, 65536], [7, 65536 * 2 + 3, 100000], [65536 * 2 + 1, 5, 65530], [100, 200, 0]];
+      let same = true;
+      for (const [to, from, n] of cases) {
+        copy(to, from, n);
+        for (let i = 0; i < n && same; i++) same = d[to + i] === s[from + i];
+      }
+      const again = memoryCopier(dst, src) === copy;
+      let outOfBounds = '';
+      try { copy(3 * 65536 - 10, 0, 11); } catch (e) { outOfBounds = e.constructor.name; }
+      results.push({ copier: true, same, again, outOfBounds, sharedDst: dst.buffer instanceof SharedArrayBuffer });
+    }
+    self.postMessage({ results });
+  } catch (e) {
+    self.postMessage({ error: String(e?.message ?? e) });
+  }
+};
+`;
+
+test('memory.copy between WebAssembly memories: present in Chromium, exact, bounds-checked', { timeout: 120000 }, async () => {
+  const { page, context } = await openIsolatedPage(session.browser, session.server.url, { '/__test__/copier-worker.mjs': COPIER_WORKER });
+  const r = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const w = new Worker('/__test__/copier-worker.mjs', { type: 'module' });
+        w.onmessage = (e) => resolve(e.data);
+        w.onerror = (e) => resolve({ error: `worker failed: ${e.message}` });
+        w.postMessage(null);
+      }),
+  );
+  await context.close();
   assert.equal(r.error, undefined, r.error);
-  assert.equal(r.isolated, true, 'the served page is cross-origin isolated: the ring path runs');
-  assert.equal(r.out.length, reads.length + 1);
-  for (const x of r.out) assert.ok(x.same, `read of ${x.length} at ${x.offset}${x.second ? ' (second source)' : ''}: ${x.n} bytes, exact: ${x.same}`);
+  assert.deepEqual(r.results, [
+    { copier: true, same: true, again: true, outOfBounds: 'RuntimeError', sharedDst: false },
+    { copier: true, same: true, again: true, outOfBounds: 'RuntimeError', sharedDst: true },
+  ]);
 });
 
 test('ring reader: an empty Blob and a tiny one', { timeout: 120000 }, async () => {
