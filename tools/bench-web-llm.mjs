@@ -33,7 +33,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { root, startServer, loadPlaywright, chromiumPath, launchArgs, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
 import { resetPeaks, peakSince } from './chromium-memory.mjs';
-import { cpuBetween, threadCpu } from './chromium-cpu.mjs';
+import { busiestThreads, cpuBetween, threadCpu } from './chromium-cpu.mjs';
 import { median, mib, runTimed, seconds as fmt, sha256File as sha256 } from './bench-util.mjs';
 
 const { values: opts } = parseArgs({
@@ -227,11 +227,10 @@ try {
   const ms = (v) => `${Math.round(v ?? 0)} ms`;
   console.log(`  where it went (the median run): start ${ms(t.startMs)}, core ${ms(t.coreMs)} (of it blocked on the File ${ms(t.readWaitMs)}), output hand-off ${ms(t.finishMs)}, messages and page ${ms(p - (t.startMs ?? 0) - (t.coreMs ?? 0) - (t.finishMs ?? 0))}`);
   printTimeline(t.windows, binBytes);
-  const threads = (c) => c.threads.slice(0, 6).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
   const bareMid = bareCpu[bareMs.indexOf(bare)];
   console.log(`CPU time of every Chromium thread: page run (the median one) ${fmt(mid.cpu.totalMs)} over ${fmt(p)} on ${os.cpus().length} CPUs; bare read ${fmt(bareMid.totalMs)}; native 1 thread ${fmt(median(native1.map((r) => r.cpuMs ?? 0)))}`);
-  console.log(`  page run: ${threads(mid.cpu)}`);
-  console.log(`  bare read: ${threads(bareMid)}`);
+  console.log(`  page run: ${busiestThreads(mid.cpu)}`);
+  console.log(`  bare read: ${busiestThreads(bareMid)}`);
   console.log(`tab memory (all Chromium processes): idle ${mib(memory.idle)}, peak ${mib(memory.peak)}, growth ${mib(memory.growth)}`);
   console.log(`  growth by process: ${memory.byProcess.slice(0, 4).map((g) => `${g.type} ${mib(g.growth)}`).join(', ')}`);
   console.log(`page downloads (.param, .bin, .llm.table) byte-identical to native: ${identical}`);

@@ -27,7 +27,9 @@
 // path) and written to a private file (tools/bench-web-output.js). Beside
 // each page run's phases, its timeline (timelineLines). Same-run
 // comparison: the first run after load without the worker's warm-up
-// (?warmup=0, a browser of its own).
+// (?warmup=0, a browser of its own). CPU: every Chromium thread's CPU time
+// over each warm run and over the bare read beside it
+// (tools/chromium-cpu.mjs), and the native CLI's.
 //
 // Models: --vit (default build-bench/bench-models/vit, generated if absent),
 // --ssd (default ../shared/conformance/cases/mobilenet_ssd, skipped if
@@ -40,6 +42,7 @@ import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { root, startServer, loadPlaywright, chromiumPath, launchArgs, prerequisiteProblem } from '../tests/e2e/helpers.mjs';
 import { peakSince, resetPeaks } from './chromium-memory.mjs';
+import { busiestThreads, cpuBetween, threadCpu } from './chromium-cpu.mjs';
 import { median, mib, runTimed, sha256File } from './bench-util.mjs';
 
 const { values: opts } = parseArgs({
@@ -174,6 +177,7 @@ const routeReadsWorker = (context) =>
   );
 async function bareReads(page, binFile, methods = readMethods) {
   await page.evaluate(() => {
+    if (document.querySelector('#bench-reads-input')) return;
     const i = Object.assign(document.createElement('input'), { type: 'file', id: 'bench-reads-input', hidden: true });
     document.body.append(i);
   });
@@ -343,11 +347,23 @@ try {
     const warm = [];
     const warmRuns = [];
     const node = [];
+    // CPU time of every Chromium thread over each warm run, and over the
+    // bare read of the same .bin the way the page's reader streams it
+    // (1 MiB reads into one buffer) right after it: on a machine with few
+    // cores a run takes at least its CPU time over the cores, and the
+    // browser's own reading of the File is a large part of it.
+    const bareCpuReads = [];
+    const nativeCpuKey = `native ${m.label}`;
     for (let i = 0; i < m.repeats; i++) {
-      native.push(runNative(m.dir));
+      native.push(runNative(m.dir, nativeCpuKey));
+      let cpu0 = threadCpu(profileDir);
       const run = await pageRun(page);
+      run.cpu = cpuBetween(cpu0, threadCpu(profileDir));
       warmRuns.push(run);
       warm.push(run.ms);
+      cpu0 = threadCpu(profileDir);
+      const [bare] = await bareReads(page, bin, [{ name: 'stream-byob', window: 1 }]);
+      bareCpuReads.push({ ms: bare.ms, cpu: cpuBetween(cpu0, threadCpu(profileDir)) });
       if (!pageOnly) node.push(runNode(m.dir));
     }
     // The bare browser operation, after the runs (so it does not warm them).
@@ -381,6 +397,17 @@ try {
       console.log(`  where it went (the median run): ${phases(mid)}`);
       for (const l of timelineLines(mid)) console.log(l);
       r.page_warm_timings = mid.timings;
+      const bareMid = bareCpuReads.find((b) => b.ms === median(bareCpuReads.map((x) => x.ms)));
+      const nativeCpu = median(cpuOf.get(nativeCpuKey));
+      r.page_warm_cpu_s = mid.cpu.totalMs / 1000;
+      r.bare_read_cpu_s = bareMid.cpu.totalMs / 1000;
+      r.native_cpu_s = nativeCpu / 1000;
+      console.log(
+        `CPU time (user + system) on ${os.cpus().length} CPUs: the median warm run ${fmt(mid.cpu.totalMs)} over ${fmt(mid.ms)} (every Chromium thread); ` +
+          `the bare read of the .bin by itself (stream, 1 MiB reads, median of ${m.repeats}) ${fmt(median(bareCpuReads.map((b) => b.cpu.totalMs)))} over ${fmt(bareMid.ms)}; the native CLI ${fmt(nativeCpu)}`,
+      );
+      console.log(`  warm run: ${busiestThreads(mid.cpu)}`);
+      console.log(`  bare read: ${busiestThreads(bareMid.cpu)}`);
       r.page_first_timings = first.timings;
       console.log(`the bare browser operation: the ${mib(binBytes)} .bin read whole in a worker of the page, by method:`);
       for (const x of reads) console.log(`  ${readLabel(x).padEnd(32)} ${fmt(x.ms)}  ${(binBytes / 1e6 / (x.ms / 1000)).toFixed(0)} MB/s  ${(x.ms / nat).toFixed(2)}x native`);

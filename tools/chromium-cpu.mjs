@@ -46,3 +46,11 @@ export function cpuBetween(before, after) {
   threads.sort((a, b) => b[1] - a[1]);
   return { totalMs, threads };
 }
+
+/** The `n` busiest threads of a cpuBetween() result, as "key 0.123 s, ...". */
+export function busiestThreads(cpu, n = 6) {
+  return cpu.threads
+    .slice(0, n)
+    .map(([key, ms]) => `${key} ${(ms / 1000).toFixed(3)} s`)
+    .join(', ');
+}
