@@ -5,6 +5,17 @@
 // in: { file, methods: [{ name, window, inFlight }] }
 // out: { name, window, inFlight, ms } per method, then 'done' (or { error })
 const MiB = 1 << 20;
+// Chromium's Blob byte streams have been seen to stop delivering, with no
+// error, partway through a multi-GB File (js/blob_reader_worker.js reads
+// on by slices then): a stream read that brings nothing for this long ends
+// the measurement with an error instead of waiting for good.
+const STALL_MS = 15000;
+
+function unlessStalled(read, at) {
+  let timer;
+  const stalled = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`the stream stopped delivering at byte ${at}`)), STALL_MS)));
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
+}
 
 async function sliceArrayBuffer(file, window, inFlight) {
   // `inFlight` reads of `window` bytes outstanding at once, in order.
@@ -36,7 +47,7 @@ async function streamDefault(file) {
   const reader = file.stream().getReader();
   let sum = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await unlessStalled(reader.read(), sum);
     if (done) return sum;
     sum += value.length;
   }
@@ -47,7 +58,7 @@ async function streamByob(file, window) {
   let buf = new ArrayBuffer(window);
   let sum = 0;
   for (;;) {
-    const { done, value } = await reader.read(new Uint8Array(buf, 0, window));
+    const { done, value } = await unlessStalled(reader.read(new Uint8Array(buf, 0, window)), sum);
     if (done) return sum;
     sum += value.length;
     buf = value.buffer; // the same memory, handed back

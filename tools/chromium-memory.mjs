@@ -21,7 +21,10 @@ export function chromiumPids(profileDir) {
     try {
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
       parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (!browserPid && fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(`--user-data-dir=${profileDir}`)) browserPid = Number(name);
+      // The browser: the one without --type= (its children may carry the
+      // profile folder too, and after the pids wrap one may come first).
+      const cmdline = browserPid ? '' : fs.readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.includes(`--user-data-dir=${profileDir}`) && !cmdline.includes('--type=')) browserPid = Number(name);
     } catch {}
   }
   const pids = new Set([browserPid]);
