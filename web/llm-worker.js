@@ -50,11 +50,11 @@ function timeline(source, start) {
   return {
     source: {
       size: source.size,
-      read(offset, dst) {
+      read(offset, dst, memory) {
         const w = source.waitedMs?.() ?? 0;
         const t = performance.now();
         try {
-          return source.read(offset, dst);
+          return source.read(offset, dst, memory);
         } finally {
           const waited = (source.waitedMs?.() ?? 0) - w;
           cur.wait += waited;
