@@ -254,13 +254,32 @@ int decimal_digits(u128 v)
     return n;
 }
 
+constexpr uint32_t kLow9 = 100000000u, kHigh9 = 1000000000u; // 9-digit integers: [kLow9, kHigh9)
+
+// m * 10^s / 2^t (t >= 1) rounded to the nearest integer, ties to even, as
+// printf rounds, where it has 9 digits: 0 and the integer in `rounded`
+// (kHigh9 where it rounded up to 10 digits); 1 where it has more digits,
+// -1 where fewer. UInt must hold m * 10^s and 2^t.
+template <typename UInt>
+int round_scaled(uint32_t m, UInt pow10_s, int t, uint32_t& rounded)
+{
+    const UInt scaled = UInt(m) * pow10_s;
+    const UInt q = scaled >> t;
+    if (q >= kHigh9) return 1;
+    if (q < kLow9) return -1;
+    const UInt rem = scaled & ((UInt(1) << t) - 1), half = UInt(1) << (t - 1);
+    rounded = uint32_t(q);
+    if (rem > half || (rem == half && (q & 1))) rounded++;
+    return 0;
+}
+
 // |v| = m * 2^e (m > 0) rounded to 9 significant digits as printf does (to
 // nearest on the exact value, ties to even): digits in [1e8, 1e9) and the
 // decimal exponent of the first one. False below about 1e-22, where
 // m * 10^s would not fit 128 bits.
 bool round_to_9_digits(uint32_t m, int e, uint32_t& digits, int& exponent)
 {
-    constexpr uint32_t kLow = 100000000u, kHigh = 1000000000u;
+    constexpr uint32_t kLow = kLow9, kHigh = kHigh9;
     u128 d = 0;
     if (e >= 0) {
         const u128 v = u128(m) << e; // m < 2^24, e <= 104
@@ -282,19 +301,17 @@ bool round_to_9_digits(uint32_t m, int e, uint32_t& digits, int& exponent)
         for (int tries = 0;; tries++) {
             const int s = 8 - x; // |v| < 2^24: s >= 0
             if (s > 31 || tries > 2) return false;
-            const u128 scaled = u128(m) * pow10_u128(s);
-            const u128 q = scaled >> t;
-            if (q >= kHigh) {
-                x++;
+            // m < 2^24 and 10^12 < 2^40: 64 bits hold m * 10^s up to
+            // s = 12, which covers the tables' block scales (|v| > 1e-4).
+            // 128-bit arithmetic is a library call in WebAssembly.
+            uint32_t rounded = 0;
+            const int r = s <= 12 && t < 64 ? round_scaled<uint64_t>(m, uint64_t(pow10_u128(s)), t, rounded)
+                                            : round_scaled<u128>(m, pow10_u128(s), t, rounded);
+            if (r != 0) {
+                x += r;
                 continue;
             }
-            if (q < kLow) {
-                x--;
-                continue;
-            }
-            const u128 rem = scaled & ((u128(1) << t) - 1), half = u128(1) << (t - 1);
-            d = q;
-            if (rem > half || (rem == half && (d & 1))) d++;
+            d = rounded;
             exponent = x;
             break;
         }
