@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/kernels-inl.h" // ErrorBlocks, ErrorSumsScalarFrom (the report's error sums)
 #include "kernels/llm_scalar.h"
 
 #if defined(NCNN_INT8_LLM_KERNELS_INL_H_) == defined(HWY_TARGET_TOGGLE)
@@ -137,6 +138,30 @@ HWY_INLINE void LlmQuantizeBlock(DF df, const float* w, size_t n, float scale, i
 {
     size_t i = LlmQuantizeLanes(df, w, n, scale, qmax, q);
     for (; i < n; i++) q[i] = static_cast<int8_t>(scalar::llm_quantize_value(w[i], scale, qmax));
+}
+
+// LlmQuantizeBlock, and the block's error sums as accumulate_error adds them
+// (ErrorSumsRow: the same vectors, then the same scalar tail), in one pass
+// over w: each value's error is taken from the value just quantized, not
+// from w and q read again. Same bytes, same sums.
+template <class DF>
+HWY_INLINE void LlmQuantizeBlockWithError(DF df, const float* HWY_RESTRICT w, size_t n, float scale, int qmax,
+                                          int8_t* HWY_RESTRICT q, double* signal, double* noise)
+{
+    const hn::RebindToSigned<decltype(df)> di;
+    const hn::Rebind<int8_t, decltype(df)> d8;
+    const auto s = hn::Set(df, scale);
+    const auto hi = hn::Set(df, static_cast<float>(qmax));
+    const auto lo = hn::Neg(hi);
+    const auto inv = hn::Set(df, InverseScale(scale));
+    size_t i = ErrorBlocks(df, w, n, signal, noise, [&](size_t at, hn::Vec<DF> v) HWY_ATTR {
+        const auto r = LlmRoundClamp(df, hn::Mul(v, s), hi, lo); // whole numbers in [-qmax, qmax]
+        hn::StoreU(hn::DemoteTo(d8, hn::ConvertTo(di, r)), d8, q + at);
+        return hn::Mul(r, inv);
+    });
+    const size_t tail = i;
+    for (; i < n; i++) q[i] = static_cast<int8_t>(scalar::llm_quantize_value(w[i], scale, qmax));
+    ErrorSumsScalarFrom(w, q, tail, n, scale, signal, noise);
 }
 
 template <class DF>

@@ -17,6 +17,12 @@ HWY_NOINLINE void LlmQuantizeBlockFull(const float* w, size_t n, float scale, in
     LlmQuantizeBlock(hn::ScalableTag<float>(), w, n, scale, qmax, q);
 }
 
+HWY_NOINLINE void LlmQuantizeBlockWithErrorFull(const float* w, size_t n, float scale, int qmax, int8_t* q,
+                                                double* signal, double* noise)
+{
+    LlmQuantizeBlockWithError(hn::ScalableTag<float>(), w, n, scale, qmax, q, signal, noise);
+}
+
 HWY_NOINLINE void LlmCandidateErrorsFull(const float* w, size_t n, const float* scales, size_t count, int qmax,
                                          float* errors)
 {
@@ -49,6 +55,7 @@ namespace ncnn_int8 {
 #define NI8_LLM_DISPATCH(fn) HWY_STATIC_DISPATCH(fn)
 #else
 HWY_EXPORT(LlmQuantizeBlockFull);
+HWY_EXPORT(LlmQuantizeBlockWithErrorFull);
 HWY_EXPORT(LlmCandidateErrorsFull);
 HWY_EXPORT(LlmPack4RowFull);
 HWY_EXPORT(LlmPack6RowFull);
@@ -61,6 +68,12 @@ void llm_quantize_block(const float* w, size_t n, float scale, int qmax, int8_t*
 {
     NI8_LLM_DISPATCH(LlmQuantizeBlockFull)
     (w, n, scale, qmax, q);
+}
+
+void llm_quantize_block_with_error(const float* w, size_t n, float scale, int qmax, int8_t* q, ErrorSums& sums)
+{
+    NI8_LLM_DISPATCH(LlmQuantizeBlockWithErrorFull)
+    (w, n, scale, qmax, q, &sums.signal, &sums.noise);
 }
 
 void llm_candidate_errors(const float* w, size_t n, const float* scales, size_t count, int qmax, float* errors)

@@ -5,10 +5,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/kernels.h" // ErrorSums
+
 namespace ncnn_int8::kernels {
 
 // q[i] = clamp(roundf(w[i] * scale), -qmax, qmax) for one block.
 void llm_quantize_block(const float* w, size_t n, float scale, int qmax, int8_t* q);
+
+// llm_quantize_block, and the block's error sums added to `sums` as
+// accumulate_error(w, q, n, scale, sums) adds them, in one pass over w.
+void llm_quantize_block_with_error(const float* w, size_t n, float scale, int qmax, int8_t* q, ErrorSums& sums);
 
 // errors[c] = sum over the block of (w - q(w, scales[c]) / scales[c])^2 in
 // fp32, k order (one candidate per SIMD lane, so each sum stays sequential).

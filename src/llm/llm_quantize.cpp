@@ -90,8 +90,10 @@ void llm_pack_matrix(const float* w, int n, int k, const float* scales, int bloc
             for (int b = 0; b < blocks; b++) {
                 const int k0 = b * block, len = std::min(block, k - k0);
                 const float scale = scales[size_t(r) * size_t(blocks) + size_t(b)];
-                kernels::llm_quantize_block(row + k0, size_t(len), scale, qmax, q.data() + k0);
-                if (signal) kernels::accumulate_error(row + k0, q.data() + k0, size_t(len), scale, sums);
+                if (signal)
+                    kernels::llm_quantize_block_with_error(row + k0, size_t(len), scale, qmax, q.data() + k0, sums);
+                else
+                    kernels::llm_quantize_block(row + k0, size_t(len), scale, qmax, q.data() + k0);
             }
             kernels::llm_pack_row(q.data(), size_t(k), bits, out + size_t(r) * row_bytes);
             if (signal) {

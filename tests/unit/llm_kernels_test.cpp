@@ -36,6 +36,13 @@ inline uint32_t bits_of(float f)
     return u;
 }
 
+inline uint64_t bits_of_double(double v)
+{
+    uint64_t u;
+    std::memcpy(&u, &v, 8);
+    return u;
+}
+
 inline std::vector<float> random_block(std::mt19937& rng, size_t n, float amplitude)
 {
     std::uniform_real_distribution<float> dist(-amplitude, amplitude);
@@ -96,6 +103,37 @@ struct TestLlmQuantizeBlock {
 };
 HWY_NOINLINE void TestAllLlmQuantizeBlock() { ForPartialVectors<TestLlmQuantizeBlock>()(float()); }
 
+// The fused block: LlmQuantizeBlock's bytes, and the very sums ErrorSumsRow
+// takes over them (same vectors, same tail), bit for bit, NaN included.
+struct TestLlmQuantizeBlockWithError {
+    template <class T, class D>
+    void operator()(T, D d)
+    {
+        std::mt19937 rng(11);
+        const std::vector<float> edges = {0.f, -0.f, 2.5f, -2.5f, 7.5f, -7.5f, 1e30f, -3e9f, std::numeric_limits<float>::quiet_NaN()};
+        for (int qmax : {7, 31, 127}) {
+            for (size_t n : {size_t(0), size_t(1), size_t(3), size_t(8), size_t(17), size_t(32), size_t(64), size_t(73), size_t(128), size_t(5000)}) {
+                for (bool with_edges : {false, true}) {
+                    std::vector<float> w = lt::random_block(rng, n, 2.f);
+                    if (with_edges)
+                        for (size_t i = 0; i < n && i < 3 * edges.size(); i += 3) w[i] = edges[(i / 3 + n) % edges.size()];
+                    for (float scale : {float(qmax) / 1.7f, 0.f}) {
+                        std::vector<int8_t> got(n + 1, 99), want(n + 1, 99);
+                        double signal = 0.25, noise = 0.5, want_signal = 0.25, want_noise = 0.5; // added to, as accumulate_error does
+                        LlmQuantizeBlockWithError(d, w.data(), n, scale, qmax, got.data(), &signal, &noise);
+                        LlmQuantizeBlock(d, w.data(), n, scale, qmax, want.data());
+                        ErrorSumsRow(d, w.data(), want.data(), n, scale, &want_signal, &want_noise);
+                        ASSERT_EQ(got, want) << "lanes " << hn::Lanes(d) << " qmax " << qmax << " n " << n;
+                        ASSERT_EQ(lt::bits_of_double(signal), lt::bits_of_double(want_signal)) << signal << " vs " << want_signal << " lanes " << hn::Lanes(d) << " n " << n;
+                        ASSERT_EQ(lt::bits_of_double(noise), lt::bits_of_double(want_noise)) << noise << " vs " << want_noise << " lanes " << hn::Lanes(d) << " n " << n;
+                    }
+                }
+            }
+        }
+    }
+};
+HWY_NOINLINE void TestAllLlmQuantizeBlockWithError() { ForPartialVectors<TestLlmQuantizeBlockWithError>()(float()); }
+
 struct TestLlmCandidateErrors {
     template <class T, class D>
     void operator()(T, D d)
@@ -146,6 +184,7 @@ namespace ncnn_int8 {
 
 NI8_KERNEL_TEST_SUITE(LlmKernelsTest);
 NI8_KERNEL_TEST(LlmKernelsTest, TestAllLlmQuantizeBlock);
+NI8_KERNEL_TEST(LlmKernelsTest, TestAllLlmQuantizeBlockWithError);
 NI8_KERNEL_TEST(LlmKernelsTest, TestAllLlmCandidateErrors);
 NI8_KERNEL_TEST(LlmKernelsTest, TestAllLlmPack4Row);
 NI8_KERNEL_TEST(LlmKernelsTest, TestAllLlmPack6Row);
@@ -160,6 +199,13 @@ TEST(LlmKernels, EntryPointsMatchScalar)
     std::vector<int8_t> q(73);
     kernels::llm_quantize_block(w.data(), 73, 20.f, 31, q.data());
     for (size_t i = 0; i < 73; i++) ASSERT_EQ(q[i], scalar::llm_quantize_value(w[i], 20.f, 31)) << i;
+    std::vector<int8_t> fused(73);
+    kernels::ErrorSums sums, want_sums;
+    kernels::llm_quantize_block_with_error(w.data(), 73, 20.f, 31, fused.data(), sums);
+    kernels::accumulate_error(w.data(), q.data(), 73, 20.f, want_sums);
+    ASSERT_EQ(fused, q);
+    ASSERT_EQ(sums.signal, want_sums.signal);
+    ASSERT_EQ(sums.noise, want_sums.noise);
     const float scales[3] = {20.f, 25.f, 31.f};
     float errors[3];
     kernels::llm_candidate_errors(w.data(), 73, scales, 3, 31, errors);
