@@ -69,9 +69,11 @@ export function asUint8Array(v) {
 
 // Runs quantize_model. `readBin(offset, dst, memory)` fills the Uint8Array
 // `dst` (a view of `memory`, the instance's WebAssembly.Memory) with the
-// bytes at `offset` and returns how many it wrote (fewer only at the end); `writeBin(chunk)` gets the next piece of the output. Both views are
-// of wasm memory, valid only during the call (no copy on the way). Callback exceptions are caught here (a JS
-// exception must not unwind through wasm) and rethrown after the call.
+// bytes at `offset` and returns how many it wrote (fewer only at the end);
+// `writeBin(chunk)` gets the next piece of the output. Both views are of
+// wasm memory, valid only during the call (no copy on the way). Callback
+// exceptions are caught here (a JS exception must not unwind through wasm)
+// and rethrown after the call.
 // Returns {param: Uint8Array, report: string, reportText: string, warningText: string}.
 // `rewindBin()`, where given, throws away what writeBin was given: the core
 // then indexes the .bin from its first tag, and starts again where that
