@@ -36,21 +36,29 @@ HWY_INLINE V LlmRoundClamp(D df, V v, V qmax, V neg_qmax)
     return hn::IfThenElse(in_range, r, neg_qmax);
 }
 
+// One vector of w * scale rounded and clamped, stored as int8 at q; returns
+// the same values as floats (whole numbers in [-qmax, qmax]).
+template <class DF>
+HWY_INLINE hn::Vec<DF> LlmQuantizeVector(DF df, hn::Vec<DF> w, hn::Vec<DF> scale, hn::Vec<DF> qmax, hn::Vec<DF> neg_qmax,
+                                         int8_t* HWY_RESTRICT q)
+{
+    const hn::RebindToSigned<DF> di;
+    const hn::Rebind<int8_t, DF> d8;
+    const auto r = LlmRoundClamp(df, hn::Mul(w, scale), qmax, neg_qmax);
+    hn::StoreU(hn::DemoteTo(d8, hn::ConvertTo(di, r)), d8, q);
+    return r;
+}
+
 template <class DF>
 HWY_INLINE size_t LlmQuantizeLanes(DF df, const float* HWY_RESTRICT w, size_t n, float scale, int qmax,
                                    int8_t* HWY_RESTRICT q)
 {
-    const hn::RebindToSigned<decltype(df)> di;
-    const hn::Rebind<int8_t, decltype(df)> d8;
     const size_t N = hn::Lanes(df);
     const auto s = hn::Set(df, scale);
     const auto hi = hn::Set(df, static_cast<float>(qmax));
     const auto lo = hn::Neg(hi);
     size_t i = 0;
-    for (; i + N <= n; i += N) {
-        const auto r = LlmRoundClamp(df, hn::Mul(hn::LoadU(df, w + i), s), hi, lo);
-        hn::StoreU(hn::DemoteTo(d8, hn::ConvertTo(di, r)), d8, q + i);
-    }
+    for (; i + N <= n; i += N) LlmQuantizeVector(df, hn::LoadU(df, w + i), s, hi, lo, q + i);
     return i;
 }
 
@@ -133,11 +141,16 @@ HWY_INLINE size_t LlmPack6Lanes(D32 d32, const int8_t* HWY_RESTRICT q, size_t k,
 
 // --- whole blocks and rows: the vector part, then the scalar definitions ---
 
+// q[i, n) by the scalar definition.
+HWY_INLINE void LlmQuantizeScalarFrom(const float* w, size_t i, size_t n, float scale, int qmax, int8_t* q)
+{
+    for (; i < n; i++) q[i] = static_cast<int8_t>(scalar::llm_quantize_value(w[i], scale, qmax));
+}
+
 template <class DF>
 HWY_INLINE void LlmQuantizeBlock(DF df, const float* w, size_t n, float scale, int qmax, int8_t* q)
 {
-    size_t i = LlmQuantizeLanes(df, w, n, scale, qmax, q);
-    for (; i < n; i++) q[i] = static_cast<int8_t>(scalar::llm_quantize_value(w[i], scale, qmax));
+    LlmQuantizeScalarFrom(w, LlmQuantizeLanes(df, w, n, scale, qmax, q), n, scale, qmax, q);
 }
 
 // LlmQuantizeBlock, and the block's error sums as accumulate_error adds them
@@ -148,20 +161,15 @@ template <class DF>
 HWY_INLINE void LlmQuantizeBlockWithError(DF df, const float* HWY_RESTRICT w, size_t n, float scale, int qmax,
                                           int8_t* HWY_RESTRICT q, double* signal, double* noise)
 {
-    const hn::RebindToSigned<decltype(df)> di;
-    const hn::Rebind<int8_t, decltype(df)> d8;
     const auto s = hn::Set(df, scale);
     const auto hi = hn::Set(df, static_cast<float>(qmax));
     const auto lo = hn::Neg(hi);
     const auto inv = hn::Set(df, InverseScale(scale));
-    size_t i = ErrorBlocks(df, w, n, signal, noise, [&](size_t at, hn::Vec<DF> v) HWY_ATTR {
-        const auto r = LlmRoundClamp(df, hn::Mul(v, s), hi, lo); // whole numbers in [-qmax, qmax]
-        hn::StoreU(hn::DemoteTo(d8, hn::ConvertTo(di, r)), d8, q + at);
-        return hn::Mul(r, inv);
+    const size_t i = ErrorBlocks(df, w, n, signal, noise, [&](size_t at, hn::Vec<DF> v) HWY_ATTR {
+        return hn::Mul(LlmQuantizeVector(df, v, s, hi, lo, q + at), inv);
     });
-    const size_t tail = i;
-    for (; i < n; i++) q[i] = static_cast<int8_t>(scalar::llm_quantize_value(w[i], scale, qmax));
-    ErrorSumsScalarFrom(w, q, tail, n, scale, signal, noise);
+    LlmQuantizeScalarFrom(w, i, n, scale, qmax, q);
+    ErrorSumsScalarFrom(w, q, i, n, scale, signal, noise);
 }
 
 template <class DF>
