@@ -279,7 +279,6 @@ int round_scaled(uint32_t m, UInt pow10_s, int t, uint32_t& rounded)
 // m * 10^s would not fit 128 bits.
 bool round_to_9_digits(uint32_t m, int e, uint32_t& digits, int& exponent)
 {
-    constexpr uint32_t kLow = kLow9, kHigh = kHigh9;
     u128 d = 0;
     if (e >= 0) {
         const u128 v = u128(m) << e; // m < 2^24, e <= 104
@@ -316,8 +315,8 @@ bool round_to_9_digits(uint32_t m, int e, uint32_t& digits, int& exponent)
             break;
         }
     }
-    if (d == kHigh) {
-        d = kLow;
+    if (d == kHigh9) {
+        d = kLow9;
         exponent++;
     }
     digits = uint32_t(d);
