@@ -198,10 +198,10 @@ Result<std::vector<float>> load_weights(const ModelLayer& layer, const LayerBlob
 {
     const BlobLocation* where = blobs.find(name);
     if (!where) return Status::failure(job.bin_name + ": " + layer.label() + " has no " + name);
-    BlobData data;
-    RETURN_IF_ERROR(load_blob(*job.bin, job.bin_name, *where, data));
-    if (data.is_int8) return Status::failure(job.bin_name + ": " + layer.label() + " " + name + " is already int8");
-    return std::vector<float>(data.f32.begin(), data.f32.end());
+    if (where->stored == StoredAs::Int8) return Status::failure(job.bin_name + ": " + layer.label() + " " + name + " is already int8");
+    std::vector<float> values(where->count);
+    RETURN_IF_ERROR(read_blob_f32(*job.bin, job.bin_name, *where, values.data()));
+    return values;
 }
 
 Result<Int8Layer> make_layer(const ModelLayer& layer, const LayerBlobs& blobs, const CalibrationJob& job)

@@ -23,10 +23,11 @@ Result<std::vector<float>> load_f32(const ModelLayer& layer, const LayerBlobs& b
 {
     const BlobLocation* where = blobs.find(name);
     if (!where) return Status::failure(bin_name + ": " + layer.label() + " has no " + name + " (dynamic or missing weights cannot be calibrated)");
-    BlobData data;
-    RETURN_IF_ERROR(load_blob(bin, bin_name, *where, data));
-    if (data.is_int8) return Status::failure(bin_name + ": " + layer.label() + " " + name + " is already int8; calibrate the fp32 model");
-    return std::vector<float>(data.f32.begin(), data.f32.end());
+    if (where->stored == StoredAs::Int8)
+        return Status::failure(bin_name + ": " + layer.label() + " " + name + " is already int8; calibrate the fp32 model");
+    std::vector<float> values(where->count);
+    RETURN_IF_ERROR(read_blob_f32(bin, bin_name, *where, values.data()));
+    return values;
 }
 
 // A weight blob's values in storage reused from layer to layer, read in
