@@ -7,7 +7,8 @@ namespace ncnn_int8 {
 
 // A plain decimal ([+-]digits[.digits][e[+-]digits], nothing after it)
 // read exactly as strtof would, where a fast exact path exists; false
-// leaves it to strtof.
+// leaves it to strtof. The text is [first, last), or a C string.
+bool parse_decimal_exact(const char* first, const char* last, float& v);
 bool parse_decimal_exact(const char* s, float& v);
 
 } // namespace ncnn_int8

@@ -63,6 +63,7 @@ struct TableWriter {
     ByteSink* sink = nullptr;
     const char* method = "";
     std::string text; // reused per window
+    TableNumberFormatter numbers;
     int rows = 0;
     uint64_t bytes = 0;
 
@@ -110,7 +111,7 @@ Status stream_weight(const StreamContext& c, const ModelLayer& layer, const LlmL
     RETURN_IF_ERROR(c.out.write(&tag, 4));
     const int blocks = llm_block_count(w.k, lp.block);
     if (lp.from_table)
-        RETURN_IF_ERROR(read_llm_table_coeffs(*c.table, c.table_name, wp.table_row, wp.scales));
+        RETURN_IF_ERROR(read_llm_table_coeffs(*c.table, c.table_name, wp.table_row, wp.scales, &c.team));
     else
         wp.scales.resize(size_t(w.n) * size_t(blocks));
     if (!wp.qweight.empty()) {
@@ -131,7 +132,7 @@ Status stream_weight(const StreamContext& c, const ModelLayer& layer, const LlmL
                 llm_make_scales(buffer.data(), rows, w.k, lp.block, lp.bits, c.method, c.team, scales);
                 if (c.table_out.sink) {
                     if (piece.row_begin == 0) append_llm_table_row_start(c.table_out.text, w.key, lp.bits, lp.block, c.table_out.method);
-                    append_llm_table_numbers(c.table_out.text, scales, size_t(rows) * size_t(blocks));
+                    c.table_out.numbers.append(c.table_out.text, scales, size_t(rows) * size_t(blocks), c.team);
                     if (last) {
                         c.table_out.text += '\n';
                         c.table_out.rows++;

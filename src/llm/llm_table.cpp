@@ -1,6 +1,7 @@
 #include "llm/llm_table.h"
 
 #include "core/decimal_float.h"
+#include "core/thread_team.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -24,30 +25,71 @@ bool parse_int_token(const std::string& s, int& v)
 }
 
 // sscanf("%f"): the longest prefix strtof accepts; trailing text ignored.
-// Plain decimals take the exact from_chars path (same rounding as strtof).
-// Floating-point <charconv> (exact, and much faster than strtof / printf)
-// where the standard library has it; Emscripten's libc++ does not.
+// Plain decimals take an exact fast path first (same rounding as strtof),
+// then floating-point <charconv> (exact, and much faster than strtof) where
+// the standard library has it; Emscripten's libc++ does not, and its strtof
+// is slow (long double arithmetic in software).
 #if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
 #define NI8_FLOAT_CHARCONV 1
 #else
 #define NI8_FLOAT_CHARCONV 0
 #endif
 
-bool parse_coefficient(const std::string& s, float& v)
+bool parse_coefficient(std::string_view s, float& v)
 {
-#if NI8_FLOAT_CHARCONV
     const char* first = s.data();
     const char* last = first + s.size();
+    if (parse_decimal_exact(first, last, v)) return true;
+#if NI8_FLOAT_CHARCONV
     const auto r = std::from_chars(first, last, v, std::chars_format::general);
     if (r.ec == std::errc() && r.ptr == last && s[0] != 'i' && s[0] != 'I' && s[0] != 'n' && s[0] != 'N') return true;
 #endif
-    // Without <charconv> floats (Emscripten), strtof is slow (long double
-    // arithmetic in software): the table's plain decimals take an exact
-    // fast path first.
-    if (parse_decimal_exact(s.c_str(), v)) return true;
+    const std::string text(s);
     char* end = nullptr;
-    v = std::strtof(s.c_str(), &end);
-    return end != s.c_str();
+    v = std::strtof(text.c_str(), &end);
+    return end != text.c_str();
+}
+
+// Where a coefficient token at p surely reads as a number > 0
+// (parse_coefficient true and the value positive), told from its text alone:
+// the end of the plain decimal there, without a minus sign, with a non-zero
+// digit, not so small that it rounds to zero (10^-44 and up do not). Null
+// leaves it to the full read. The index pass checks every coefficient this
+// way; reading them is the second pass.
+const char* surely_positive_number_end(const char* p, const char* last)
+{
+    auto digit = [&] { return p < last && unsigned(*p - '0') < 10u; };
+    if (p < last && *p == '+') p++;
+    long lead = LONG_MIN; // the decimal exponent of the first non-zero digit
+    long integer_digits = 0;
+    for (; digit(); p++, integer_digits++)
+        if (lead == LONG_MIN && *p != '0') lead = integer_digits;
+    if (lead != LONG_MIN) lead = integer_digits - 1 - lead;
+    if (p < last && *p == '.') {
+        p++;
+        for (long i = 1; digit(); p++, i++)
+            if (lead == LONG_MIN && *p != '0') lead = -i;
+    }
+    if (lead == LONG_MIN) return nullptr; // no digit, or zero
+    if (p < last && (*p == 'e' || *p == 'E')) {
+        p++;
+        const bool negative = p < last && *p == '-';
+        if (p < last && (*p == '+' || *p == '-')) p++;
+        if (!digit()) return nullptr;
+        long e = 0;
+        for (; digit(); p++) e = std::min(e * 10 + (*p - '0'), 100000L);
+        lead += negative ? -e : e;
+    }
+    return lead >= -44 ? p : nullptr;
+}
+
+bool surely_positive_coefficient(std::string_view s) { return surely_positive_number_end(s.data(), s.data() + s.size()) == s.data() + s.size(); }
+
+bool has_equals(std::string_view token)
+{
+    for (const char c : token)
+        if (c == '=') return true;
+    return false;
 }
 
 std::string resolve_qweight(const std::string& table_path, const std::string& path)
@@ -62,6 +104,16 @@ Status row_error(const std::string& name, int line, const std::string& message)
 {
     return Status::failure(name + ":" + std::to_string(line) + ": " + message);
 }
+
+// The bytes that end a token: spaces, tabs, and the ends of lines.
+struct SeparatorTable {
+    bool is[256];
+    constexpr SeparatorTable() : is()
+    {
+        is[int(' ')] = is[int('\t')] = is[int('\n')] = is[int('\r')] = is[0] = true;
+    }
+};
+constexpr SeparatorTable kSeparators;
 
 // Tokens of the table's lines, read from a source through a window. A line
 // ends at '\n'; the reference cuts it at its first '\r' (or a NUL: C
@@ -79,11 +131,12 @@ public:
     bool at_end() { return peek() < 0; }
     void begin_line() { line_ended_ = false; }
 
-    // The next token of the current line into `token` (its first byte at
-    // `start`); false at the end of the line, which is then consumed.
-    bool next_token(std::string& token, uint64_t& start)
+    // The next token of the current line (its first byte at `start`); false
+    // at the end of the line, which is then consumed. The view is valid
+    // until the next call.
+    bool next_token(std::string_view& token, uint64_t& start)
     {
-        token.clear();
+        token = {};
         if (line_ended_) return false;
         int c = peek();
         while (c == ' ' || c == '\t') {
@@ -95,17 +148,43 @@ public:
             return false;
         }
         start = buffer_at_ + pos_;
-        while (c >= 0 && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\0') {
-            // The whole run of token bytes in the window at once.
-            const char* from = buffer_.data() + pos_;
-            const char* end = buffer_.data() + length_;
-            const char* p = from;
-            while (p < end && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\0') p++;
-            token.append(from, size_t(p - from));
-            pos_ += size_t(p - from);
-            c = peek();
+        const char* from = buffer_.data() + pos_;
+        const char* p = token_end(from, buffer_.data() + length_);
+        pos_ += size_t(p - from);
+        if (pos_ < length_) { // the common case: the token lies inside the window
+            token = std::string_view(from, size_t(p - from));
+            return true;
         }
+        // It runs to the window's end: gathered across refills.
+        spill_.assign(from, p);
+        for (c = peek(); c >= 0 && !is_separator(char(c)); c = peek()) {
+            from = buffer_.data() + pos_;
+            p = token_end(from, buffer_.data() + length_);
+            spill_.append(from, p);
+            pos_ += size_t(p - from);
+        }
+        token = spill_;
         return true;
+    }
+
+    // Skips the tokens ahead on this line that surely read as numbers > 0
+    // (surely_positive_number_end) while they lie wholly in the window: how
+    // many, the first one's offset in `first`. The index's fast path; the
+    // tokens after them are read one by one.
+    size_t skip_positive_numbers(uint64_t& first)
+    {
+        if (line_ended_) return 0;
+        const char* b = buffer_.data();
+        size_t count = 0;
+        for (size_t pos = pos_;;) {
+            while (pos < length_ && (b[pos] == ' ' || b[pos] == '\t')) pos++;
+            const char* end = pos < length_ ? surely_positive_number_end(b + pos, b + length_) : nullptr;
+            if (!end || end == b + length_ || !is_separator(*end)) return count;
+            if (count == 0) first = buffer_at_ + pos;
+            count++;
+            pos = size_t(end - b);
+            pos_ = pos;
+        }
     }
 
     // Consumes the rest of the line and its '\n'.
@@ -126,6 +205,13 @@ public:
     const Status& status() const { return status_; }
 
 private:
+    static bool is_separator(char c) { return kSeparators.is[static_cast<unsigned char>(c)]; }
+    static const char* token_end(const char* p, const char* end)
+    {
+        while (p < end && !is_separator(*p)) p++;
+        return p;
+    }
+
     int peek()
     {
         if (pos_ < length_) return static_cast<unsigned char>(buffer_[pos_]);
@@ -149,13 +235,12 @@ private:
     const std::string& name_;
     size_t window_;
     std::string buffer_;
+    std::string spill_;      // a token cut by the window's end
     uint64_t buffer_at_ = 0; // the source offset of buffer_[0]
     size_t pos_ = 0, length_ = 0;
     bool line_ended_ = false;
     Status status_;
 };
-
-constexpr size_t kRowWindow = size_t(64) << 10;
 
 } // namespace
 
@@ -163,23 +248,38 @@ Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, si
 {
     LlmTable table;
     TableScanner scan(source, name, 0, std::max<size_t>(1, window_bytes));
-    std::string key, tok;
+    std::string_view key_token, tok;
     uint64_t start = 0;
     int line_no = 0;
     while (!scan.at_end()) {
         line_no++;
         scan.begin_line();
-        if (!scan.next_token(key, start)) continue; // a blank line (consumed)
-        if (key[0] == '#') {
+        if (!scan.next_token(key_token, start)) continue; // a blank line (consumed)
+        if (key_token[0] == '#') {
             scan.skip_line();
             continue;
         }
+        const std::string key(key_token); // the view ends with the next token
         LlmTableRow row;
         row.line = line_no;
         bool coeff_started = false;
-        while (scan.next_token(tok, start)) {
-            const size_t eq = tok.find('=');
-            if (eq != std::string::npos && !coeff_started) {
+        for (;;) {
+            uint64_t first = 0;
+            if (const size_t numbers = scan.skip_positive_numbers(first)) {
+                if (!coeff_started) row.coeff_offset = first;
+                coeff_started = true;
+                row.coeff_count += numbers;
+            }
+            if (!scan.next_token(tok, start)) break;
+            if (surely_positive_coefficient(tok)) { // a number (no '=') cut by the window's end
+                if (!coeff_started) row.coeff_offset = start;
+                coeff_started = true;
+                row.coeff_count++;
+                continue;
+            }
+            const bool metadata = has_equals(tok);
+            if (metadata && !coeff_started) {
+                const size_t eq = tok.find('=');
                 const std::string k(tok.substr(0, eq)), v(tok.substr(eq + 1));
                 if (v.empty()) return row_error(name, line_no, "malformed metadata " + k + "=");
                 if (k == "bits") {
@@ -193,11 +293,11 @@ Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, si
                 }
                 continue;
             }
-            if (eq != std::string::npos) return row_error(name, line_no, "key=value token after coefficients started");
+            if (metadata) return row_error(name, line_no, "key=value token after coefficients started");
             if (!coeff_started) row.coeff_offset = start;
             coeff_started = true;
             float c = 0.f;
-            if (!parse_coefficient(tok, c)) return row_error(name, line_no, "malformed coefficient " + tok);
+            if (!parse_coefficient(tok, c)) return row_error(name, line_no, "malformed coefficient " + std::string(tok));
             if (!(c > 0.f) && row.first_not_positive == LlmTableRow::kAllPositive) {
                 row.first_not_positive = row.coeff_count;
                 row.not_positive_value = c;
@@ -211,21 +311,97 @@ Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, si
     return table;
 }
 
-Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out)
+namespace {
+
+// The coefficients in [first, last) (tokens between spaces and tabs) read
+// into `values`: false at the first token that is not one, with the ones
+// before it read.
+bool read_coefficients(const char* first, const char* last, std::vector<float>& values)
+{
+    for (const char* p = first;;) {
+        while (p < last && (*p == ' ' || *p == '\t')) p++;
+        if (p == last) return true;
+        const char* end = p;
+        while (end < last && *end != ' ' && *end != '\t') end++;
+        const std::string_view token(p, size_t(end - p));
+        float c = 0.f;
+        // A plain decimal (most tokens) has no '='.
+        if (!parse_decimal_exact(p, end, c) && (has_equals(token) || !parse_coefficient(token, c))) return false;
+        values.push_back(c);
+        p = end;
+    }
+}
+
+constexpr size_t kCoefficientWindow = size_t(1) << 20;
+constexpr size_t kMinShareBytes = size_t(64) << 10; // below this a handoff costs more than it saves
+
+} // namespace
+
+Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out, ThreadTeam* team)
 {
     out.clear();
     out.reserve(row.coeff_count);
-    if (row.coeff_count == 0) return Status::ok();
-    TableScanner scan(source, name, row.coeff_offset, kRowWindow);
-    std::string tok;
-    uint64_t start = 0;
-    scan.begin_line();
-    while (out.size() < row.coeff_count && scan.next_token(tok, start)) {
-        float c = 0.f;
-        if (tok.find('=') != std::string::npos || !parse_coefficient(tok, c)) break;
-        out.push_back(c);
+    std::string window;
+    std::vector<std::vector<float>> shares;
+    std::vector<size_t> bounds;
+    uint64_t at = row.coeff_offset;
+    for (bool row_ended = false; !row_ended && out.size() < row.coeff_count;) {
+        // A window of the row's text, cut where its line ends or after its
+        // last separator, so that no token is split (grown while one runs on).
+        // The first window near the row's size (a small row's is small).
+        size_t cut = 0;
+        for (size_t want = std::min(kCoefficientWindow, (row.coeff_count - out.size()) * 16 + 64);; want *= 2) {
+            const size_t size = size_t(std::min<uint64_t>(want, source.size() - std::min(at, source.size())));
+            window.resize(size);
+            Result<size_t> got = source.read_at(at, window.data(), size);
+            if (!got.is_ok()) return Status::failure(name + ": " + got.status().message());
+            window.resize(got.value());
+            size_t line_end = window.size();
+            for (const char c : {'\n', '\r', '\0'})
+                if (const void* found = std::memchr(window.data(), c, line_end)) line_end = size_t(static_cast<const char*>(found) - window.data());
+            if (line_end < window.size() || window.size() < want) { // the line or the table ends here
+                cut = line_end;
+                row_ended = true;
+                break;
+            }
+            const size_t last_separator = window.find_last_of(" \t");
+            if (last_separator != std::string::npos) {
+                cut = last_separator + 1;
+                break;
+            }
+        }
+        // Shares of the window for the team's members, each starting at a
+        // separator.
+        const size_t members = team ? std::max<size_t>(1, std::min(team->size(), cut / kMinShareBytes)) : 1;
+        bounds.assign(1, 0);
+        for (size_t i = 1; i < members; i++) {
+            size_t b = std::max(bounds.back(), cut * i / members);
+            while (b < cut && window[b] != ' ' && window[b] != '\t') b++;
+            bounds.push_back(b);
+        }
+        bounds.push_back(cut);
+        shares.resize(members);
+        std::vector<char> complete(members, 0);
+        const auto read_share = [&](size_t i) {
+            shares[i].clear();
+            complete[i] = read_coefficients(window.data() + bounds[i], window.data() + bounds[i + 1], shares[i]);
+        };
+        if (members == 1)
+            read_share(0);
+        else
+            team->for_each(members, read_share);
+        // As read one token after another: up to the first that is not a
+        // coefficient.
+        for (size_t i = 0; i < members; i++) {
+            out.insert(out.end(), shares[i].begin(), shares[i].end());
+            if (!complete[i]) {
+                row_ended = true;
+                break;
+            }
+        }
+        at += cut;
     }
-    RETURN_IF_ERROR(scan.status());
+    if (out.size() > row.coeff_count) out.resize(row.coeff_count);
     if (out.size() != row.coeff_count) return row_error(name, row.line, "the table changed while it was read");
     return Status::ok();
 }
@@ -296,7 +472,7 @@ bool round_to_9_digits(uint32_t m, int e, uint32_t& digits, int& exponent)
         if (t > 127) return false;
         const int bits = 32 - __builtin_clz(m);
         // floor(log10 |v|), possibly one too high or low: corrected below.
-        int x = int(std::floor(double(e + bits - 1) * 0.30102999566398120));
+        int x = ((e + bits - 1) * 78913) >> 18; // 78913 / 2^18 ~ log10(2); floors (arithmetic shift)
         for (int tries = 0;; tries++) {
             const int s = 8 - x; // |v| < 2^24: s >= 0
             if (s > 31 || tries > 2) return false;
@@ -323,6 +499,21 @@ bool round_to_9_digits(uint32_t m, int e, uint32_t& digits, int& exponent)
     return true;
 }
 
+// The `count` decimal digits of v at out, with a '.' after the first
+// `point` of them (none where point >= count): the end. Written straight
+// into place, last digit first; no staging buffer to read back.
+char* put_digits(uint32_t v, int count, int point, char* out)
+{
+    char* p = out + count + (point < count ? 1 : 0);
+    char* const end = p;
+    for (int i = count - 1; i >= 0; i--) {
+        *--p = char('0' + v % 10);
+        v /= 10;
+        if (i == point) *--p = '.';
+    }
+    return end;
+}
+
 // printf's "%.9g" of a finite non-zero float, without printf (slow in
 // Emscripten's libc, which formats through long double in software).
 // False where round_to_9_digits gives up.
@@ -337,31 +528,28 @@ bool format_g9(float v, char* buf, size_t& len)
     uint32_t digits = 0;
     int x = 0;
     if (!round_to_9_digits(m, e, digits, x)) return false;
-    char d[9];
-    for (int i = 8; i >= 0; i--, digits /= 10) d[i] = char('0' + digits % 10);
-    int last = 8; // the last digit kept: trailing zeros go, as %g drops them
-    while (last > 0 && d[last] == '0') last--;
+    // Trailing zeros go, as %g drops them: `count` significant digits left.
+    int count = 9;
+    while (count > 1 && digits % 10 == 0) {
+        digits /= 10;
+        count--;
+    }
     char* o = buf;
     if (u >> 31) *o++ = '-';
-    if (x >= -4 && x < 9) {
-        if (x >= 0) {
-            for (int i = 0; i <= x; i++) *o++ = d[i];
-            if (last > x) {
-                *o++ = '.';
-                for (int i = x + 1; i <= last; i++) *o++ = d[i];
-            }
-        } else {
-            *o++ = '0';
-            *o++ = '.';
-            for (int i = 0; i < -x - 1; i++) *o++ = '0';
-            for (int i = 0; i <= last; i++) *o++ = d[i];
+    if (x >= 0 && x < 9) {
+        if (count > x + 1) {
+            o = put_digits(digits, count, x + 1, o);
+        } else { // an integer: its digits, then zeros up to the point
+            o = put_digits(digits, count, count, o);
+            for (int i = count; i <= x; i++) *o++ = '0';
         }
+    } else if (x < 0 && x >= -4) {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -x - 1; i++) *o++ = '0';
+        o = put_digits(digits, count, count, o);
     } else {
-        *o++ = d[0];
-        if (last > 0) {
-            *o++ = '.';
-            for (int i = 1; i <= last; i++) *o++ = d[i];
-        }
+        o = put_digits(digits, count, 1, o);
         *o++ = 'e';
         *o++ = x < 0 ? '-' : '+';
         const int ax = x < 0 ? -x : x;
@@ -384,20 +572,30 @@ bool append_table_number_fast(std::string& out, float v)
     return true;
 }
 
+namespace {
+
+// %.9g of one float into buf (at least kNumberChars bytes): its length.
+// format_g9 where it applies (the table's numbers: several times faster
+// than to_chars or printf), else <charconv> or printf.
+constexpr size_t kNumberChars = 32;
+
+size_t format_table_number(float v, char* buf)
+{
+    size_t len = 0;
+    if (format_g9(v, buf, len)) return len;
+#if NI8_FLOAT_CHARCONV
+    const auto r = std::to_chars(buf, buf + kNumberChars, v, std::chars_format::general, 9);
+    if (r.ec == std::errc() && std::isfinite(v)) return size_t(r.ptr - buf);
+#endif
+    return size_t(std::snprintf(buf, kNumberChars, "%.9g", double(v)));
+}
+
+} // namespace
+
 void append_table_number(std::string& out, float v)
 {
-    char buf[64];
-#if NI8_FLOAT_CHARCONV
-    const auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::general, 9);
-    if (r.ec == std::errc() && std::isfinite(v)) {
-        out.append(buf, r.ptr);
-        return;
-    }
-#else
-    if (append_table_number_fast(out, v)) return;
-#endif
-    const int n = std::snprintf(buf, sizeof(buf), "%.9g", double(v));
-    out.append(buf, size_t(n));
+    char buf[kNumberChars];
+    out.append(buf, format_table_number(v, buf));
 }
 
 void append_llm_table_row_start(std::string& out, const std::string& key, int bits, int block, const char* method)
@@ -408,10 +606,33 @@ void append_llm_table_row_start(std::string& out, const std::string& key, int bi
 
 void append_llm_table_numbers(std::string& out, const float* coeffs, size_t count)
 {
+    // Written in place: room for the longest number and its space each.
+    size_t at = out.size();
+    out.resize(at + count * (kNumberChars + 1));
     for (size_t i = 0; i < count; i++) {
-        append_table_number(out, coeffs[i]);
-        out += ' ';
+        at += format_table_number(coeffs[i], &out[at]);
+        out[at++] = ' ';
     }
+    out.resize(at);
+}
+
+void TableNumberFormatter::append(std::string& out, const float* coeffs, size_t count, ThreadTeam& team)
+{
+    constexpr size_t kMinShare = 4096; // below this a handoff costs more than it saves
+    const size_t members = std::max<size_t>(1, std::min(team.size(), count / kMinShare));
+    if (members == 1) {
+        append_llm_table_numbers(out, coeffs, count);
+        return;
+    }
+    shares_.resize(members - 1);
+    const size_t per = (count + members - 1) / members;
+    team.for_each(members, [&](size_t i) {
+        const size_t begin = std::min(count, i * per), end = std::min(count, begin + per);
+        std::string& text = i == 0 ? out : shares_[i - 1];
+        if (i > 0) text.clear();
+        append_llm_table_numbers(text, coeffs + begin, end - begin);
+    });
+    for (const std::string& share : shares_) out += share;
 }
 
 void append_llm_table_row(std::string& out, const std::string& key, int bits, int block, const char* method,

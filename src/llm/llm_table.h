@@ -22,6 +22,8 @@
 
 namespace ncnn_int8 {
 
+class ThreadTeam;
+
 struct LlmTableRow {
     int line = 0;              // 1-based, for messages
     int bits = 0;              // 0: not given
@@ -42,8 +44,11 @@ using LlmTable = std::map<std::string, LlmTableRow>;
 // at a time (the result does not depend on it).
 Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, size_t window_bytes = size_t(1) << 20);
 
-// The row's coefficients, read again from `source` (the one indexed).
-Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out);
+// The row's coefficients, read again from `source` (the one indexed); a
+// large row's are parsed by the team's members, a share of the text each.
+// The source is read on the calling thread only.
+Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out,
+                             ThreadTeam* team = nullptr);
 
 // Appends one row as ncnnllm2table writes it: the start (key and
 // metadata), then the numbers, then '\n'.
@@ -51,6 +56,18 @@ void append_llm_table_row_start(std::string& out, const std::string& key, int bi
 void append_llm_table_numbers(std::string& out, const float* coeffs, size_t count);
 void append_llm_table_row(std::string& out, const std::string& key, int bits, int block, const char* method,
                           const float* coeffs, size_t count);
+
+// append_llm_table_numbers on a team: each member formats a share of the
+// numbers (the text is the same). A large model's table is tens of MB of
+// numbers; one thread formatting them all is the table pass's slowest part.
+// The shares' buffers are kept from window to window.
+class TableNumberFormatter {
+public:
+    void append(std::string& out, const float* coeffs, size_t count, ThreadTeam& team);
+
+private:
+    std::vector<std::string> shares_; // members 1.. (member 0 appends to out)
+};
 
 // `%.9g` of one float (the table's number format), appended.
 void append_table_number(std::string& out, float v);

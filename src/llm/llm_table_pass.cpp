@@ -35,6 +35,7 @@ Result<LlmReport> table_pass(const LlmTableRequest& request, LlmMethod method, c
     progress.bytes_total = request.bin->size();
 
     std::string text;
+    TableNumberFormatter numbers;
     // The qualifying weights in .bin order, in windows of rows read ahead of
     // the work on them.
     std::vector<WeightPiece> order;
@@ -95,7 +96,7 @@ Result<LlmReport> table_pass(const LlmTableRequest& request, LlmMethod method, c
                     return Status::failure(request.bin_name + ": " + layer.label() + ": weight " + w.blob + " is not " + std::to_string(w.n) + " x " + std::to_string(w.k));
                 scales.resize(size_t(rows) * size_t(blocks));
                 llm_make_scales(weights.data(), rows, w.k, opt.block, opt.bits, method, team, scales.data());
-                append_llm_table_numbers(text, scales.data(), scales.size());
+                numbers.append(text, scales.data(), scales.size(), team);
                 if (last) text += '\n';
                 RETURN_IF_ERROR(table_out.write(text.data(), text.size()));
                 report.table_bytes_out += text.size();

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -46,11 +47,37 @@ TEST(DecimalFloat, FastPathReadsExactlyAsStrtof)
     }
     EXPECT_GT(fast, 100000) << "the fast path must take the common cases";
     float v = 0.f;
+    const char* text = "12.5x";
+    EXPECT_TRUE(parse_decimal_exact(text, text + 4, v)); // a range: what follows it is not read
+    EXPECT_EQ(v, 12.5f);
     EXPECT_FALSE(parse_decimal_exact("1.5abc", v));
     EXPECT_FALSE(parse_decimal_exact("0x10", v));
     EXPECT_FALSE(parse_decimal_exact("inf", v));
     EXPECT_FALSE(parse_decimal_exact("1e", v));
     EXPECT_FALSE(parse_decimal_exact("", v));
+}
+
+// Decimals at and next to the points halfway between two floats, where a
+// division's and a reciprocal multiplication's doubles can round to
+// different floats: the fast path reads them as strtof does, or declines.
+TEST(DecimalFloat, NearHalfwayPointsReadExactlyAsStrtof)
+{
+    std::mt19937 rng(23);
+    std::uniform_real_distribution<float> magnitude(1e-6f, 1e6f);
+    int fast = 0;
+    for (int i = 0; i < 200000; i++) {
+        const float f = magnitude(rng);
+        const double halfway = (double(f) + double(std::nextafter(f, 2e6f))) / 2;
+        char buf[64];
+        // 9 to 16 significant digits: at, just below and just above it
+        std::snprintf(buf, sizeof buf, "%.*e", 8 + i % 8, halfway);
+        float got = 0.f;
+        if (!parse_decimal_exact(buf, got)) continue;
+        fast++;
+        const float want = std::strtof(buf, nullptr);
+        ASSERT_EQ(std::memcmp(&got, &want, 4), 0) << buf;
+    }
+    EXPECT_GT(fast, 50000);
 }
 
 } // namespace

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/thread_team.h"
 #include "llm/llm_layers.h"
 #include "llm/llm_plan.h"
 #include "llm/llm_table.h"
@@ -99,6 +100,33 @@ TEST(LlmTable, CoefficientsParseLikeScanf)
     EXPECT_TRUE(std::isinf(c[4]));
 }
 
+// The index tells positive coefficients from the rest by their text where it
+// can; each token here alone in a row must land as reading it would.
+TEST(LlmTable, IndexFindsTheFirstCoefficientNotPositiveAsReadingWould)
+{
+    const char* positive[] = {"1", "+2.5", "5.", ".5", "007", "0.000123", "1e-44", "9.9e-45", "1e99", "1E+3",
+                              "0.00000000000000000000000000000000000000000001", "12345678901234567890123", "0x10", "2.5abc", "inf"};
+    const char* not_positive[] = {"0", "-1", "-0", "0.000", "0e5", "+0", "1e-46", "1e-99999999",
+                                  "0.0000000000000000000000000000000000000000000001", "nan", "-inf", "-1e-3"};
+    for (const char* token : positive) {
+        IndexedTable it(std::string("k 1 ") + token + " 2\n", "t");
+        ASSERT_TRUE(it.table.is_ok()) << token << ": " << it.table.status().message();
+        EXPECT_EQ(it.table.value().at("k").coeff_count, 3u) << token;
+        EXPECT_EQ(it.table.value().at("k").first_not_positive, LlmTableRow::kAllPositive) << token;
+    }
+    for (const char* token : not_positive) {
+        IndexedTable it(std::string("k 1 ") + token + " 2\n", "t");
+        ASSERT_TRUE(it.table.is_ok()) << token << ": " << it.table.status().message();
+        EXPECT_EQ(it.table.value().at("k").first_not_positive, 1u) << token;
+        const float value = it.table.value().at("k").not_positive_value;
+        EXPECT_TRUE(value <= 0.f || std::isnan(value)) << token;
+    }
+    for (const char* token : {"+", ".", "e5", "-", "abc"}) {
+        IndexedTable it(std::string("k 1 ") + token + "\n", "t");
+        EXPECT_FALSE(it.table.is_ok()) << token;
+    }
+}
+
 TEST(LlmTable, RefusesMalformedRowsNamingFileAndLine)
 {
     struct Case {
@@ -149,6 +177,44 @@ TEST(LlmTable, RowsLongerThanTheReadWindowAndCutLinesIndexAsAStream)
     EXPECT_EQ(last.coeff_count, 4u);
     EXPECT_EQ(last.first_not_positive, 1u);
     EXPECT_EQ(last.not_positive_value, -1.f);
+}
+
+// A large row's coefficients are parsed by a team, a share of each window
+// per member: the same values, the same stop at the first bad token, the
+// same indifference to tokens past the indexed count.
+TEST(LlmTable, CoefficientsReadByATeamAsOneByOne)
+{
+    std::string text = "big bits=4 block=32 ";
+    std::vector<float> want;
+    for (int i = 0; i < 300000; i++) {
+        want.push_back(float(i % 1013 + 1) / 128.f);
+        append_table_number(text, want.back());
+        text += i % 7 == 0 ? "\t" : " ";
+    }
+    text += "\nnext 1\n";
+    IndexedTable it(text, "t");
+    ASSERT_TRUE(it.table.is_ok()) << it.table.status().message();
+    const LlmTableRow row = it.table.value().at("big");
+    ThreadTeam team(3);
+    std::vector<float> got;
+    ASSERT_TRUE(read_llm_table_coeffs(it.source, "t", row, got, &team).is_ok());
+    EXPECT_EQ(got, want);
+
+    // More numbers on the line than were indexed: the indexed count is read.
+    std::string longer = text;
+    longer.insert(longer.find("\nnext"), " 5 6 7");
+    MemorySource longer_source(reinterpret_cast<const uint8_t*>(longer.data()), longer.size());
+    ASSERT_TRUE(read_llm_table_coeffs(longer_source, "t", row, got, &team).is_ok());
+    EXPECT_EQ(got, want);
+
+    // A token that is no longer a number, deep in the row: refused.
+    std::string changed = text;
+    const size_t middle = changed.find(' ', changed.size() * 2 / 3) + 1;
+    changed[middle] = 'x';
+    MemorySource changed_source(reinterpret_cast<const uint8_t*>(changed.data()), changed.size());
+    const Status s = read_llm_table_coeffs(changed_source, "t", row, got, &team);
+    ASSERT_FALSE(s.is_ok());
+    EXPECT_TRUE(contains(s.message(), "t:1: the table changed while it was read")) << s.message();
 }
 
 TEST(LlmTable, NumbersPrintLikePrintfG9)
