@@ -5,14 +5,17 @@
 // are byte-identical, then one summary line per case.
 //
 //   node tools/bench-web-calib.mjs [--threads 2] [--repeats 3] [--method kl[,aciq,eq]]
-//                                  [--cases mobilenet_v2_he,squeezenet_he] [--chromium-runs 6] [--json FILE]
+//                                  [--cases mobilenet_v2_he,squeezenet_he] [--chromium-runs 6]
+//                                  [--pause-ms 0] [--json FILE]
 //
 // Page: Debian's Chromium (headless) drives the real page as a user does:
 // model files in, the offer, the inputs chosen, fields filled from the
 // case's args.txt, threads set, "Make the table" clicked; timed in the page
 // from the click to the table shown. The first run after the page loaded
 // (it compiles the WebAssembly and starts the threads) and warm runs (the
-// same inputs again). The page is served cross-origin isolated (COOP/COEP
+// same inputs again). The first run is clicked as soon as the form can run,
+// or --pause-ms after (a user's time to reach the button: the page
+// rehearses on the first samples meanwhile, see web/calib-worker.js). The page is served cross-origin isolated (COOP/COEP
 // from tools/serve.mjs), so --threads above 1 runs the pthread build.
 // Native: the whole ncnn2table process, same inputs, same order, thread=N.
 // The two alternate, so a load change on the machine hits both. CPU time is
@@ -46,6 +49,7 @@ const { values: opts } = parseArgs({
     method: { type: 'string', default: 'kl' },
     cases: { type: 'string', default: 'mobilenet_v2_he,squeezenet_he,oww_alexa_rhasspy,oww_hello_deepa,oww_melspectrogram' },
     'chromium-runs': { type: 'string', default: '6' },
+    'pause-ms': { type: 'string', default: '0' },
     json: { type: 'string' },
   },
 });
@@ -54,7 +58,9 @@ const methods = opts.method.split(',');
 for (const m of methods) if (!['kl', 'aciq', 'eq'].includes(m)) throw new Error(`--method: kl, aciq or eq, not '${m}'`);
 const repeats = Number(opts.repeats);
 const chromiumRuns = Number(opts['chromium-runs']);
+const pauseMs = Number(opts['pause-ms']);
 if (!(threads >= 1) || !(repeats >= 1) || !(chromiumRuns >= 1)) throw new Error('--threads, --repeats and --chromium-runs must be positive numbers');
+if (!(pauseMs >= 0)) throw new Error('--pause-ms must be a number of milliseconds, 0 or more');
 const problem = prerequisiteProblem() ?? calibPrerequisite();
 if (problem) {
   console.error(`bench-web-calib: ${problem}`);
@@ -255,6 +261,7 @@ try {
       await page.selectOption('#calib-method', method);
       await page.waitForSelector('#calib-run:not([disabled])');
       nativeRun(dir, order, work, method); // page cache warm, untimed
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       const first = await pageRun(page);
       const wasmFirst = wasmFirstRun(dir, order, method);
       await wasmRun(dir, order, method); // untimed: runs first what this method runs
@@ -306,7 +313,7 @@ try {
   fs.rmSync(work, { recursive: true, force: true });
 }
 // One line per case and method: the figures a note needs, in one place.
-console.log(`\nsummary (thread=${threads}, medians of ${repeats} warm runs; wall times, each ratio against the native one)`);
+console.log(`\nsummary (thread=${threads}, medians of ${repeats} warm runs; first runs clicked ${pauseMs ? `${pauseMs} ms after` : 'as soon as'} the form could run; wall times, each ratio against the native one)`);
 console.log(`| case | method | native | page, warm | ratio | page, first run | ratio | bare WebAssembly, warm | ratio | bare, first run | ratio | bare in a Chromium worker, runs 1 and ${chromiumRuns} | tables identical |`);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 const cell = (s, ratio) => `${s.toFixed(2)} s | ${ratio.toFixed(2)}x`;

@@ -5,11 +5,11 @@
 // will use (with threads: the pthread build and its thread pool), 'model'
 // reads the model's files as soon as they are dropped, 'prefetch' reads the
 // inputs ahead into a cache bounded in bytes (what does not fit is read
-// during the run, one at a time), and 'rehearse' calibrates once on the
-// first sample alone, result dropped: the engine's and the statistics' code
-// then runs compiled for speed (a browser runs new WebAssembly code in a
-// quick first form, several times slower, until it has recompiled what is
-// used). 'run' then only calibrates.
+// during the run, one at a time), and 'rehearse' calibrates on the first
+// samples, results dropped: the engine's and the statistics' code then
+// runs compiled for speed (a browser runs new WebAssembly code in a quick
+// first form, several times slower, until it has recompiled what is used).
+// 'run' then only calibrates.
 // in:  { type: 'warm' }
 //      { type: 'model', modelId, param: File, bin: File }
 //      { type: 'prefetch', lists: [[{ key, file: File }]] }
@@ -120,18 +120,34 @@ async function runItem({ key, file }) {
 }
 
 // ---- the rehearsal ----------------------------------------------------------
+// Rounds on more of the first samples each time (1, 2, 4, 8 of each list),
+// while the rounds are quick: one sample of a small model runs too little
+// of the code for the browser to recompile it all for speed. A run stops
+// the rehearsal (between inputs) instead of waiting for it.
+const REHEARSAL_ROUNDS = 4;
+const REHEARSAL_MS = 400; // no new round after this much rehearsal
 let rehearsal = Promise.resolve();
+let rehearsalStop = null;
 
 function rehearse(msg) {
   const calibrate = api.calibrate;
   if (typeof calibrate !== 'function') return;
+  rehearsalStop?.abort();
+  const stop = new AbortController();
+  rehearsalStop = stop;
   rehearsal = rehearsal
     .then(async () => {
       const { param, bin } = await modelFiles(msg);
-      const inputs = await Promise.all(msg.inputs.map((list) => Promise.all(list.map(runItem))));
-      await calibrate({ param, bin, inputs, options: msg.options, names: { param: msg.param.name, bin: msg.bin.name } });
+      const started = performance.now();
+      const longest = Math.max(...msg.inputs.map((list) => list.length));
+      for (let round = 0, take = 1; round < REHEARSAL_ROUNDS && !stop.signal.aborted; round++, take *= 2) {
+        const inputs = await Promise.all(msg.inputs.map((list) => Promise.all(list.slice(0, take).map(runItem))));
+        const names = { param: msg.param.name, bin: msg.bin.name };
+        await calibrate({ param, bin, inputs, options: msg.options, names, signal: stop.signal });
+        if (take >= longest || performance.now() - started > REHEARSAL_MS) break;
+      }
     })
-    .catch(() => {}); // a bad input or option: the run itself says so
+    .catch(() => {}); // cancelled, or a bad input or option: the run itself says so
 }
 
 // ---- requests ---------------------------------------------------------------
@@ -153,7 +169,8 @@ async function handle(msg) {
     const controller = new AbortController();
     runs.set(msg.id, controller);
     try {
-      await rehearsal; // short: one sample
+      rehearsalStop?.abort();
+      await rehearsal; // stops at its next input
       const { param, bin } = await modelFiles(msg);
       const inputs = await Promise.all(msg.inputs.map((list) => Promise.all(list.map(runItem))));
       const r = await calibrate({

@@ -129,9 +129,9 @@ export function mountCalibration({ addTable }) {
     st.runWorker?.postMessage({ type: 'prefetch', lists: st.blocks.map((b) => b.files.map(keyed)) });
   }
 
-  // Once the form could run: the run worker calibrates on the first sample
-  // alone (see calib-worker.js), once per model, method and kind of input,
-  // so that the click finds its code compiled.
+  // Once the form could run: the run worker rehearses on the first samples
+  // (see calib-worker.js), once per model, method and kind of input, so
+  // that the click finds its code compiled.
   function scheduleRehearsal() {
     clearTimeout(st.rehearseTimer);
     st.rehearseTimer = setTimeout(() => {
@@ -142,7 +142,7 @@ export function mountCalibration({ addTable }) {
       st.rehearsed.add(key);
       st.runWorker.postMessage({
         type: 'rehearse', modelId: st.modelId, param: st.model.param, bin: st.model.bin,
-        inputs: cur.lists.map((l) => [keyed(l[0])]), options: cur.options,
+        inputs: cur.lists.map((l) => l.slice(0, 8).map(keyed)), options: cur.options,
       });
     }, 500);
   }
@@ -484,7 +484,9 @@ export function mountCalibration({ addTable }) {
   function setRunning(on) {
     st.running = on;
     ui.progressWrap.hidden = !on;
-    for (let i = 0; i < st.blocks.length; i++) renderList(i);
+    // No input is removed during a run (the lists are not drawn again: a
+    // list of hundreds of inputs costs the run's start and end).
+    for (const b of st.blocks) for (const button of b.els.list.querySelectorAll('button.remove')) button.disabled = on;
     refresh();
   }
 
@@ -504,21 +506,13 @@ export function mountCalibration({ addTable }) {
   function start() {
     const cur = refresh();
     if (!cur.ready || st.running) return;
-    hideError();
-    revokeUrls();
-    ui.results.hidden = true;
     const runId = ++st.runId;
-    document.body.dataset.calibRunsStarted = String(Number(document.body.dataset.calibRunsStarted) + 1);
     const method = cur.options.method;
     const model = st.model;
     const clock = new ProgressClock(method, performance.now());
-    document.body.dataset.calibState = 'running';
-    setRunning(true);
-    ui.cancel.focus();
-    setProgress(0, 'Loading the engine…');
-    setStatus(`Calibrating ${model.param.name} on ${formatInt(cur.lists[0].length)} samples (${method}, ${cur.options.thread} thread${cur.options.thread === 1 ? '' : 's'})…`);
-    const w = runWorker();
     const started = performance.now();
+    // The worker starts on it first; the page shows the run meanwhile.
+    const w = runWorker();
     w.onmessage = (e) => {
       const m = e.data;
       if (m.id !== runId || runId !== st.runId) return;
@@ -535,6 +529,15 @@ export function mountCalibration({ addTable }) {
     // Files, not their bytes: the worker has read ahead what fits its cache
     // and reads the rest one at a time.
     w.postMessage({ type: 'run', id: runId, modelId: st.modelId, param: model.param, bin: model.bin, inputs: cur.lists.map((l) => l.map(keyed)), options: cur.options });
+    hideError();
+    revokeUrls();
+    ui.results.hidden = true;
+    document.body.dataset.calibRunsStarted = String(Number(document.body.dataset.calibRunsStarted) + 1);
+    document.body.dataset.calibState = 'running';
+    setRunning(true);
+    ui.cancel.focus();
+    setProgress(0, 'Loading the engine…');
+    setStatus(`Calibrating ${model.param.name} on ${formatInt(cur.lists[0].length)} samples (${method}, ${cur.options.thread} thread${cur.options.thread === 1 ? '' : 's'})…`);
   }
 
   function stopWorker() {
