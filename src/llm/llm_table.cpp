@@ -332,13 +332,13 @@ bool read_coefficients(const char* first, const char* last, std::vector<float>& 
     }
 }
 
-constexpr size_t kCoefficientWindow = size_t(1) << 20;
-constexpr size_t kMinShareBytes = size_t(64) << 10; // below this a handoff costs more than it saves
-
 } // namespace
 
-Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out, ThreadTeam* team)
+Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out, ThreadTeam* team,
+                             size_t window_bytes)
 {
+    window_bytes = std::max<size_t>(1, window_bytes);
+    const size_t min_share = std::max<size_t>(1, window_bytes / 16); // below this a handoff costs more than it saves
     out.clear();
     out.reserve(row.coeff_count);
     std::string window;
@@ -350,7 +350,7 @@ Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const 
         // last separator, so that no token is split (grown while one runs on).
         // The first window near the row's size (a small row's is small).
         size_t cut = 0;
-        for (size_t want = std::min(kCoefficientWindow, (row.coeff_count - out.size()) * 16 + 64);; want *= 2) {
+        for (size_t want = std::min(window_bytes, (row.coeff_count - out.size()) * 16 + 64);; want *= 2) {
             const size_t size = size_t(std::min<uint64_t>(want, source.size() - std::min(at, source.size())));
             window.resize(size);
             Result<size_t> got = source.read_at(at, window.data(), size);
@@ -372,7 +372,7 @@ Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const 
         }
         // Shares of the window for the team's members, each starting at a
         // separator.
-        const size_t members = team ? std::max<size_t>(1, std::min(team->size(), cut / kMinShareBytes)) : 1;
+        const size_t members = team ? std::max<size_t>(1, std::min(team->size(), cut / min_share)) : 1;
         bounds.assign(1, 0);
         for (size_t i = 1; i < members; i++) {
             size_t b = std::max(bounds.back(), cut * i / members);

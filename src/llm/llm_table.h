@@ -44,11 +44,12 @@ using LlmTable = std::map<std::string, LlmTableRow>;
 // at a time (the result does not depend on it).
 Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, size_t window_bytes = size_t(1) << 20);
 
-// The row's coefficients, read again from `source` (the one indexed); a
-// large row's are parsed by the team's members, a share of the text each.
-// The source is read on the calling thread only.
+// The row's coefficients, read again from `source` (the one indexed), in
+// windows of about window_bytes cut at separators; a large window's are
+// parsed by the team's members, a share each. The source is read on the
+// calling thread only. The result depends on neither.
 Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const LlmTableRow& row, std::vector<float>& out,
-                             ThreadTeam* team = nullptr);
+                             ThreadTeam* team = nullptr, size_t window_bytes = size_t(1) << 20);
 
 // Appends one row as ncnnllm2table writes it: the start (key and
 // metadata), then the numbers, then '\n'.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/byte_io.h"
+#include "core/thread_team.h"
 #include "fuzz_entries.h"
 #include "llm/llm.h"
 #include "llm/llm_plan.h"
@@ -79,7 +80,8 @@ void check_index_windows(const uint8_t* data, size_t size)
         std::abort();
     }
     if (!whole.is_ok()) return;
-    std::vector<float> coeffs;
+    std::vector<float> coeffs, shared;
+    static ThreadTeam team(3);
     for (const auto& [key, row] : whole.value()) {
         const auto it = small.value().find(key);
         if (it == small.value().end() || it->second.coeff_offset != row.coeff_offset || it->second.coeff_count != row.coeff_count || it->second.line != row.line || it->second.first_not_positive != row.first_not_positive) {
@@ -88,6 +90,12 @@ void check_index_windows(const uint8_t* data, size_t size)
         }
         if (!read_llm_table_coeffs(text, "t", row, coeffs).is_ok() || coeffs.size() != row.coeff_count) {
             std::fprintf(stderr, "fuzz_llm_table: row %s does not read back\n", key.c_str());
+            std::abort();
+        }
+        // In small windows (tokens longer than one included), shared by a
+        // team: the same numbers, bit for bit.
+        if (!read_llm_table_coeffs(text, "t", row, shared, &team, 5).is_ok() || shared.size() != coeffs.size() || (!coeffs.empty() && std::memcmp(shared.data(), coeffs.data(), coeffs.size() * sizeof(float)) != 0)) {
+            std::fprintf(stderr, "fuzz_llm_table: row %s reads differently in windows shared by a team\n", key.c_str());
             std::abort();
         }
     }
