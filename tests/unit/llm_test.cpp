@@ -217,6 +217,24 @@ TEST(LlmTable, CoefficientsReadByATeamAsOneByOne)
     EXPECT_TRUE(contains(s.message(), "t:1: the table changed while it was read")) << s.message();
 }
 
+// A window's numbers formatted by a team, a share per member: the same text
+// as one thread's, window after window into the same string.
+TEST(LlmTable, NumbersFormattedByATeamAsByOneThread)
+{
+    std::mt19937 rng(17);
+    std::uniform_real_distribution<float> scale(1e-5f, 3.f);
+    ThreadTeam team(3);
+    TableNumberFormatter formatter;
+    std::string shared = "row ", alone = "row ";
+    for (size_t count : {size_t(100000), size_t(5), size_t(0), size_t(12289)}) {
+        std::vector<float> numbers(count);
+        for (float& v : numbers) v = scale(rng);
+        formatter.append(shared, numbers.data(), numbers.size(), team);
+        append_llm_table_numbers(alone, numbers.data(), numbers.size());
+        ASSERT_EQ(shared, alone) << count;
+    }
+}
+
 TEST(LlmTable, NumbersPrintLikePrintfG9)
 {
     std::mt19937 rng(5);
