@@ -105,6 +105,9 @@ Status row_error(const std::string& name, int line, const std::string& message)
     return Status::failure(name + ":" + std::to_string(line) + ": " + message);
 }
 
+// The bytes between tokens on a line.
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
 // The bytes that end a token: spaces, tabs, and the ends of lines.
 struct SeparatorTable {
     bool is[256];
@@ -139,7 +142,7 @@ public:
         token = {};
         if (line_ended_) return false;
         int c = peek();
-        while (c == ' ' || c == '\t') {
+        while (c >= 0 && is_blank(char(c))) {
             pos_++;
             c = peek();
         }
@@ -177,7 +180,7 @@ public:
         const char* b = buffer_.data();
         size_t count = 0;
         for (size_t pos = pos_;;) {
-            while (pos < length_ && (b[pos] == ' ' || b[pos] == '\t')) pos++;
+            while (pos < length_ && is_blank(b[pos])) pos++;
             const char* end = pos < length_ ? surely_positive_number_end(b + pos, b + length_) : nullptr;
             if (!end || end == b + length_ || !is_separator(*end)) return count;
             if (count == 0) first = buffer_at_ + pos;
@@ -262,23 +265,22 @@ Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, si
         const std::string key(key_token); // the view ends with the next token
         LlmTableRow row;
         row.line = line_no;
-        bool coeff_started = false;
+        // Coefficients counted, the first one's offset kept: a row's
+        // coefficients have started once one is counted.
+        const auto count_coefficients = [&row](uint64_t offset, size_t n) {
+            if (row.coeff_count == 0) row.coeff_offset = offset;
+            row.coeff_count += n;
+        };
         for (;;) {
             uint64_t first = 0;
-            if (const size_t numbers = scan.skip_positive_numbers(first)) {
-                if (!coeff_started) row.coeff_offset = first;
-                coeff_started = true;
-                row.coeff_count += numbers;
-            }
+            if (const size_t numbers = scan.skip_positive_numbers(first)) count_coefficients(first, numbers);
             if (!scan.next_token(tok, start)) break;
             if (surely_positive_coefficient(tok)) { // a number (no '=') cut by the window's end
-                if (!coeff_started) row.coeff_offset = start;
-                coeff_started = true;
-                row.coeff_count++;
+                count_coefficients(start, 1);
                 continue;
             }
             const bool metadata = has_equals(tok);
-            if (metadata && !coeff_started) {
+            if (metadata && row.coeff_count == 0) {
                 const size_t eq = tok.find('=');
                 const std::string k(tok.substr(0, eq)), v(tok.substr(eq + 1));
                 if (v.empty()) return row_error(name, line_no, "malformed metadata " + k + "=");
@@ -294,15 +296,13 @@ Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, si
                 continue;
             }
             if (metadata) return row_error(name, line_no, "key=value token after coefficients started");
-            if (!coeff_started) row.coeff_offset = start;
-            coeff_started = true;
             float c = 0.f;
             if (!parse_coefficient(tok, c)) return row_error(name, line_no, "malformed coefficient " + std::string(tok));
             if (!(c > 0.f) && row.first_not_positive == LlmTableRow::kAllPositive) {
                 row.first_not_positive = row.coeff_count;
                 row.not_positive_value = c;
             }
-            row.coeff_count++;
+            count_coefficients(start, 1);
         }
         // The reference reads the key with %255s.
         table[key.substr(0, 255)] = std::move(row);
@@ -319,10 +319,10 @@ namespace {
 bool read_coefficients(const char* first, const char* last, std::vector<float>& values)
 {
     for (const char* p = first;;) {
-        while (p < last && (*p == ' ' || *p == '\t')) p++;
+        while (p < last && is_blank(*p)) p++;
         if (p == last) return true;
         const char* end = p;
-        while (end < last && *end != ' ' && *end != '\t') end++;
+        while (end < last && !is_blank(*end)) end++;
         const std::string_view token(p, size_t(end - p));
         float c = 0.f;
         // A plain decimal (most tokens) has no '='.
@@ -376,7 +376,7 @@ Status read_llm_table_coeffs(ByteSource& source, const std::string& name, const 
         bounds.assign(1, 0);
         for (size_t i = 1; i < members; i++) {
             size_t b = std::max(bounds.back(), cut * i / members);
-            while (b < cut && window[b] != ' ' && window[b] != '\t') b++;
+            while (b < cut && !is_blank(window[b])) b++;
             bounds.push_back(b);
         }
         bounds.push_back(cut);

@@ -73,8 +73,8 @@ private:
 // `%.9g` of one float (the table's number format), appended.
 void append_table_number(std::string& out, float v);
 
-// The same without printf or <charconv> (the path where the standard library
-// has no floating-point to_chars, as in Emscripten): false, appending
+// The same by exact integer rounding alone, the path every table number
+// takes first (printf and <charconv> are the fallback): false, appending
 // nothing, for zero, infinities, NaN and magnitudes below about 1e-22.
 bool append_table_number_fast(std::string& out, float v);
 
