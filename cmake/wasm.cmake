@@ -28,10 +28,13 @@ set(NCNN_INT8_WASM_LINK_OPTIONS
   # Security Policy (script-src 'self' 'wasm-unsafe-eval') can load it.
   -sDYNAMIC_EXECUTION=0
   # Binaryen inlines a function with one caller whatever its size, which
-  # made one 230 KB function of the model reader and the layer catalog;
-  # V8's optimizing tier then spends seconds on it (a browser or Node
-  # process waits for that compile, and it takes a core from the work).
-  -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=2000
+  # made one 230 KB function of the model reader and the layer catalog, and
+  # 20 KB ones of each binding's setup. V8 recompiles a function for speed
+  # once its loops have run long enough, in 50-200 ms of a core for one that
+  # big, taken from the work on a process's or a page's first runs: only
+  # small functions are inlined into their one caller (clang has already
+  # inlined what the hot loops need).
+  -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=100
 )
 
 # Out of memory must become an error message, not an abort: the core and the
@@ -100,3 +103,16 @@ target_link_options(ncnn_int8_calib_mt PRIVATE
   "SHELL:--post-js ${NCNN_INT8_MT_POST}"
 )
 set_property(TARGET ncnn_int8_calib_mt APPEND PROPERTY LINK_DEPENDS "${NCNN_INT8_EXTERN_PRE};${NCNN_INT8_PRE};${NCNN_INT8_MEMORY_PRE};${NCNN_INT8_MT_POST}")
+
+# Code that runs once per call (reading the model, building the engine,
+# options, weight scales, the table's text) is compiled for size here. V8
+# recompiles a WebAssembly function for speed once its loops have run long
+# enough, and its optimizing compiler takes 50-200 ms of a core for one of
+# these functions at -O3 (everything they call inlined): on a page's first
+# runs those compiles take the cores the calibration's threads run on.
+set(NCNN_INT8_WASM_SETUP_SOURCES
+  src/model/bin_reader.cpp src/model/model.cpp src/model/param_reader.cpp src/model/param_text.cpp src/model/shape_expr.cpp
+  src/engine/engine.cpp src/engine/layer.cpp src/engine/layer_registry.cpp
+  src/calib/calib_options.cpp src/calib/calibrate.cpp src/calib/engine_runner.cpp src/calib/list_file.cpp src/calib/npy_reader.cpp
+  src/calib/table_writer.cpp src/calib/weight_scales.cpp)
+set_source_files_properties(${NCNN_INT8_WASM_SETUP_SOURCES} PROPERTIES COMPILE_OPTIONS -Os)
