@@ -62,6 +62,7 @@ export function mountCalibration({ addTable }) {
     modelId: 0, // which model the run worker holds
     rehearsed: new Set(), // model, method and input kind the run worker has rehearsed
     rehearseTimer: 0,
+    runningViewTimer: 0, // shows a run's progress once it has taken RUNNING_VIEW_MS
     keys: new WeakMap(), // input File -> its key in the run worker's read-ahead cache
     nextKey: 0,
   };
@@ -384,7 +385,12 @@ export function mountCalibration({ addTable }) {
     st.blocks.forEach((b) => {
       b.els.imageOnly.hidden = cur.type === 1;
       const notes = [...fieldWarnings(b.fields, cur.type)];
-      b.els.notes.replaceChildren(...notes.map((n) => h('p', { class: 'problem', 'data-code': n.code }, n.text)));
+      // Drawn again only when they change (refresh runs on every click).
+      const key = JSON.stringify(notes.map((n) => [n.code, n.text]));
+      if (b.els.notes.dataset.key !== key) {
+        b.els.notes.dataset.key = key;
+        b.els.notes.replaceChildren(...notes.map((n) => h('p', { class: 'problem', 'data-code': n.code }, n.text)));
+      }
     });
     if (st.model) {
       const names = st.inputs.map((x) => x.blob).join(', ');
@@ -483,7 +489,10 @@ export function mountCalibration({ addTable }) {
   // ---- the run --------------------------------------------------------------
   function setRunning(on) {
     st.running = on;
-    ui.progressWrap.hidden = !on;
+    if (!on) {
+      clearTimeout(st.runningViewTimer);
+      ui.progressWrap.hidden = true;
+    }
     // No input is removed during a run (the lists are not drawn again: a
     // list of hundreds of inputs costs the run's start and end).
     for (const b of st.blocks) for (const button of b.els.list.querySelectorAll('button.remove')) button.disabled = on;
@@ -503,8 +512,14 @@ export function mountCalibration({ addTable }) {
     document.body.dataset.calibRunsEnded = String(Number(document.body.dataset.calibRunsEnded) + 1);
   }
 
+  // A run shows its progress, and takes the focus to Cancel, once it has
+  // taken this long: a quick run goes from the click straight to its table,
+  // without the page drawn twice meanwhile (on a few cores that drawing
+  // takes time from the run itself).
+  const RUNNING_VIEW_MS = 150;
+
   function start() {
-    const cur = refresh();
+    const cur = current();
     if (!cur.ready || st.running) return;
     const runId = ++st.runId;
     const method = cur.options.method;
@@ -529,15 +544,21 @@ export function mountCalibration({ addTable }) {
     // Files, not their bytes: the worker has read ahead what fits its cache
     // and reads the rest one at a time.
     w.postMessage({ type: 'run', id: runId, modelId: st.modelId, param: model.param, bin: model.bin, inputs: cur.lists.map((l) => l.map(keyed)), options: cur.options });
+    document.body.dataset.calibRunsStarted = String(Number(document.body.dataset.calibRunsStarted) + 1);
+    document.body.dataset.calibState = 'running';
+    setRunning(true); // the inputs and options are fixed at once
+    setProgress(0, 'Loading the engine…');
+    st.runningViewTimer = setTimeout(() => showRunning(runId, model, cur), RUNNING_VIEW_MS);
+  }
+
+  function showRunning(runId, model, cur) {
+    if (runId !== st.runId || !st.running) return;
     hideError();
     revokeUrls();
     ui.results.hidden = true;
-    document.body.dataset.calibRunsStarted = String(Number(document.body.dataset.calibRunsStarted) + 1);
-    document.body.dataset.calibState = 'running';
-    setRunning(true);
+    ui.progressWrap.hidden = false;
     ui.cancel.focus();
-    setProgress(0, 'Loading the engine…');
-    setStatus(`Calibrating ${model.param.name} on ${formatInt(cur.lists[0].length)} samples (${method}, ${cur.options.thread} thread${cur.options.thread === 1 ? '' : 's'})…`);
+    setStatus(`Calibrating ${model.param.name} on ${formatInt(cur.lists[0].length)} samples (${cur.options.method}, ${cur.options.thread} thread${cur.options.thread === 1 ? '' : 's'})…`);
   }
 
   function stopWorker() {
@@ -555,6 +576,8 @@ export function mountCalibration({ addTable }) {
     st.runId++;
     stopWorker();
     setRunning(false);
+    revokeUrls();
+    ui.results.hidden = true;
     setStatus('Cancelled. Change the inputs or options, or make the table again.');
     ended('idle');
     ui.run.focus();
@@ -564,6 +587,8 @@ export function mountCalibration({ addTable }) {
     if (runId !== st.runId) return;
     stopWorker();
     setRunning(false);
+    revokeUrls();
+    ui.results.hidden = true; // the last run's, when this one ended before showing its progress
     // An input named in the error can be removed from here.
     // (The worker knows a file by its name; the list shows its path in a folder.)
     const named = lists.flat().filter((f) => message.includes(displayName(f)) || message.includes(f.name));
@@ -597,11 +622,16 @@ export function mountCalibration({ addTable }) {
 
   function finish(runId, model, cur, m, ms) {
     if (runId !== st.runId) return;
+    hideError();
+    // The last run's links, when its results stayed shown, are let go after
+    // this table is offered (each revoke waits on the browser's process).
+    const stale = st.urls;
+    st.urls = [];
     const base = baseOf(model.param.name);
     const tableFile = new File([m.table], `${base}.table`, { type: 'text/plain' });
     const report = m.report ?? {};
     link(ui.dlTable, tableFile, tableFile.name);
-    link(ui.dlReport, new Blob([`${JSON.stringify(report, null, 2)}\n`], { type: 'application/json' }), `${base}.calib-report.json`);
+    ui.dlReport.hidden = true; // linked with the chart, below
     const rows = tableRows(report);
     const zero = rows.filter((r) => r.scale > 0 && r.scale < 5e-7);
     const unique = Array.isArray(m.warnings) && m.warnings.length ? m.warnings : Array.isArray(report.warnings) ? report.warnings : [];
@@ -610,20 +640,29 @@ export function mountCalibration({ addTable }) {
     ui.summary.textContent = `${formatInt(rows.length)} layers calibrated with ${cur.options.method} on ${formatInt(cur.lists[0].length)} samples in ${(ms / 1000).toFixed(1)} s` +
       `${zero.length ? `; ${zero.length} scale${zero.length === 1 ? '' : 's'} below 0.0000005 print as 0.000000 and break those layers in int8 (${zero.map((r) => r.layer).slice(0, 3).join(', ')})` : ''}. ` +
       `${tableFile.name} is now the model's table above: Quantize uses it.`;
+    // The last run's chart and layers go before the results show: laid out
+    // again, they would delay the table being offered.
+    ui.chart.replaceChildren();
+    ui.layers.tBodies[0]?.replaceChildren();
     ui.results.hidden = false;
     setRunning(false);
     st.tableFile = tableFile;
     addTable(tableFile); // as if the user had dropped it
     setStatus(`Done: ${tableFile.name} (${formatInt(rows.length)} layers). Quantize the model with it, or download it.`);
     ended('done');
-    ui.resultsHeading.focus();
-    // The table is offered; the chart and the per-layer table follow, after
-    // the browser has shown that.
-    ui.chart.replaceChildren();
-    ui.layers.tBodies[0]?.replaceChildren();
+    // Focus moves with the frame that shows the results: focusing now would
+    // lay the page out once more, before the table is offered.
+    requestAnimationFrame(() => {
+      if (runId === st.runId) ui.resultsHeading.focus();
+    });
+    // The table is offered; the report, the chart and the per-layer table
+    // follow, after the browser has shown that.
     const shown = document.body.dataset.calibRunsEnded;
     setTimeout(() => {
+      for (const u of stale) URL.revokeObjectURL(u);
       if (runId !== st.runId) return;
+      link(ui.dlReport, new Blob([`${JSON.stringify(report, null, 2)}\n`], { type: 'application/json' }), `${base}.calib-report.json`);
+      ui.dlReport.hidden = false;
       chart.setRows(rows);
       table.setRows(rows);
       document.body.dataset.calibShown = shown; // the run whose chart and layers are drawn (tests wait on it)

@@ -137,6 +137,8 @@ export async function runCalibration(page, timeout = 300000) {
   }
   // After a table, its chart and per-layer table are drawn next.
   await page.waitForFunction(() => document.body.dataset.calibState !== 'done' || document.body.dataset.calibShown === document.body.dataset.calibRunsEnded, null, { timeout });
+  // ... and focus has moved to them, with the frame that shows them.
+  await page.waitForFunction(() => document.body.dataset.calibState !== 'done' || document.activeElement?.id === 'calib-results-heading', null, { timeout });
   return page.evaluate(() => ({
     state: document.body.dataset.calibState,
     error: document.querySelector('#calib-error:not([hidden]) .error-message')?.textContent ?? null,

@@ -173,7 +173,8 @@ test('Cancel stops a run; the next run makes the native table', async (t) => {
   await fillFields(page, 0, setup.perInput[0], 0);
   await page.waitForSelector('#calib-run:not([disabled])');
   const before = await clickMakeTable(page);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'calib-cancel');
+  // A run longer than a moment shows its progress and takes the focus to Cancel.
+  await page.waitForFunction(() => document.activeElement.id === 'calib-cancel' && !document.getElementById('calib-progress-wrap').hidden, null, { timeout: 10000 });
   // Once the bar has moved (under way, not finished), Cancel in the same task.
   const seen = await page.evaluate(() => new Promise((resolve) => {
     const bar = document.getElementById('calib-progress');
