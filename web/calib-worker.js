@@ -120,11 +120,13 @@ async function runItem({ key, file }) {
 }
 
 // ---- the rehearsal ----------------------------------------------------------
-// Rounds on more of the first samples each time (1, 2, 4, 8 of each list),
-// while the rounds are quick: one sample of a small model runs too little
-// of the code for the browser to recompile it all for speed. A run stops
-// the rehearsal (between inputs) instead of waiting for it.
-const REHEARSAL_ROUNDS = 4;
+// Rounds on more of the first samples each time (1, 2, 4 ... 32 of each
+// list), while the rounds are quick: one sample of a small model runs too
+// little of the code for the browser to recompile it all for speed (with 8
+// samples at most, the first run still had the per-element forwards of
+// BinaryOp and Reduction recompiled during it). A run stops the rehearsal
+// (between inputs) instead of waiting for it.
+const REHEARSAL_ROUNDS = 6;
 const REHEARSAL_MS = 400; // no new round after this much rehearsal
 let rehearsal = Promise.resolve();
 let rehearsalStop = null;

@@ -143,7 +143,7 @@ export function mountCalibration({ addTable }) {
       st.rehearsed.add(key);
       st.runWorker.postMessage({
         type: 'rehearse', modelId: st.modelId, param: st.model.param, bin: st.model.bin,
-        inputs: cur.lists.map((l) => l.slice(0, 8).map(keyed)), options: cur.options,
+        inputs: cur.lists.map((l) => l.slice(0, 32).map(keyed)), options: cur.options,
       });
     }, 500);
   }
