@@ -174,7 +174,8 @@ test('Cancel stops a run; the next run makes the native table', async (t) => {
   await page.waitForSelector('#calib-run:not([disabled])');
   const before = await clickMakeTable(page);
   // A run longer than a moment shows its progress and takes the focus to Cancel.
-  await page.waitForFunction(() => document.activeElement.id === 'calib-cancel' && !document.getElementById('calib-progress-wrap').hidden, null, { timeout: 10000 });
+  await page.waitForFunction((n) => (document.activeElement.id === 'calib-cancel' && !document.getElementById('calib-progress-wrap').hidden) || Number(document.body.dataset.calibRunsEnded) > n, before);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'calib-cancel', 'the run ended before it showed its progress');
   // Once the bar has moved (under way, not finished), Cancel in the same task.
   const seen = await page.evaluate(() => new Promise((resolve) => {
     const bar = document.getElementById('calib-progress');
