@@ -85,13 +85,6 @@ const char* surely_positive_number_end(const char* p, const char* last)
 
 bool surely_positive_coefficient(std::string_view s) { return surely_positive_number_end(s.data(), s.data() + s.size()) == s.data() + s.size(); }
 
-bool has_equals(std::string_view token)
-{
-    for (const char c : token)
-        if (c == '=') return true;
-    return false;
-}
-
 std::string resolve_qweight(const std::string& table_path, const std::string& path)
 {
     if (!path.empty() && path[0] == '/') return path;
@@ -279,9 +272,9 @@ Result<LlmTable> index_llm_table(ByteSource& source, const std::string& name, si
                 count_coefficients(start, 1);
                 continue;
             }
-            const bool metadata = has_equals(tok);
+            const size_t eq = tok.find('=');
+            const bool metadata = eq != std::string_view::npos;
             if (metadata && row.coeff_count == 0) {
-                const size_t eq = tok.find('=');
                 const std::string k(tok.substr(0, eq)), v(tok.substr(eq + 1));
                 if (v.empty()) return row_error(name, line_no, "malformed metadata " + k + "=");
                 if (k == "bits") {
@@ -326,7 +319,7 @@ bool read_coefficients(const char* first, const char* last, std::vector<float>& 
         const std::string_view token(p, size_t(end - p));
         float c = 0.f;
         // A plain decimal (most tokens) has no '='.
-        if (!parse_decimal_exact(p, end, c) && (has_equals(token) || !parse_coefficient(token, c))) return false;
+        if (!parse_decimal_exact(p, end, c) && (token.find('=') != std::string_view::npos || !parse_coefficient(token, c))) return false;
         values.push_back(c);
         p = end;
     }
