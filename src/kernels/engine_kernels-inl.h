@@ -401,9 +401,10 @@ HWY_INLINE void Axpy(D df, size_t count, float a, const float* HWY_RESTRICT x, f
     kernels::scalar::axpy_f32(count - done, a, x + done, y + done);
 }
 
-// kernels::count_magnitudes_f32: a vector of values is compared with the
-// cutoff as integers (|x|'s bits) and counted one by one only when a lane
-// reaches it (rare for a cutoff near the top of the values).
+// kernels::count_magnitudes_f32: values are compared with the cutoff as
+// integers (|x|'s bits), four vectors a step under one test, and counted one
+// by one only when a lane reaches it (rare for a cutoff near the top of the
+// values).
 template <class D>
 HWY_INLINE void CountMagnitudes(D df, const float* HWY_RESTRICT p, size_t n, uint32_t cutoff_bits, uint64_t* HWY_RESTRICT bins)
 {
@@ -411,11 +412,14 @@ HWY_INLINE void CountMagnitudes(D df, const float* HWY_RESTRICT p, size_t n, uin
     const size_t L = hn::Lanes(df);
     const auto abs_mask = hn::Set(di, 0x7fffffff);
     const auto below = hn::Set(di, static_cast<int32_t>(cutoff_bits) - 1); // u >= cutoff as u > cutoff - 1 (cutoff < 2^31)
+    const auto reaches = [&](size_t i) HWY_ATTR { return hn::Gt(hn::And(hn::BitCast(di, hn::LoadU(df, p + i)), abs_mask), below); };
     size_t i = 0;
-    for (; i + L <= n; i += L) {
-        const auto u = hn::And(hn::BitCast(di, hn::LoadU(df, p + i)), abs_mask);
-        if (!hn::AllFalse(di, hn::Gt(u, below))) kernels::scalar::count_magnitudes_f32(p + i, L, cutoff_bits, bins);
+    for (; i + 4 * L <= n; i += 4 * L) {
+        const auto any = hn::Or(hn::Or(reaches(i), reaches(i + L)), hn::Or(reaches(i + 2 * L), reaches(i + 3 * L)));
+        if (!hn::AllFalse(di, any)) kernels::scalar::count_magnitudes_f32(p + i, 4 * L, cutoff_bits, bins);
     }
+    for (; i + L <= n; i += L)
+        if (!hn::AllFalse(di, reaches(i))) kernels::scalar::count_magnitudes_f32(p + i, L, cutoff_bits, bins);
     kernels::scalar::count_magnitudes_f32(p + i, n - i, cutoff_bits, bins);
 }
 

@@ -139,19 +139,26 @@ HWY_INLINE size_t LookupLanes(DF df, const float* HWY_RESTRICT table256, const u
     return i;
 }
 
-// max |x| over whole vectors, NaN ignored like std::max(acc, fabs(x)).
+// max |x| over whole vectors, NaN ignored like std::max(acc, fabs(x)). Four
+// running maxima, four vectors a step, so that a step does not wait on the
+// compare of the one before (the largest value is the same in any order).
 template <class DF>
 HWY_INLINE float AbsMaxLanes(DF df, const float* HWY_RESTRICT x, size_t n, size_t* done)
 {
+    using V = hn::Vec<DF>;
     const size_t N = hn::Lanes(df);
-    auto acc = hn::Zero(df);
+    const auto larger = [](V acc, V a) HWY_ATTR { return hn::IfThenElse(hn::Lt(acc, a), a, acc); };
+    V m0 = hn::Zero(df), m1 = m0, m2 = m0, m3 = m0;
     size_t i = 0;
-    for (; i + N <= n; i += N) {
-        const auto a = hn::Abs(hn::LoadU(df, x + i));
-        acc = hn::IfThenElse(hn::Lt(acc, a), a, acc);
+    for (; i + 4 * N <= n; i += 4 * N) {
+        m0 = larger(m0, hn::Abs(hn::LoadU(df, x + i)));
+        m1 = larger(m1, hn::Abs(hn::LoadU(df, x + i + N)));
+        m2 = larger(m2, hn::Abs(hn::LoadU(df, x + i + 2 * N)));
+        m3 = larger(m3, hn::Abs(hn::LoadU(df, x + i + 3 * N)));
     }
+    for (; i + N <= n; i += N) m0 = larger(m0, hn::Abs(hn::LoadU(df, x + i)));
     *done = i;
-    return hn::GetLane(hn::MaxOfLanes(df, acc));
+    return hn::GetLane(hn::MaxOfLanes(df, larger(larger(m0, m1), larger(m2, m3))));
 }
 
 // Raw fp32 blobs: |x| < 1e-30 (double compare) becomes +0.
