@@ -124,10 +124,12 @@ async function runItem({ key, file }) {
 // list), while the rounds are quick: one sample of a small model runs too
 // little of the code for the browser to recompile it all for speed (with 8
 // samples at most, the first run still had the per-element forwards of
-// BinaryOp and Reduction recompiled during it). A run stops the rehearsal
-// (between inputs) instead of waiting for it.
+// BinaryOp and Reduction recompiled during it), and a large model needs
+// more than its first 7 samples too (after rounds of 1, 2 and 4 samples,
+// its first run was still slower than the next ones). A run stops the
+// rehearsal (between inputs) instead of waiting for it.
 const REHEARSAL_ROUNDS = 6;
-const REHEARSAL_MS = 400; // no new round after this much rehearsal
+const REHEARSAL_MS = 1200; // no new round after this much rehearsal
 let rehearsal = Promise.resolve();
 let rehearsalStop = null;
 
