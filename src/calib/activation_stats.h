@@ -103,10 +103,6 @@ void add_absmax(BlobStats& s, const BlobView& b, long file_index, bool magnitude
 // Pass 2 (kl): the reference's histogram against the final absmax; zeros skipped.
 void add_histogram(BlobStats& s, const BlobView& b, float absmax);
 
-// The KL search over thresholds 128..2047 in float, as the reference does
-// it; returns the winning bin (the first on ties).
-int kl_threshold_bin(const std::vector<uint64_t>& histogram);
-
 // The share of counted values whose |x| exceeds `threshold`, from the
 // magnitude histogram (values in the threshold's own bin, within 2^-7
 // relative, count as not clipped), for a threshold of at least half the

@@ -9,6 +9,7 @@
 
 #include "calib/eq_search.h"
 #include "calib/image_input.h"
+#include "calib/kl_search.h"
 #include "calib/npy_reader.h"
 #include "calib/table_writer.h"
 #include "calib/weight_scales.h"
@@ -24,6 +25,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Ranges of thresholds per blob in the KL search, of about equal work.
+constexpr int kKlRangesPerBlob = 8;
 
 // The calibrated blobs: each calibrated layer's first bottom, deduplicated.
 struct BlobPlan {
@@ -267,12 +271,24 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
                 for (const Worker& w : workers)
                     for (int k = 0; k < kHistogramBins; k++) merged[b].histogram[k] += w.stats[b].histogram[k];
             }
-            // the KL searches are independent per blob
-            team.for_each(merged.size(), [&](size_t b) {
-                const int bin = kl_threshold_bin(merged[b].histogram);
+            // The KL searches, each blob's in ranges of thresholds the team
+            // takes in turn: with a few blobs, one per member would leave
+            // members idle while the last ones finish.
+            const std::vector<std::pair<int, int>> ranges = kl_threshold_ranges(kKlRangesPerBlob);
+            std::vector<KlSearch> searches;
+            searches.reserve(merged.size());
+            for (const BlobStats& s : merged) searches.emplace_back(s.histogram);
+            std::vector<KlSearch::Winner> winners(merged.size() * ranges.size());
+            team.for_each(winners.size(), [&](size_t i) {
+                const std::pair<int, int>& r = ranges[i % ranges.size()];
+                winners[i] = searches[i / ranges.size()].search(r.first, r.second);
+            });
+            for (size_t b = 0; b < merged.size(); b++) {
+                const auto first = winners.begin() + static_cast<std::ptrdiff_t>(b * ranges.size());
+                const int bin = KlSearch::winner_bin(std::vector<KlSearch::Winner>(first, first + static_cast<std::ptrdiff_t>(ranges.size())));
                 kl_bins[b] = bin;
                 thresholds[b] = (bin + 0.5f) * merged[b].absmax / kHistogramBins;
-            });
+            }
         } else {
             for (size_t b = 0; b < merged.size(); b++) thresholds[b] = aciq_threshold(merged[b].absmax, merged[b].last_count, 8);
         }

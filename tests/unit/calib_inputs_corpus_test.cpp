@@ -9,6 +9,7 @@
 
 #include "calib/activation_stats.h"
 #include "calib/calibrate.h"
+#include "calib/kl_search.h"
 #include "calib/list_file.h"
 #include "calib/weight_scales.h"
 #include "calib_test_util.h"

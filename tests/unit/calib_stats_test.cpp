@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
 
 #include "calib/activation_stats.h"
+#include "calib/kl_search.h"
 #include "calib/weight_scales.h"
 
 namespace ncnn_int8 {
@@ -101,6 +103,48 @@ TEST(CalibStats, KlSearchRangeAndTies)
     low[0] = 10;
     low[1] = 5;
     EXPECT_EQ(kl_threshold_bin(low), 128);
+}
+
+TEST(CalibStats, KlRangesCoverEveryThresholdOnce)
+{
+    for (int count : {1, 2, 3, 8, 100, 1920, 5000}) {
+        const std::vector<std::pair<int, int>> ranges = kl_threshold_ranges(count);
+        ASSERT_FALSE(ranges.empty()) << count;
+        EXPECT_LE(ranges.size(), static_cast<size_t>(count));
+        int next = KlSearch::kFirstThreshold;
+        for (const auto& r : ranges) {
+            EXPECT_EQ(r.first, next) << count;
+            EXPECT_LT(r.first, r.second) << count;
+            next = r.second;
+        }
+        EXPECT_EQ(next, KlSearch::kEndThreshold) << count;
+    }
+    // about equal work: the first of 8 ranges is the widest
+    const std::vector<std::pair<int, int>> eight = kl_threshold_ranges(8);
+    EXPECT_GT(eight.front().second - eight.front().first, 2 * (eight.back().second - eight.back().first));
+}
+
+TEST(CalibStats, KlSearchInRangesFindsTheWholeSearchsWinner)
+{
+    std::mt19937 rng(11);
+    std::vector<std::vector<uint64_t>> histograms;
+    std::vector<uint64_t> smooth(kHistogramBins, 0), sparse(kHistogramBins, 0), low(kHistogramBins, 0), none(kHistogramBins, 0);
+    for (int i = 0; i < kHistogramBins; i++) smooth[i] = static_cast<uint64_t>(100000.0 * std::exp(-i / 150.0)) + rng() % 50;
+    for (int i = 0; i < 40; i++) sparse[rng() % kHistogramBins] += 1 + rng() % 1000;
+    low[0] = 10; // every threshold ties: the first (128) wins
+    low[1] = 5;
+    histograms = {smooth, sparse, low, none}; // none: every divergence NaN, 128 as the reference
+    for (const auto& h : histograms) {
+        const int whole = kl_threshold_bin(h);
+        const KlSearch search(h);
+        for (int count : {2, 7, 8, 64}) {
+            std::vector<KlSearch::Winner> winners;
+            for (const auto& r : kl_threshold_ranges(count)) winners.push_back(search.search(r.first, r.second));
+            EXPECT_EQ(KlSearch::winner_bin(winners), whole) << count;
+        }
+    }
+    EXPECT_EQ(kl_threshold_bin(low), 128);
+    EXPECT_EQ(kl_threshold_bin(none), 128);
 }
 
 TEST(CalibStats, ClippedShareFromTheMagnitudeHistogram)
