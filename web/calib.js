@@ -554,8 +554,7 @@ export function mountCalibration({ addTable }) {
   function showRunning(runId, model, cur) {
     if (runId !== st.runId || !st.running) return;
     hideError();
-    revokeUrls();
-    ui.results.hidden = true;
+    hideResults();
     ui.progressWrap.hidden = false;
     ui.cancel.focus();
     setStatus(`Calibrating ${model.param.name} on ${formatInt(cur.lists[0].length)} samples (${cur.options.method}, ${cur.options.thread} thread${cur.options.thread === 1 ? '' : 's'})…`);
@@ -576,8 +575,7 @@ export function mountCalibration({ addTable }) {
     st.runId++;
     stopWorker();
     setRunning(false);
-    revokeUrls();
-    ui.results.hidden = true;
+    hideResults();
     setStatus('Cancelled. Change the inputs or options, or make the table again.');
     ended('idle');
     ui.run.focus();
@@ -587,8 +585,7 @@ export function mountCalibration({ addTable }) {
     if (runId !== st.runId) return;
     stopWorker();
     setRunning(false);
-    revokeUrls();
-    ui.results.hidden = true; // the last run's, when this one ended before showing its progress
+    hideResults(); // the last run's, when this one ended before showing its progress
     // An input named in the error can be removed from here.
     // (The worker knows a file by its name; the list shows its path in a folder.)
     const named = lists.flat().filter((f) => message.includes(displayName(f)) || message.includes(f.name));
@@ -610,6 +607,12 @@ export function mountCalibration({ addTable }) {
   function revokeUrls() {
     for (const u of st.urls) URL.revokeObjectURL(u);
     st.urls = [];
+  }
+
+  // The last run's results: hidden, their download links let go.
+  function hideResults() {
+    ui.results.hidden = true;
+    revokeUrls();
   }
 
   function link(a, blob, name) {

@@ -284,8 +284,7 @@ Result<CalibrationOutcome> run_calibration(const CalibrationJob& job)
                 winners[i] = searches[i / ranges.size()].search(r.first, r.second);
             });
             for (size_t b = 0; b < merged.size(); b++) {
-                const auto first = winners.begin() + static_cast<std::ptrdiff_t>(b * ranges.size());
-                const int bin = KlSearch::winner_bin(std::vector<KlSearch::Winner>(first, first + static_cast<std::ptrdiff_t>(ranges.size())));
+                const int bin = KlSearch::winner_bin(&winners[b * ranges.size()], ranges.size());
                 kl_bins[b] = bin;
                 thresholds[b] = (bin + 0.5f) * merged[b].absmax / kHistogramBins;
             }

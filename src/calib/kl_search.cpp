@@ -66,11 +66,11 @@ KlSearch::Winner KlSearch::search(int begin, int end) const
     return best;
 }
 
-int KlSearch::winner_bin(const std::vector<Winner>& in_threshold_order)
+int KlSearch::winner_bin(const Winner* in_threshold_order, size_t count)
 {
     Winner best;
-    for (const Winner& w : in_threshold_order)
-        if (w.kl < best.kl) best = w;
+    for (size_t i = 0; i < count; i++)
+        if (in_threshold_order[i].kl < best.kl) best = in_threshold_order[i];
     return best.threshold < 0 ? kFirstThreshold : best.threshold;
 }
 
@@ -154,7 +154,8 @@ std::vector<std::pair<int, int>> kl_threshold_ranges(int count)
 int kl_threshold_bin(const std::vector<uint64_t>& histogram)
 {
     const KlSearch search(histogram);
-    return KlSearch::winner_bin({search.search(KlSearch::kFirstThreshold, KlSearch::kEndThreshold)});
+    const KlSearch::Winner whole = search.search(KlSearch::kFirstThreshold, KlSearch::kEndThreshold);
+    return KlSearch::winner_bin(&whole, 1);
 }
 
 } // namespace ncnn_int8

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cfloat>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -33,9 +34,10 @@ public:
     // The winner among thresholds [begin, end).
     Winner search(int begin, int end) const;
 
-    // The winning bin of the whole search (128 when no divergence is below
-    // FLT_MAX, as in the reference).
-    static int winner_bin(const std::vector<Winner>& in_threshold_order);
+    // The winning bin of the whole search from its ranges' winners, `count`
+    // of them in threshold order (128 when no divergence is below FLT_MAX,
+    // as in the reference).
+    static int winner_bin(const Winner* in_threshold_order, size_t count);
 
 private:
     float divergence(int t, size_t first_above, std::vector<float>& quant, std::vector<float>& expand) const;

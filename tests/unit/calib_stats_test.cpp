@@ -140,7 +140,7 @@ TEST(CalibStats, KlSearchInRangesFindsTheWholeSearchsWinner)
         for (int count : {2, 7, 8, 64}) {
             std::vector<KlSearch::Winner> winners;
             for (const auto& r : kl_threshold_ranges(count)) winners.push_back(search.search(r.first, r.second));
-            EXPECT_EQ(KlSearch::winner_bin(winners), whole) << count;
+            EXPECT_EQ(KlSearch::winner_bin(winners.data(), winners.size()), whole) << count;
         }
     }
     EXPECT_EQ(kl_threshold_bin(low), 128);
