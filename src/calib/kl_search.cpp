@@ -13,10 +13,14 @@ namespace {
 constexpr int kTargetBins = KlSearch::kFirstThreshold;
 constexpr float kEps = 0.0001f;
 
-// The bins a middle level j (0 < j < 127) covers when per_bin bins make a
-// level: [start, end) = [j, j + 1) x per_bin, that is the whole bins
-// [left_upper, right_lower), the part left_scale of bin left_upper - 1 and
-// the part right_scale of bin right_lower.
+// The bins level j covers when per_bin bins make a level: [start, end) =
+// [j, j + 1) x per_bin, that is the whole bins [left_upper, right_lower),
+// the part left_scale of bin left_upper - 1 and the part right_scale of bin
+// right_lower. The reference writes the first and the last level apart, but
+// they are this one with left_scale 0 (start 0) and right_scale 0 (end
+// 128 x per_bin = t exactly: t / 128 and 127 x t / 128 are exact in float
+// for t < 2048), and adding 0 to a positive float leaves it as it was; so
+// the sums, the divisors and their order are the reference's.
 struct LevelSpan {
     int left_upper, right_lower;
     float left_scale, right_scale;
@@ -76,59 +80,26 @@ int KlSearch::winner_bin(const Winner* in_threshold_order, size_t count)
 
 float KlSearch::divergence(int t, size_t first_above, std::vector<float>& quant, std::vector<float>& expand) const
 {
-    const int target_bin = kTargetBins;
-    const float eps = kEps;
     float clip_last = base_[t - 1];
     for (size_t n = first_above; n < nonzero_.size(); n++) clip_last += normed_[nonzero_[n]];
 
-    // merged into 128 levels, each averaged over the (fractional) bins it covers
-    const float per_bin = static_cast<float>(t) / target_bin;
+    // merged into 128 levels, each averaged over the (fractional) bins it
+    // covers, then expanded back to t bins
+    const float per_bin = static_cast<float>(t) / kTargetBins;
     std::fill(quant.begin(), quant.end(), 0.f);
-    {
-        const float end = per_bin;
-        const int right_lower = static_cast<int>(std::floor(end));
-        const float right_scale = end - right_lower;
-        if (right_scale > 0) quant[0] += right_scale * normed_[right_lower];
-        for (int k = 0; k < right_lower; k++) quant[0] += normed_[k];
-        quant[0] /= right_lower + right_scale;
-    }
-    for (int j = 1; j < target_bin - 1; j++) {
+    for (int j = 0; j < kTargetBins; j++) {
         const LevelSpan s = level_span(j, per_bin);
         if (s.left_scale > 0) quant[j] += s.left_scale * normed_[s.left_upper - 1];
         if (s.right_scale > 0) quant[j] += s.right_scale * normed_[s.right_lower];
         for (int k = s.left_upper; k < s.right_lower; k++) quant[j] += normed_[k];
         quant[j] /= s.right_lower - s.left_upper + s.left_scale + s.right_scale;
     }
-    {
-        const float start = t - per_bin;
-        const int left_upper = static_cast<int>(std::ceil(start));
-        const float left_scale = left_upper - start;
-        if (left_scale > 0) quant[target_bin - 1] += left_scale * normed_[left_upper - 1];
-        for (int k = left_upper; k < t; k++) quant[target_bin - 1] += normed_[k];
-        quant[target_bin - 1] /= t - left_upper + left_scale;
-    }
-
-    // expanded back to t bins
-    for (int j = 0; j < t; j++) expand[j] = eps;
-    {
-        const float end = per_bin;
-        const int right_lower = static_cast<int>(std::floor(end));
-        const float right_scale = end - right_lower;
-        if (right_scale > 0) expand[right_lower] += right_scale * quant[0];
-        for (int k = 0; k < right_lower; k++) expand[k] += quant[0];
-    }
-    for (int j = 1; j < target_bin - 1; j++) {
+    std::fill(expand.begin(), expand.begin() + t, kEps);
+    for (int j = 0; j < kTargetBins; j++) {
         const LevelSpan s = level_span(j, per_bin);
         if (s.left_scale > 0) expand[s.left_upper - 1] += s.left_scale * quant[j];
         if (s.right_scale > 0) expand[s.right_lower] += s.right_scale * quant[j];
         for (int k = s.left_upper; k < s.right_lower; k++) expand[k] += quant[j];
-    }
-    {
-        const float start = t - per_bin;
-        const int left_upper = static_cast<int>(std::ceil(start));
-        const float left_scale = left_upper - start;
-        if (left_scale > 0) expand[left_upper - 1] += left_scale * quant[target_bin - 1];
-        for (int k = left_upper; k < t; k++) expand[k] += quant[target_bin - 1];
     }
 
     float kl = 0.f;
